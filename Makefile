@@ -1,0 +1,71 @@
+# Tradewind — every target bootstraps what it needs (virtualenv, node packages, browser).
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
+
+.PHONY: help bootstrap frontend browser run test test-unit test-integration test-infra test-e2e lint synth layers bench demo clean
+
+help:
+	@echo "make run    start the whole product locally (embedded AWS), prints where to open it"
+	@echo "make test   lint + unit + integration + infra + e2e tests"
+	@echo "make lint | synth | layers | bench | clean"
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+bootstrap: $(STAMP) frontend/node_modules/.installed
+
+frontend/node_modules/.installed: frontend/package.json
+	@if [ -f frontend/package-lock.json ]; then cd frontend && npm ci --no-audit --no-fund --loglevel=error; \
+	 else cd frontend && npm install --no-audit --no-fund --loglevel=error; fi
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+# A real browser for the e2e tests (Debian's chromium; playwright's own download is not reachable).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+run: bootstrap frontend
+	$(BIN)/python -m infra.local $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy layers/tradewind/tradewind functions infra
+
+test: bootstrap frontend browser lint
+	cd frontend && npm test --silent
+	$(BIN)/pytest tests
+
+test-unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+test-integration: $(STAMP)
+	$(BIN)/pytest tests/integration
+test-infra: $(STAMP)
+	$(BIN)/pytest tests/infra
+test-e2e: bootstrap frontend browser
+	$(BIN)/pytest tests/e2e
+
+synth: $(STAMP)
+	$(BIN)/python -m infra.app
+
+layers: $(STAMP)
+	$(BIN)/python -m infra.build_layers --deps
+
+bench: bootstrap frontend
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache frontend/dist

@@ -1,0 +1,59 @@
+"""Runtime configuration, read from environment variables.
+
+The CDK stack sets these variables on every Lambda; the local cloud sets the same variables for the
+in-process handlers, so one code path serves both clouds. Settings are cached: call
+``get_settings.cache_clear()`` in tests that change the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every name a handler needs to find its resources. Defaults suit tests under moto."""
+
+    stage: str = "local"
+    region: str = "us-east-1"
+    table_name: str = "tradewind-main"
+    connections_table_name: str = "tradewind-connections"
+    data_bucket: str = "tradewind-data"
+    artifacts_bucket: str = "tradewind-artifacts"
+    import_queue_url: str = ""
+    seed_state_machine_arn: str = ""
+    ws_management_endpoint: str = ""
+    ws_url: str = ""
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    api_key_cache_seconds: float = 60.0
+    presign_expiry_seconds: int = 900
+    max_upload_bytes: int = 512 * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Build settings from ``TW_*`` variables (and the standard AWS region variables)."""
+    env = os.environ
+    default = Settings()
+    return Settings(
+        stage=env.get("TW_STAGE", default.stage),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or default.region,
+        table_name=env.get("TW_TABLE_NAME", default.table_name),
+        connections_table_name=env.get("TW_CONNECTIONS_TABLE_NAME", default.connections_table_name),
+        data_bucket=env.get("TW_DATA_BUCKET", default.data_bucket),
+        artifacts_bucket=env.get("TW_ARTIFACTS_BUCKET", default.artifacts_bucket),
+        import_queue_url=env.get("TW_IMPORT_QUEUE_URL", default.import_queue_url),
+        seed_state_machine_arn=env.get("TW_SEED_STATE_MACHINE_ARN", default.seed_state_machine_arn),
+        ws_management_endpoint=env.get("TW_WS_MANAGEMENT_ENDPOINT", default.ws_management_endpoint),
+        ws_url=env.get("TW_WS_URL", default.ws_url),
+        cors_origins=_csv(env.get("TW_CORS_ORIGINS", "")),
+        api_key_cache_seconds=float(env.get("TW_API_KEY_CACHE_SECONDS", default.api_key_cache_seconds)),
+        presign_expiry_seconds=int(env.get("TW_PRESIGN_EXPIRY_SECONDS", default.presign_expiry_seconds)),
+        max_upload_bytes=int(env.get("TW_MAX_UPLOAD_BYTES", default.max_upload_bytes)),
+    )
