@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
 
-.PHONY: help bootstrap frontend browser run test test-unit test-integration test-infra test-e2e lint synth layers bench demo clean
+.PHONY: help bootstrap frontend browser run test test-unit test-integration test-infra test-e2e lint synth layers bench deploy clean
 
 help:
 	@echo "make run    start the whole product locally (embedded AWS), prints where to open it"
@@ -43,7 +43,7 @@ run: bootstrap frontend
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers/tradewind/tradewind functions infra
+	$(BIN)/mypy layers/tradewind/tradewind functions infra bench
 
 test: bootstrap frontend browser lint
 	cd frontend && npm test --silent
@@ -66,6 +66,12 @@ layers: $(STAMP)
 
 bench: bootstrap frontend
 	$(BIN)/python -m bench
+
+# Deploy to AWS: STAGE=dev|prod, credentials from the usual AWS environment/profile.
+STAGE ?= dev
+CDK_CLI := aws-cdk@2.1148.0
+deploy: bootstrap frontend layers
+	npx -y $(CDK_CLI) deploy -c stage=$(STAGE) --require-approval broadening
 
 clean:
 	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache frontend/dist

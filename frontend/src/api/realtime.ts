@@ -1,0 +1,152 @@
+/** WebSocket client of the realtime API (docs/websocket.md): authenticates with ?token=, keeps its
+ * subscriptions across reconnects, and reconnects with capped exponential backoff and jitter. */
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
+
+/** Every server message has this envelope; `topic` is null for replies to this connection. */
+export interface ServerMessage<P = Record<string, unknown>> {
+  type: string;
+  topic: string | null;
+  ts: string;
+  payload: P;
+}
+
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+}
+
+export interface RealtimeOptions {
+  url: string;
+  token: string;
+  backoff?: Backoff;
+  /** Idle connections are closed by API Gateway after 10 minutes: ping before that. */
+  heartbeatMs?: number;
+  WebSocketImpl?: typeof WebSocket;
+  random?: () => number;
+}
+
+/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, with 50–100 % jitter so a
+ * restarted server is not hit by every browser at the same instant. */
+export function backoffDelay(attempt: number, backoff: Backoff, random: () => number = Math.random): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+type Listener<T> = (value: T) => void;
+
+export class RealtimeClient {
+  private socket: WebSocket | null = null;
+  private readonly topics = new Set<string>();
+  private readonly messageListeners = new Set<Listener<ServerMessage>>();
+  private readonly stateListeners = new Set<Listener<ConnectionState>>();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private stopped = true;
+  state: ConnectionState = "closed";
+
+  constructor(private readonly options: RealtimeOptions) {}
+
+  onMessage(listener: Listener<ServerMessage>): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onState(listener: Listener<ConnectionState>): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.open("connecting");
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopHeartbeat();
+    this.socket?.close(1000, "client stopped");
+    this.socket = null;
+    this.setState("closed");
+  }
+
+  /** Remembered and re-sent after every reconnect (subscriptions live with the connection). */
+  subscribe(topics: string[]): void {
+    const added = topics.filter((topic) => !this.topics.has(topic));
+    added.forEach((topic) => this.topics.add(topic));
+    if (added.length) this.sendAction({ action: "subscribe", topics: added });
+  }
+
+  unsubscribe(topics: string[]): void {
+    const removed = topics.filter((topic) => this.topics.delete(topic));
+    if (removed.length) this.sendAction({ action: "unsubscribe", topics: removed });
+  }
+
+  /** Without topics the server answers `pong` to this connection; with topics the pong travels the
+   * publish path to every subscriber of them (an end-to-end check of delivery). */
+  ping(topics: string[] = [], data: Record<string, unknown> = {}): boolean {
+    return this.sendAction({ action: "ping", topics, data });
+  }
+
+  private sendAction(action: Record<string, unknown>): boolean {
+    if (this.socket?.readyState !== 1 /* OPEN */) return false;
+    this.socket.send(JSON.stringify(action));
+    return true;
+  }
+
+  private open(state: ConnectionState): void {
+    const Impl = this.options.WebSocketImpl ?? WebSocket;
+    const separator = this.options.url.includes("?") ? "&" : "?";
+    const socket = new Impl(`${this.options.url}${separator}token=${encodeURIComponent(this.options.token)}`);
+    this.socket = socket;
+    this.setState(state);
+    socket.onopen = () => {
+      this.attempt = 0;
+      if (this.topics.size) this.sendAction({ action: "subscribe", topics: [...this.topics] });
+      this.stopHeartbeat();
+      this.heartbeat = setInterval(() => this.ping(), this.options.heartbeatMs ?? 5 * 60_000);
+      this.setState("connected");
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      this.messageListeners.forEach((listener) => listener(message));
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket || this.stopped) return;
+      this.socket = null;
+      this.stopHeartbeat();
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    const backoff = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    const delay = backoffDelay(this.attempt, backoff, this.options.random);
+    this.attempt += 1;
+    this.setState("reconnecting");
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) this.open("reconnecting");
+    }, delay);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.stateListeners.forEach((listener) => listener(state));
+  }
+}

@@ -1,0 +1,1 @@
+"""The CDK app (``python -m infra.app``) and, under ``infra/local``, the local cloud."""

@@ -1,0 +1,144 @@
+"""Background work: the import queue (with DLQ) feeding import_worker, and the sample-seed workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from infra.constructs.function import python_function
+from infra.nag import acknowledge, logical_ref
+from infra.stages import StageSettings
+
+# Pandas/numpy work: 1769 MB is where Lambda gives a full vCPU.
+WORKER_MEMORY_MB = 1769
+WORKER_TIMEOUT = Duration.minutes(5)
+# A message whose import failed this many times is poison: it moves to the DLQ.
+MAX_RECEIVE_COUNT = 3
+
+
+class Orchestration(Construct):
+    """SQS -> import_worker (partial batch failures) and Step Functions plan -> Map(generate) -> finalize."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions_dir: Path,
+        layers: Sequence[lambda_.ILayerVersion],
+        settings: StageSettings,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        def worker(construct_id: str, folder: str, handler: str, description: str) -> lambda_.Function:
+            return python_function(
+                self,
+                construct_id,
+                code_dir=functions_dir / folder,
+                handler=handler,
+                service=folder,
+                layers=layers,
+                settings=settings,
+                memory_mb=WORKER_MEMORY_MB,
+                timeout=WORKER_TIMEOUT,
+                description=description,
+            )
+
+        self.dead_letters = sqs.Queue(
+            self,
+            "ImportDeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.import_queue = sqs.Queue(
+            self,
+            "ImportQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # AWS's guidance for Lambda sources: at least six times the function timeout.
+            visibility_timeout=Duration.seconds(WORKER_TIMEOUT.to_seconds() * 6),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                max_receive_count=MAX_RECEIVE_COUNT, queue=self.dead_letters
+            ),
+        )
+        self.import_worker = worker(
+            "ImportWorker", "import_worker", "handler.handler", "Validate an upload and publish Parquet"
+        )
+        self.import_worker.add_event_source(
+            sources.SqsEventSource(self.import_queue, batch_size=5, report_batch_item_failures=True)
+        )
+
+        self.plan = worker("SeedPlan", "sample_seed", "handler.plan", "Sample seed: split the universe")
+        self.generate = worker("SeedGenerate", "sample_seed", "handler.generate", "Sample seed: one batch")
+        self.finalize = worker("SeedFinalize", "sample_seed", "handler.finalize", "Sample seed: record it")
+        self.seed_state_machine = self._seed_state_machine(settings)
+
+    def _seed_state_machine(self, settings: StageSettings) -> sfn.StateMachine:
+        """plan -> Map over ``$.batches`` (generate) -> finalize; Lambda service errors retry with backoff."""
+
+        def invoke(construct_id: str, function: lambda_.IFunction) -> tasks.LambdaInvoke:
+            task = tasks.LambdaInvoke(
+                self, construct_id, lambda_function=function, payload_response_only=True
+            )
+            # LambdaInvoke already retries Lambda service errors; throttling under the Map needs it too.
+            task.add_retry(
+                errors=["Lambda.TooManyRequestsException"],
+                interval=Duration.seconds(2),
+                max_attempts=4,
+                backoff_rate=2,
+                jitter_strategy=sfn.JitterType.FULL,
+            )
+            return task
+
+        generate_batches = sfn.Map(
+            self,
+            "GenerateBatches",
+            items_path="$.batches",
+            max_concurrency=settings.seed_map_concurrency,
+            result_path="$.generated",
+        ).item_processor(invoke("Generate", self.generate))
+        definition = invoke("Plan", self.plan).next(generate_batches).next(invoke("Finalize", self.finalize))
+        log_group = logs.LogGroup(
+            self, "SeedLogs", retention=settings.log_retention, removal_policy=settings.removal_policy
+        )
+        machine = sfn.StateMachine(
+            self,
+            "SampleSeed",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            timeout=Duration.hours(1),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+        acknowledge(
+            machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing and CloudWatch Logs delivery actions support no resource scope.",
+        )
+        for task in self.seed_functions:
+            acknowledge(
+                machine.role,
+                f"AwsSolutions-IAM5[Resource::<{logical_ref(task)}.Arn>:*]",
+                "LambdaInvoke may call the task function's versions/aliases; scoped to that one function.",
+            )
+        return machine
+
+    @property
+    def functions(self) -> list[lambda_.Function]:
+        """Every Lambda of the orchestration capability."""
+        return [self.import_worker, self.plan, self.generate, self.finalize]
+
+    @property
+    def seed_functions(self) -> list[lambda_.Function]:
+        """The state machine's tasks (they must not reference the state machine: that is a cycle)."""
+        return [self.plan, self.generate, self.finalize]

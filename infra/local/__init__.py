@@ -1,0 +1,1 @@
+"""The local cloud: ``make run`` runs the synthesized stack on an embedded moto (see docs/local-cloud.md)."""

@@ -1,0 +1,216 @@
+"""``make run``: the whole product in one process, no AWS account.
+
+Start order matters: moto first (everything talks to it), then provisioning from the synthesized
+template, the handlers' environment, restoring saved state (before anything can overwrite the
+saved files), the local API key and the first-start sample seed, the SQS pollers and the ticker,
+and finally uvicorn serving the composed app. Shutdown (Ctrl-C or SIGTERM) stops the background
+workers and writes the state one last time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from infra.local.cloud import LOCAL_HANDLER_DEFAULTS, LocalCloud, bring_up
+from infra.local.gateway import WebSocketGateway
+from infra.local.moto_server import EmbeddedMoto
+from infra.local.persistence import FlushLoop, StateStore
+from infra.local.template import synthesize
+from infra.local.ticker import Ticker
+from infra.local.web import LocalApp
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_TENANT = "local"
+REGION = "us-east-1"
+log = logging.getLogger("tradewind.local")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local", description="Run Tradewind locally on an embedded AWS."
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port of the API, WebSocket and dashboard (8000)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (127.0.0.1)")
+    parser.add_argument(
+        "--data-dir", default=".tradewind", help="where state is kept between runs (.tradewind)"
+    )
+    parser.add_argument(
+        "--no-seed", action="store_true", help="do not seed the sample universe on first start"
+    )
+    return parser.parse_args(argv)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    logging.getLogger("tradewind.local").setLevel(logging.INFO)
+
+
+def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def ensure_api_key(data_dir: Path) -> str:
+    """The local tenant's key: the saved one if it still resolves (state restored), else a new one."""
+    from tradewind.services import apikeys
+
+    path = data_dir / "api-key"
+    if path.exists():
+        secret = path.read_text().strip()
+        if apikeys.resolve(secret) == LOCAL_TENANT:
+            return secret
+    created = apikeys.create_api_key(LOCAL_TENANT, "local")
+    path.write_text(created.secret + "\n")
+    path.chmod(0o600)
+    return created.secret
+
+
+def seed_if_empty() -> None:
+    """Start the sample-seed state machine when the local tenant has no dataset yet."""
+    from tradewind.services import datasets, sample
+
+    found, _ = datasets.list_datasets(LOCAL_TENANT, limit=1, start_key=None)
+    if not found:
+        _, started = sample.seed_sample(LOCAL_TENANT)
+        if started:
+            log.info("seeding the synthetic sample universe (sample-seed state machine) ...")
+
+
+def handler_environment(cloud: LocalCloud, moto: EmbeddedMoto, public_host: str, port: int) -> dict[str, str]:
+    """Every variable the in-process handlers and the API need; shared by all (one process)."""
+    return {
+        **cloud.env,
+        **LOCAL_HANDLER_DEFAULTS,
+        "TW_WS_MANAGEMENT_ENDPOINT": f"http://{public_host}:{port}",
+        "TW_WS_URL": f"ws://{public_host}:{port}/ws",
+        "AWS_ENDPOINT_URL": moto.url,
+        "MOTO_PORT": str(moto.port),
+    }
+
+
+def _banner(public: str, api_key: str, data_dir: Path, restored: dict[str, int]) -> str:
+    restored_text = ", ".join(f"{count} {kind}" for kind, count in restored.items())
+    return "\n".join(
+        [
+            "",
+            "  Tradewind is running locally (embedded AWS, nothing leaves this machine)",
+            f"  Dashboard      {public}/",
+            f"  API            {public}   docs: {public}/docs",
+            f"  WebSocket      ws://{public.removeprefix('http://')}/ws?token=<key>",
+            f"  Local API key  {api_key}",
+            f"  Data dir       {data_dir}   (restored {restored_text})",
+            "  Stop with Ctrl-C: state is saved and comes back on the next start.",
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run until interrupted."""
+    args = parse_args(argv)
+    _configure_logging()
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    data_dir = Path(args.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    moto = EmbeddedMoto("127.0.0.1")
+    moto.start()
+    os.environ.update({"AWS_ENDPOINT_URL": moto.url, "MOTO_PORT": str(moto.port)})
+    flush: FlushLoop | None = None
+    ticker: Ticker | None = None
+    cloud: LocalCloud | None = None
+    try:
+        cloud = bring_up(synthesize(ROOT), ROOT / "functions", REGION)
+        os.environ.update(handler_environment(cloud, moto, public_host, args.port))
+        from tradewind.aws import reset_clients
+
+        reset_clients()
+        provisioned = cloud.provisioned
+        store = StateStore(
+            data_dir,
+            list(provisioned.tables.values()),
+            list(provisioned.buckets.values()),
+            list(provisioned.queues.values()),
+            REGION,
+        )
+        restored = store.restore()
+        flush = FlushLoop(store, moto.tracker.changed)
+        flush.start()
+        api_key = ensure_api_key(data_dir)
+        if not args.no_seed:
+            seed_if_empty()
+        cloud.poller.start()
+        ticker = Ticker(region=REGION)
+        ticker.start()
+        serve(cloud, args, public_host, api_key, data_dir, restored)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if ticker:
+            ticker.stop()
+        if cloud:
+            cloud.poller.stop()
+        if flush:
+            flush.stop()
+            log.info("state saved to %s", data_dir)
+        moto.stop()
+
+
+def serve(
+    cloud: LocalCloud,
+    args: argparse.Namespace,
+    public_host: str,
+    api_key: str,
+    data_dir: Path,
+    restored: dict[str, int],
+) -> None:
+    """Serve the composed app with uvicorn until a signal stops it."""
+    from tradewind.api.app import create_app
+
+    public = f"http://{public_host}:{args.port}"
+    gateway = WebSocketGateway(cloud.runtime, cloud.provisioned.websocket_routes)
+    config = {
+        "apiUrl": public,
+        "wsUrl": f"ws://{public_host}:{args.port}/ws",
+        "stage": "local",
+        "apiKey": api_key,
+    }
+    app = LocalApp(create_app(), gateway, config, ROOT / "frontend" / "dist")
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=args.host,
+            port=args.port,
+            loop="uvloop",
+            http="httptools",
+            ws="websockets",
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    print(_banner(public, api_key, data_dir, restored), flush=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

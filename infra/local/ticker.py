@@ -1,0 +1,197 @@
+"""Fire EventBridge Scheduler schedules locally (moto stores schedules but never fires them).
+
+The ticker reads the schedules from the embedded Scheduler API — the ones provisioned from the
+template and any created at run time — and at each due time sends the target its ``Input``: a
+Lambda target is invoked through moto (so the in-process runtime runs it), a state machine target
+gets an execution, an SQS target a message. ``rate(...)``, ``cron(...)`` (AWS's six fields, via
+croniter) and ``at(...)`` expressions are understood. The clock is injectable for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+from croniter import croniter
+
+log = logging.getLogger("tradewind.local.ticker")
+
+_RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
+_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aws_cron_to_croniter(fields: str) -> str:
+    """AWS ``min hour dom month dow year`` -> five-field cron (``?`` -> ``*``, dow 1-7 -> 0-6)."""
+    parts = fields.split()
+    if len(parts) != 6:
+        raise ValueError(f"AWS cron needs 6 fields, got {len(parts)}: {fields!r}")
+    minute, hour, dom, month, dow, year = parts
+    if year not in ("*", "?"):
+        log.warning("cron year field %r is ignored locally", year)
+    dow = re.sub(r"(?<![#\d])(\d+)", lambda m: str(int(m.group(1)) - 1), dow)
+    return " ".join(part.replace("?", "*") for part in (minute, hour, dom, month, dow))
+
+
+def next_fire(expression: str, after: datetime, timezone: str = "UTC") -> datetime | None:
+    """The first fire time strictly after ``after`` (None when a one-time schedule has passed)."""
+    expression = expression.strip()
+    rate = _RATE.match(expression)
+    if rate:
+        return after + timedelta(seconds=int(rate.group(1)) * _UNITS[rate.group(2).rstrip("s")])
+    zone = ZoneInfo(timezone)
+    if expression.startswith("cron(") and expression.endswith(")"):
+        base = after.astimezone(zone)
+        fire: datetime = croniter(aws_cron_to_croniter(expression[5:-1]), base).get_next(datetime)
+        return fire.astimezone(UTC)
+    if expression.startswith("at(") and expression.endswith(")"):
+        at = datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone).astimezone(UTC)
+        return at if at > after else None
+    raise ValueError(f"unsupported schedule expression {expression!r}")
+
+
+@dataclass
+class ScheduleState:
+    """A schedule as last read, with its next due time."""
+
+    name: str
+    group: str
+    expression: str
+    timezone: str
+    target_arn: str
+    payload: str
+    due: datetime | None
+
+
+class Ticker:
+    """Keeps the schedules' due times and fires the targets whose time has come."""
+
+    def __init__(self, clock: Callable[[], datetime] = _utcnow, region: str = "us-east-1") -> None:
+        self.clock = clock
+        self.region = region
+        self.schedules: dict[tuple[str, str], ScheduleState] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        session = boto3.session.Session(region_name=region)
+        self._scheduler = session.client("scheduler")
+        self._targets = {name: session.client(name) for name in ("lambda", "stepfunctions", "sqs")}
+
+    def refresh(self) -> None:
+        """Re-read the schedules; a schedule keeps its due time unless its expression changed."""
+        now = self.clock()
+        seen: dict[tuple[str, str], ScheduleState] = {}
+        for summary in self._list():
+            if summary.get("State") != "ENABLED":
+                continue
+            group = summary.get("GroupName", "default")
+            detail = self._scheduler.get_schedule(Name=summary["Name"], GroupName=group)
+            key = (group, detail["Name"])
+            expression = detail["ScheduleExpression"]
+            timezone = detail.get("ScheduleExpressionTimezone") or "UTC"
+            previous = self.schedules.get(key)
+            if previous and previous.expression == expression and previous.timezone == timezone:
+                previous.target_arn = detail["Target"]["Arn"]
+                previous.payload = detail["Target"].get("Input") or "{}"
+                seen[key] = previous
+                continue
+            try:
+                due = next_fire(expression, now, timezone)
+            except ValueError as error:
+                log.warning("schedule %s ignored: %s", detail["Name"], error)
+                continue
+            seen[key] = ScheduleState(
+                detail["Name"],
+                group,
+                expression,
+                timezone,
+                detail["Target"]["Arn"],
+                detail["Target"].get("Input") or "{}",
+                due,
+            )
+        self.schedules = seen
+
+    def _list(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {}
+        while True:
+            page = self._scheduler.list_schedules(**kwargs)
+            found.extend(page.get("Schedules", []))
+            if not page.get("NextToken"):
+                return found
+            kwargs["NextToken"] = page["NextToken"]
+
+    def tick(self) -> list[str]:
+        """Fire every schedule that is due now; return their names."""
+        now = self.clock()
+        fired = []
+        for state in list(self.schedules.values()):
+            if state.due is None or state.due > now:
+                continue
+            self.fire(state)
+            fired.append(state.name)
+            following = next_fire(state.expression, state.due, state.timezone)
+            while following is not None and following <= now:
+                following = next_fire(state.expression, following, state.timezone)
+            state.due = following
+        return fired
+
+    def fire(self, state: ScheduleState) -> None:
+        """Deliver the schedule's input to its target (errors are logged, like a failed target)."""
+        arn = state.target_arn
+        service = arn.split(":")[2] if arn.count(":") >= 5 else ""
+        log.info("schedule %s fired -> %s", state.name, arn)
+        try:
+            if service == "lambda":
+                response = self._targets["lambda"].invoke(FunctionName=arn, Payload=state.payload.encode())
+                if response.get("FunctionError"):
+                    log.warning(
+                        "schedule %s: target failed: %s", state.name, response["Payload"].read()[:500]
+                    )
+            elif service == "states":
+                self._targets["stepfunctions"].start_execution(stateMachineArn=arn, input=state.payload)
+            elif service == "sqs":
+                _, _, _, region, account, name = arn.split(":")
+                url = self._targets["sqs"].get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
+                    "QueueUrl"
+                ]
+                self._targets["sqs"].send_message(QueueUrl=url, MessageBody=state.payload)
+            else:
+                log.warning("schedule %s: target %s is not emulated locally", state.name, arn)
+        except Exception:
+            log.exception("schedule %s: delivering to %s failed", state.name, arn)
+
+    def start(self, interval: float = 1.0, refresh_every: float = 15.0) -> None:
+        """Tick every ``interval`` seconds on a daemon thread, re-reading schedules now and then."""
+
+        def loop() -> None:
+            last_refresh = float("-inf")
+            elapsed = 0.0
+            while not self._stop.wait(interval):
+                elapsed += interval
+                try:
+                    if elapsed - last_refresh >= refresh_every:
+                        self.refresh()
+                        last_refresh = elapsed
+                    self.tick()
+                except Exception:
+                    log.exception("ticker round failed")
+
+        self.refresh()
+        self._thread = threading.Thread(target=loop, name="ticker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop ticking."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)

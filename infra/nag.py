@@ -1,0 +1,29 @@
+"""cdk-nag (3.x) wiring: run the AwsSolutions pack and acknowledge findings one by one with a reason."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, App, Stack, Validations
+from cdk_nag import AwsSolutionsChecks
+from constructs import IConstruct
+
+
+def add_checks(app: App) -> None:
+    """Validate every stack of ``app`` against AwsSolutions during synth (an error fails synth).
+
+    Acknowledgments are also written into each resource's template Metadata (``cdk_nag``) so the
+    reasons travel with the template for reviewers and for the infra tests.
+    """
+    Validations.of(app).add_plugins(
+        AwsSolutionsChecks(app, verbose=True, write_suppressions_to_cloud_formation=True)
+    )
+
+
+def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
+    """Accept one finding (``AwsSolutions-IAM5[Resource::...]`` for one wildcard) on ``scope`` only."""
+    Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def logical_ref(construct: IConstruct) -> str:
+    """The logical id cdk-nag prints for a resource (``<Id.Arn>``) in granular finding ids."""
+    resource = construct.node.default_child or construct
+    return Stack.of(construct).get_logical_id(resource)  # type: ignore[arg-type]

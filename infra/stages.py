@@ -1,0 +1,78 @@
+"""Per-stage settings: the only knobs that differ between local, dev and prod.
+
+The stack takes one ``StageSettings`` as a keyword argument, so a stage is data, not code paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import RemovalPolicy
+from aws_cdk.aws_logs import RetentionDays
+
+DEFAULT_STAGE = "dev"
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What changes per stage. ``throwaway`` stages delete their data with the stack."""
+
+    name: str
+    throwaway: bool
+    api_rate_limit: float
+    api_burst_limit: int
+    log_retention: RetentionDays
+    log_level: str
+    seed_map_concurrency: int
+    cors_origins: tuple[str, ...] = ()
+    alarm_email: str | None = None
+
+    @property
+    def removal_policy(self) -> RemovalPolicy:
+        """Throwaway stages clean up after ``cdk destroy``; real ones keep tables and buckets."""
+        return RemovalPolicy.DESTROY if self.throwaway else RemovalPolicy.RETAIN
+
+
+# Origins a developer's browser uses against a deployed dev API (Vite dev server, make run).
+_DEV_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:8000")
+
+STAGES: dict[str, StageSettings] = {
+    # `make run` reads this stage's template; nothing is deployed, so it mirrors dev.
+    "local": StageSettings(
+        name="local",
+        throwaway=True,
+        api_rate_limit=100,
+        api_burst_limit=200,
+        log_retention=RetentionDays.ONE_WEEK,
+        log_level="INFO",
+        seed_map_concurrency=4,
+        cors_origins=_DEV_ORIGINS,
+    ),
+    "dev": StageSettings(
+        name="dev",
+        throwaway=True,
+        api_rate_limit=50,
+        api_burst_limit=100,
+        log_retention=RetentionDays.TWO_WEEKS,
+        log_level="DEBUG",
+        seed_map_concurrency=8,
+        cors_origins=_DEV_ORIGINS,
+    ),
+    "prod": StageSettings(
+        name="prod",
+        throwaway=False,
+        api_rate_limit=500,
+        api_burst_limit=1000,
+        log_retention=RetentionDays.THREE_MONTHS,
+        log_level="INFO",
+        seed_map_concurrency=16,
+    ),
+}
+
+
+def stage_settings(name: str) -> StageSettings:
+    """Look a stage up by name, failing with the list of known stages."""
+    try:
+        return STAGES[name]
+    except KeyError:
+        raise ValueError(f"unknown stage {name!r}; known stages: {', '.join(sorted(STAGES))}") from None

@@ -1,0 +1,51 @@
+"""The FastAPI application factory: routers, the problem+json error model, request ids, GZip, CORS.
+
+``create_app()`` builds everything from settings and never touches AWS: the Lambda handler calls it at
+import (cold start) and uvicorn calls it locally.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from starlette.middleware import Middleware
+
+from tradewind.api.errors import install_error_handlers
+from tradewind.api.middleware import GatewayRootPathMiddleware, RequestContextMiddleware
+from tradewind.api.openapi import install_openapi
+from tradewind.api.routes import ROUTERS
+from tradewind.settings import get_settings
+from tradewind.version import __version__
+
+GZIP_MINIMUM_BYTES = 1024
+
+DESCRIPTION = """Tradewind research API.
+
+Authenticate with an API key, as `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
+Errors are `application/problem+json` (see the `Problem` schema); lists page with `limit` and `next_token`.
+"""
+
+
+def create_app() -> FastAPI:
+    """A fully wired app; cheap to call (no I/O)."""
+    settings = get_settings()
+    middleware = [
+        Middleware(GatewayRootPathMiddleware),
+        Middleware(RequestContextMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-Api-Key", "X-Request-Id", "Content-Type"],
+            expose_headers=["X-Request-Id"],
+            max_age=600,
+        ),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES),
+    ]
+    app = FastAPI(title="Tradewind API", version=__version__, description=DESCRIPTION, middleware=middleware)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_openapi(app)
+    return app

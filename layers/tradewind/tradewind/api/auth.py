@@ -1,0 +1,44 @@
+"""Authentication: every route but health declares ``tenant: Tenant`` and gets the caller's tenant id.
+
+Keys arrive as ``Authorization: Bearer <key>`` or ``X-Api-Key: <key>``. Both are declared as OpenAPI
+security schemes (FastAPI's security classes), so the /docs "Authorize" button works. Resolution is
+cached in-process (see :mod:`tradewind.services.apikeys`); only a cache miss leaves the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from tradewind.api.observability import logger
+from tradewind.errors import Unauthorized
+from tradewind.services import apikeys
+
+_bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer tw_...`")
+_api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False, description="`X-Api-Key: tw_...`")
+
+
+async def current_tenant(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key_header)],
+) -> str:
+    """The tenant owning the presented key; 401 (with ``WWW-Authenticate``) when missing or invalid."""
+    secret = bearer.credentials if bearer else api_key
+    if not secret:
+        raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'")
+    hit, tenant = apikeys.cached_resolution(secret)
+    if not hit:
+        tenant = await run_in_threadpool(apikeys.resolve, secret)
+    if tenant is None:
+        raise Unauthorized("invalid or revoked API key")
+    request.state.tenant_id = tenant
+    logger.thread_safe_append_keys(tenant_id=tenant)
+    return tenant
+
+
+Tenant = Annotated[str, Depends(current_tenant)]
+"""Declare ``tenant: Tenant`` on a route to require a key and receive the tenant id."""

@@ -1,0 +1,133 @@
+"""One error model for the whole API: RFC 9457 ``application/problem+json`` bodies.
+
+Every failure — request validation, a :class:`tradewind.errors.TradewindError` raised by a service,
+an ``HTTPException`` (404 route, 405 method) and any unexpected exception (see ``middleware``) — is
+answered with a :class:`Problem`, so clients parse one shape and find every bad field by its ``loc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+
+from tradewind.errors import TradewindError, Unauthorized
+
+PROBLEM_JSON = "application/problem+json"
+WWW_AUTHENTICATE = 'Bearer realm="tradewind", ApiKey header="X-Api-Key"'
+
+
+class ProblemDetail(BaseModel):
+    """One thing wrong with the request, located by its path (``["body", "symbols", 2]``)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str = Field(
+        description="URI naming the kind of problem", examples=["urn:tradewind:problem:not-found"]
+    )
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str | None = Field(default=None, examples=["watchlist 'abc' not found"])
+    instance: str | None = Field(default=None, description="the request path", examples=["/watchlists/abc"])
+    request_id: str | None = Field(default=None, description="also in the X-Request-Id header")
+    errors: list[ProblemDetail] = Field(default_factory=list, description="one entry per bad field")
+
+
+def _problem_type(title: str) -> str:
+    return "urn:tradewind:problem:" + "-".join(title.lower().split())
+
+
+def problem_body(
+    *,
+    status: int,
+    title: str,
+    detail: str | None,
+    instance: str | None,
+    request_id: str | None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A problem as a JSON-ready dict (used by the exception handlers and the request middleware)."""
+    return {
+        "type": _problem_type(title),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "request_id": request_id,
+        "errors": errors or [],
+    }
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str | None,
+    *,
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body = problem_body(
+        status=status,
+        title=title or HTTPStatus(status).phrase,
+        detail=detail,
+        instance=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+        errors=errors,
+    )
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "value_error")}
+        for e in jsonable_encoder(exc.errors())
+    ]
+    fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
+    return problem_response(request, 422, f"invalid request: {fields}", title="Invalid input", errors=errors)
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TradewindError)
+    errors = [{"loc": p.loc, "msg": p.msg, "type": p.type} for p in exc.problems]
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if isinstance(exc, Unauthorized) else None
+    return problem_response(request, exc.status, exc.detail, title=exc.title, errors=errors, headers=headers)
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every handled error through :func:`problem_response`."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(TradewindError, _domain)
+    app.add_exception_handler(HTTPException, _http)
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {}}}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: _documented("Not found (another tenant's records are never visible)"),
+    409: _documented("Conflict with the current state (a limit reached, a concurrent edit)"),
+}
+"""Problem responses a router documents with ``APIRouter(responses=PROBLEM_RESPONSES)``; 401, 422 and
+500 are added to every operation by :mod:`tradewind.api.openapi`, which also fills in the schema."""

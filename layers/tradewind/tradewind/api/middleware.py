@@ -1,0 +1,110 @@
+"""The request envelope: a request id on every response and log line, and a clean 500 for surprises.
+
+A pure ASGI middleware (no per-request ``BaseHTTPMiddleware`` task overhead). It honours an incoming
+``X-Request-Id`` (when it is a sane token), else reuses API Gateway's request id, else makes one; puts it
+in ``request.state.request_id``, in the Powertools log keys and in the ``X-Request-Id`` response header.
+An exception no handler knows is logged with that id and answered with a problem+json 500 that leaks
+nothing of the internals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tradewind.api.errors import PROBLEM_JSON, problem_body
+from tradewind.api.observability import logger
+
+REQUEST_ID_HEADER = "x-request-id"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _VALID_REQUEST_ID.fullmatch(candidate):
+                return candidate
+            break
+    event = scope.get("aws.event") or {}
+    gateway_id = (event.get("requestContext") or {}).get("requestId")
+    if isinstance(gateway_id, str) and _VALID_REQUEST_ID.fullmatch(gateway_id):
+        return gateway_id
+    return uuid.uuid4().hex
+
+
+class GatewayRootPathMiddleware:
+    """Behind API Gateway, tell the app the path prefix the browser sees (the stage, or a base path).
+
+    Mangum passes the path without the stage (``/docs`` for ``/prod/docs``) and an empty ``root_path``,
+    so /docs would load ``/openapi.json`` instead of ``/prod/openapi.json``. The prefix is what the
+    request context's full path has before the proxied path.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = scope.get("aws.event")
+        if event and not scope.get("root_path"):
+            full = (event.get("requestContext") or {}).get("path") or ""
+            path = event.get("path") or ""
+            if path and full.endswith(path) and len(full) > len(path):
+                scope = {**scope, "root_path": full[: -len(path)].rstrip("/")}
+        await self.app(scope, receive, send)
+
+
+class RequestContextMiddleware:
+    """Outermost app middleware: request id in, request id out, problem+json 500 on the unexpected."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        logger.thread_safe_append_keys(request_id=request_id)
+        header = (b"x-request-id", request_id.encode("latin-1"))
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception(
+                "unhandled error", extra={"path": scope.get("path"), "method": scope.get("method")}
+            )
+            if started:
+                raise
+            await _send_problem_500(send, scope, header)
+        finally:
+            logger.thread_safe_remove_keys(["request_id"])
+
+
+async def _send_problem_500(send: Send, scope: Scope, header: tuple[bytes, bytes]) -> None:
+    state: dict[str, Any] = scope.get("state", {})
+    body = json.dumps(
+        problem_body(
+            status=500,
+            title="Internal error",
+            detail="unexpected error; quote the request id when reporting it",
+            instance=scope.get("path"),
+            request_id=state.get("request_id"),
+        )
+    ).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()), header]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,56 @@
+"""Symbol search: autocomplete across the tenant's ready datasets (one prefix query, cached briefly)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from tradewind.api.auth import Tenant
+from tradewind.services import symbols
+
+router = APIRouter(prefix="/symbols", tags=["symbols"])
+
+
+class SymbolDatasetOut(BaseModel):
+    dataset_id: str
+    dataset_name: str
+    synthetic: bool
+    rows: int
+    start: datetime
+    end: datetime
+
+
+class SymbolOut(BaseModel):
+    symbol: str
+    description: str | None = None
+    synthetic: bool = Field(description="true if any dataset holding it is synthetic")
+    datasets: list[SymbolDatasetOut]
+
+
+class SymbolList(BaseModel):
+    items: list[SymbolOut]
+
+
+@router.get("", summary="Search symbols by prefix (autocomplete)")
+def search(
+    tenant: Tenant,
+    q: Annotated[
+        str, Query(max_length=symbols.MAX_QUERY_LENGTH, description="prefix, case-insensitive")
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SymbolList:
+    matches = symbols.search(tenant, q, limit)
+    return SymbolList(
+        items=[
+            SymbolOut(
+                symbol=m.symbol,
+                description=m.description,
+                synthetic=m.synthetic,
+                datasets=[SymbolDatasetOut(**vars(d)) for d in m.datasets],
+            )
+            for m in matches
+        ]
+    )

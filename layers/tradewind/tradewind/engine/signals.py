@@ -1,0 +1,219 @@
+"""From a strategy and a grid of parameter combinations to per-bar action codes, chunk by chunk.
+
+Each distinct (indicator, inputs, params) is computed once for the whole grid; a chunk gathers the
+columns its combinations need. A condition that does not depend on the parameters stays one column
+and broadcasts, so a sweep never copies what all its combinations share.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradewind.engine.bars import Bars
+from tradewind.indicators.compute import compute
+from tradewind.indicators.registry import SPECS
+from tradewind.strategy.models import (
+    PRICE_COLUMNS,
+    AllOf,
+    AnyOf,
+    Between,
+    Comparison,
+    Condition,
+    Not,
+    ParamRef,
+    Strategy,
+    Value,
+)
+
+NONE, BUY, SELL, SHORT, COVER, CLOSE = range(6)
+ACTION_CODES = {"buy": BUY, "sell": SELL, "short": SHORT, "cover": COVER, "close": CLOSE}
+# Combinations per evaluation block: a block's float matrices stay in the CPU cache.
+BLOCK = 256
+# Direction restrictions: in long_only, "short" leaves the long and "cover" means nothing; mirrored for short_only.
+DIRECTION_MAP = {
+    "long_short": {},
+    "long_only": {SHORT: CLOSE, COVER: NONE},
+    "short_only": {BUY: CLOSE, SELL: NONE},
+}
+
+
+@dataclass
+class _Series:
+    """An indicator output for the whole grid: distinct columns and which one each combination uses."""
+
+    matrix: np.ndarray  # (n_distinct, n_bars): one contiguous row per distinct series
+    column: np.ndarray  # (n_combos,) int64
+
+
+@dataclass
+class ChunkSignals:
+    """What the simulator needs for a slice of combinations."""
+
+    actions: np.ndarray  # (n_bars, n) int8 action codes after priority and direction
+    atr: np.ndarray | None  # (n_bars, n) or (n_bars, 1) ATR for ATR-based exits
+
+
+class SignalPlan:
+    """Indicators of the whole grid, computed once; ``chunk`` evaluates the rules for a slice."""
+
+    def __init__(self, strategy: Strategy, bars: Bars, params: dict[str, np.ndarray], n_combos: int) -> None:
+        self.strategy = strategy
+        self.bars = bars
+        self.columns = bars.columns()
+        self.params = params
+        self.n_combos = n_combos
+        self._keys: dict[str, np.ndarray] = {}  # indicator id -> distinct-key index per combo
+        self._outputs: dict[str, list[dict[str, np.ndarray]]] = {}  # indicator id -> outputs per distinct key
+        self._series: dict[str, _Series] = {}
+        for ident in self._order():
+            self._resolve(ident)
+
+    # -- parameters ------------------------------------------------------------------------------
+    def value(self, v: Value) -> np.ndarray:
+        """A constant or parameter reference as one float per combination."""
+        if isinstance(v, ParamRef):
+            return self.params[v.param]
+        return np.full(self.n_combos, float(v))
+
+    def _order(self) -> list[str]:
+        """Indicators so that each comes after the indicator it reads."""
+        done: list[str] = []
+
+        def visit(ident: str) -> None:
+            if ident in done:
+                return
+            ind = self.strategy.indicators[ident]
+            upstream = ind.source.partition(".")[0]
+            if SPECS[ind.kind].inputs == "source" and upstream in self.strategy.indicators:
+                visit(upstream)
+            done.append(ident)
+
+        for ident in self.strategy.indicators:
+            visit(ident)
+        return done
+
+    def _resolve(self, ident: str) -> None:
+        ind = self.strategy.indicators[ident]
+        spec = SPECS[ind.kind]
+        names = list(spec.params)
+        values = [self.value(ind.params[n]) if n in ind.params else np.full(self.n_combos, spec.params[n].default) for n in names]
+        upstream, _, output = ind.source.partition(".")
+        reads_indicator = spec.inputs == "source" and upstream in self.strategy.indicators
+        up_keys = self._keys[upstream] if reads_indicator else np.zeros(self.n_combos, dtype=np.int64)
+        table = np.column_stack([up_keys.astype(np.float64), *values])
+        distinct, inverse = np.unique(table, axis=0, return_inverse=True)
+        self._keys[ident] = inverse.reshape(-1).astype(np.int64)
+        results = []
+        for row in distinct:
+            if reads_indicator:
+                up = self._outputs[upstream][int(row[0])]
+                source = up[output or SPECS[self.strategy.indicators[upstream].kind].default_output]
+            else:
+                source = self.columns[ind.source] if spec.inputs == "source" else self.columns["close"]
+            results.append(compute(ind.kind, source, self.columns, dict(zip(names, row[1:].tolist(), strict=True))))
+        self._outputs[ident] = results
+
+    def series(self, ref: str) -> _Series:
+        """A series reference for the whole grid (price columns are one shared column)."""
+        cached = self._series.get(ref)
+        if cached is not None:
+            return cached
+        name, _, output = ref.partition(".")
+        if name in PRICE_COLUMNS:
+            result = _Series(self.columns[name][None, :], np.zeros(self.n_combos, dtype=np.int64))
+        else:
+            output = output or SPECS[self.strategy.indicators[name].kind].default_output
+            matrix = np.vstack([o[output] for o in self._outputs[name]])
+            result = _Series(matrix, self._keys[name])
+        self._series[ref] = result
+        return result
+
+    def atr(self, window: Value) -> _Series:
+        """ATR columns for ATR-based exits, one per distinct window."""
+        windows = self.value(window)
+        distinct, inverse = np.unique(windows, return_inverse=True)
+        b = self.bars
+        from tradewind.indicators.functions import atr
+
+        matrix = np.vstack([atr(b.high, b.low, b.close, int(w)) for w in distinct])
+        return _Series(matrix, inverse.reshape(-1).astype(np.int64))
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def chunk(self, start: int, stop: int) -> ChunkSignals:
+        """Action codes (and ATR) for combinations ``start:stop``, as (n_bars, n) matrices.
+
+        Conditions are evaluated combination-major in cache-sized blocks (gathering a combination's
+        column is then one contiguous copy); each block's int8 result is transposed into the simulator's bar-major matrix.
+        """
+        n = len(self.bars)
+        actions = np.empty((n, stop - start), dtype=np.int8)
+        mapping = DIRECTION_MAP[self.strategy.direction]
+        enabled = [(r.priority, -i, r) for i, r in enumerate(self.strategy.rules) if r.enabled]
+        rules = [(mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r) for *_, r in sorted(enabled, key=lambda x: x[:2])]
+        for block_start in range(start, stop, BLOCK):
+            block_stop = min(stop, block_start + BLOCK)
+            block = np.zeros((block_stop - block_start, n), dtype=np.int8)
+            evaluator = _Evaluator(self, block_start, block_stop)
+            for code, rule in rules:
+                fired = evaluator.condition(rule.when)
+                np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
+            actions[:, block_start - start : block_stop - start] = block.T
+        risk = self.strategy.risk
+        uses_atr = any(e is not None and e.atr is not None for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop))
+        atr = np.ascontiguousarray(_gather(self.atr(risk.atr_window), start, stop).T) if uses_atr else None
+        return ChunkSignals(actions, atr)
+
+
+def _gather(series: _Series, start: int, stop: int) -> np.ndarray:
+    """The chunk's rows (n, n_bars), or the single shared row when all combinations use the same one."""
+    cols = series.column[start:stop]
+    if series.matrix.shape[0] == 1 or (cols.size and (cols == cols[0]).all()):
+        first = int(cols[0]) if cols.size else 0
+        return series.matrix[first : first + 1]
+    return series.matrix[cols]
+
+
+class _Evaluator:
+    """Evaluates a condition tree for one block; results are (n, n_bars) or (1, n_bars) booleans."""
+
+    def __init__(self, plan: SignalPlan, start: int, stop: int) -> None:
+        self.plan, self.start, self.stop = plan, start, stop
+        self._cache: dict[str, np.ndarray] = {}
+
+    def operand(self, v: object) -> np.ndarray:
+        if isinstance(v, str):
+            if v not in self._cache:
+                self._cache[v] = _gather(self.plan.series(v), self.start, self.stop)
+            return self._cache[v]
+        assert isinstance(v, int | float | ParamRef)
+        values = self.plan.value(v)[self.start : self.stop]
+        if values.size and (values == values[0]).all():
+            return np.asarray([[values[0]]])
+        return values[:, None]
+
+    def condition(self, c: Condition) -> np.ndarray:
+        if isinstance(c, AllOf):
+            return functools.reduce(np.logical_and, [self.condition(s) for s in c.of])
+        if isinstance(c, AnyOf):
+            return functools.reduce(np.logical_or, [self.condition(s) for s in c.of])
+        if isinstance(c, Not):
+            return ~self.condition(c.of)
+        if isinstance(c, Between):
+            x = self.operand(c.left)
+            return (x >= self.operand(c.lower)) & (x <= self.operand(c.upper))
+        left, right = self.operand(c.left), self.operand(c.right)
+        if c.op == ">":
+            return left > right
+        if c.op == "<":
+            return left < right
+        if c.op == ">=":
+            return left >= right
+        if c.op == "<=":
+            return left <= right
+        now, before = (left > right, left <= right) if c.op == "crosses_above" else (left < right, left >= right)
+        crossed = np.zeros(now.shape, dtype=bool)
+        crossed[:, 1:] = now[:, 1:] & before[:, :-1]
+        return crossed

@@ -1,0 +1,1 @@
+"""Real market-data providers (optional extras, imported lazily; they need the network)."""

@@ -1,0 +1,208 @@
+"""API keys: issue, resolve to a tenant, list, revoke.
+
+A secret looks like ``tw_<key_id>_<random>``; only its sha256 is stored (the record's key), so a
+leaked table does not leak usable keys. :func:`resolve` sits on every authenticated request, so its
+answers (found *and* not found) are cached in-process for ``settings.api_key_cache_seconds``
+(negative answers for at most :data:`NEGATIVE_TTL_SECONDS`): a revocation takes effect in other
+processes within that TTL, immediately in the revoking one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tradewind.errors import FieldProblem, InvalidInput, NotFound
+from tradewind.settings import get_settings
+
+SECRET_PREFIX = "tw_"
+MAX_SECRET_LENGTH = 128
+NEGATIVE_TTL_SECONDS = 5.0
+MAX_CACHE_ENTRIES = 10_000
+TENANT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+if TYPE_CHECKING:
+    from tradewind.data.models import ApiKeyRecord
+
+
+def _records() -> type[ApiKeyRecord]:
+    """The model, imported on first use: pynamodb stays out of the API Lambda's cold import."""
+    from tradewind.data.models import ApiKeyRecord
+
+    return ApiKeyRecord
+
+
+@dataclass(frozen=True)
+class ApiKeyCreated:
+    """A new key; ``secret`` is shown once and cannot be recovered later."""
+
+    key_id: str
+    secret: str
+    tenant_id: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    """What a tenant may see about one of its keys (never the secret)."""
+
+    key_id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TtlCache:
+    """secret hash -> tenant id (or ``None`` for unknown/revoked), each entry with its own expiry.
+
+    Bounded by :data:`MAX_CACHE_ENTRIES` (emptied when full: simple, and a refill costs one read per key).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._entries: dict[str, tuple[float, str | None]] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def get(self, key: str) -> tuple[bool, str | None]:
+        """``(True, value)`` for a live entry, ``(False, None)`` for a missing or expired one."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= self._clock():
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: str, value: str | None, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= MAX_CACHE_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = (self._clock() + ttl, value)
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_cache = TtlCache()
+
+
+def clear_cache() -> None:
+    """Forget every cached resolution (tests, and after bulk key changes)."""
+    _cache.clear()
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a secret: its sha256, hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_tenant_id(tenant_id: str) -> None:
+    if not TENANT_ID_PATTERN.fullmatch(tenant_id):
+        raise InvalidInput(
+            "invalid tenant id",
+            [
+                FieldProblem(
+                    ["tenant_id"], f"must match {TENANT_ID_PATTERN.pattern}", "string_pattern_mismatch"
+                )
+            ],
+        )
+
+
+def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
+    """Issue a key for ``tenant_id``; the returned secret is the only copy."""
+    records = _records()
+    _check_tenant_id(tenant_id)
+    if not 1 <= len(name) <= 64:
+        raise InvalidInput("invalid key name", [FieldProblem(["name"], "must be 1 to 64 characters")])
+    key_id = secrets.token_hex(6)
+    secret = f"{SECRET_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+    gsi1pk, gsi1sk = records.tenant_index_key(tenant_id, key_id)
+    record = records(
+        records.hash_pk(hash_secret(secret)),
+        records.SORT_KEY,
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        tenant_id=tenant_id,
+        key_id=key_id,
+        name=name,
+        prefix=f"{SECRET_PREFIX}{key_id}",
+        created_at=_now(),
+    )
+    record.save(condition=records.pk.does_not_exist())
+    _cache.discard(hash_secret(secret))
+    return ApiKeyCreated(key_id, secret, tenant_id, name, record.created_at)
+
+
+def _well_formed(secret: str) -> bool:
+    return secret.startswith(SECRET_PREFIX) and len(secret) <= MAX_SECRET_LENGTH
+
+
+def cached_resolution(secret: str) -> tuple[bool, str | None]:
+    """``(True, tenant or None)`` when the answer is known without I/O, else ``(False, None)``."""
+    if not _well_formed(secret):
+        return True, None
+    return _cache.get(hash_secret(secret))
+
+
+def resolve(secret: str) -> str | None:
+    """The tenant a secret belongs to, or ``None`` if it is malformed, unknown or revoked."""
+    hit, tenant = cached_resolution(secret)
+    if hit:
+        return tenant
+    digest = hash_secret(secret)
+    tenant = _lookup(digest)
+    ttl = get_settings().api_key_cache_seconds
+    _cache.put(digest, tenant, ttl if tenant else min(ttl, NEGATIVE_TTL_SECONDS))
+    return tenant
+
+
+def _lookup(digest: str) -> str | None:
+    records = _records()
+    try:
+        record = records.get(records.hash_pk(digest), records.SORT_KEY)
+    except records.DoesNotExist:
+        return None
+    return None if record.revoked_at else record.tenant_id
+
+
+def list_api_keys(
+    tenant_id: str, limit: int = 100, start: dict[str, Any] | None = None
+) -> tuple[list[ApiKeyInfo], dict[str, Any] | None]:
+    """One page of a tenant's keys, revoked ones included, ordered by key id; and where to continue."""
+    records = _records()
+    gsi1pk, prefix = records.tenant_index_key(tenant_id)
+    rows = records.gsi1.query(
+        gsi1pk, records.gsi1sk.startswith(prefix), limit=limit, page_size=limit, last_evaluated_key=start
+    )
+    items = [ApiKeyInfo(r.key_id, r.name, r.prefix, r.created_at, r.revoked_at) for r in rows]
+    return items, rows.last_evaluated_key
+
+
+def revoke(tenant_id: str, key_id: str) -> None:
+    """Revoke one of the tenant's keys (idempotent); another tenant's key id is simply not found."""
+    records = _records()
+    gsi1pk, gsi1sk = records.tenant_index_key(tenant_id, key_id)
+    found = list(records.gsi1.query(gsi1pk, records.gsi1sk == gsi1sk, limit=1))
+    if not found:
+        raise NotFound(f"API key {key_id!r} not found")
+    record = found[0]
+    if record.revoked_at is None:
+        record.update(actions=[records.revoked_at.set(_now())], condition=records.pk.exists())
+    _cache.discard(record.pk.removeprefix("APIKEY#"))

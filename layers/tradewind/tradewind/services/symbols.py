@@ -1,0 +1,106 @@
+"""Symbol search for autocomplete: a prefix over every symbol the tenant's ready datasets publish.
+
+One DynamoDB Query (``begins_with(sk, "SYMBOL#{Q}")``) per page; answers are cached per tenant and
+query for :data:`CACHE_SECONDS` because autocomplete repeats the same short prefixes. Publishing and
+deleting in this process invalidate the tenant's entries at once; other processes see changes within
+the TTL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tradewind.data.marketdata import SymbolRecord
+from tradewind.errors import FieldProblem, InvalidInput
+from tradewind.marketdata.universe import SYMBOL_PATTERN
+
+CACHE_SECONDS = 5.0
+MAX_CACHE_ENTRIES = 5_000
+MAX_QUERY_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class SymbolDataset:
+    """One dataset that holds the symbol, with its label."""
+
+    dataset_id: str
+    dataset_name: str
+    synthetic: bool
+    rows: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SymbolMatch:
+    """A symbol and every dataset that publishes it (``synthetic`` if any of them is)."""
+
+    symbol: str
+    description: str | None
+    datasets: list[SymbolDataset] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        return any(d.synthetic for d in self.datasets)
+
+
+_cache: dict[tuple[str, str, int], tuple[float, list[SymbolMatch]]] = {}
+_lock = threading.Lock()
+
+
+def invalidate(tenant_id: str) -> None:
+    """Forget the tenant's cached answers (its datasets changed)."""
+    with _lock:
+        for key in [k for k in _cache if k[0] == tenant_id]:
+            del _cache[key]
+
+
+def search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch]:
+    """Up to ``limit`` distinct symbols starting with ``query`` (case-insensitive), in symbol order."""
+    prefix = query.strip().upper()
+    if len(prefix) > MAX_QUERY_LENGTH or (prefix and not SYMBOL_PATTERN.match(prefix)):
+        raise InvalidInput(
+            "invalid symbol query",
+            [
+                FieldProblem(
+                    ["query", "q"], "up to 20 letters, digits or . - = ^ _", "string_pattern_mismatch"
+                )
+            ],
+        )
+    key = (tenant_id, prefix, limit)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    matches = _query(tenant_id, prefix, limit)
+    with _lock:
+        if len(_cache) >= MAX_CACHE_ENTRIES:
+            _cache.clear()
+        _cache[key] = (time.monotonic() + CACHE_SECONDS, matches)
+    return matches
+
+
+def _query(tenant_id: str, prefix: str, limit: int) -> list[SymbolMatch]:
+    pk, sk_prefix = SymbolRecord.key(tenant_id, prefix)
+    found: dict[str, SymbolMatch] = {}
+    # A symbol has one row per dataset, so read a little more than `limit` rows per page.
+    for row in SymbolRecord.query(pk, SymbolRecord.sk.startswith(sk_prefix), page_size=limit * 2 + 8):
+        match = found.get(row.symbol)
+        if match is None:
+            if len(found) == limit:
+                break
+            match = found[row.symbol] = SymbolMatch(row.symbol, row.description)
+        match.datasets.append(
+            SymbolDataset(
+                row.dataset_id, row.dataset_name, row.synthetic, int(row.rows), row.start_at, row.end_at
+            )
+        )
+    return list(found.values())
+
+
+def datasets_of(tenant_id: str, symbol: str) -> list[SymbolRecord]:
+    """Every symbol row of exactly ``symbol`` (one per dataset that publishes it)."""
+    pk, sk_prefix = SymbolRecord.key(tenant_id, f"{symbol.upper()}#")
+    return list(SymbolRecord.query(pk, SymbolRecord.sk.startswith(sk_prefix)))
