@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
+# cdk.json runs `python -m infra.app`: the CDK CLI must find the venv's python first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help bootstrap frontend browser run test test-unit test-integration test-infra test-e2e lint synth layers bench deploy clean
 
@@ -58,8 +60,9 @@ test-infra: $(STAMP)
 test-e2e: bootstrap frontend browser
 	$(BIN)/pytest tests/e2e
 
+# Offline synth of the local stage (what `make run` provisions); STAGE=dev needs `make layers frontend`.
 synth: $(STAMP)
-	$(BIN)/python -m infra.app
+	TW_STAGE=$(or $(SYNTH_STAGE),local) $(BIN)/python -m infra.app
 
 layers: $(STAMP)
 	$(BIN)/python -m infra.build_layers --deps
@@ -69,7 +72,7 @@ bench: bootstrap frontend
 
 # Deploy to AWS: STAGE=dev|prod, credentials from the usual AWS environment/profile.
 STAGE ?= dev
-CDK_CLI := aws-cdk@2.1148.0
+CDK_CLI := aws-cdk@2.1148.1
 deploy: bootstrap frontend layers
 	npx -y $(CDK_CLI) deploy -c stage=$(STAGE) --require-approval broadening
 

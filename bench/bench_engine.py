@@ -29,7 +29,9 @@ def daily_series(n: int = N_BARS, seed: int = 2148) -> pd.DataFrame:
     low = np.minimum(open_, close) * np.exp(-np.abs(rng.normal(0, 0.006, n)))
     volume = rng.integers(100_000, 1_000_000, n).astype(float)
     index = pd.bdate_range("2015-01-02", periods=n)
-    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": volume}, index=index)
+    return pd.DataFrame(
+        {"open": open_, "high": high, "low": low, "close": close, "volume": volume}, index=index
+    )
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -68,9 +70,13 @@ def main() -> None:
         ("SMA-cross sweep, full metrics", strategy, "full", 10_000),
         ("SMA-cross sweep + 5% stop loss, screening", stopped, "screening", 10_000),
     ):
-        table: list[pd.DataFrame] = []
-        elapsed = best_of(lambda s=strat, lv=level: table.append(tradewind.sweep(bars, s, level=lv)), 2)
-        n = len(table[-1])
+        sizes: list[int] = []
+
+        def run(s: object = strat, lv: str = level, out: list[int] = sizes) -> None:
+            out.append(len(tradewind.sweep(bars, s, level=lv)))
+
+        elapsed = best_of(run, 2)
+        n = sizes[-1]
         rate = n / elapsed
         line(f"{label} ({n:,} combos)", f"{rate:,.0f} /s", f">= {target:,}/s", rate >= target)
 
@@ -79,7 +85,12 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    line("peak memory of the full sweep (tracemalloc)", f"{peak / 2**20:,.0f} MiB", "<= 1.5 GB", peak <= 1.5 * 2**30)
+    line(
+        "peak memory of the full sweep (tracemalloc)",
+        f"{peak / 2**20:,.0f} MiB",
+        "<= 1.5 GB",
+        peak <= 1.5 * 2**30,
+    )
     print(f"{'process peak RSS (everything above)':<52} {rss / 2**20:>12,.0f} MiB")
     _peers(data, single)
 
@@ -97,7 +108,7 @@ def _peers(data: pd.DataFrame, single: float) -> None:
         from backtesting.lib import crossover
         from backtesting.test import SMA
 
-        class SmaCross(Strategy):  # type: ignore[misc]
+        class SmaCross(Strategy):
             def init(self) -> None:
                 self.fast = self.I(SMA, self.data.Close, 10)
                 self.slow = self.I(SMA, self.data.Close, 30)

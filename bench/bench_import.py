@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import resource
-import time
 import tempfile
+import time
 import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -90,7 +90,6 @@ def _queue_dataset(body: bytes, dataset_id: str) -> Callable[[], str]:
 def main() -> None:
     _environment()
     from moto import mock_aws
-
     from tradewind import aws
 
     aws.reset_clients()
@@ -112,10 +111,12 @@ def main() -> None:
         dataset = DatasetRecord.get(*DatasetRecord.key(TENANT, "bench-timed"))
         assert outcome == "ready", dataset.error
         print(
-            f"import: {elapsed:.2f} s ({rows / elapsed:,.0f} rows/s), {int(dataset.symbols_count)} symbols published"
+            f"import: {elapsed:.2f} s ({rows / elapsed:,.0f} rows/s),"
+            f" {int(dataset.symbols_count)} symbols published"
         )
         print(
-            f"peak RSS: {rss_after / 1024:.0f} MB (grew {(rss_after - rss_before) / 1024:.0f} MB during import)"
+            f"peak RSS: {rss_after / 1024:.0f} MB"
+            f" (grew {(rss_after - rss_before) / 1024:.0f} MB during import)"
         )
 
     print(

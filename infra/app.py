@@ -1,8 +1,8 @@
 """The CDK app: ``python -m infra.app`` (or ``cdk synth -c stage=dev``) -> ``cdk.out/Tradewind-{stage}``.
 
 The stage comes from ``-c stage=...``, else ``TW_STAGE``, else ``dev``; ``-c alarm_email=...`` subscribes
-an address to the stage's alarms. Running the module directly
-also reads cdk.json's context (the CLI passes it itself), so both ways synthesize the same template.
+an address to the stage's alarms. Running the module directly also reads cdk.json's context (the CLI
+passes it itself), so both ways synthesize the same template.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from aws_cdk import App, Environment
+from aws_cdk import App
 
 from infra.assets import StackAssets, resolve_assets
 from infra.nag import add_checks
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cdk_json_context() -> dict[str, object]:
+    """The feature flags in cdk.json, which only the CLI would otherwise pass to the app."""
     context: dict[str, object] = json.loads((ROOT / "cdk.json").read_text()).get("context", {})
     return context
 
@@ -47,10 +48,8 @@ def create_app(
         f"Tradewind-{settings.name}",
         settings=settings,
         assets=assets or resolve_assets(settings.name),
-        # Account/region come from the CLI's credentials at deploy time; synth stays offline.
-        env=Environment(
-            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
-        ),
+        # No env: the template is account/region-agnostic (the CLI's credentials pick both at deploy),
+        # so local, CI and every account synthesize the same template.
     )
     add_checks(app)
     return app, stack

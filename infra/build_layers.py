@@ -22,12 +22,13 @@ BUILD_DIR = ROOT / "build" / "layers"
 PACKAGE_SOURCE = ROOT / "layers" / "tradewind" / "tradewind"
 FUNCTIONS_DIR = ROOT / "functions"
 RUNTIME_PYTHON = Path("/root/.pyenv/versions/3.12.1/bin/python")
-LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+_MIB = 1024 * 1024
+LAMBDA_UNZIPPED_LIMIT = 250 * _MIB
 
 # The Lambda Python runtime ships these; bundling them only wastes the 250 MB budget.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
-# Installed only for developers' convenience inside packages, never imported on Lambda.
-_TRIM_DIRS = frozenset({"__pycache__", "tests", "test", "testing"})
+# Test suites inside packages: never imported on Lambda. (Type stubs, *.pyi, are dropped too.)
+_TRIM_DIRS = frozenset({"__pycache__", "tests"})
 _PIP_PLATFORM = [
     "--platform",
     "manylinux_2_28_x86_64",
@@ -104,7 +105,7 @@ def trim(site: Path) -> None:
     for path in sorted(site.rglob("*"), reverse=True):
         if path.is_dir() and path.name in _TRIM_DIRS:
             shutil.rmtree(path)
-        elif path.is_file() and (path.suffix == ".pyc" or path.name in {"RECORD", "INSTALLER"}):
+        elif path.is_file() and (path.suffix in {".pyc", ".pyi"} or path.name in {"RECORD", "INSTALLER"}):
             path.unlink()
     shutil.rmtree(site / "bin", ignore_errors=True)
 
@@ -139,8 +140,8 @@ def check_size(
     for layer in layers:
         size = tree_size(layer)
         total += size
-        print(f"{layer.name} layer: {size / 1e6:.1f} MB unzipped")
-    print(f"largest function + layers: {total / 1e6:.1f} MB of {limit / 1e6:.0f} MB")
+        print(f"{layer.name} layer: {size / _MIB:.1f} MiB unzipped")
+    print(f"largest function + layers: {total / _MIB:.1f} MiB of {limit / _MIB:.0f} MiB")
     if total > limit:
         raise SystemExit(f"{total} bytes is over Lambda's {limit} bytes unzipped limit: trim the deps layer")
     return total

@@ -40,9 +40,8 @@ class TradewindStack(Stack):
         *,
         settings: StageSettings,
         assets: StackAssets,
-        **kwargs: object,
     ) -> None:
-        super().__init__(scope, construct_id, description=f"Tradewind ({settings.name})", **kwargs)  # type: ignore[arg-type]
+        super().__init__(scope, construct_id, description=f"Tradewind ({settings.name})")
         self.settings = settings
         self.data = Data(self, "Data", settings=settings)
         self.layers = Layers(self, "Layers", tradewind_dir=assets.tradewind_layer, deps_dir=assets.deps_layer)
@@ -59,6 +58,8 @@ class TradewindStack(Stack):
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
+        # API Gateway refuses a logged WebSocket stage until the account's logging role is set.
+        self.realtime.stage.node.add_dependency(self.api.logging_account)
         self.schedules = Schedules(self, "Schedules")
         self.schedules.invoke_on_schedule(
             "Janitor", self.realtime.janitor, JANITOR_SCHEDULE, "Prune stale WebSocket connections"

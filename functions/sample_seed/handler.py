@@ -5,7 +5,8 @@ Payloads (all JSON objects):
   symbols: [...]}]}``
 - ``generate``: in one batch -> out ``{tenant_id, dataset_id, written}``
 - ``finalize``: in plan's output plus the Map results (``$.generated``, unused) -> out
-  ``{tenant_id, dataset_id, symbols, rows}``
+  ``{tenant_id, dataset_id, status: "ready", symbols, rows}``; given a caught error at ``$.error``
+  (``{Error, Cause}``) it marks the dataset failed -> out ``{tenant_id, dataset_id, status: "failed"}``
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from infra.constructs.function import python_function
 from infra.nag import acknowledge
@@ -80,6 +80,11 @@ class Api(Construct):
             ),
         )
         self._acknowledge()
+
+    @property
+    def logging_account(self) -> IConstruct:
+        """The account-wide API Gateway logging role setting; every logged API stage must wait for it."""
+        return self.rest_api.node.find_child("Account")
 
     @property
     def url(self) -> str:

@@ -107,6 +107,12 @@ class Orchestration(Construct):
             max_concurrency=settings.seed_map_concurrency,
             result_path="$.generated",
         ).item_processor(invoke("Generate", self.generate))
+        # A batch that still fails after its retries must not leave the dataset "importing" forever:
+        # finalize sees ``$.error`` and marks it failed, then the execution fails visibly.
+        mark_failed = invoke("MarkFailed", self.finalize).next(
+            sfn.Fail(self, "SeedFailed", error="SeedFailed", cause="A batch failed; dataset marked failed")
+        )
+        generate_batches.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
         definition = invoke("Plan", self.plan).next(generate_batches).next(invoke("Finalize", self.finalize))
         log_group = logs.LogGroup(
             self, "SeedLogs", retention=settings.log_retention, removal_policy=settings.removal_policy

@@ -16,12 +16,14 @@ from typing import Any
 import boto3
 
 from infra.local import lambda_runtime, moto_fixes
-from infra.local.event_sources import EventSourcePoller
+from infra.local.event_sources import EventSourcePoller, take_over
 from infra.local.provision import Provisioned, provision
 from infra.local.template import SynthesizedStack
 
 # Locally there is no X-Ray daemon and no CloudWatch to receive metrics: keep handlers quiet.
 LOCAL_HANDLER_DEFAULTS = {
+    # One process hosts every function, so one service name (the template's differ per function).
+    "POWERTOOLS_SERVICE_NAME": "tradewind-local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
 }
@@ -102,5 +104,6 @@ def bring_up(
     runtime = lambda_runtime.install()
     provisioned = provision(stack, functions_root, region)
     runtime.register(provisioned.functions.values())
+    take_over(provisioned.event_sources, region)
     poller = EventSourcePoller(provisioned.event_sources, region=region, retry_delay=retry_delay)
     return LocalCloud(stack=stack, provisioned=provisioned, runtime=runtime, poller=poller)

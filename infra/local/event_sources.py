@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 
+from infra.local.intrinsics import ACCOUNT_ID
 from infra.local.provision import EventSourceSpec
 
 log = logging.getLogger("tradewind.local.sqs")
@@ -33,6 +34,21 @@ def _lambda_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
         }
         for name, value in attributes.items()
     }
+
+
+def take_over(sources: list[EventSourceSpec], region: str = "us-east-1") -> None:
+    """Stop moto from invoking these mappings itself on ``SendMessage``: the poller does it.
+
+    moto keeps the mapping (``list_event_source_mappings`` still shows it) and triggers it from the
+    queue's private ``lambda_event_source_mappings``; removing it there is what hands over.
+    """
+    from moto.sqs.models import sqs_backends
+
+    wanted = {source.uuid for source in sources}
+    for queue in sqs_backends[ACCOUNT_ID][region].queues.values():
+        for arn, mapping in list(queue.lambda_event_source_mappings.items()):
+            if mapping.uuid in wanted:
+                del queue.lambda_event_source_mappings[arn]
 
 
 class EventSourcePoller:

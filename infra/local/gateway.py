@@ -17,6 +17,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -102,8 +103,9 @@ class WebSocketGateway:
         connection_id = base64.urlsafe_b64encode(os.urandom(10)).decode()
         headers = dict(websocket.headers)
         query = dict(websocket.query_params)
-        event = {
-            "requestContext": self._context(websocket, connection_id, "$connect", "CONNECT"),
+        context = self._context(websocket, connection_id, "$connect", "CONNECT")
+        event: dict[str, Any] = {
+            "requestContext": context,
             "headers": headers,
             "multiValueHeaders": {k: [v] for k, v in headers.items()},
             "queryStringParameters": query or None,
@@ -118,7 +120,7 @@ class WebSocketGateway:
             await websocket.close(code=4000 + status if status < 500 else 1011)
             return
         self.connections[connection_id] = Connection(
-            websocket, event["requestContext"]["identity"]["sourceIp"], headers.get("user-agent", "")
+            websocket, context["identity"]["sourceIp"], headers.get("user-agent", "")
         )
         close_code = 1000
         try:
@@ -138,7 +140,7 @@ class WebSocketGateway:
                 "$disconnect", {"requestContext": context, "headers": headers, "isBase64Encoded": False}
             )
 
-    async def _message(self, websocket: WebSocket, connection_id: str, message: dict[str, Any]) -> None:
+    async def _message(self, websocket: WebSocket, connection_id: str, message: Mapping[str, Any]) -> None:
         text = message.get("text")
         raw = message.get("bytes")
         body, encoded = (text, False) if text is not None else (base64.b64encode(raw or b"").decode(), True)
@@ -184,9 +186,9 @@ class WebSocketGateway:
             return _gone(connection_id)
         return JSONResponse(
             {
-                "ConnectedAt": connection.connected_at.isoformat(),
-                "LastActiveAt": connection.last_active_at.isoformat(),
-                "Identity": {"SourceIp": connection.source_ip, "UserAgent": connection.user_agent},
+                "connectedAt": connection.connected_at.isoformat(),
+                "lastActiveAt": connection.last_active_at.isoformat(),
+                "identity": {"sourceIp": connection.source_ip, "userAgent": connection.user_agent},
             }
         )
 

@@ -88,7 +88,7 @@ class StateStore:
 
         table = dynamodb_backends[ACCOUNT_ID][self.region].get_table(name)
         items = _stable(lambda: [item.to_json()["Attributes"] for item in table.all_items()])
-        data = json.dumps({"items": items}, sort_keys=True).encode()
+        data = json.dumps({"items": items}, sort_keys=True, default=_base64).encode()
         digest = hashlib.sha256(data).hexdigest()
         if self._table_hashes.get(name) == digest:
             return 0
@@ -185,6 +185,13 @@ class StateStore:
             if path.exists():
                 counts["messages"] += _send_messages(sqs, url, json.loads(path.read_text())["messages"])
         return counts
+
+
+def _base64(value: Any) -> str:
+    """Binary attribute values (bytes in moto's memory) are saved the way DynamoDB JSON has them."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _put_items(ddb: Any, table: str, items: list[dict[str, Any]]) -> int:

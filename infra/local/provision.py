@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
@@ -166,6 +167,15 @@ def locate_handler(
     if staged.is_file():
         content = staged.read_bytes()
         matches = [path for path in sorted(root.glob(f"*/{module_rel}")) if path.read_bytes() == content]
+        if len(matches) != 1:
+            # The staged copy is older than the folder (edited since the synth): fall back to the
+            # one folder whose module defines this entry point, if exactly one does.
+            defines = re.compile(rf"^def {re.escape(entry)}\(", re.MULTILINE)
+            matches = [
+                path for path in sorted(root.glob(f"*/{module_rel}")) if defines.search(path.read_text())
+            ]
+            if len(matches) == 1:
+                log.warning("function %s: staged code differs from %s (stale synth?)", logical_id, matches[0])
         if len(matches) == 1:
             folder = matches[0].relative_to(root).parts[0]
             return matches[0], entry, folder
@@ -314,7 +324,7 @@ class Provisioner:
         fifo = bool(props.get("FifoQueue"))
         default = f"{self.stack.stack_name}-{logical_id}"[: 75 if fifo else 80] + (".fifo" if fifo else "")
         name = props.get("QueueName") or default
-        attributes = {
+        attributes: dict[str, str] = {
             key: str(props[key]).lower() if isinstance(props[key], bool) else str(props[key])
             for key in (
                 "VisibilityTimeout",

@@ -10,10 +10,13 @@ workers and writes the state one last time.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
 import sys
+import time
+import warnings
 from pathlib import Path
 from types import FrameType
 
@@ -53,6 +56,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     logging.getLogger("tradewind.local").setLevel(logging.INFO)
+    # Handlers flush Powertools metrics that are disabled locally; the warning is noise here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -75,9 +80,23 @@ def ensure_api_key(data_dir: Path) -> str:
 
 
 def seed_if_empty() -> None:
-    """Start the sample-seed state machine when the local tenant has no dataset yet."""
-    from tradewind.services import datasets, sample
+    """Seed the sample universe when the local tenant has no dataset yet; resume a seed that a
+    previous run left unfinished (its execution died with that process, the dataset row did not)."""
+    from tradewind import aws
+    from tradewind.data.marketdata import IMPORTING, QUEUED
+    from tradewind.marketdata.universe import SAMPLE_DATASET_ID
+    from tradewind.services import datasets, imports, sample
+    from tradewind.settings import get_settings
 
+    pending = imports.load(LOCAL_TENANT, SAMPLE_DATASET_ID)
+    if pending is not None and pending.status in (QUEUED, IMPORTING):
+        log.info("resuming the interrupted sample seed ...")
+        aws.client("stepfunctions").start_execution(
+            stateMachineArn=get_settings().seed_state_machine_arn,
+            name=f"{LOCAL_TENANT}-{SAMPLE_DATASET_ID}-resumed-{int(time.time() * 1000)}",
+            input=json.dumps({"tenant_id": LOCAL_TENANT, "dataset_id": SAMPLE_DATASET_ID}),
+        )
+        return
     found, _ = datasets.list_datasets(LOCAL_TENANT, limit=1, start_key=None)
     if not found:
         _, started = sample.seed_sample(LOCAL_TENANT)
@@ -202,7 +221,7 @@ def serve(
             port=args.port,
             loop="uvloop",
             http="httptools",
-            ws="websockets",
+            ws="websockets-sansio",
             log_level="warning",
             access_log=False,
             lifespan="off",

@@ -160,7 +160,7 @@ class Ticker:
             elif service == "states":
                 self._targets["stepfunctions"].start_execution(stateMachineArn=arn, input=state.payload)
             elif service == "sqs":
-                _, _, _, region, account, name = arn.split(":")
+                *_, account, name = arn.split(":")
                 url = self._targets["sqs"].get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
                     "QueueUrl"
                 ]

@@ -60,7 +60,7 @@ def page(browser: BrowserContext) -> Iterator[Page]:
 
 
 def test_dashboard_shows_live_health_and_a_connected_websocket(stack: Any, page: Page) -> None:
-    page.goto(stack.base_url.rstrip("/") + "/")
+    page.goto(f"{stack.url}/")
 
     expect(page.get_by_role("heading", name="Tradewind")).to_be_visible()
     expect(page.get_by_test_id("health-status")).to_have_text("ready", timeout=20_000)
@@ -74,4 +74,7 @@ def test_dashboard_shows_live_health_and_a_connected_websocket(stack: Any, page:
     page.get_by_role("button", name="Ping").click()
     expect(page.get_by_test_id("ws-last-message")).not_to_have_text(first, timeout=10_000)
     expect(page.get_by_role("heading", name="Datasets")).to_be_visible()
+    # The session's stack seeds the sample universe on first start: it must say it is synthetic.
+    expect(page.get_by_text("Sample universe (synthetic)")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("synthetic sample data")).to_be_visible()
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -33,6 +33,7 @@ def test_trim_drops_runtime_provided_packages_tests_and_caches(tmp_path: Path) -
         tmp_path / "pkg" / "tests" / "test_pkg.py",
         tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc",
         tmp_path / "pkg-1.0.dist-info" / "RECORD",
+        tmp_path / "pkg" / "stubs.pyi",
         tmp_path / "bin" / "tool",
     ]
     for path in kept + dropped:

@@ -275,6 +275,8 @@ def test_websocket_routes_reach_their_handlers(synthesized: Synthesized) -> None
         uri = json.dumps(integrations[routes[key]]["Properties"]["IntegrationUri"])
         assert logical_id(synthesized, function) in uri, key
     (stage,) = synthesized.of_type("AWS::ApiGatewayV2::Stage").values()
+    (account_id,) = synthesized.of_type("AWS::ApiGateway::Account")
+    assert account_id in stage["DependsOn"]  # access logging needs the account's logging role first
     props = stage["Properties"]
     assert props["AutoDeploy"] is True
     assert "DestinationArn" in props["AccessLogSettings"]

@@ -65,7 +65,11 @@ def clean_cloud(cloud: LocalCloud) -> LocalCloud:
     ddb, s3, sqs = session.client("dynamodb"), session.client("s3"), session.client("sqs")
     for table in cloud.provisioned.tables.values():
         keys = [k["AttributeName"] for k in ddb.describe_table(TableName=table)["Table"]["KeySchema"]]
-        for page in ddb.get_paginator("scan").paginate(TableName=table, ProjectionExpression=", ".join(f"#{i}" for i in range(len(keys))), ExpressionAttributeNames={f"#{i}": k for i, k in enumerate(keys)}):
+        for page in ddb.get_paginator("scan").paginate(
+            TableName=table,
+            ProjectionExpression=", ".join(f"#{i}" for i in range(len(keys))),
+            ExpressionAttributeNames={f"#{i}": k for i, k in enumerate(keys)},
+        ):
             with_keys = page["Items"]
             for start in range(0, len(with_keys), 25):
                 batch = [{"DeleteRequest": {"Key": item}} for item in with_keys[start : start + 25]]

@@ -70,14 +70,18 @@ def test_good_csv_is_imported_and_candles_read_back_equal(
 
     dataset = api.get(f"/datasets/{dataset_id}", headers=auth).json()
     assert dataset["status"] == "ready", dataset
-    assert dataset["symbols_count"] == 3 and dataset["rows"] == bars.close.size
-    assert dataset["start"].startswith("2020-01-01") and dataset["end"].startswith("2020-03-31")
-    assert dataset["synthetic"] is False and dataset["error"] is None
+    assert dataset["symbols_count"] == 3
+    assert dataset["rows"] == bars.close.size
+    assert dataset["start"].startswith("2020-01-01")
+    assert dataset["end"].startswith("2020-03-31")
+    assert dataset["synthetic"] is False
+    assert dataset["error"] is None
     assert len(_published(clean_cloud, dataset_id)) == 3
 
     symbol = bars.symbols[1].symbol
     candles = api.get(f"/symbols/{symbol}/candles", params={"dataset_id": dataset_id}, headers=auth).json()
-    assert candles["count"] == len(bars.dates) and not candles["downsampled"]
+    assert candles["count"] == len(bars.dates)
+    assert not candles["downsampled"]
     np.testing.assert_allclose(candles["o"], bars.open[:, 1])
     np.testing.assert_allclose(candles["h"], bars.high[:, 1])
     np.testing.assert_allclose(candles["l"], bars.low[:, 1])
@@ -110,7 +114,8 @@ def test_bad_csv_fails_with_row_and_column_and_publishes_nothing(
 
     dataset = api.get(f"/datasets/{dataset_id}", headers=auth).json()
     assert dataset["status"] == "failed"
-    assert dataset["error"]["row"] == 151 and dataset["error"]["column"] == "high"
+    assert dataset["error"]["row"] == 151
+    assert dataset["error"]["column"] == "high"
     assert _published(clean_cloud, dataset_id) == []
     symbol = bars.symbols[0].symbol
     assert api.get("/symbols", params={"q": symbol}, headers=auth).json()["items"] == []
@@ -121,12 +126,17 @@ def test_bad_csv_fails_with_row_and_column_and_publishes_nothing(
 def test_single_symbol_file_with_symbol_given_and_timezone(
     clean_cloud: LocalCloud, api: TestClient, auth: dict[str, str]
 ) -> None:
-    body = b"Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.4,100\n2024-01-03,10.5,12,10,11,11,120\n"
+    body = (
+        b"Date,Open,High,Low,Close,Adj Close,Volume\n"
+        b"2024-01-02,10,11,9,10.5,10.4,100\n"
+        b"2024-01-03,10.5,12,10,11,11,120\n"
+    )
     dataset_id = _upload(api, auth, body, symbol="spy", timezone="America/New_York")
     api.post(f"/datasets/{dataset_id}/complete", headers=auth)
     clean_cloud.drain_queues()
     dataset = api.get(f"/datasets/{dataset_id}", headers=auth).json()
-    assert dataset["status"] == "ready" and dataset["ignored_columns"] == ["Adj Close"]
+    assert dataset["status"] == "ready"
+    assert dataset["ignored_columns"] == ["Adj Close"]
     candles = api.get("/symbols/SPY/candles", headers=auth).json()
     assert candles["t"][0] == int(np.datetime64("2024-01-02T05:00", "s").astype(np.int64))
 
@@ -170,16 +180,22 @@ def test_complete_refuses_missing_or_oversized_uploads(
     dataset_id = created["dataset"]["dataset_id"]
     assert created["upload"]["url"].split("?")[0].endswith(f"uploads/acme/{dataset_id}/source.parquet")
     not_yet = api.post(f"/datasets/{dataset_id}/complete", headers=auth)
-    assert not_yet.status_code == 409 and "PUT" in not_yet.json()["detail"]
+    assert not_yet.status_code == 409
+    assert "PUT" in not_yet.json()["detail"]
 
     from tradewind.settings import get_settings
 
     monkeypatch.setenv("TW_MAX_UPLOAD_BYTES", "10")
     get_settings.cache_clear()
-    _s3().put_object(Bucket=clean_cloud.env["TW_DATA_BUCKET"], Key=f"uploads/acme/{dataset_id}/source.parquet", Body=b"x" * 11)
+    _s3().put_object(
+        Bucket=clean_cloud.env["TW_DATA_BUCKET"],
+        Key=f"uploads/acme/{dataset_id}/source.parquet",
+        Body=b"x" * 11,
+    )
     too_big = api.post(f"/datasets/{dataset_id}/complete", headers=auth)
     get_settings.cache_clear()
-    assert too_big.status_code == 422 and too_big.json()["errors"][0]["loc"] == ["upload"]
+    assert too_big.status_code == 422
+    assert too_big.json()["errors"][0]["loc"] == ["upload"]
 
 
 def test_inputs_are_checked_and_tenants_isolated(
@@ -189,7 +205,8 @@ def test_inputs_are_checked_and_tenants_isolated(
     assert bad.status_code == 422
     assert {tuple(e["loc"]) for e in bad.json()["errors"]} >= {("body", "name"), ("body", "format")}
     tz = api.post("/datasets", json={"name": "n", "format": "csv", "timezone": "Mars/Base"}, headers=auth)
-    assert tz.status_code == 422 and tz.json()["errors"][0]["loc"] == ["body", "timezone"]
+    assert tz.status_code == 422
+    assert tz.json()["errors"][0]["loc"] == ["body", "timezone"]
 
     body, _ = sample_csv(count=1)
     dataset_id = _upload(api, auth, body)
@@ -223,11 +240,31 @@ def test_yfinance_import_runs_through_the_queue(
     assert started.json()["source"] == "yfinance"
     clean_cloud.drain_queues()
     dataset = api.get(f"/datasets/{dataset_id}", headers=auth).json()
-    assert dataset["status"] == "ready" and dataset["symbols_count"] == 2 and dataset["rows"] == 17
+    assert dataset["status"] == "ready"
+    assert dataset["symbols_count"] == 2
+    assert dataset["rows"] == 17
     candles = api.get("/symbols/MSFT/candles", params={"dataset_id": dataset_id}, headers=auth).json()
     assert candles["c"][0] == 370.87
 
     unknown = api.post("/datasets/import/yfinance", json={**body, "symbols": ["AAPL", "ZZZZ"]}, headers=auth)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["loc"] == ["body", "symbols", 1]
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["loc"] == ["body", "symbols", 1]
     backwards = api.post("/datasets/import/yfinance", json={**body, "start": "2024-02-01"}, headers=auth)
-    assert backwards.status_code == 422 and backwards.json()["errors"][0]["loc"] == ["body", "start"]
+    assert backwards.status_code == 422
+    assert backwards.json()["errors"][0]["loc"] == ["body", "start"]
+
+
+def test_a_failed_enqueue_leaves_the_upload_completable(
+    clean_cloud: LocalCloud, api: TestClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewind.settings import get_settings
+
+    body, _ = sample_csv(count=1)
+    dataset_id = _upload(api, auth, body)
+    monkeypatch.setenv("TW_IMPORT_QUEUE_URL", clean_cloud.env["TW_IMPORT_QUEUE_URL"] + "-gone")
+    get_settings.cache_clear()
+    assert api.post(f"/datasets/{dataset_id}/complete", headers=auth).status_code == 500
+    monkeypatch.setenv("TW_IMPORT_QUEUE_URL", clean_cloud.env["TW_IMPORT_QUEUE_URL"])
+    get_settings.cache_clear()
+    assert api.get(f"/datasets/{dataset_id}", headers=auth).json()["status"] == "awaiting_upload"
+    assert api.post(f"/datasets/{dataset_id}/complete", headers=auth).status_code == 202

@@ -41,11 +41,15 @@ def test_seeded_dataset_is_ready_synthetic_and_not_seeded_twice(
 ) -> None:
     api, auth = seeded
     dataset = api.get("/datasets/sample", headers=auth).json()
-    assert dataset["status"] == "ready" and dataset["synthetic"] is True and dataset["source"] == "sample"
+    assert dataset["status"] == "ready"
+    assert dataset["synthetic"] is True
+    assert dataset["source"] == "sample"
     assert dataset["symbols_count"] >= 50
-    assert dataset["start"].startswith("2014-01-02") and dataset["end"].startswith("2025-12-31")
+    assert dataset["start"].startswith("2014-01-02")
+    assert dataset["end"].startswith("2025-12-31")
     again = api.post("/datasets/sample", headers=auth).json()
-    assert again["started"] is False and again["dataset"]["status"] == "ready"
+    assert again["started"] is False
+    assert again["dataset"]["status"] == "ready"
     sfn = boto3.session.Session(region_name="us-east-1").client("stepfunctions")
     assert len(sfn.list_executions(stateMachineArn=cloud.env["TW_SEED_STATE_MACHINE_ARN"])["executions"]) == 1
 
@@ -55,7 +59,8 @@ def test_symbols_are_searchable_with_the_synthetic_label(seeded: tuple[TestClien
     found = api.get("/symbols", params={"q": "ze", "limit": 5}, headers=auth).json()["items"]
     assert [item["symbol"] for item in found] == ["ZENX"]
     (zenx,) = found
-    assert zenx["synthetic"] is True and "synthetic" in zenx["description"]
+    assert zenx["synthetic"] is True
+    assert "synthetic" in zenx["description"]
     assert zenx["datasets"][0]["dataset_name"] == "Sample universe (synthetic)"
     everything = api.get("/symbols", params={"limit": 100}, headers=auth).json()["items"]
     assert len(everything) >= 50
@@ -63,7 +68,8 @@ def test_symbols_are_searchable_with_the_synthetic_label(seeded: tuple[TestClien
     limited = api.get("/symbols", params={"q": "", "limit": 3}, headers=auth).json()["items"]
     assert len(limited) == 3
     bad = api.get("/symbols", params={"q": "a#b"}, headers=auth)
-    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "q"]
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["query", "q"]
 
 
 def test_candles_range_and_downsampling(seeded: tuple[TestClient, dict[str, str]]) -> None:
@@ -72,7 +78,8 @@ def test_candles_range_and_downsampling(seeded: tuple[TestClient, dict[str, str]
 
     api, auth = seeded
     full = _candles(api, auth, "zenx")
-    assert full["synthetic"] is True and full["count"] == full["total"] > 3000
+    assert full["synthetic"] is True
+    assert full["count"] == full["total"] > 3000
     expected = generate([s for s in sample_symbols() if s.symbol == "ZENX"])
     np.testing.assert_allclose(full["c"], expected.close[:, 0])
 
@@ -82,9 +89,13 @@ def test_candles_range_and_downsampling(seeded: tuple[TestClient, dict[str, str]
     assert january["t"][0] == first_day
 
     small = _candles(api, auth, "ZENX", max_points=100)
-    assert small["count"] == 100 and small["downsampled"] is True and small["total"] == full["count"]
-    assert max(small["h"]) == max(full["h"]) and min(small["l"]) == min(full["l"])
-    assert small["o"][0] == full["o"][0] and small["c"][-1] == full["c"][-1]
+    assert small["count"] == 100
+    assert small["downsampled"] is True
+    assert small["total"] == full["count"]
+    assert max(small["h"]) == max(full["h"])
+    assert min(small["l"]) == min(full["l"])
+    assert small["o"][0] == full["o"][0]
+    assert small["c"][-1] == full["c"][-1]
     assert sum(small["v"]) == pytest.approx(sum(full["v"]))
 
 
@@ -109,15 +120,19 @@ def test_candle_errors_name_the_field(
     assert api.get("/symbols/NOPE/candles", headers=auth).status_code == 404
 
 
-def test_list_pages_and_delete_removes_everything(seeded: tuple[TestClient, dict[str, str]], cloud: LocalCloud) -> None:
+def test_list_pages_and_delete_removes_everything(
+    seeded: tuple[TestClient, dict[str, str]], cloud: LocalCloud
+) -> None:
     api, auth = seeded
     for name in ("a", "b"):
         assert api.post("/datasets", json={"name": name, "format": "csv"}, headers=auth).status_code == 201
     first = api.get("/datasets", params={"limit": 2}, headers=auth).json()
-    assert len(first["items"]) == 2 and first["next_token"]
+    assert len(first["items"]) == 2
+    assert first["next_token"]
     second = api.get("/datasets", params={"limit": 2, "next_token": first["next_token"]}, headers=auth).json()
     ids = [d["dataset_id"] for d in first["items"] + second["items"]]
-    assert len(ids) == 3 and "sample" in ids
+    assert len(ids) == 3
+    assert "sample" in ids
 
     assert api.delete("/datasets/sample", headers=auth).status_code == 204
     assert api.get("/datasets/sample", headers=auth).status_code == 404
@@ -132,3 +147,21 @@ def _candles(api: TestClient, auth: dict[str, str], symbol: str, **params: Any) 
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def test_a_caught_generation_error_fails_the_dataset_so_it_can_be_reseeded(
+    seeded: tuple[TestClient, dict[str, str]],
+) -> None:
+    from tradewind.services import sample
+    from tradewind.services.apikeys import create_api_key
+
+    planned = sample.plan({"tenant_id": "broken"})
+    assert planned["dataset_id"] == "sample"
+    assert {s for batch in planned["batches"] for s in batch["symbols"]} >= {"ZENX", "BANQ"}
+    caught = {"Error": "States.TaskFailed", "Cause": "generate ran out of memory"}
+    assert sample.finalize({**planned, "error": caught})["status"] == "failed"
+
+    api, _ = seeded
+    dataset = api.get("/datasets/sample", headers={"X-Api-Key": create_api_key("broken", "t").secret}).json()
+    assert dataset["status"] == "failed"
+    assert "out of memory" in dataset["error"]["message"]

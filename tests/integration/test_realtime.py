@@ -29,7 +29,7 @@ from tradewind.aws import reset_clients
 from tradewind.realtime import connections, publish
 from tradewind.realtime.connections import SubscriptionRecord
 from tradewind.realtime.publisher import RealtimeNotConfigured
-from tradewind.services import apikeys
+from tradewind.services import apikeys, datasets
 
 from infra.local.cloud import LocalCloud
 
@@ -277,6 +277,24 @@ def test_bad_actions_answer_400_and_tell_the_client_which_field(
     assert (error["type"], error["payload"]["field"]) == ("error", field)
     assert error["payload"]["message"]
     assert index_rows() == set()
+
+
+def test_subscribing_to_a_dataset_sends_its_current_status_to_its_tenant_only(
+    client: Callable[[str, str], Client], management_api: ManagementApi
+) -> None:
+    record, _ = datasets.create_upload("acme", "bars", "csv")
+    topic = f"dataset:{record.dataset_id}"
+    owner, stranger = client("a1", "acme"), client("b1", "globex")
+
+    owner.send({"action": "subscribe", "topics": [topic, "dataset:nonexistent1"]})
+    stranger.send({"action": "subscribe", "topics": [topic]})
+
+    assert management_api.types("a1") == ["subscribed", "dataset.status"]
+    status = management_api.posts["a1"][-1]
+    assert status["topic"] == topic
+    assert status["payload"]["dataset_id"] == record.dataset_id
+    assert (status["payload"]["status"], status["payload"]["error"]) == ("awaiting_upload", None)
+    assert management_api.types("b1") == ["subscribed"]
 
 
 def test_topic_limit_per_connection_is_enforced(

@@ -10,7 +10,9 @@ import pytest
 def frame(open_: list[float], high: list[float], low: list[float], close: list[float]) -> pd.DataFrame:
     """Bars on consecutive business days from explicit prices."""
     index = pd.bdate_range("2024-01-01", periods=len(close))
-    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": 1000.0}, index=index)
+    return pd.DataFrame(
+        {"open": open_, "high": high, "low": low, "close": close, "volume": 1000.0}, index=index
+    )
 
 
 def random_walk(n: int = 300, seed: int = 1) -> pd.DataFrame:
@@ -21,7 +23,13 @@ def random_walk(n: int = 300, seed: int = 1) -> pd.DataFrame:
     high = np.maximum(open_, close) * np.exp(np.abs(rng.normal(0, 0.008, n)))
     low = np.minimum(open_, close) * np.exp(-np.abs(rng.normal(0, 0.008, n)))
     return pd.DataFrame(
-        {"open": open_, "high": high, "low": low, "close": close, "volume": rng.integers(1_000, 9_000, n).astype(float)},
+        {
+            "open": open_,
+            "high": high,
+            "low": low,
+            "close": close,
+            "volume": rng.integers(1_000, 9_000, n).astype(float),
+        },
         index=pd.bdate_range("2020-01-01", periods=n),
     )
 

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from tradewind.engine.bars import Bars
 from tradewind.indicators.compute import compute
 from tradewind.indicators.registry import SPECS
@@ -65,7 +64,10 @@ class _Reference:
             self.indicator(name)
         risk = strategy.risk
         self.atr = None
-        if any(e is not None and e.atr is not None for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop)):
+        if any(
+            e is not None and e.atr is not None
+            for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop)
+        ):
             window = int(self.value(risk.atr_window))
             self.atr = compute("atr", bars.close, bars.columns(), {"window": window})["value"]
 
@@ -271,5 +273,7 @@ class _Reference:
             last = float(self.bars.close[-1])
             pnl = pos.units * (last - pos.price) - pos.fee
             ret = pnl / (abs(pos.units) * pos.price) * 100.0
-            self.result.trades.append(RefTrade(pos.bar, n - 1, pos.price, last, pos.units, pnl, ret, pos.fee, "end_of_data", True))
+            self.result.trades.append(
+                RefTrade(pos.bar, n - 1, pos.price, last, pos.units, pnl, ret, pos.fee, "end_of_data", True)
+            )
         return self.result

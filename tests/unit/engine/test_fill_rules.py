@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-
-from tests.unit.engine.conftest import frame
 from tradewind.engine.api import backtest_one
 from tradewind.engine.bars import Bars
 from tradewind.strategy.validation import parse_strategy
+
+from tests.unit.engine.conftest import frame
 
 # close crosses above 10 on bar 1, below on bar 3.
 OPEN = [9.0, 10.5, 12.0, 11.0, 8.0, 8.5]
@@ -76,7 +76,8 @@ def test_reversal_closes_then_opens() -> None:
     trades = run(document).trades
     assert list(trades.exit_reason) == ["reversal", "end_of_data"]
     assert trades.exit_bar[0] == trades.entry_bar[1] == 4
-    assert trades["size"][1] < 0 and bool(trades.is_open[1])
+    assert trades["size"][1] < 0
+    assert bool(trades.is_open[1])
 
 
 def test_stop_intrabar_at_level() -> None:
@@ -103,17 +104,20 @@ def test_open_position_marked_to_market_or_closed_at_end() -> None:
     document["rules"] = document["rules"][:1]
     open_run = run(document)
     t = open_run.trades.iloc[0]
-    assert bool(t.is_open) and t.exit_price == CLOSE[-1] and t.exit_reason == "end_of_data"
+    assert bool(t.is_open)
+    assert t.exit_price == CLOSE[-1]
+    assert t.exit_reason == "end_of_data"
     assert open_run.equity.iloc[-1] == pytest.approx(1000 - 83 * 12 + 83 * CLOSE[-1])
     closed = run({**document, "execution": {"close_at_end": True}}).trades.iloc[0]
-    assert not bool(closed.is_open) and closed.exit_bar == len(CLOSE) - 1
+    assert not bool(closed.is_open)
+    assert closed.exit_bar == len(CLOSE) - 1
 
 
 def test_no_look_ahead() -> None:
     """Changing bars after t never changes what happened up to t."""
-    from tests.unit.engine.conftest import random_walk
-
     from tradewind.strategy.templates import sma_cross
+
+    from tests.unit.engine.conftest import random_walk
 
     data = random_walk(200, seed=4)
     full = backtest_one(Bars.from_frame(data), sma_cross(), None, 10_000.0)

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.unit.engine.reference import reference_backtest
 from tradewind.engine.bars import Bars
 from tradewind.engine.grid import run_grid
 from tradewind.engine.trades import EXIT_REASONS
 from tradewind.strategy.models import Strategy
 from tradewind.strategy.validation import parse_strategy
+
+from tests.unit.engine.reference import reference_backtest
 
 SERIES = ["close", "fast", "slow", "osc", "smooth", "bb.upper", "bb.lower"]
 
@@ -37,10 +37,16 @@ def bars(draw: st.DrawFn) -> pd.DataFrame:
 
 @st.composite
 def conditions(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["cmp", "cmp", "cross", "between"] + (["all", "any", "not"] if depth < 2 else [])))
+    kind = draw(
+        st.sampled_from(["cmp", "cmp", "cross", "between"] + (["all", "any", "not"] if depth < 2 else []))
+    )
     if kind == "cmp":
         right = draw(st.one_of(st.sampled_from(SERIES), st.just({"param": "level"})))
-        return {"op": draw(st.sampled_from([">", "<", ">=", "<="])), "left": draw(st.sampled_from(SERIES)), "right": right}
+        return {
+            "op": draw(st.sampled_from([">", "<", ">=", "<="])),
+            "left": draw(st.sampled_from(SERIES)),
+            "right": right,
+        }
     if kind == "cross":
         left, right = draw(st.lists(st.sampled_from(SERIES), min_size=2, max_size=2, unique=True))
         return {"op": draw(st.sampled_from(["crosses_above", "crosses_below"])), "left": left, "right": right}
@@ -92,7 +98,10 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         },
         "indicators": {
             "fast": {"kind": ma, "params": {"window": {"param": "fast"}}},
-            "slow": {"kind": draw(st.sampled_from(["sma", "ema", "wma"])), "params": {"window": {"param": "slow"}}},
+            "slow": {
+                "kind": draw(st.sampled_from(["sma", "ema", "wma"])),
+                "params": {"window": {"param": "slow"}},
+            },
             "osc": {"kind": draw(st.sampled_from(["rsi", "roc"])), "params": {"window": 5}},
             "smooth": {"kind": "sma", "source": "osc", "params": {"window": 3}},
             "bb": {"kind": "bollinger", "params": {"window": {"param": "slow"}, "k": 1.5}},
@@ -111,7 +120,10 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             "commission_fixed": draw(st.sampled_from([0.0, 1.0, 25.0])),
             "slippage_bps": draw(st.sampled_from([0.0, 5.0, 80.0])),
         },
-        "execution": {"fill": draw(st.sampled_from(["next_open", "close"])), "close_at_end": draw(st.booleans())},
+        "execution": {
+            "fill": draw(st.sampled_from(["next_open", "close"])),
+            "close_at_end": draw(st.booleans()),
+        },
     }
 
 
@@ -122,30 +134,53 @@ def grids(draw: st.DrawFn) -> dict[str, np.ndarray]:
     slow = draw(st.lists(st.integers(2, 20), min_size=size, max_size=size))
     level = draw(st.lists(st.sampled_from([0.0, 40.0, 55.0, 100.0, 150.0]), min_size=size, max_size=size))
     stop = draw(st.lists(st.floats(0.2, 10), min_size=size, max_size=size))
-    return {k: np.asarray(v, dtype=np.float64) for k, v in {"fast": fast, "slow": slow, "level": level, "stop": stop}.items()}
+    return {
+        k: np.asarray(v, dtype=np.float64)
+        for k, v in {"fast": fast, "slow": slow, "level": level, "stop": stop}.items()
+    }
 
 
-def assert_same(strategy: Strategy, frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float, chunk: int) -> None:
+def assert_same(
+    strategy: Strategy, frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float, chunk: int
+) -> None:
     b = Bars.from_frame(frame)
-    for ch in run_grid(strategy, b, grid, cash, chunk_size=chunk):  # a chunk's buffer is reused by the next
+    for ch in run_grid(strategy, b, grid, cash, chunk_size=chunk):
+        equity = ch.result.equity(b.close)
         for local in range(ch.stop - ch.start):
             combo = ch.start + local
             params = {k: float(v[combo]) for k, v in grid.items()}
             ref = reference_backtest(strategy, b, params, cash)
-            np.testing.assert_allclose(ch.result.equity[:, local], ref.equity, rtol=1e-9, atol=1e-9 * cash)
+            np.testing.assert_allclose(equity[:, local], ref.equity, rtol=1e-9, atol=1e-9 * cash)
             t = ch.result.trades
             mine = np.flatnonzero(t.combo == local)
             assert len(mine) == len(ref.trades), (params, len(mine), len(ref.trades))
             for row, r in zip(mine, ref.trades, strict=True):
-                assert (t.entry_idx[row], t.exit_idx[row], bool(t.is_open[row])) == (r.entry_bar, r.exit_bar, r.is_open)
+                assert (t.entry_idx[row], t.exit_idx[row], bool(t.is_open[row])) == (
+                    r.entry_bar,
+                    r.exit_bar,
+                    r.is_open,
+                )
                 assert EXIT_REASONS[t.exit_reason[row]] == r.exit_reason
-                got = [t.entry_price[row], t.exit_price[row], t.size[row], t.pnl[row], t.return_pct[row], t.fees[row]]
+                got = [
+                    t.entry_price[row],
+                    t.exit_price[row],
+                    t.size[row],
+                    t.pnl[row],
+                    t.return_pct[row],
+                    t.fees[row],
+                ]
                 want = [r.entry_price, r.exit_price, r.size, r.pnl, r.return_pct, r.fees]
                 np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(doc=documents(), frame=bars(), grid=grids(), cash=st.sampled_from([100.0, 10_000.0]), chunk=st.integers(1, 3))
+@given(
+    doc=documents(),
+    frame=bars(),
+    grid=grids(),
+    cash=st.sampled_from([100.0, 10_000.0]),
+    chunk=st.integers(1, 3),
+)
 def test_engine_matches_reference(
     doc: dict[str, Any], frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float, chunk: int
 ) -> None:
@@ -156,18 +191,31 @@ def test_engine_matches_reference(
 def crossing_documents(draw: st.DrawFn) -> dict[str, Any]:
     """Crossovers that trade often: reversals, signal exits and re-entries after stops."""
     doc = draw(documents())
-    up, down = draw(st.sampled_from([("buy", "short"), ("buy", "sell"), ("short", "cover"), ("buy", "close")]))
+    up, down = draw(
+        st.sampled_from([("buy", "short"), ("buy", "sell"), ("short", "cover"), ("buy", "close")])
+    )
     doc["rules"] = [
         {"id": "up", "when": {"op": "crosses_above", "left": "fast", "right": "slow"}, "action": up},
         {"id": "down", "when": {"op": "crosses_below", "left": "fast", "right": "slow"}, "action": down},
-        {"id": "level", "when": {"op": ">", "left": "osc", "right": {"param": "level"}}, "action": "close", "priority": -1},
+        {
+            "id": "level",
+            "when": {"op": ">", "left": "osc", "right": {"param": "level"}},
+            "action": "close",
+            "priority": -1,
+        },
     ]
     doc["direction"] = draw(st.sampled_from(["long_short", "long_short", "long_only", "short_only"]))
     return doc
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(doc=crossing_documents(), frame=bars(), grid=grids(), cash=st.sampled_from([100.0, 10_000.0]), chunk=st.integers(1, 3))
+@given(
+    doc=crossing_documents(),
+    frame=bars(),
+    grid=grids(),
+    cash=st.sampled_from([100.0, 10_000.0]),
+    chunk=st.integers(1, 3),
+)
 def test_engine_matches_reference_on_crossovers(
     doc: dict[str, Any], frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float, chunk: int
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from tradewind.indicators import functions as f
 from tradewind.indicators.compute import compute
 from tradewind.indicators.registry import SPECS
@@ -41,7 +40,9 @@ def test_moving_averages(window: int) -> None:
     close_enough(f.sma(X, window), CLOSE.rolling(window).mean())
     close_enough(f.ema(X, window), seeded_ewm(CLOSE, window, 2 / (window + 1)))
     weights = np.arange(1, window + 1)
-    close_enough(f.wma(X, window), CLOSE.rolling(window).apply(lambda w: (w * weights).sum() / weights.sum(), raw=True))
+    close_enough(
+        f.wma(X, window), CLOSE.rolling(window).apply(lambda w: (w * weights).sum() / weights.sum(), raw=True)
+    )
 
 
 def test_rsi_wilder() -> None:
@@ -49,7 +50,8 @@ def test_rsi_wilder() -> None:
     gain = seeded_ewm(change.clip(lower=0), 14, 1 / 14)
     loss = seeded_ewm((-change).clip(lower=0), 14, 1 / 14)
     close_enough(f.rsi(X, 14), 100 - 100 / (1 + gain / loss))
-    assert np.isnan(f.rsi(X, 14)[:14]).all() and not np.isnan(f.rsi(X, 14)[14])
+    assert np.isnan(f.rsi(X, 14)[:14]).all()
+    assert not np.isnan(f.rsi(X, 14)[14])
     assert f.rsi(np.arange(1.0, 40.0), 14)[-1] == 100.0
 
 
@@ -85,7 +87,8 @@ def test_indicator_of_indicator_starts_after_the_inner_warm_up() -> None:
     inner = f.rsi(X, 14)
     outer = f.sma(inner, 5)
     close_enough(outer, pd.Series(inner).rolling(5).mean())
-    assert np.isnan(outer[:18]).all() and not np.isnan(outer[18])
+    assert np.isnan(outer[:18]).all()
+    assert not np.isnan(outer[18])
 
 
 @pytest.mark.parametrize("kind", sorted(SPECS))
@@ -106,7 +109,10 @@ def test_grid_computes_each_distinct_indicator_once() -> None:
     from tradewind.engine.signals import SignalPlan
     from tradewind.strategy import expand, template
 
-    frame = pd.DataFrame({"open": X, "high": HIGH.to_numpy(), "low": LOW.to_numpy(), "close": X}, index=pd.bdate_range("2020-01-01", periods=N))
+    frame = pd.DataFrame(
+        {"open": X, "high": HIGH.to_numpy(), "low": LOW.to_numpy(), "close": X},
+        index=pd.bdate_range("2020-01-01", periods=N),
+    )
     strategy = template("sma_cross")
     grid = expand(strategy, {"fast": [2, 3, 4], "slow": [5, 6]})
     plan = SignalPlan(strategy, Bars.from_frame(frame), grid, len(grid["fast"]))

@@ -34,8 +34,10 @@ def test_size_and_extremes_preserved(n: int, m: int) -> None:
     candles = _candles(n)
     out = downsample(candles, m)
     assert len(out) == m
-    assert out.h.max() == candles.h.max() and out.low.min() == candles.low.min()
-    assert out.o[0] == candles.o[0] and out.c[-1] == candles.c[-1]
+    assert out.h.max() == candles.h.max()
+    assert out.low.min() == candles.low.min()
+    assert out.o[0] == candles.o[0]
+    assert out.c[-1] == candles.c[-1]
 
 
 def test_max_points_below_two_is_refused() -> None:

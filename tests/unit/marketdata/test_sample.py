@@ -70,7 +70,8 @@ def test_volatility_clusters_and_tails_are_fat(bars: SampleBars) -> None:
 def test_regimes_and_gaps_show_in_prices(bars: SampleBars) -> None:
     market = _log_returns(bars).mean(axis=1)
     yearly = np.add.reduceat(market, np.arange(0, len(market), 252))
-    assert yearly.max() > 0.05 and yearly.min() < -0.05  # up years and down years
+    assert yearly.max() > 0.05
+    assert yearly.min() < -0.05
     gaps = np.abs(np.log(bars.open[1:] / bars.close[:-1]))
     assert (gaps > 0.03).any()
 

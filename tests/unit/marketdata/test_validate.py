@@ -39,7 +39,8 @@ def test_good_file_splits_by_symbol_in_time_order() -> None:
     assert aaa["close"].tolist() == [10.5, 11.0]
     assert [str(t.date()) for t in aaa["timestamp"]] == ["2024-01-02", "2024-01-03"]
     assert result.rows == 4
-    assert str(result.start.date()) == "2024-01-02" and str(result.end.date()) == "2024-01-03"
+    assert str(result.start.date()) == "2024-01-02"
+    assert str(result.end.date()) == "2024-01-03"
 
 
 def test_aliases_case_and_ignored_columns() -> None:
@@ -52,9 +53,21 @@ def test_aliases_case_and_ignored_columns() -> None:
 @pytest.mark.parametrize(
     ("rows", "row", "column", "text", "count"),
     [
-        (["2024-01-02,AAA,10,11,9,10.5,100", "2024-01-03,AAA,x,11,9,10.5,100"], 3, "open", "'x' is not a number", 1),
+        (
+            ["2024-01-02,AAA,10,11,9,10.5,100", "2024-01-03,AAA,x,11,9,10.5,100"],
+            3,
+            "open",
+            "'x' is not a number",
+            1,
+        ),
         (["2024-01-02,AAA,10,11,9,10.5,100", "2024-01-03,AAA,10,,9,10.5,100"], 3, "high", "empty", 1),
-        (["2024-01-02,AAA,10,11,9,10.5,100", "nope,AAA,10,11,9,10.5,100"], 3, "date", "'nope' is not a date", 1),
+        (
+            ["2024-01-02,AAA,10,11,9,10.5,100", "nope,AAA,10,11,9,10.5,100"],
+            3,
+            "date",
+            "'nope' is not a date",
+            1,
+        ),
         (["2024-01-02,AAA,10,11,9,-1,100"], 2, "close", "must be > 0", 1),
         (["2024-01-02,AAA,10,11,9,10.5,-5"], 2, "volume", "negative", 1),
         (["2024-01-02,AAA,10,9,11,10.5,100", "2024-01-03,AAA,10,9,11,10.5,100"], 2, "high", "below low", 2),
@@ -72,7 +85,8 @@ def test_each_rule_names_row_column_and_count(
     assert (failure.row, failure.column) == (row, column)
     assert text in failure.message
     assert failure.extra["count"] == count
-    assert f"row {row}" in str(failure) and f"column '{column}'" in str(failure)
+    assert f"row {row}" in str(failure)
+    assert f"column '{column}'" in str(failure)
 
 
 def test_earliest_bad_row_wins_across_rules_and_count_is_reported() -> None:
@@ -93,7 +107,8 @@ def test_missing_columns_and_missing_symbol() -> None:
     failure = _failure(["2024-01-02,10,11,9,10.5"], "date,open,high,low,close\n", symbol="X")
     assert (failure.row, failure.column) == (1, "volume")
     failure = _failure(["2024-01-02,10,11,9,10.5,1"], "date,open,high,low,close,volume\n")
-    assert failure.column == "symbol" and "pass `symbol`" in failure.message
+    assert failure.column == "symbol"
+    assert "pass `symbol`" in failure.message
 
 
 def test_two_columns_meaning_the_same_thing() -> None:

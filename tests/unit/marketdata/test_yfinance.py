@@ -29,9 +29,11 @@ def test_fetch_asks_for_unadjusted_daily_bars_with_inclusive_end() -> None:
 
     rows = fetch_daily(["AAPL", "MSFT"], date(2024, 1, 2), date(2024, 1, 12), download=download)
     (call,) = calls
-    assert call["tickers"] == ["AAPL", "MSFT"] and call["interval"] == "1d"
+    assert call["tickers"] == ["AAPL", "MSFT"]
+    assert call["interval"] == "1d"
     assert (call["start"], call["end"]) == ("2024-01-02", "2024-01-13")
-    assert call["auto_adjust"] is False and call["progress"] is False
+    assert call["auto_adjust"] is False
+    assert call["progress"] is False
     assert len(rows) == 17  # 9 AAPL days + 8 MSFT days (no MSFT bar on 2024-01-08)
 
 
@@ -53,7 +55,8 @@ def test_provider_csv_goes_through_the_same_validation() -> None:
 def test_single_ticker_flat_columns() -> None:
     flat = _recorded().xs("AAPL", axis=1, level="Ticker")
     rows = normalize(flat, ["aapl"])
-    assert set(rows["symbol"]) == {"AAPL"} and len(rows) == 9
+    assert set(rows["symbol"]) == {"AAPL"}
+    assert len(rows) == 9
 
 
 def test_a_bad_bar_from_the_provider_is_reported_by_row() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from tests.unit.metrics.reference import Trade
 from tradewind.engine.trades import TradeArrays
 from tradewind.metrics import compute_metrics
+
+from tests.unit.metrics.reference import Trade
 
 
 def trade_arrays(per_combo: list[list[Trade]]) -> TradeArrays:

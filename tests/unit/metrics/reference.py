@@ -139,7 +139,9 @@ def reference_trade_metrics(trades: list[Trade], days: list[float]) -> dict[str,
     out["win_rate_pct"] = len(wins) / n * 100 if n else nan
     out["best_trade_pct"] = max(ret) * 100 if n else nan
     out["worst_trade_pct"] = min(ret) * 100 if n else nan
-    out["avg_trade_pct"] = (math.prod(1 + x for x in ret) ** (1 / n) - 1) * 100 if n and min(ret) > -1 else nan
+    out["avg_trade_pct"] = (
+        (math.prod(1 + x for x in ret) ** (1 / n) - 1) * 100 if n and min(ret) > -1 else nan
+    )
     out["max_trade_duration_days"] = max(durations) if n else nan
     out["avg_trade_duration_days"] = sum(durations) / n if n else nan
     gross_win, gross_loss = sum(wins), -sum(losses)

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tradewind.metrics import METRICS, SCREENING
 
 from tests.unit.metrics.builders import run
 from tests.unit.metrics.reference import Trade, reference_metrics
-from tradewind.metrics import METRICS, SCREENING
 
 
 def assert_same(actual: object, expected: object, name: str) -> None:
@@ -54,16 +54,26 @@ def scenario(draw: st.DrawFn) -> tuple[list[list[float]], list[list[Trade]], lis
     return curves, all_trades, close, rf
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
-def test_every_metric_matches_the_reference(case: tuple[list[list[float]], list[list[Trade]], list[float], float]) -> None:
+def test_every_metric_matches_the_reference(
+    case: tuple[list[list[float]], list[list[Trade]], list[float], float],
+) -> None:
     curves, trades, close, rf = case
     index = pd.bdate_range("2021-03-01", periods=len(curves[0]))
     frame = run(curves, trades, close=close, index=index, cash=1000.0, rf=rf)
     assert list(frame.columns) == list(METRICS)
     for combo, (curve, combo_trades) in enumerate(zip(curves, trades, strict=True)):
         expected = reference_metrics(
-            curve, combo_trades, frame.loc[combo, "exposure_pct"] / 100, close, index, float(combo), 1000.0, 252, rf
+            curve,
+            combo_trades,
+            frame.loc[combo, "exposure_pct"] / 100,
+            close,
+            index,
+            float(combo),
+            1000.0,
+            252,
+            rf,
         )
         for name in METRICS:
             assert_same(frame.loc[combo, name], expected[name], name)
@@ -71,11 +81,13 @@ def test_every_metric_matches_the_reference(case: tuple[list[list[float]], list[
 
 @settings(max_examples=60, deadline=None)
 @given(scenario())
-def test_combos_together_equal_each_alone(case: tuple[list[list[float]], list[list[Trade]], list[float], float]) -> None:
+def test_combos_together_equal_each_alone(
+    case: tuple[list[list[float]], list[list[Trade]], list[float], float],
+) -> None:
     curves, trades, close, rf = case
-    together = run(curves, trades, close=close, rf=rf)
+    together = run(curves, trades, close=close, rf=rf, cash=1000.0)
     for combo in range(len(curves)):
-        alone = run([curves[combo]], [trades[combo]], close=close, rf=rf)
+        alone = run([curves[combo]], [trades[combo]], close=close, rf=rf, cash=1000.0)
         for name in METRICS:
             if name in ("exposure_pct", "commissions"):
                 continue  # inputs echoed back: the builder gives each combo its own
@@ -88,8 +100,8 @@ def test_screening_equals_the_full_set_on_its_columns(
     case: tuple[list[list[float]], list[list[Trade]], list[float], float],
 ) -> None:
     curves, trades, close, rf = case
-    full = run(curves, trades, close=close, rf=rf)
-    screening = run(curves, trades, close=close, rf=rf, level="screening")
+    full = run(curves, trades, close=close, rf=rf, cash=1000.0)
+    screening = run(curves, trades, close=close, rf=rf, cash=1000.0, level="screening")
     assert list(screening.columns) == list(SCREENING)
     for combo in range(len(curves)):
         for name in SCREENING:
@@ -106,6 +118,8 @@ def test_long_random_curves_match_the_reference() -> None:
     index = pd.bdate_range("2018-01-01", periods=n_bars)
     frame = run(curves, close=close, index=index, cash=1000.0)
     for combo in (0, 1, 255, 256, 257, 299):
-        expected = reference_metrics(curves[combo], [], frame.loc[combo, "exposure_pct"] / 100, close, index, float(combo), 1000.0, 252)
+        expected = reference_metrics(
+            curves[combo], [], frame.loc[combo, "exposure_pct"] / 100, close, index, float(combo), 1000.0, 252
+        )
         for name in METRICS:
             assert_same(frame.loc[combo, name], expected[name], name)

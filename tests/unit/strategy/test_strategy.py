@@ -8,9 +8,16 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from tradewind.errors import InvalidInput
-from tradewind.strategy import TEMPLATES, expand, from_json, json_schema_text, parse_strategy, template, to_json
+from tradewind.strategy import (
+    TEMPLATES,
+    expand,
+    from_json,
+    json_schema_text,
+    parse_strategy,
+    template,
+    to_json,
+)
 from tradewind.strategy.models import Constraint
 
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "strategy.schema.json"
@@ -32,7 +39,9 @@ def test_templates_are_valid_and_round_trip_exactly(name: str) -> None:
 
 
 def test_committed_schema_is_the_generated_one() -> None:
-    assert SCHEMA_FILE.read_text() == json_schema_text(), "regenerate with: python -m tradewind.strategy.schema"
+    assert SCHEMA_FILE.read_text() == json_schema_text(), (
+        "regenerate with: python -m tradewind.strategy.schema"
+    )
 
 
 def test_every_problem_is_reported_at_once_with_its_path() -> None:

@@ -1,10 +1,11 @@
 """The request envelope: a request id on every response and log line, and a clean 500 for surprises.
 
-A pure ASGI middleware (no per-request ``BaseHTTPMiddleware`` task overhead). It honours an incoming
+Pure ASGI middlewares (no per-request ``BaseHTTPMiddleware`` task overhead).
+:class:`RequestContextMiddleware` honours an incoming
 ``X-Request-Id`` (when it is a sane token), else reuses API Gateway's request id, else makes one; puts it
 in ``request.state.request_id``, in the Powertools log keys and in the ``X-Request-Id`` response header.
 An exception no handler knows is logged with that id and answered with a problem+json 500 that leaks
-nothing of the internals.
+nothing of the internals. :class:`GatewayRootPathMiddleware` makes /docs work under an API stage.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tradewind.api.errors import PROBLEM_JSON, problem_body
 from tradewind.api.observability import logger
 
-REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
-        if name == b"x-request-id":
+        if name == REQUEST_ID_HEADER:
             candidate = value.decode("latin-1")
             if _VALID_REQUEST_ID.fullmatch(candidate):
                 return candidate
@@ -71,7 +72,7 @@ class RequestContextMiddleware:
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         logger.thread_safe_append_keys(request_id=request_id)
-        header = (b"x-request-id", request_id.encode("latin-1"))
+        header = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
         started = False
 
         async def send_with_id(message: Message) -> None:

@@ -11,8 +11,12 @@ from tradewind.cli.common import add_inputs, dump_json, parse_param, read_frames
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("backtest", help="run one backtest and print its metrics")
     add_inputs(parser)
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
-    parser.add_argument("--trades", type=int, default=10, metavar="N", help="show the last N trades (default 10)")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="override a parameter"
+    )
+    parser.add_argument(
+        "--trades", type=int, default=10, metavar="N", help="show the last N trades (default 10)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,7 +42,11 @@ def _payload(result: Any) -> dict[str, Any]:
             "weights": result.weights,
             "symbols": {s: _payload(r) for s, r in result.symbols.items()},
         }
-    return {"params": result.params, "metrics": result.metrics.to_dict(), "trades": result.trades.to_dict("records")}
+    return {
+        "params": result.params,
+        "metrics": result.metrics.to_dict(),
+        "trades": result.trades.to_dict("records"),
+    }
 
 
 def _print(result: Any, last: int) -> None:

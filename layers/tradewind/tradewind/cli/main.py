@@ -18,7 +18,9 @@ SUBCOMMANDS = (backtest, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tradewind", description="Tradewind trading research from the terminal.")
+    parser = argparse.ArgumentParser(
+        prog="tradewind", description="Tradewind trading research from the terminal."
+    )
     parser.add_argument("--version", action="version", version=f"tradewind {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:

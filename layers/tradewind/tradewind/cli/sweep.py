@@ -13,9 +13,15 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("sweep", help="evaluate a parameter space and print the leaderboard")
     add_inputs(parser)
     parser.add_argument(
-        "--param", action="append", default=[], metavar="NAME=SPEC", help="a value, a,b,c choices or min:max[:step]"
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=SPEC",
+        help="a value, a,b,c choices or min:max[:step]",
     )
-    parser.add_argument("--level", choices=("screening", "full"), default="screening", help="which metrics to compute")
+    parser.add_argument(
+        "--level", choices=("screening", "full"), default="screening", help="which metrics to compute"
+    )
     parser.add_argument("--sort", default="sharpe", help="metric to rank by (default sharpe)")
     parser.add_argument("--ascending", action="store_true", help="rank lowest first")
     parser.add_argument("--top", type=int, default=20, help="rows to show (default 20)")
@@ -27,17 +33,27 @@ def run(args: argparse.Namespace) -> int:
 
     frames = read_frames(args.data, args.symbol)
     if len(frames) > 1:
-        raise InvalidInput("Pick one symbol.", [FieldProblem(["--symbol"], f"the file holds {len(frames)} symbols", "missing")])
+        raise InvalidInput(
+            "Pick one symbol.",
+            [FieldProblem(["--symbol"], f"the file holds {len(frames)} symbols", "missing")],
+        )
     data = next(iter(frames.values()))
     strategy = read_strategy(args)
     space = dict(parse_param(p) for p in args.param)
     if args.json:
         table = sweep(data, strategy, space=space, cash=args.cash, level=args.level)
     else:
-        table = _with_progress(lambda progress: sweep(data, strategy, space=space, cash=args.cash, level=args.level, progress=progress))
+        table = _with_progress(
+            lambda progress: sweep(
+                data, strategy, space=space, cash=args.cash, level=args.level, progress=progress
+            )
+        )
     if args.sort not in table.columns:
         known = ", ".join(c for c in table.columns if c not in strategy.parameters)
-        raise InvalidInput("Unknown metric.", [FieldProblem(["--sort"], f"'{args.sort}' is not a column ({known})", "unknown")])
+        raise InvalidInput(
+            "Unknown metric.",
+            [FieldProblem(["--sort"], f"'{args.sort}' is not a column ({known})", "unknown")],
+        )
     top = table.sort_values(args.sort, ascending=args.ascending, na_position="last").head(args.top)
     if args.json:
         print(dump_json({"combinations": len(table), "sort": args.sort, "top": top.to_dict("records")}))

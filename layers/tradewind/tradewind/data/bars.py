@@ -6,10 +6,12 @@ in-process by object key.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from threading import Lock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
 from tradewind.settings import get_settings
@@ -99,9 +101,22 @@ def delete_prefix(prefix: str) -> int:
 
 def presigned_put(key: str, content_type: str, expires_in: int) -> str:
     """A URL that lets the client PUT exactly this object with this content type."""
-    url: str = aws.client("s3").generate_presigned_url(
+    settings = get_settings()
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    url: str = _presigner(settings.region, endpoint).generate_presigned_url(
         "put_object",
-        Params={"Bucket": get_settings().data_bucket, "Key": key, "ContentType": content_type},
+        Params={"Bucket": settings.data_bucket, "Key": key, "ContentType": content_type},
         ExpiresIn=expires_in,
     )
     return url
+
+
+@lru_cache(maxsize=4)
+def _presigner(region: str, endpoint: str | None) -> Any:
+    """An S3 client that signs with SigV4 (SigV2 URLs are refused in newer regions)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4")
+    )

@@ -32,7 +32,13 @@ class Bars:
 
     def columns(self) -> dict[str, np.ndarray]:
         """The price columns by name, as series references see them."""
-        return {"open": self.open, "high": self.high, "low": self.low, "close": self.close, "volume": self.volume}
+        return {
+            "open": self.open,
+            "high": self.high,
+            "low": self.low,
+            "close": self.close,
+            "volume": self.volume,
+        }
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Bars:
@@ -45,16 +51,30 @@ class Bars:
             if time_col is None:
                 raise InvalidInput(
                     "The bars need a time index or column.",
-                    [FieldProblem(["data", "time"], f"no DatetimeIndex and none of the columns {TIME_COLUMNS}", "missing")],
+                    [
+                        FieldProblem(
+                            ["data", "time"],
+                            f"no DatetimeIndex and none of the columns {TIME_COLUMNS}",
+                            "missing",
+                        )
+                    ],
                 )
             df = df.set_index(pd.DatetimeIndex(pd.to_datetime(df[time_col], utc=True)))
-        problems = [FieldProblem(["data", c], f"missing column '{c}'", "missing") for c in REQUIRED if c not in df.columns]
+        problems = [
+            FieldProblem(["data", c], f"missing column '{c}'", "missing")
+            for c in REQUIRED
+            if c not in df.columns
+        ]
         if problems:
             raise InvalidInput("The bars are missing columns.", problems)
         df = df.sort_index()
         arrays = {c: df[c].to_numpy(dtype=np.float64) for c in REQUIRED}
         volume = df["volume"].to_numpy(dtype=np.float64) if "volume" in df.columns else np.zeros(len(df))
-        problems = [FieldProblem(["data", c], "contains missing values", "missing") for c, a in arrays.items() if np.isnan(a).any()]
+        problems = [
+            FieldProblem(["data", c], "contains missing values", "missing")
+            for c, a in arrays.items()
+            if np.isnan(a).any()
+        ]
         if len(df) < 2:
             problems.append(FieldProblem(["data"], "at least 2 bars are needed", "too_short"))
         if problems:

@@ -12,9 +12,11 @@ from tradewind.engine.signals import SignalPlan
 from tradewind.engine.simulate import ExitRule, SimResult, SimSettings, simulate
 from tradewind.strategy.models import RiskExit, Strategy
 
-# Equity of one chunk stays around this size; the signal matrices of a chunk are a fraction of it.
-# Bigger chunks amortize the per-bar Python overhead; this keeps a 2,000-bar sweep near 2 chunks.
-CHUNK_BYTES = 192 * 1024 * 1024
+# The int8 action matrix of one chunk stays within this size. Big chunks amortize the per-bar Python
+# overhead; float (bars x combos) matrices are only ever built per block (see ``BLOCK_COMBOS``).
+CHUNK_BYTES = 64 * 1024 * 1024
+# Combinations per equity block handed to the metrics: a block's matrices stay in the CPU cache.
+BLOCK_COMBOS = 512
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,8 @@ class Chunk:
 
 
 def chunk_size_for(n_bars: int, n_combos: int, budget: int = CHUNK_BYTES) -> int:
-    """Combinations per chunk so that one float64 (bars x combos) matrix fits ``budget`` bytes."""
-    return max(1, min(n_combos, budget // (8 * max(n_bars, 1))))
+    """Combinations per chunk so that its int8 (bars x combos) action matrix fits ``budget`` bytes."""
+    return max(1, min(n_combos, budget // max(n_bars, 1)))
 
 
 def settings_for(strategy: Strategy, plan: SignalPlan, start: int, stop: int, cash: float) -> SimSettings:
@@ -63,22 +65,17 @@ def run_grid(
     params: dict[str, np.ndarray],
     cash: float,
     chunk_size: int | None = None,
-    record_positions: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Chunk]:
-    """Simulate every combination (``params`` are equal-length columns); yields one result per chunk.
-
-    Chunks share one equity buffer: consume a chunk's result before asking for the next one.
-    """
+    """Simulate every combination (``params`` are equal-length columns); yields one result per chunk."""
     n_combos = len(next(iter(params.values()))) if params else 1
     plan = SignalPlan(strategy, bars, params, n_combos)
     size = chunk_size or chunk_size_for(len(bars), n_combos)
-    buffer = np.empty((len(bars), min(size, n_combos)))
     for start in range(0, n_combos, size):
         stop = min(n_combos, start + size)
         signals = plan.chunk(start, stop)
         settings = settings_for(strategy, plan, start, stop, cash)
-        result = simulate(bars, signals, settings, record_positions, out=buffer)
+        result = simulate(bars, signals, settings)
         yield Chunk(start, stop, result)
         if progress is not None:
             progress(stop, n_combos)

@@ -39,8 +39,16 @@ def normalized_weights(symbols: list[str], weights: Mapping[str, float] | None) 
     """Equal weights by default; given weights must name known symbols, be >= 0 and not all zero."""
     if weights is None:
         return {s: 1.0 / len(symbols) for s in symbols}
-    problems = [FieldProblem(["weights", k], f"unknown symbol '{k}'", "unknown_symbol") for k in weights if k not in symbols]
-    problems += [FieldProblem(["weights", k], "must be >= 0", "greater_than_equal") for k, v in weights.items() if v < 0]
+    problems = [
+        FieldProblem(["weights", k], f"unknown symbol '{k}'", "unknown_symbol")
+        for k in weights
+        if k not in symbols
+    ]
+    problems += [
+        FieldProblem(["weights", k], "must be >= 0", "greater_than_equal")
+        for k, v in weights.items()
+        if v < 0
+    ]
     total = sum(weights.get(s, 0.0) for s in symbols)
     if total <= 0:
         problems.append(FieldProblem(["weights"], "weights must sum to more than 0", "greater_than"))
@@ -59,10 +67,14 @@ def backtest_portfolio(
 ) -> PortfolioResult:
     """Backtest each symbol on its share of the cash and combine the curves."""
     if not data:
-        raise InvalidInput("No symbols given.", [FieldProblem(["data"], "at least one symbol is needed", "missing")])
+        raise InvalidInput(
+            "No symbols given.", [FieldProblem(["data"], "at least one symbol is needed", "missing")]
+        )
     bars = {symbol: to_bars(frame) for symbol, frame in data.items()}
     w = normalized_weights(list(bars), weights)
-    results = {s: backtest_one(b, strategy, params, cash * w[s], risk_free_rate) for s, b in bars.items() if w[s] > 0}
+    results = {
+        s: backtest_one(b, strategy, params, cash * w[s], risk_free_rate) for s, b in bars.items() if w[s] > 0
+    }
     index = np.unique(np.concatenate([bars[s].index for s in results]))
     equity = np.zeros(len(index))
     benchmark = np.zeros(len(index))
@@ -72,7 +84,14 @@ def backtest_portfolio(
         b = bars[symbol]
         at = pd.DatetimeIndex(index)
         equity += result.equity.reindex(at).ffill().fillna(cash * w[symbol]).to_numpy()
-        benchmark += w[symbol] * pd.Series(b.close / b.close[0], index=pd.DatetimeIndex(b.index)).reindex(at).ffill().fillna(1.0).to_numpy()
+        benchmark += (
+            w[symbol]
+            * pd.Series(b.close / b.close[0], index=pd.DatetimeIndex(b.index))
+            .reindex(at)
+            .ffill()
+            .fillna(1.0)
+            .to_numpy()
+        )
         exposed |= result.position.reindex(at).fillna(0.0).to_numpy() != 0
         tables.append(_on_union(result, b, index))
     trades = concat(tables)
@@ -81,7 +100,14 @@ def backtest_portfolio(
     commissions = np.asarray([sum(float(r.trades["fees"].sum()) for r in results.values())])
     union = Bars(index, benchmark, benchmark, benchmark, benchmark, np.zeros(len(index)))
     metrics = metrics_frame(
-        equity[:, None], trades, np.asarray([exposed.mean()]), commissions, union, cash, "full", risk_free_rate
+        equity[:, None],
+        trades,
+        np.asarray([exposed.mean()]),
+        commissions,
+        union,
+        cash,
+        "full",
+        risk_free_rate,
     )
     at = pd.DatetimeIndex(index)
     return PortfolioResult(

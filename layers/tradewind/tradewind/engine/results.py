@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -37,7 +39,7 @@ def drawdown_pct(equity: np.ndarray) -> np.ndarray:
     return (equity / peak - 1.0) * 100.0
 
 
-def select(trades: TradeArrays, mask: np.ndarray) -> TradeArrays:
+def select(trades: TradeArrays, mask: np.ndarray | slice) -> TradeArrays:
     """The trades picked by ``mask`` (booleans or row numbers, which also reorder)."""
     return TradeArrays(
         combo=trades.combo[mask],
@@ -54,9 +56,28 @@ def select(trades: TradeArrays, mask: np.ndarray) -> TradeArrays:
     )
 
 
+def combo_range(trades: TradeArrays, lo: int, hi: int) -> TradeArrays:
+    """The trades of combinations ``lo:hi`` (renumbered from 0); the table is sorted by combination."""
+    a, b = np.searchsorted(trades.combo, [lo, hi])
+    picked = select(trades, slice(int(a), int(b)))
+    return dataclasses.replace(picked, combo=picked.combo - lo)
+
+
 def concat(tables: list[TradeArrays]) -> TradeArrays:
     """Stack trade tables (combos must already be distinct)."""
     if not tables:
         return TradeArrays.empty()
-    names = ["combo", "entry_idx", "exit_idx", "entry_price", "exit_price", "size", "pnl", "return_pct", "fees", "exit_reason", "is_open"]
+    names = [
+        "combo",
+        "entry_idx",
+        "exit_idx",
+        "entry_price",
+        "exit_price",
+        "size",
+        "pnl",
+        "return_pct",
+        "fees",
+        "exit_reason",
+        "is_open",
+    ]
     return TradeArrays(**{name: np.concatenate([getattr(t, name) for t in tables]) for name in names})

@@ -20,7 +20,6 @@ from tradewind.strategy.models import (
     AllOf,
     AnyOf,
     Between,
-    Comparison,
     Condition,
     Not,
     ParamRef,
@@ -32,7 +31,8 @@ NONE, BUY, SELL, SHORT, COVER, CLOSE = range(6)
 ACTION_CODES = {"buy": BUY, "sell": SELL, "short": SHORT, "cover": COVER, "close": CLOSE}
 # Combinations per evaluation block: a block's float matrices stay in the CPU cache.
 BLOCK = 256
-# Direction restrictions: in long_only, "short" leaves the long and "cover" means nothing; mirrored for short_only.
+# Direction restrictions: in long_only, "short" leaves the long and "cover" means nothing;
+# mirrored for short_only.
 DIRECTION_MAP = {
     "long_short": {},
     "long_only": {SHORT: CLOSE, COVER: NONE},
@@ -99,7 +99,10 @@ class SignalPlan:
         ind = self.strategy.indicators[ident]
         spec = SPECS[ind.kind]
         names = list(spec.params)
-        values = [self.value(ind.params[n]) if n in ind.params else np.full(self.n_combos, spec.params[n].default) for n in names]
+        values = [
+            self.value(ind.params[n]) if n in ind.params else np.full(self.n_combos, spec.params[n].default)
+            for n in names
+        ]
         upstream, _, output = ind.source.partition(".")
         reads_indicator = spec.inputs == "source" and upstream in self.strategy.indicators
         up_keys = self._keys[upstream] if reads_indicator else np.zeros(self.n_combos, dtype=np.int64)
@@ -113,7 +116,9 @@ class SignalPlan:
                 source = up[output or SPECS[self.strategy.indicators[upstream].kind].default_output]
             else:
                 source = self.columns[ind.source] if spec.inputs == "source" else self.columns["close"]
-            results.append(compute(ind.kind, source, self.columns, dict(zip(names, row[1:].tolist(), strict=True))))
+            results.append(
+                compute(ind.kind, source, self.columns, dict(zip(names, row[1:].tolist(), strict=True)))
+            )
         self._outputs[ident] = results
 
     def series(self, ref: str) -> _Series:
@@ -146,13 +151,17 @@ class SignalPlan:
         """Action codes (and ATR) for combinations ``start:stop``, as (n_bars, n) matrices.
 
         Conditions are evaluated combination-major in cache-sized blocks (gathering a combination's
-        column is then one contiguous copy); each block's int8 result is transposed into the simulator's bar-major matrix.
+        column is then one contiguous copy); each block's int8 result is transposed into the
+        simulator's bar-major matrix.
         """
         n = len(self.bars)
         actions = np.empty((n, stop - start), dtype=np.int8)
         mapping = DIRECTION_MAP[self.strategy.direction]
         enabled = [(r.priority, -i, r) for i, r in enumerate(self.strategy.rules) if r.enabled]
-        rules = [(mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r) for *_, r in sorted(enabled, key=lambda x: x[:2])]
+        rules = [
+            (mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r)
+            for *_, r in sorted(enabled, key=lambda x: x[:2])
+        ]
         for block_start in range(start, stop, BLOCK):
             block_stop = min(stop, block_start + BLOCK)
             block = np.zeros((block_stop - block_start, n), dtype=np.int8)
@@ -162,7 +171,10 @@ class SignalPlan:
                 np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
             actions[:, block_start - start : block_stop - start] = block.T
         risk = self.strategy.risk
-        uses_atr = any(e is not None and e.atr is not None for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop))
+        uses_atr = any(
+            e is not None and e.atr is not None
+            for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop)
+        )
         atr = np.ascontiguousarray(_gather(self.atr(risk.atr_window), start, stop).T) if uses_atr else None
         return ChunkSignals(actions, atr)
 
@@ -213,7 +225,9 @@ class _Evaluator:
             return left >= right
         if c.op == "<=":
             return left <= right
-        now, before = (left > right, left <= right) if c.op == "crosses_above" else (left < right, left >= right)
+        now, before = (
+            (left > right, left <= right) if c.op == "crosses_above" else (left < right, left >= right)
+        )
         crossed = np.zeros(now.shape, dtype=bool)
         crossed[:, 1:] = now[:, 1:] & before[:, :-1]
         return crossed

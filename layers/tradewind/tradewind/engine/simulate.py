@@ -2,13 +2,16 @@
 
 All combinations of a chunk advance together, one numpy vector per bar. Bars where nothing can
 happen are skipped: without risk exits only bars with an action (and, for next-open fills, the bar
-after) are visited, and equity between visited bars is written in blocks.
+after) are visited, and only combinations with an action are touched. Cash and units change only at
+fills, so the loop logs those changes; ``SimResult.equity`` rebuilds the (bars x combos) equity of a
+cache-sized block of combinations on demand instead of writing a huge matrix bar by bar.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -17,7 +20,7 @@ from tradewind.engine.signals import ChunkSignals
 from tradewind.engine.trades import EXIT_REASONS, TradeArrays
 
 # New state for (action, state + 1); states are -1 short, 0 flat, 1 long; actions as in signals.
-_TARGET = np.array(
+TARGET = np.array(
     [
         [-1, 0, 1],  # none: keep
         [1, 1, 1],  # buy
@@ -54,39 +57,88 @@ class SimSettings:
     take_profit: ExitRule | None = None
     trailing_stop: ExitRule | None = None
 
-    @property
+    @functools.cached_property
     def has_risk_exits(self) -> bool:
         return any(e is not None for e in (self.stop_loss, self.take_profit, self.trailing_stop))
 
 
 @dataclass(frozen=True)
 class SimResult:
-    equity: np.ndarray  # (n_bars, n) equity at each close
     trades: TradeArrays  # combo = column in this chunk
     exposure: np.ndarray  # (n,) fraction of bars closing with a position
     commissions: np.ndarray  # (n,) fees paid
-    positions: np.ndarray | None  # (n_bars, n) signed units at each close, when recorded
+    changes: Changes  # cash and units after every fill
+
+    def equity(self, close: np.ndarray, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Equity at each close (cash + units * close) of combinations ``lo:hi``, (n_bars, hi - lo)."""
+        return self.changes.equity(close, lo, self.changes.width if hi is None else hi)
 
 
-def simulate(
-    bars: Bars,
-    signals: ChunkSignals,
-    settings: SimSettings,
-    record_positions: bool = False,
-    out: np.ndarray | None = None,
-) -> SimResult:
+@dataclass(frozen=True)
+class Changes:
+    """Every (bar, combination, cash after, units after), sorted by combination then time."""
+
+    n_bars: int
+    width: int
+    cash0: float
+    bar: np.ndarray
+    combo_start: np.ndarray  # (width + 1,) where each combination's rows begin
+    cash: np.ndarray
+    units: np.ndarray
+
+    def holdings(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cash and units at each close for combinations ``lo:hi``: the last change at or before the bar.
+
+        Each combination is a run of constant segments (start, then one per fill bar), expanded with
+        ``np.repeat`` combination-major and returned transposed: (n_bars, hi - lo), Fortran-ordered.
+        """
+        a, b = int(self.combo_start[lo]), int(self.combo_start[hi])
+        cols, n = hi - lo, self.n_bars
+        counts = np.diff(self.combo_start[lo : hi + 1])
+        column = np.repeat(np.arange(cols), counts)
+        bar = self.bar[a:b]
+        last = np.ones(bar.size, dtype=bool)
+        last[:-1] = (bar[1:] != bar[:-1]) | (column[1:] != column[:-1])  # a bar closes with its last fill
+        firsts = (
+            np.searchsorted(np.flatnonzero(last), np.cumsum(counts) - counts)
+            if bar.size
+            else np.zeros(cols, dtype=np.int64)
+        )
+        column, bar = column[last], bar[last]
+        seg_col = np.insert(column, firsts, np.arange(cols))
+        seg_bar = np.insert(bar, firsts, 0)
+        seg_cash = np.insert(self.cash[a:b][last], firsts, self.cash0)
+        seg_units = np.insert(self.units[a:b][last], firsts, 0.0)
+        end = np.append(seg_bar[1:], n)
+        end[:-1][seg_col[1:] != seg_col[:-1]] = n
+        length = end - seg_bar
+        cash = np.repeat(seg_cash, length).reshape(cols, n)
+        units = np.repeat(seg_units, length).reshape(cols, n)
+        return cash.T, units.T
+
+    def equity(self, close: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """``cash + units * close`` of combinations ``lo:hi``, computed in place: (n_bars, hi - lo)."""
+        cash, units = self.holdings(lo, hi)
+        units *= close[:, None]
+        units += cash
+        return units
+
+
+def simulate(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimResult:
     """Run the fill rules over every bar for all the chunk's combinations at once.
 
-    ``out`` is an optional (n_bars, >= n) float64 buffer for the equity, reused between chunks so a
-    sweep touches fresh memory only once.
+    A single combination takes the scalar path (same rules, plain floats), where numpy's per-call
+    overhead on one-element arrays would dominate.
     """
-    return _Simulation(bars, signals, settings, record_positions, out).run()
+    if signals.actions.shape[1] == 1:
+        from tradewind.engine.scalar import simulate_one
+
+        return simulate_one(bars, signals, settings)
+    return _Simulation(bars, signals, settings).run()
 
 
 class _Simulation:
-    def __init__(
-        self, bars: Bars, signals: ChunkSignals, cfg: SimSettings, record_positions: bool, out: np.ndarray | None
-    ) -> None:
+    def __init__(self, bars: Bars, signals: ChunkSignals, cfg: SimSettings) -> None:
         self.bars, self.cfg = bars, cfg
         self.actions = signals.actions
         self.atr = signals.atr
@@ -95,7 +147,6 @@ class _Simulation:
         self.state = np.zeros(width, dtype=np.int8)
         self.units = np.zeros(width)
         self.cash = np.full(width, float(cfg.cash))
-        self.fees = np.zeros(width)
         self.entry_idx = np.zeros(width, dtype=np.int64)
         self.entry_price = np.zeros(width)
         self.entry_fee = np.zeros(width)
@@ -104,44 +155,54 @@ class _Simulation:
         self.target = np.full(width, np.nan)
         self.peak = np.full(width, np.nan)
         self.trail_dist = np.full(width, np.nan)
-        self.equity = np.empty((n, width)) if out is None else out[:, :width]
-        self.positions = np.empty((n, width)) if record_positions else None
-        self.filled = 0
         self.log: list[tuple[np.ndarray, ...]] = []
+        self.changes: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
 
     # -- bookkeeping -----------------------------------------------------------------------------
-    def flush(self, upto: int) -> None:
-        """Write equity (and positions) of rows [filled, upto) from the current cash and units."""
-        if upto <= self.filled:
-            return
-        rows = slice(self.filled, upto)
-        np.multiply(self.units, self.bars.close[rows, None], out=self.equity[rows])
-        self.equity[rows] += self.cash
-        if self.positions is not None:
-            self.positions[rows] = self.units
-        self.filled = upto
+    def changed(self, bar: int, idx: np.ndarray) -> None:
+        """Log the cash and units of ``idx`` after a fill on ``bar``."""
+        self.changes.append((bar, idx, self.cash[idx], self.units[idx]))
 
     def close_positions(self, idx: np.ndarray, price: np.ndarray, bar: int, reason: np.ndarray) -> None:
         """Exit ``idx`` at fill ``price`` (slippage included) and log the trades."""
         u = self.units[idx]
         fee = np.abs(u) * price * self.cfg.commission + self.cfg.commission_fixed
         self.cash[idx] += u * price - fee
-        self.fees[idx] += fee
         self._log(idx, bar, price, fee, reason, is_open=False)
         self.units[idx] = 0.0
         self.state[idx] = 0
-        for level in (self.stop, self.target, self.peak, self.trail_dist):
-            level[idx] = np.nan
+        if self.cfg.has_risk_exits:
+            for level in (self.stop, self.target, self.peak, self.trail_dist):
+                level[idx] = np.nan
 
-    def _log(self, idx: np.ndarray, exit_bar: int, price: np.ndarray, fee: np.ndarray, reason: np.ndarray, is_open: bool) -> None:
-        """Record trades leaving ``idx``; PnL and returns are derived once, in ``_trade_table``."""
-        n = idx.size
+    def _log(
+        self,
+        idx: np.ndarray,
+        exit_bar: int,
+        price: np.ndarray,
+        fee: np.ndarray,
+        reason: np.ndarray,
+        is_open: bool,
+    ) -> None:
+        """Record trades leaving ``idx``; PnL, returns and fees are derived once, in ``trade_table``."""
         self.log.append(
-            (idx, self.entry_idx[idx], np.full(n, exit_bar), self.entry_price[idx], price, self.units[idx],
-             self.entry_fee[idx], fee, reason, np.full(n, is_open))
+            (
+                idx,
+                self.entry_idx[idx],
+                exit_bar,
+                self.entry_price[idx],
+                price,
+                self.units[idx],
+                self.entry_fee[idx],
+                fee,
+                reason,
+                is_open,
+            )
         )
 
-    def open_positions(self, idx: np.ndarray, direction: np.ndarray, raw: float, bar: int, atr_bar: int) -> None:
+    def open_positions(
+        self, idx: np.ndarray, direction: np.ndarray, raw: float, bar: int, atr_bar: int
+    ) -> None:
         """Enter ``idx`` in ``direction`` at the raw price ``raw`` (slippage added here)."""
         cfg = self.cfg
         price = raw * (1.0 + direction * cfg.slippage)
@@ -161,7 +222,6 @@ class _Simulation:
         u = direction * qty
         fee = qty * price * cfg.commission + cfg.commission_fixed
         self.cash[idx] -= u * price + fee
-        self.fees[idx] += fee
         self.units[idx] = u
         self.state[idx] = direction
         self.entry_idx[idx] = bar
@@ -186,23 +246,22 @@ class _Simulation:
         return rule.value[idx] * atr
 
     # -- the three moments of a bar --------------------------------------------------------------
-    def execute(self, target: np.ndarray, raw: float, bar: int, atr_bar: int) -> None:
-        """Move every combination whose ``target`` state differs from its state, at ``raw`` price."""
-        changed = np.flatnonzero(target != self.state)
-        if changed.size == 0:
+    def execute(self, idx: np.ndarray, target: np.ndarray, raw: float, bar: int, atr_bar: int) -> None:
+        """Move combinations ``idx`` to their ``target`` state (where it differs) at ``raw`` price."""
+        moving = target != self.state[idx]
+        if not moving.any():
             return
-        self.flush(bar)
-        new = target[changed]
+        changed, new = idx[moving], target[moving]
         cur = self.state[changed]
         leaving = cur != 0
         if leaving.any():
-            idx = changed[leaving]
             side = -cur[leaving].astype(np.float64)
             reason = np.where(new[leaving] != 0, _REASON["reversal"], _REASON["signal"]).astype(np.int8)
-            self.close_positions(idx, raw * (1.0 + side * self.cfg.slippage), bar, reason)
+            self.close_positions(changed[leaving], raw * (1.0 + side * self.cfg.slippage), bar, reason)
         entering = new != 0
         if entering.any():
             self.open_positions(changed[entering], new[entering].astype(np.float64), raw, bar, atr_bar)
+        self.changed(bar, changed)
 
     def risk_exits(self, bar: int) -> None:
         """Stops and targets intrabar from high/low; a gap through a level fills at the open."""
@@ -222,78 +281,96 @@ class _Simulation:
         hit_target = y_high >= self.target
         hits = np.flatnonzero(hit_stop | hit_target)
         if hits.size:
-            self.flush(bar)
             d = self.state[hits].astype(np.float64)
             y_open = d * o
             s_lvl, t_lvl = stop[hits], self.target[hits]
             gap_stop, gap_target = y_open <= s_lvl, y_open >= t_lvl
             by_stop = gap_stop | (~gap_target & hit_stop[hits])
             y_exit = np.where(gap_stop | gap_target, y_open, np.where(by_stop, s_lvl, t_lvl))
-            stop_reason = _REASON["stop_loss"]
+            stop_reason: np.ndarray | np.int8 = _REASON["stop_loss"]
             if cfg.trailing_stop is not None:
                 fixed, moving = self.stop[hits], trail[hits]
                 trailing = (moving > fixed) | (np.isnan(fixed) & ~np.isnan(moving))  # strictly tighter wins
                 stop_reason = np.where(trailing, _REASON["trailing_stop"], _REASON["stop_loss"])
             reason = np.where(by_stop, stop_reason, _REASON["take_profit"]).astype(np.int8)
             self.close_positions(hits, d * y_exit * (1.0 - d * cfg.slippage), bar, reason)
+            self.changed(bar, hits)
         if cfg.trailing_stop is not None:
             np.maximum(self.peak, y_high, out=self.peak)
 
     # -- driver ----------------------------------------------------------------------------------
-    def _visited(self) -> np.ndarray:
+    def _visited(self, active: np.ndarray) -> np.ndarray:
         if self.cfg.has_risk_exits:
             return np.arange(self.n)
-        decisions = np.flatnonzero(self.actions.any(axis=1))
+        decisions = np.flatnonzero(active)
         if not self.cfg.fill_next_open:
             return decisions
-        return _with_next(decisions, self.n)
+        return with_next(decisions, self.n)
 
     def run(self) -> SimResult:
         cfg, bars, n = self.cfg, self.bars, self.n
         codes = self.actions
-        row_active = codes.any(axis=1)
-        pending: np.ndarray | None = None
-        pending_bar = -2
-        for t in self._visited().tolist():
-            if cfg.fill_next_open and pending is not None and pending_bar == t - 1:
-                self.execute(pending, float(bars.open[t]), t, t - 1)
-            pending = None
+        active: np.ndarray = np.asarray(codes.any(axis=1))
+        pending: tuple[np.ndarray, np.ndarray] | None = None
+        for t in self._visited(active).tolist():
+            if pending is not None:
+                self.execute(*pending, float(bars.open[t]), t, t - 1)
+                pending = None
             if cfg.has_risk_exits:
                 self.risk_exits(t)
-            if row_active[t]:
-                target = _TARGET.take(codes[t] * 3 + (self.state + 1))
+            if active[t]:
+                idx = np.flatnonzero(codes[t])
+                target = TARGET.take(codes[t, idx] * 3 + (self.state[idx] + 1))
                 if not cfg.fill_next_open:
-                    self.execute(target, float(bars.close[t]), t, t)
+                    self.execute(idx, target, float(bars.close[t]), t, t)
                 elif t < n - 1:
-                    pending, pending_bar = target, t
+                    pending = (idx, target)
         return self._finish()
 
     def _finish(self) -> SimResult:
         n, last_close = self.n, float(self.bars.close[-1])
         live = np.flatnonzero(self.state != 0)
         if self.cfg.close_at_end and live.size:
-            self.flush(n - 1)
             side = -self.state[live].astype(np.float64)
             reason = np.full(live.size, _REASON["end_of_data"])
             self.close_positions(live, last_close * (1.0 + side * self.cfg.slippage), n - 1, reason)
-        self.flush(n)
+            self.changed(n - 1, live)
         live = np.flatnonzero(self.state != 0)
         if live.size:
             price = np.full(live.size, last_close)
             none = np.zeros(live.size)
             self._log(live, n - 1, price, none, np.full(live.size, _REASON["end_of_data"]), True)
-        trades = _trade_table(self.log)
-        return SimResult(self.equity, trades, _exposure(trades, self.width, n), self.fees, self.positions)
+        trades = trade_table(self.log)
+        return SimResult(
+            trades, exposure_of(trades, self.width, n), fees_of(trades, self.width), self._change_table()
+        )
+
+    def _change_table(self) -> Changes:
+        if self.changes:
+            bar = np.concatenate([np.full(idx.size, b, dtype=np.int64) for b, idx, _, _ in self.changes])
+            combo = np.concatenate([c[1] for c in self.changes])
+            cash = np.concatenate([c[2] for c in self.changes])
+            units = np.concatenate([c[3] for c in self.changes])
+        else:
+            bar, combo = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            cash, units = np.zeros(0), np.zeros(0)
+        order = np.argsort(combo, kind="stable")  # per combination, in time order
+        starts = np.searchsorted(combo[order], np.arange(self.width + 1))
+        return Changes(
+            self.n, self.width, float(self.cfg.cash), bar[order], starts, cash[order], units[order]
+        )
 
 
-def _with_next(decisions: np.ndarray, n: int) -> np.ndarray:
+def with_next(decisions: np.ndarray, n: int) -> np.ndarray:
     """Decision bars and the bars their next-open orders fill on."""
     both = np.union1d(decisions, decisions + 1)
     return both[both < n]
 
 
-def _exposure(trades: TradeArrays, width: int, n: int) -> np.ndarray:
-    """Fraction of closes with a position: a trade holds from its entry bar's close to the bar before its exit.
+def exposure_of(trades: TradeArrays, width: int, n: int) -> np.ndarray:
+    """Fraction of closes with a position.
+
+    A trade holds from its entry bar's close to the bar before its exit.
 
     An open trade holds through the last bar; a trade that exits on its entry bar holds no close.
     """
@@ -301,11 +378,19 @@ def _exposure(trades: TradeArrays, width: int, n: int) -> np.ndarray:
     return np.bincount(trades.combo, weights=held.astype(np.float64), minlength=width) / n
 
 
-def _trade_table(log: list[tuple[np.ndarray, ...]]) -> TradeArrays:
+def fees_of(trades: TradeArrays, width: int) -> np.ndarray:
+    """Commissions paid per combination: both sides of closed trades, the entry of open ones."""
+    return np.bincount(trades.combo, weights=trades.fees, minlength=width)
+
+
+def trade_table(log: list[tuple[Any, ...]]) -> TradeArrays:
+    """The trade table from logged exits (a scalar exit bar or open flag stands for the whole entry)."""
     if not log:
         return TradeArrays.empty()
+    sizes = [len(entry[0]) for entry in log]
     combo, entry_idx, exit_idx, entry_price, exit_price, size, entry_fee, exit_fee, reason, is_open = (
-        np.concatenate(parts) for parts in zip(*log, strict=True)
+        np.concatenate([np.broadcast_to(part, (k,)) for part, k in zip(parts, sizes, strict=True)])
+        for parts in zip(*log, strict=True)
     )
     order = np.lexsort((entry_idx, combo))
     combo, entry_idx, exit_idx = combo[order], entry_idx[order], exit_idx[order]

@@ -12,7 +12,9 @@ from tradewind.indicators.registry import SPECS
 Array = np.ndarray
 
 
-def compute(kind: str, source: Array, bars: Mapping[str, Array], params: Mapping[str, float]) -> dict[str, Array]:
+def compute(
+    kind: str, source: Array, bars: Mapping[str, Array], params: Mapping[str, float]
+) -> dict[str, Array]:
     """Compute ``kind`` on ``source`` (or the bars' high/low/close/volume), outputs by name.
 
     ``params`` may omit parameters: the registry's defaults fill them in.

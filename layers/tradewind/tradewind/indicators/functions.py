@@ -55,7 +55,9 @@ def _seeded_smoothing(v: Array, window: int, alpha: float) -> Array:
 
 def ema(x: Array, window: int) -> Array:
     """Exponential moving average, alpha = 2 / (window + 1), seeded with an SMA."""
-    return _on_valid(np.asarray(x, dtype=np.float64), lambda v: _seeded_smoothing(v, window, 2.0 / (window + 1)))
+    return _on_valid(
+        np.asarray(x, dtype=np.float64), lambda v: _seeded_smoothing(v, window, 2.0 / (window + 1))
+    )
 
 
 def wma(x: Array, window: int) -> Array:

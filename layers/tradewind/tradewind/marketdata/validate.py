@@ -117,7 +117,9 @@ def _per_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) 
     return pd.Series(distinct.to_numpy()[codes], index=values.index, dtype=distinct.dtype)
 
 
-def _split(symbols: pd.Series, timestamps: pd.Series, parsed: dict[str, pd.Series]) -> dict[str, pd.DataFrame]:
+def _split(
+    symbols: pd.Series, timestamps: pd.Series, parsed: dict[str, pd.Series]
+) -> dict[str, pd.DataFrame]:
     """One frame per symbol (keys sorted), rows in file order, which the checks proved is time order."""
     codes, names = pd.factorize(symbols.to_numpy(dtype=object))
     order = np.argsort(codes, kind="stable")

@@ -11,9 +11,14 @@ DAYS_PER_YEAR = 365.25
 _WEEKEND_SHARE = 2 / 7 * 0.6
 
 
+def _nanoseconds(index: np.ndarray) -> np.ndarray:
+    """Timestamps as int64 nanoseconds, whatever the datetime64 unit (pandas 3 defaults to microseconds)."""
+    return np.asarray(index).astype("datetime64[ns]").view(np.int64)
+
+
 def days_between(index: np.ndarray, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
     """Calendar days (float) from ``index[first]`` to ``index[last]``."""
-    ns = index.view(np.int64)
+    ns = _nanoseconds(index)
     return np.asarray((ns[last] - ns[first]) / NS_PER_DAY, dtype=np.float64)
 
 
@@ -25,7 +30,7 @@ def periods_per_year(index: np.ndarray) -> float:
     """
     if index.shape[0] < 2:
         return float("nan")
-    ns = index.view(np.int64)
+    ns = _nanoseconds(index)
     step_days = float(np.median(np.diff(ns))) / NS_PER_DAY
     if step_days >= 5.0:
         return float(max(1, round(DAYS_PER_YEAR / step_days)))

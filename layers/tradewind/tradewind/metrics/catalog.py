@@ -32,8 +32,12 @@ _SPECS = (
     MetricSpec("return_ann_pct", "Return (Ann.) [%]", "%", "((E[-1] / E[0]) ** (P / N) - 1) * 100"),
     MetricSpec("volatility_ann_pct", "Volatility (Ann.) [%]", "%", "std(r, ddof=1) * sqrt(P) * 100"),
     MetricSpec("cagr_pct", "CAGR [%]", "%", "((E[-1] / E[0]) ** (365.25 / duration_days) - 1) * 100"),
-    MetricSpec("sharpe", "Sharpe Ratio", "ratio", "(mean(r) - rf_p) / std(r, ddof=1) * sqrt(P)", screening=True),
-    MetricSpec("sortino", "Sortino Ratio", "ratio", "(mean(r) - rf_p) / sqrt(mean(min(r - rf_p, 0)^2)) * sqrt(P)"),
+    MetricSpec(
+        "sharpe", "Sharpe Ratio", "ratio", "(mean(r) - rf_p) / std(r, ddof=1) * sqrt(P)", screening=True
+    ),
+    MetricSpec(
+        "sortino", "Sortino Ratio", "ratio", "(mean(r) - rf_p) / sqrt(mean(min(r - rf_p, 0)^2)) * sqrt(P)"
+    ),
     MetricSpec("calmar", "Calmar Ratio", "ratio", "return_ann / |max_drawdown| (as fractions)"),
     MetricSpec("omega", "Omega Ratio", "ratio", "sum(max(r - rf_p, 0)) / sum(max(rf_p - r, 0))"),
     MetricSpec("alpha_pct", "Alpha [%]", "%", "(R - rf_T) - beta * (R_bh - rf_T), in %"),
@@ -41,13 +45,13 @@ _SPECS = (
     MetricSpec(
         "max_drawdown_pct", "Max. Drawdown [%]", "%", "min(E / cummax(E) - 1) * 100 (<= 0)", screening=True
     ),
-    MetricSpec("avg_drawdown_pct", "Avg. Drawdown [%]", "%", "mean over drawdown periods of their trough, * 100"),
+    MetricSpec(
+        "avg_drawdown_pct", "Avg. Drawdown [%]", "%", "mean over drawdown periods of their trough, * 100"
+    ),
     MetricSpec(
         "max_drawdown_duration_days", "Max. Drawdown Duration", "days", "longest peak-to-recovery time"
     ),
-    MetricSpec(
-        "avg_drawdown_duration_days", "Avg. Drawdown Duration", "days", "mean peak-to-recovery time"
-    ),
+    MetricSpec("avg_drawdown_duration_days", "Avg. Drawdown Duration", "days", "mean peak-to-recovery time"),
     MetricSpec("trades", "# Trades", "count", "number of closed trades", screening=True),
     MetricSpec("open_trades", "# Open Trades", "count", "number of trades still open on the last bar"),
     MetricSpec("win_rate_pct", "Win Rate [%]", "%", "count(pnl > 0) / trades * 100"),
@@ -60,7 +64,9 @@ _SPECS = (
     MetricSpec("expectancy_pct", "Expectancy [%]", "%", "mean(trade return %)"),
     MetricSpec("sqn", "SQN", "ratio", "sqrt(trades) * mean(pnl) / std(pnl, ddof=1)"),
     MetricSpec("kelly", "Kelly Criterion", "ratio", "W - (1 - W) / (mean(winning pnl) / mean(|losing pnl|))"),
-    MetricSpec("max_consecutive_wins", "Max. Consecutive Wins", "count", "longest run of trades with pnl > 0"),
+    MetricSpec(
+        "max_consecutive_wins", "Max. Consecutive Wins", "count", "longest run of trades with pnl > 0"
+    ),
     MetricSpec(
         "max_consecutive_losses", "Max. Consecutive Losses", "count", "longest run of trades with pnl < 0"
     ),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.engine.trades import TradeArrays
-from tradewind.metrics.calendar import DAYS_PER_YEAR, NS_PER_DAY, periods_per_year
+from tradewind.metrics.calendar import DAYS_PER_YEAR, days_between, periods_per_year
 from tradewind.metrics.catalog import METRICS, SCREENING
 from tradewind.metrics.full import scan_full
 from tradewind.metrics.screening import scan_screening
@@ -40,8 +40,12 @@ def compute_metrics(
     ``index`` the instrument's closes and timestamps; ``exposure`` the fraction of bars in a position
     and ``commissions`` the fees paid, per combo. ``risk_free_rate`` is annual.
     """
-    equity, index = _validated(equity, trades, exposure, close, index, commissions, cash, level, risk_free_rate)
-    n_bars, n_combos = equity.shape
+    equity, index = _validated(
+        equity, trades, exposure, close, index, commissions, cash, level, risk_free_rate
+    )
+    n_combos = equity.shape[1]
+    if n_combos == 0:
+        return pd.DataFrame({name: [] for name in (SCREENING if level == "screening" else METRICS)})
     per_year = periods_per_year(index)
     rf_per_bar = (1.0 + risk_free_rate) ** (1.0 / per_year) - 1.0 if risk_free_rate else 0.0
     n_closed, n_open = trade_counts(trades, n_combos)
@@ -65,7 +69,7 @@ def compute_metrics(
         market = _bar_returns(np.asarray(close, dtype=np.float64))
         scan = scan_full(equity, index, rf_per_bar, market - market.mean() if market.size else market)
         columns = _full_columns(
-            equity, scan, market, close, index, per_year, rf_per_bar, risk_free_rate, total_return, cash
+            equity, scan, market, close, index, per_year, rf_per_bar, risk_free_rate, total_return
         )
     columns.update(
         {
@@ -106,7 +110,6 @@ def _full_columns(
     rf_per_bar: float,
     risk_free_rate: float,
     total_return: np.ndarray,
-    cash: float,
 ) -> dict[str, np.ndarray]:
     """Every equity-derived metric of the full set, from the full scan's per-combo quantities."""
     n_bars, n_combos = equity.shape
@@ -114,7 +117,7 @@ def _full_columns(
     nan = np.full(n_combos, np.nan)
     first, final = equity[0].astype(np.float64), equity[-1].astype(np.float64)
     solvent = (scan["max_drawdown"] > -1.0) & (first > 0)
-    span_days = float(index.view(np.int64)[-1] - index.view(np.int64)[0]) / NS_PER_DAY
+    span_days = float(days_between(index, 0, -1))
     growth = np.where(solvent, final / first, np.nan)
     return_ann = growth ** (per_year / count) - 1.0 if count else nan
     cagr = growth ** (DAYS_PER_YEAR / span_days) - 1.0 if span_days > 0 else nan
@@ -165,7 +168,9 @@ def _full_columns(
     return columns
 
 
-def _probabilistic_sharpe(sharpe: np.ndarray, skew: np.ndarray, kurtosis: np.ndarray, count: int) -> np.ndarray:
+def _probabilistic_sharpe(
+    sharpe: np.ndarray, skew: np.ndarray, kurtosis: np.ndarray, count: int
+) -> np.ndarray:
     """P(true Sharpe > 0) given the per-bar Sharpe of ``count`` returns (Bailey & Lopez de Prado, 2012)."""
     spread = 1.0 - skew * sharpe + (kurtosis - 1.0) / 4.0 * sharpe**2
     z = _ratio(sharpe * math.sqrt(count - 1), np.sqrt(spread))

@@ -34,11 +34,12 @@ def drawdown_statistics(ratio: np.ndarray, index: np.ndarray, under: np.ndarray)
     recovery_bar = np.minimum(ends % width + 1, n_bars - 1)
     durations = days_between(index, peak_bar, recovery_bar)
     count = np.bincount(combo, minlength=n_combos).astype(np.float64)
-    longest = np.zeros(n_combos)
+    longest, deepest = np.zeros(n_combos), np.zeros(n_combos)
     np.maximum.at(longest, combo, durations)
+    np.minimum.at(deepest, combo, troughs)  # the deepest trough is the maximum drawdown
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
-            "max_drawdown": ratio[:, :n_bars].min(axis=1) - 1.0,
+            "max_drawdown": deepest,
             "avg_drawdown": np.bincount(combo, weights=troughs, minlength=n_combos) / count,
             "max_drawdown_duration_days": longest,
             "avg_drawdown_duration_days": np.bincount(combo, weights=durations, minlength=n_combos) / count,

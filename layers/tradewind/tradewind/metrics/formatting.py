@@ -13,13 +13,13 @@ def _format_value(unit: str, value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return "n/a"
     if unit == "date":
-        return str(pd.Timestamp(value))  # type: ignore[arg-type]
+        return str(pd.Timestamp(value))
     number = float(value)  # type: ignore[arg-type]
     if math.isinf(number):
         return "inf" if number > 0 else "-inf"
     if unit == "days":
-        if number == int(number):
-            return f"{int(number)} days"
+        if number >= 10 or number == int(number):
+            return f"{round(number)} days"
         return str(pd.Timedelta(days=number).round("s"))
     if unit == "count":
         return str(int(number))
@@ -31,7 +31,11 @@ def _format_value(unit: str, value: object) -> str:
 def format_metrics(row: pd.Series) -> list[tuple[str, str]]:
     """(label, formatted value) for each known metric in ``row``, in catalogue order.
 
-    Percentages and cash have 2 decimals, ratios 3, durations read "123 days" (intraday ones
-    "0 days 06:00:00"), undefined values "n/a".
+    Percentages and cash have 2 decimals, ratios 3, durations read "123 days" (whole days from ten
+    days up; shorter fractional ones "2 days 06:00:00"), undefined values "n/a".
     """
-    return [(spec.label, _format_value(spec.unit, row[spec.id])) for spec in METRICS.values() if spec.id in row.index]
+    return [
+        (spec.label, _format_value(spec.unit, row[spec.id]))
+        for spec in METRICS.values()
+        if spec.id in row.index
+    ]

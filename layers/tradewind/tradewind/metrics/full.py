@@ -29,10 +29,16 @@ class _Workspace:
     def view(self, size: int, n_bars: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         returns = self.returns[:size]
         first, second = self.scratch
-        return self.table[:size], returns, (first[:size, : returns.shape[1]], second[:size, : returns.shape[1]])
+        return (
+            self.table[:size],
+            returns,
+            (first[:size, : returns.shape[1]], second[:size, : returns.shape[1]]),
+        )
 
 
-def scan_full(equity: np.ndarray, index: np.ndarray, rf_per_bar: float, market: np.ndarray) -> dict[str, np.ndarray]:
+def scan_full(
+    equity: np.ndarray, index: np.ndarray, rf_per_bar: float, market: np.ndarray
+) -> dict[str, np.ndarray]:
     """Per-combo return moments, tail quantiles and drawdown statistics (see the two modules used)."""
     n_bars, n_combos = equity.shape
     space = _Workspace(n_bars, min(GROUP_COMBOS, n_combos))
@@ -43,7 +49,7 @@ def scan_full(equity: np.ndarray, index: np.ndarray, rf_per_bar: float, market: 
         values = table[:, :n_bars]
         for row in range(0, n_bars, TILE_ROWS):  # tile by tile: a whole-slice .T copy thrashes the cache
             values[:, row : row + TILE_ROWS] = group[row : row + TILE_ROWS].T
-        part: dict[str, np.ndarray] = {"peak": values.max(axis=1)}
+        part: dict[str, np.ndarray] = {}
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if n_bars > 1:
                 np.divide(values[:, 1:], values[:, :-1], out=returns)
@@ -52,10 +58,9 @@ def scan_full(equity: np.ndarray, index: np.ndarray, rf_per_bar: float, market: 
                 part["q05"], part["q95"] = tail_quantiles(returns)
             peaks = space.scratch[0][: group.shape[1], :n_bars]
             np.maximum.accumulate(values, axis=1, out=peaks)
+            part["peak"] = peaks[:, -1].copy()
             np.divide(values, peaks, out=values)
         table[:, n_bars] = 1.0
         part.update(drawdown_statistics(table, index, space.under[: group.shape[1]]))
         parts.append(part)
-    if not parts:
-        return {}
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}

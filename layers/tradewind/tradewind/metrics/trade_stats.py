@@ -27,7 +27,9 @@ def trade_counts(trades: TradeArrays, n_combos: int) -> tuple[np.ndarray, np.nda
     return n_closed.astype(np.int64), n_open.astype(np.int64)
 
 
-def _group_extreme(ufunc: np.ufunc, start: float, keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+def _group_extreme(
+    ufunc: np.ufunc, start: float, keys: np.ndarray, values: np.ndarray, size: int
+) -> np.ndarray:
     out = np.full(size, start)
     ufunc.at(out, keys, values)
     return out
@@ -70,7 +72,9 @@ def trade_statistics(trades: TradeArrays, n_combos: int, index: np.ndarray) -> d
         ruinous = total((ret <= -1.0).astype(np.float64)) > 0
         geometric = np.expm1(total(np.log1p(np.where(ret > -1.0, ret, 0.0))) / n)
         payoff = (gross_win / n_win) / (gross_loss / n_loss)
-        profit_factor = np.where(gross_loss > 0, gross_win / gross_loss, np.where(gross_win > 0, np.inf, np.nan))
+        profit_factor = np.where(
+            gross_loss > 0, gross_win / gross_loss, np.where(gross_win > 0, np.inf, np.nan)
+        )
         stats = {
             "win_rate_pct": win_rate * 100.0,
             "best_trade_pct": _group_extreme(np.maximum, -np.inf, key, ret, n_combos) * 100.0,

@@ -57,12 +57,14 @@ def on_disconnect(event: APIGatewayWebSocketEvent) -> dict[str, Any]:
     connection_id = event.request_context.connection_id
     known = service.disconnect(connection_id)
     logger.info("disconnected", connection_id=connection_id, known=known)
+    metrics.add_metric(name="Disconnections", unit=MetricUnit.Count, value=1)
     return _reply(200)
 
 
 def on_message(event: APIGatewayWebSocketEvent) -> dict[str, Any]:
     context = event.request_context
     outcome = service.handle_message(context.connection_id, event.decoded_body, management_endpoint(context))
+    metrics.add_metric(name="Messages", unit=MetricUnit.Count, value=1)
     if outcome.errors:
         metrics.add_metric(name="MessagesRejected", unit=MetricUnit.Count, value=1)
         errors = [problem.model_dump() for problem in outcome.errors]

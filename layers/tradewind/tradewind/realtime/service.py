@@ -15,6 +15,7 @@ from tradewind.errors import Unauthorized
 from tradewind.realtime import connections
 from tradewind.realtime.messages import ClientMessage, FieldError, envelope, parse_client_message
 from tradewind.realtime.publisher import publish, send
+from tradewind.realtime.snapshots import snapshot
 from tradewind.realtime.topics import MAX_TOPICS_PER_CONNECTION
 
 MAX_CONNECTION_AGE = dt.timedelta(hours=2)
@@ -86,6 +87,7 @@ def handle_message(connection_id: str, body: str | None, endpoint: str) -> Outco
 
 
 def _subscribe(endpoint: str, connection: connections.ConnectionRecord, message: ClientMessage) -> Outcome:
+    """Index the topics, ack, then send each topic's current state (see ``snapshots``)."""
     current = set(connection.topics or ())
     if len(current | set(message.topics)) > MAX_TOPICS_PER_CONNECTION:
         problem = FieldError(
@@ -95,6 +97,10 @@ def _subscribe(endpoint: str, connection: connections.ConnectionRecord, message:
         return _reject(endpoint, connection.connection_id, [problem], 400)
     connections.add_topics(connection, message.topics)
     send(endpoint, connection.connection_id, envelope("subscribed", {"topics": message.topics}))
+    for topic in message.topics:
+        state = snapshot(connection.tenant_id, topic)
+        if state is not None:
+            send(endpoint, connection.connection_id, envelope(state[0], state[1], topic=topic))
     return Outcome(200)
 
 

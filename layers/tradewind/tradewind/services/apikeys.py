@@ -127,10 +127,10 @@ def _check_tenant_id(tenant_id: str) -> None:
 
 def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
     """Issue a key for ``tenant_id``; the returned secret is the only copy."""
-    records = _records()
     _check_tenant_id(tenant_id)
     if not 1 <= len(name) <= 64:
         raise InvalidInput("invalid key name", [FieldProblem(["name"], "must be 1 to 64 characters")])
+    records = _records()
     key_id = secrets.token_hex(6)
     secret = f"{SECRET_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
     gsi1pk, gsi1sk = records.tenant_index_key(tenant_id, key_id)
@@ -146,7 +146,6 @@ def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
         created_at=_now(),
     )
     record.save(condition=records.pk.does_not_exist())
-    _cache.discard(hash_secret(secret))
     return ApiKeyCreated(key_id, secret, tenant_id, name, record.created_at)
 
 

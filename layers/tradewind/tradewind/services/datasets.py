@@ -146,7 +146,11 @@ def complete_upload(tenant_id: str, dataset_id: str) -> DatasetRecord:
         ],
         condition=DatasetRecord.status == AWAITING_UPLOAD,
     )
-    enqueue(ImportMessage(tenant_id, dataset_id, key, record.file_format or "csv"))
+    try:
+        enqueue(ImportMessage(tenant_id, dataset_id, key, record.file_format or "csv"))
+    except Exception:  # not queued after all: let the client call complete again
+        record.update(actions=[DatasetRecord.status.set(AWAITING_UPLOAD)])
+        raise
     return record
 
 

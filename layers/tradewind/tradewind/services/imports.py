@@ -8,6 +8,7 @@ redelivers, and the retry rewrites the same keys (idempotent).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ from tradewind.services import symbols as symbol_search
 
 if TYPE_CHECKING:
     import pandas as pd
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,32 @@ def run_import(message: ImportMessage) -> str:
     if record is None or record.status in FINAL_STATUSES or record.status not in {QUEUED, IMPORTING}:
         return "skipped"
     record.update(actions=[DatasetRecord.status.set(IMPORTING), DatasetRecord.updated_at.set(now())])
+    announce(record)
     data = bars.read_object(message.key)
     try:
         validated = validate(read_table(data, message.format), symbol=record.symbol, timezone=record.timezone)
     except ImportFailure as failure:
         mark_failed(record, failure)
+        announce(record)
         return FAILED
     summaries = publish(record, validated.frames)
     mark_ready(record, summaries, ignored_columns=validated.ignored_columns)
+    announce(record)
     return READY
+
+
+def announce(record: DatasetRecord) -> None:
+    """Push the dataset's new status to its ``dataset:<id>`` subscribers (docs/websocket.md).
+
+    The status is already saved; a push that cannot be delivered must not fail (and so retry) the import.
+    """
+    from tradewind.realtime import publish as push
+    from tradewind.realtime.snapshots import DATASET_STATUS, dataset_status
+
+    try:
+        push(record.tenant_id, f"dataset:{record.dataset_id}", DATASET_STATUS, dataset_status(record))
+    except Exception:
+        logger.exception("could not push the status of dataset %s", record.dataset_id)
 
 
 def load(tenant_id: str, dataset_id: str) -> DatasetRecord | None:

@@ -14,8 +14,16 @@ from typing import Any
 
 from tradewind import aws
 from tradewind.data.bars import list_keys
-from tradewind.data.marketdata import FAILED, IMPORTING, QUEUED, DatasetRecord, bars_key, dataset_prefix
-from tradewind.errors import Conflict
+from tradewind.data.marketdata import (
+    FAILED,
+    IMPORTING,
+    QUEUED,
+    READY,
+    DatasetRecord,
+    bars_key,
+    dataset_prefix,
+)
+from tradewind.errors import Conflict, ImportFailure
 from tradewind.marketdata.universe import SAMPLE_DATASET_ID, SAMPLE_DATASET_NAME, SampleSymbol, sample_symbols
 from tradewind.services import imports
 from tradewind.services.datasets import new_record
@@ -77,7 +85,8 @@ def generate(event: dict[str, Any]) -> dict[str, Any]:
     tenant_id, dataset_id = str(event["tenant_id"]), str(event["dataset_id"])
     sample = generate_bars(_chosen(event["symbols"]))
     frames = {
-        bars_key(tenant_id, dataset_id, sym.symbol): sample.frame(col) for col, sym in enumerate(sample.symbols)
+        bars_key(tenant_id, dataset_id, sym.symbol): sample.frame(col)
+        for col, sym in enumerate(sample.symbols)
     }
     write_bars(frames)
     return {"tenant_id": tenant_id, "dataset_id": dataset_id, "written": len(frames)}
@@ -92,7 +101,11 @@ def _chosen(symbols: list[str]) -> list[SampleSymbol]:
 
 
 def finalize(event: dict[str, Any]) -> dict[str, Any]:
-    """Task 3: check every symbol's object exists, write the symbol rows, mark the dataset ``ready``."""
+    """Task 3: check every symbol's object exists, write the symbol rows, mark the dataset ``ready``.
+
+    When a ``Catch`` routes a failed generation here (the error at ``$.error``), mark the dataset
+    ``failed`` instead, so ``seed_sample`` can start over.
+    """
     import pandas as pd
 
     from tradewind.marketdata.sample import business_days
@@ -102,6 +115,13 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
     record = imports.load(tenant_id, dataset_id)
     if record is None:
         raise Conflict(f"dataset {dataset_id!r} was deleted while seeding")
+    caught = event.get("error")
+    if isinstance(caught, dict):
+        cause = str(caught.get("Cause", ""))[:500]
+        imports.mark_failed(
+            record, ImportFailure(f"sample generation failed: {caught.get('Error')}: {cause}")
+        )
+        return {"tenant_id": tenant_id, "dataset_id": dataset_id, "status": FAILED}
     universe = sample_symbols()
     present = set(list_keys(dataset_prefix(tenant_id, dataset_id)))
     missing = [s.symbol for s in universe if bars_key(tenant_id, dataset_id, s.symbol) not in present]
@@ -119,6 +139,7 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
     return {
         "tenant_id": tenant_id,
         "dataset_id": dataset_id,
+        "status": READY,
         "symbols": len(summaries),
         "rows": len(days) * len(summaries),
     }

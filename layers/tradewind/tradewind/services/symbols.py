@@ -58,8 +58,27 @@ def invalidate(tenant_id: str) -> None:
             del _cache[key]
 
 
+def cached_search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch] | None:
+    """The cached answer of :func:`search`, or ``None`` when it needs a query (no I/O here)."""
+    entry = _cache.get((tenant_id, _prefix(query), limit))
+    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+
 def search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch]:
     """Up to ``limit`` distinct symbols starting with ``query`` (case-insensitive), in symbol order."""
+    cached = cached_search(tenant_id, query, limit)
+    if cached is not None:
+        return cached
+    prefix = _prefix(query)
+    matches = _query(tenant_id, prefix, limit)
+    with _lock:
+        if len(_cache) >= MAX_CACHE_ENTRIES:
+            _cache.clear()
+        _cache[(tenant_id, prefix, limit)] = (time.monotonic() + CACHE_SECONDS, matches)
+    return matches
+
+
+def _prefix(query: str) -> str:
     prefix = query.strip().upper()
     if len(prefix) > MAX_QUERY_LENGTH or (prefix and not SYMBOL_PATTERN.match(prefix)):
         raise InvalidInput(
@@ -70,16 +89,7 @@ def search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch]:
                 )
             ],
         )
-    key = (tenant_id, prefix, limit)
-    cached = _cache.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    matches = _query(tenant_id, prefix, limit)
-    with _lock:
-        if len(_cache) >= MAX_CACHE_ENTRIES:
-            _cache.clear()
-        _cache[key] = (time.monotonic() + CACHE_SECONDS, matches)
-    return matches
+    return prefix
 
 
 def _query(tenant_id: str, prefix: str, limit: int) -> list[SymbolMatch]:

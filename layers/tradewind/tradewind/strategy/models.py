@@ -30,7 +30,9 @@ class ParamRef(_Model):
 
 Value = Number | ParamRef
 # A series: a price column, an indicator id, or ``id.output`` for multi-output indicators.
-SeriesRef = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")]
+SeriesRef = Annotated[
+    str, Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+]
 Operand = Number | ParamRef | SeriesRef
 
 
@@ -116,7 +118,7 @@ Condition = Annotated[Comparison | Between | AllOf | AnyOf | Not, Field(discrimi
 
 
 class Rule(_Model):
-    """When ``when`` holds on a bar's close, ``action`` is ordered; ``priority`` settles same-bar conflicts."""
+    """When ``when`` holds on a bar's close, ``action`` is ordered; ``priority`` settles conflicts."""
 
     id: Annotated[str, Field(pattern=IDENTIFIER)]
     when: Condition
@@ -150,9 +152,9 @@ class Risk(_Model):
 class Costs(_Model):
     """Commission per side (a fraction of the notional and/or a fixed amount) and slippage."""
 
-    commission: float = Field(0.0, ge=0, lt=1)
-    commission_fixed: float = Field(0.0, ge=0)
-    slippage_bps: float = Field(0.0, ge=0, lt=10_000)
+    commission: float = Field(default=0.0, ge=0, lt=1)
+    commission_fixed: float = Field(default=0.0, ge=0)
+    slippage_bps: float = Field(default=0.0, ge=0, lt=10_000)
 
 
 class Execution(_Model):
@@ -172,7 +174,7 @@ class Strategy(_Model):
     indicators: dict[Annotated[str, Field(pattern=IDENTIFIER)], Indicator] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)
     direction: Literal["long_only", "short_only", "long_short"] = "long_only"
-    sizing: Sizing = Field(default_factory=Sizing)
-    risk: Risk = Field(default_factory=Risk)
-    costs: Costs = Field(default_factory=Costs)
-    execution: Execution = Field(default_factory=Execution)
+    sizing: Sizing = Field(default_factory=lambda: Sizing())
+    risk: Risk = Field(default_factory=lambda: Risk())
+    costs: Costs = Field(default_factory=lambda: Costs())
+    execution: Execution = Field(default_factory=lambda: Execution())

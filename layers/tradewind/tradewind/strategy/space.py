@@ -107,7 +107,9 @@ def expand(
             axes[name] = _grid(p) if is_swept(p) else [p.default]
     size = math.prod(len(v) for v in axes.values())
     if size > max_combinations:
-        problems.append(FieldProblem(["space"], f"{size} combinations exceed the limit of {max_combinations}", "too_long"))
+        problems.append(
+            FieldProblem(["space"], f"{size} combinations exceed the limit of {max_combinations}", "too_long")
+        )
     if problems:
         raise InvalidInput("The parameter space is invalid.", problems)
     if not axes:
@@ -116,5 +118,7 @@ def expand(
     columns = {name: m.ravel() for name, m in zip(axes, mesh, strict=True)}
     keep = np.ones(size, dtype=bool)
     for c in [*strategy.constraints, *constraints]:
-        keep &= np.asarray(constraint_holds(c, columns) if isinstance(c, Constraint) else c(columns), dtype=bool)
+        keep &= np.asarray(
+            constraint_holds(c, columns) if isinstance(c, Constraint) else c(columns), dtype=bool
+        )
     return {name: col[keep] for name, col in columns.items()}

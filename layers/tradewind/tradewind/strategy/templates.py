@@ -20,7 +20,7 @@ def _cross(kind: str, label: str) -> Strategy:
     return Strategy.model_validate(
         {
             "name": f"{label} cross",
-            "description": f"Long when the fast {label} crosses above the slow one, out when it crosses below.",
+            "description": f"Long when the fast {label} crosses above the slow one, out when below.",
             "parameters": {"fast": _p(10, 2, 200), "slow": _p(30, 2, 200)},
             "constraints": [{"left": "fast", "op": "<", "right": "slow"}],
             "indicators": {
@@ -28,8 +28,16 @@ def _cross(kind: str, label: str) -> Strategy:
                 "slow_ma": {"kind": kind, "source": "close", "params": {"window": _ref("slow")}},
             },
             "rules": [
-                {"id": "enter", "when": {"op": "crosses_above", "left": "fast_ma", "right": "slow_ma"}, "action": "buy"},
-                {"id": "exit", "when": {"op": "crosses_below", "left": "fast_ma", "right": "slow_ma"}, "action": "short"},
+                {
+                    "id": "enter",
+                    "when": {"op": "crosses_above", "left": "fast_ma", "right": "slow_ma"},
+                    "action": "buy",
+                },
+                {
+                    "id": "exit",
+                    "when": {"op": "crosses_below", "left": "fast_ma", "right": "slow_ma"},
+                    "action": "short",
+                },
             ],
         }
     )
@@ -53,7 +61,11 @@ def rsi_mean_reversion() -> Strategy:
             "parameters": {"window": _p(14, 2, 50), "low": _p(30, 5, 45, 5), "high": _p(70, 55, 95, 5)},
             "indicators": {"rsi": {"kind": "rsi", "params": {"window": _ref("window")}}},
             "rules": [
-                {"id": "enter", "when": {"op": "crosses_above", "left": "rsi", "right": _ref("low")}, "action": "buy"},
+                {
+                    "id": "enter",
+                    "when": {"op": "crosses_above", "left": "rsi", "right": _ref("low")},
+                    "action": "buy",
+                },
                 {"id": "exit", "when": {"op": ">", "left": "rsi", "right": _ref("high")}, "action": "sell"},
             ],
         }
@@ -68,8 +80,16 @@ def bollinger_breakout() -> Strategy:
             "parameters": {"window": _p(20, 5, 100), "k": _p(2.0, 1.0, 3.0, 0.5, "float")},
             "indicators": {"bb": {"kind": "bollinger", "params": {"window": _ref("window"), "k": _ref("k")}}},
             "rules": [
-                {"id": "enter", "when": {"op": "crosses_above", "left": "close", "right": "bb.upper"}, "action": "buy"},
-                {"id": "exit", "when": {"op": "crosses_below", "left": "close", "right": "bb.middle"}, "action": "sell"},
+                {
+                    "id": "enter",
+                    "when": {"op": "crosses_above", "left": "close", "right": "bb.upper"},
+                    "action": "buy",
+                },
+                {
+                    "id": "exit",
+                    "when": {"op": "crosses_below", "left": "close", "right": "bb.middle"},
+                    "action": "sell",
+                },
             ],
         }
     )
@@ -89,8 +109,16 @@ def macd_trend() -> Strategy:
                 }
             },
             "rules": [
-                {"id": "long", "when": {"op": "crosses_above", "left": "macd.line", "right": "macd.signal"}, "action": "buy"},
-                {"id": "short", "when": {"op": "crosses_below", "left": "macd.line", "right": "macd.signal"}, "action": "short"},
+                {
+                    "id": "long",
+                    "when": {"op": "crosses_above", "left": "macd.line", "right": "macd.signal"},
+                    "action": "buy",
+                },
+                {
+                    "id": "short",
+                    "when": {"op": "crosses_below", "left": "macd.line", "right": "macd.signal"},
+                    "action": "short",
+                },
             ],
             "direction": "long_short",
         }
@@ -111,8 +139,16 @@ def donchian_breakout() -> Strategy:
                 "prior_lower": {"kind": "lag", "source": "lower", "params": {"periods": 1}},
             },
             "rules": [
-                {"id": "enter", "when": {"op": ">", "left": "close", "right": "prior_upper"}, "action": "buy"},
-                {"id": "exit", "when": {"op": "<", "left": "close", "right": "prior_lower"}, "action": "sell"},
+                {
+                    "id": "enter",
+                    "when": {"op": ">", "left": "close", "right": "prior_upper"},
+                    "action": "buy",
+                },
+                {
+                    "id": "exit",
+                    "when": {"op": "<", "left": "close", "right": "prior_lower"},
+                    "action": "sell",
+                },
             ],
             "risk": {"stop_loss": {"atr": 2}, "atr_window": 20},
         }

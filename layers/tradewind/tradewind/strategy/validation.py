@@ -6,7 +6,7 @@ length) need the whole document, so they run once the structure is sound.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,8 +21,8 @@ from tradewind.strategy.models import (
     Comparison,
     Condition,
     Not,
-    ParamRef,
     Parameter,
+    ParamRef,
     RiskExit,
     Strategy,
     Value,
@@ -32,7 +32,7 @@ Loc = list[str | int]
 
 
 def parse_strategy(document: Any, n_bars: int | None = None) -> Strategy:
-    """Parse and fully validate a document (dict, JSON text or model); raise ``InvalidInput`` listing all problems."""
+    """Parse and validate a document (dict, JSON text or model); ``InvalidInput`` lists all problems."""
     try:
         if isinstance(document, Strategy):
             strategy = document
@@ -54,6 +54,13 @@ def check_strategy(strategy: Strategy, n_bars: int | None = None) -> list[FieldP
     return list(_Checker(strategy, n_bars).run())
 
 
+def check_windows(
+    strategy: Strategy, n_bars: int, values: Mapping[str, Sequence[float]] | None = None
+) -> list[FieldProblem]:
+    """Windows longer than the data, for the parameter ``values`` actually run (default: whole ranges)."""
+    return list(_Checker(strategy, n_bars, values).windows())
+
+
 def parameter_values(p: Parameter) -> list[float]:
     """The extreme values a parameter can take (default, bounds, choices): what range checks need."""
     values = [p.default, *(v for v in (p.min, p.max) if v is not None), *(p.choices or [])]
@@ -61,9 +68,12 @@ def parameter_values(p: Parameter) -> list[float]:
 
 
 class _Checker:
-    def __init__(self, strategy: Strategy, n_bars: int | None) -> None:
+    def __init__(
+        self, strategy: Strategy, n_bars: int | None, values: Mapping[str, Sequence[float]] | None = None
+    ) -> None:
         self.s = strategy
         self.n_bars = n_bars
+        self.overrides = values or {}
 
     def run(self) -> Iterator[FieldProblem]:
         yield from self._parameters()
@@ -78,6 +88,8 @@ class _Checker:
     def _values(self, value: Value) -> list[float] | None:
         """Possible values of a constant or parameter reference (None: unknown parameter)."""
         if isinstance(value, ParamRef):
+            if value.param in self.overrides:
+                return [float(v) for v in self.overrides[value.param]]
             p = self.s.parameters.get(value.param)
             return None if p is None else parameter_values(p)
         return [float(value)]
@@ -92,11 +104,15 @@ class _Checker:
             return
         indicator = self.s.indicators.get(name)
         if indicator is None:
-            yield FieldProblem(loc, f"unknown series '{ref}': not a price column nor an indicator", "unknown_series")
+            yield FieldProblem(
+                loc, f"unknown series '{ref}': not a price column nor an indicator", "unknown_series"
+            )
             return
         outputs = SPECS[indicator.kind].outputs
         if output and output not in outputs:
-            yield FieldProblem(loc, f"'{name}' has no output '{output}' (outputs: {', '.join(outputs)})", "unknown_output")
+            yield FieldProblem(
+                loc, f"'{name}' has no output '{output}' (outputs: {', '.join(outputs)})", "unknown_output"
+            )
 
     def _positive(self, value: Value, loc: Loc, what: str) -> Iterator[FieldProblem]:
         yield from self._ref(value, loc)
@@ -112,9 +128,13 @@ class _Checker:
                 for field in ("default", "min", "max", "step"):
                     v = getattr(p, field)
                     if v is not None and float(v) != int(v):
-                        yield FieldProblem([*loc, field], "must be a whole number for an int parameter", "int_type")
+                        yield FieldProblem(
+                            [*loc, field], "must be a whole number for an int parameter", "int_type"
+                        )
                 if p.choices and any(float(c) != int(c) for c in p.choices):
-                    yield FieldProblem([*loc, "choices"], "must be whole numbers for an int parameter", "int_type")
+                    yield FieldProblem(
+                        [*loc, "choices"], "must be whole numbers for an int parameter", "int_type"
+                    )
             if p.min is not None and p.max is not None and p.min > p.max:
                 yield FieldProblem([*loc, "min"], f"min {p.min} is above max {p.max}", "range")
             if p.min is not None and p.default < p.min:
@@ -142,26 +162,36 @@ class _Checker:
                 name = getattr(c, side)
                 if isinstance(name, str) and name not in self.s.parameters:
                     known = False
-                    yield FieldProblem(["constraints", i, side], f"unknown parameter '{name}'", "unknown_parameter")
+                    yield FieldProblem(
+                        ["constraints", i, side], f"unknown parameter '{name}'", "unknown_parameter"
+                    )
             if known and not constraint_holds(c, defaults):
-                yield FieldProblem(["constraints", i], "the parameters' defaults violate this constraint", "constraint")
+                yield FieldProblem(
+                    ["constraints", i], "the parameters' defaults violate this constraint", "constraint"
+                )
 
     def _indicators(self) -> Iterator[FieldProblem]:
         for ident, ind in self.s.indicators.items():
             loc: Loc = ["indicators", ident]
             spec = SPECS[ind.kind]
             if ident in PRICE_COLUMNS:
-                yield FieldProblem(loc, f"'{ident}' is a price column and cannot name an indicator", "reserved")
+                yield FieldProblem(
+                    loc, f"'{ident}' is a price column and cannot name an indicator", "reserved"
+                )
             if spec.inputs == "source":
                 yield from self._series(ind.source, [*loc, "source"])
             elif "source" in ind.model_fields_set:
-                yield FieldProblem([*loc, "source"], f"{ind.kind} reads the bars directly; remove source", "extra")
+                yield FieldProblem(
+                    [*loc, "source"], f"{ind.kind} reads the bars directly; remove source", "extra"
+                )
             for pname, value in ind.params.items():
                 ploc: Loc = [*loc, "params", pname]
                 pspec = spec.params.get(pname)
                 if pspec is None:
                     known = ", ".join(spec.params)
-                    yield FieldProblem(ploc, f"{ind.kind} has no parameter '{pname}' (has: {known})", "unknown_field")
+                    yield FieldProblem(
+                        ploc, f"{ind.kind} has no parameter '{pname}' (has: {known})", "unknown_field"
+                    )
                     continue
                 yield from self._ref(value, ploc)
                 values = self._values(value)
@@ -171,10 +201,28 @@ class _Checker:
                     yield FieldProblem(ploc, "must be a whole number", "int_type")
                 if min(values) < pspec.minimum:
                     yield FieldProblem(ploc, f"must be >= {pspec.minimum:g}", "greater_than_equal")
-                if pspec.is_window and self.n_bars is not None and max(values) > self.n_bars:
-                    yield FieldProblem(
-                        ploc, f"window {max(values):g} is longer than the data ({self.n_bars} bars)", "too_long"
-                    )
+        if self.n_bars is not None:
+            yield from self.windows()
+
+    def windows(self) -> Iterator[FieldProblem]:
+        """Indicator windows and the ATR window longer than ``n_bars``."""
+        n_bars = self.n_bars
+        if n_bars is None:
+            return
+        for ident, ind in self.s.indicators.items():
+            spec = SPECS[ind.kind]
+            for pname, value in ind.params.items():
+                pspec = spec.params.get(pname)
+                values = self._values(value) if pspec is not None and pspec.is_window else None
+                if values and max(values) > n_bars:
+                    msg = f"window {max(values):g} is longer than the data ({n_bars} bars)"
+                    yield FieldProblem(["indicators", ident, "params", pname], msg, "too_long")
+        risk = self.s.risk
+        exits = (risk.stop_loss, risk.take_profit, risk.trailing_stop)
+        values = self._values(risk.atr_window)
+        if any(e is not None and e.atr is not None for e in exits) and values and max(values) > n_bars:
+            msg = f"window is longer than the data ({n_bars} bars)"
+            yield FieldProblem(["risk", "atr_window"], msg, "too_long")
 
     def _cycles(self) -> Iterator[FieldProblem]:
         deps = {
@@ -192,13 +240,19 @@ class _Checker:
             if node == start and start not in reported:
                 reported.update(seen)
                 cycle = " -> ".join([*seen, start])
-                yield FieldProblem(["indicators", start, "source"], f"indicators form a cycle: {cycle}", "cycle")
+                yield FieldProblem(
+                    ["indicators", start, "source"], f"indicators form a cycle: {cycle}", "cycle"
+                )
 
     def _rules(self) -> Iterator[FieldProblem]:
         seen: dict[str, int] = {}
         for i, rule in enumerate(self.s.rules):
             if rule.id in seen:
-                yield FieldProblem(["rules", i, "id"], f"duplicate rule id '{rule.id}' (also rules[{seen[rule.id]}])", "duplicate")
+                yield FieldProblem(
+                    ["rules", i, "id"],
+                    f"duplicate rule id '{rule.id}' (also rules[{seen[rule.id]}])",
+                    "duplicate",
+                )
             seen.setdefault(rule.id, i)
             yield from self._condition(rule.when, ["rules", i, "when"])
         if not any(r.enabled for r in self.s.rules):
@@ -240,7 +294,6 @@ class _Checker:
 
     def _risk(self) -> Iterator[FieldProblem]:
         risk = self.s.risk
-        uses_atr = False
         for name in ("stop_loss", "take_profit", "trailing_stop"):
             exit_: RiskExit | None = getattr(risk, name)
             if exit_ is None:
@@ -256,11 +309,8 @@ class _Checker:
                     yield FieldProblem([*loc, "pct"], "a stop distance must be < 100%", "less_than")
             else:
                 assert exit_.atr is not None
-                uses_atr = True
                 yield from self._positive(exit_.atr, [*loc, "atr"], "an ATR multiple")
         yield from self._ref(risk.atr_window, ["risk", "atr_window"])
         values = self._values(risk.atr_window)
         if values and (min(values) < 1 or any(v != int(v) for v in values)):
             yield FieldProblem(["risk", "atr_window"], "must be a whole number >= 1", "int_type")
-        if uses_atr and values and self.n_bars is not None and max(values) > self.n_bars:
-            yield FieldProblem(["risk", "atr_window"], f"window is longer than the data ({self.n_bars} bars)", "too_long")

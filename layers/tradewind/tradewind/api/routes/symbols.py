@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from tradewind.api.auth import Tenant
 from tradewind.services import symbols
@@ -35,14 +36,17 @@ class SymbolList(BaseModel):
 
 
 @router.get("", summary="Search symbols by prefix (autocomplete)")
-def search(
+async def search(
     tenant: Tenant,
     q: Annotated[
         str, Query(max_length=symbols.MAX_QUERY_LENGTH, description="prefix, case-insensitive")
     ] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SymbolList:
-    matches = symbols.search(tenant, q, limit)
+    # Autocomplete repeats itself: a cache hit is answered on the event loop, a miss in a thread.
+    matches = symbols.cached_search(tenant, q, limit)
+    if matches is None:
+        matches = await run_in_threadpool(symbols.search, tenant, q, limit)
     return SymbolList(
         items=[
             SymbolOut(

@@ -15,7 +15,9 @@ import boto3
 
 
 def _put(key: str, data: Any) -> None:
-    boto3.client("s3").put_object(Bucket=os.environ["RECORDS_BUCKET"], Key=key, Body=json.dumps(data).encode())
+    boto3.client("s3").put_object(
+        Bucket=os.environ["RECORDS_BUCKET"], Key=key, Body=json.dumps(data).encode()
+    )
 
 
 class RecorderFailure(Exception):
@@ -33,5 +35,12 @@ def record(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return {"batchItemFailures": failures}
     if event.get("fail"):
         raise RecorderFailure("asked to fail")
-    _put(f"events/{event.get('source', 'direct')}/{uuid.uuid4().hex}.json", {"event": event, "function": context.function_name, "remaining_ms": context.get_remaining_time_in_millis()})
+    _put(
+        f"events/{event.get('source', 'direct')}/{uuid.uuid4().hex}.json",
+        {
+            "event": event,
+            "function": context.function_name,
+            "remaining_ms": context.get_remaining_time_in_millis(),
+        },
+    )
     return {"recorded": True, "echo": event}

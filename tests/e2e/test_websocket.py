@@ -17,7 +17,7 @@ TIMEOUT = 10.0
 
 
 def ws_url(stack: Any) -> str:
-    return stack.base_url.replace("http://", "ws://", 1).rstrip("/") + "/ws"
+    return str(stack.ws_url)
 
 
 async def receive(ws: ClientConnection) -> dict[str, Any]:
