@@ -34,7 +34,7 @@ class ChangeTracker:
 
 
 class EmbeddedMoto:
-    """Start/stop moto's server on ``host`` and a free port."""
+    """moto's server on ``host`` and a free port, serving until the process exits."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -59,8 +59,3 @@ class EmbeddedMoto:
             f"{self.url}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10
         )
         response.raise_for_status()
-
-    def stop(self) -> None:
-        """Stop serving."""
-        self._server.shutdown()
-        self._thread.join(timeout=5)

@@ -191,7 +191,6 @@ def main(argv: list[str] | None = None) -> None:
         if flush:
             flush.stop()
             log.info("state saved to %s", data_dir)
-        moto.stop()
 
 
 def serve(

@@ -58,7 +58,7 @@ def synthesize(root: Path, stack_name: str = STACK_NAME) -> SynthesizedStack:
             "PYTHONPATH": os.pathsep.join([str(root), str(root / "layers" / "tradewind")]),
         }
         result = subprocess.run(
-            [sys.executable, "-m", "infra.app", "-c", "stage=local"],
+            [sys.executable, "-m", "infra.app"],
             cwd=root,
             env=env,
             capture_output=True,

@@ -7,13 +7,13 @@ the WebSocket management client always takes its endpoint from settings instead.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tradewind.settings import get_settings
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     """A boto3 client for ``service`` in the configured region, created on first use."""
     import boto3

@@ -107,7 +107,10 @@ class SignalPlan:
         reads_indicator = spec.inputs == "source" and upstream in self.strategy.indicators
         up_keys = self._keys[upstream] if reads_indicator else np.zeros(self.n_combos, dtype=np.int64)
         table = np.column_stack([up_keys.astype(np.float64), *values])
-        distinct, inverse = np.unique(table, axis=0, return_inverse=True)
+        if self.n_combos == 1:  # a single backtest: nothing to share, skip the sort
+            distinct, inverse = table, np.zeros(1, dtype=np.int64)
+        else:
+            distinct, inverse = np.unique(table, axis=0, return_inverse=True)
         self._keys[ident] = inverse.reshape(-1).astype(np.int64)
         results = []
         for row in distinct:

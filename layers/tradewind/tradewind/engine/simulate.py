@@ -117,11 +117,15 @@ class Changes:
         return cash.T, units.T
 
     def equity(self, close: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """``cash + units * close`` of combinations ``lo:hi``, computed in place: (n_bars, hi - lo)."""
+        """``cash + units * close`` of combinations ``lo:hi``: a C-ordered (n_bars, hi - lo) matrix.
+
+        Computed in place combination-major, then laid out bar-major once, the order the metrics'
+        row-block scans read fastest.
+        """
         cash, units = self.holdings(lo, hi)
         units *= close[:, None]
         units += cash
-        return units
+        return np.ascontiguousarray(units)
 
 
 def simulate(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimResult:
@@ -155,7 +159,7 @@ class _Simulation:
         self.target = np.full(width, np.nan)
         self.peak = np.full(width, np.nan)
         self.trail_dist = np.full(width, np.nan)
-        self.log: list[tuple[np.ndarray, ...]] = []
+        self.log: list[tuple[Any, ...]] = []
         self.changes: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
 
     # -- bookkeeping -----------------------------------------------------------------------------
@@ -389,7 +393,7 @@ def trade_table(log: list[tuple[Any, ...]]) -> TradeArrays:
         return TradeArrays.empty()
     sizes = [len(entry[0]) for entry in log]
     combo, entry_idx, exit_idx, entry_price, exit_price, size, entry_fee, exit_fee, reason, is_open = (
-        np.concatenate([np.broadcast_to(part, (k,)) for part, k in zip(parts, sizes, strict=True)])
+        np.concatenate(parts) if isinstance(parts[0], np.ndarray) else np.repeat(np.asarray(parts), sizes)
         for parts in zip(*log, strict=True)
     )
     order = np.lexsort((entry_idx, combo))
