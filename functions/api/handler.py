@@ -1,6 +1,7 @@
 """API Lambda entry point: the FastAPI app behind Mangum, under Powertools Logger, Tracer and Metrics.
 
-The module builds the app at import (cold start) without touching AWS or importing pandas.
+The module builds the app at import (cold start) without touching AWS or importing pandas, pynamodb or
+boto3: the Tracer patches those for X-Ray when a request first imports them (``patch_when_imported``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 from mangum.types import LambdaContext
 from tradewind.api.app import create_app
-from tradewind.api.observability import SERVICE_NAME, logger
+from tradewind.api.observability import SERVICE_NAME, logger, patch_when_imported
 
-tracer = Tracer(service=SERVICE_NAME)
+tracer = Tracer(service=SERVICE_NAME, auto_patch=False)
+patch_when_imported(tracer)
 metrics = Metrics(service=SERVICE_NAME, namespace="Tradewind")
 
 app = create_app()

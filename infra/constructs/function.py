@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from aws_cdk import Duration
@@ -18,6 +21,20 @@ RUNTIME = lambda_.Runtime.PYTHON_3_12
 METRICS_NAMESPACE = "Tradewind"
 # Never ship caches or tests inside a function's code asset.
 _EXCLUDE = ["__pycache__", "*.pyc", "tests"]
+
+
+@cache
+def source_commit() -> str:
+    """The commit being deployed, shown by ``/health/info``: ``TW_COMMIT`` if set (CI), else git's HEAD."""
+    if commit := os.environ.get("TW_COMMIT"):
+        return commit
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return found.stdout.strip() or "unknown"
 
 
 def python_function(
@@ -66,6 +83,7 @@ def python_function(
         description=description,
         environment={
             "TW_STAGE": settings.name,
+            "TW_COMMIT": source_commit(),
             "POWERTOOLS_SERVICE_NAME": service,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": settings.log_level,

@@ -29,7 +29,8 @@ from infra.local.template import SynthesizedStack
 log = logging.getLogger("tradewind.local")
 
 # Types with no local meaning: the API is served by uvicorn, the WebSocket API by the local gateway,
-# hosting by the same server, and IAM/KMS/logging are not enforced by moto. They get placeholders.
+# hosting by the same server, IAM/KMS/logging are not enforced by moto, and alarms (CloudWatch, their
+# SNS topic) have nothing to watch locally. They get placeholders.
 IGNORED_TYPES = {
     "AWS::CDK::Metadata",
     "AWS::CloudFormation::CustomResource",
@@ -42,6 +43,9 @@ IGNORED_TYPES = {
     "AWS::Lambda::Url",
     "AWS::Logs::LogGroup",
     "AWS::S3::BucketPolicy",
+    "AWS::SNS::Topic",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 }
 IGNORED_PREFIXES = (

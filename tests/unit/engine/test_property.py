@@ -220,3 +220,39 @@ def test_engine_matches_reference_on_crossovers(
     doc: dict[str, Any], frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float, chunk: int
 ) -> None:
     assert_same(parse_strategy(doc), frame, grid, cash, chunk)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    doc=st.one_of(documents(), crossing_documents()),
+    frame=bars(),
+    grid=grids(),
+    cash=st.sampled_from([100.0, 10_000.0]),
+)
+def test_event_path_matches_reference(
+    doc: dict[str, Any], frame: pd.DataFrame, grid: dict[str, np.ndarray], cash: float
+) -> None:
+    """Without risk exits a chunk of several combinations loops over fills instead of bars."""
+    doc["risk"] = {"atr_window": doc["risk"]["atr_window"]}
+    assert_same(parse_strategy(doc), frame, grid, cash, chunk=5)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    doc=st.one_of(documents(), crossing_documents()),
+    frame=bars(),
+    cash=st.sampled_from([100.0, 10_000.0]),
+    level=st.sampled_from([0.0, 55.0]),
+)
+def test_ordered_sweep_matches_reference(
+    doc: dict[str, Any], frame: pd.DataFrame, cash: float, level: float
+) -> None:
+    """A grid in sweep order has long runs of consecutive indicator columns: blocks are cut at them."""
+    fast, slow = np.meshgrid(np.arange(1.0, 5.0), np.arange(2.0, 21.0), indexing="ij")
+    grid = {
+        "fast": fast.ravel(),
+        "slow": slow.ravel(),
+        "level": np.full(fast.size, level),
+        "stop": np.full(fast.size, 2.0),
+    }
+    assert_same(parse_strategy(doc), frame, grid, cash, chunk=fast.size)

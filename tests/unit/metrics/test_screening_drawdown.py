@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tradewind.metrics.screening import BLOCK_ROWS, scan_screening
+from tradewind.metrics.screening import BLOCK_BARS, scan_screening
 
 
 def plain_lowest_ratio(equity: np.ndarray) -> np.ndarray:
@@ -21,7 +21,7 @@ def plain_lowest_ratio(equity: np.ndarray) -> np.ndarray:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    n_bars=st.integers(1, 5 * BLOCK_ROWS + 3),
+    n_bars=st.integers(1, 5 * BLOCK_BARS + 3),
     n_combos=st.integers(1, 6),
     seed=st.integers(0, 2**32 - 1),
     volatility=st.sampled_from([0.0, 0.001, 0.02, 0.3]),

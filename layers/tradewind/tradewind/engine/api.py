@@ -6,6 +6,7 @@ template name). ``backtest`` also accepts ``{symbol: DataFrame}`` and then retur
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -30,16 +31,43 @@ DataLike: TypeAlias = pd.DataFrame | Bars
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Everything one run produces; ``trades`` has one row per trade, open ones flagged ``is_open``."""
+    """Everything one run produces; ``trades`` has one row per trade, open ones flagged ``is_open``.
+
+    The run itself (simulation, metrics, trade table) is computed on construction; its pandas views
+    are built on first access, since wrapping arrays in frames costs more than a run.
+    """
 
     strategy: Strategy
     params: dict[str, float]
-    metrics: pd.Series
-    trades: pd.DataFrame
-    equity: pd.Series
-    drawdown: pd.Series  # percent below the running peak
-    position: pd.Series  # signed units held at each close
     trade_arrays: TradeArrays
+    metric_columns: dict[str, np.ndarray]  # metric id -> one-element array, in catalogue order
+    index: np.ndarray  # datetime64 of each bar
+    equity_values: np.ndarray  # equity at each close
+    units: np.ndarray  # signed units held at each close
+
+    @functools.cached_property
+    def metrics(self) -> pd.Series:
+        """The metrics row, as ``sweep`` reports it."""
+        return pd.DataFrame(self.metric_columns).iloc[0]
+
+    @functools.cached_property
+    def trades(self) -> pd.DataFrame:
+        return trades_frame(self.trade_arrays, self.index)
+
+    @functools.cached_property
+    def equity(self) -> pd.Series:
+        return pd.Series(self.equity_values, index=pd.DatetimeIndex(self.index), name="equity")
+
+    @functools.cached_property
+    def drawdown(self) -> pd.Series:
+        """Percent below the running peak."""
+        values = drawdown_pct(self.equity_values)
+        return pd.Series(values, index=pd.DatetimeIndex(self.index), name="drawdown_pct")
+
+    @functools.cached_property
+    def position(self) -> pd.Series:
+        """Signed units held at each close."""
+        return pd.Series(self.units, index=pd.DatetimeIndex(self.index), name="position")
 
 
 def load_strategy(strategy: StrategyLike, n_bars: int | None = None) -> Strategy:
@@ -109,8 +137,7 @@ def metrics_frame(
     risk_free_rate: float,
 ) -> pd.DataFrame:
     """One metrics row per combination (the formulas live in ``tradewind.metrics``)."""
-    from tradewind.metrics import compute_metrics
-
+    from tradewind.metrics.compute import compute_metrics  # the metrics import the engine's trade table
     return compute_metrics(
         equity,
         trades,
@@ -151,24 +178,30 @@ def backtest_one(
     doc = load_strategy(strategy)
     columns = single_params(doc, params)
     check_data_length(doc, columns, len(bars))
+    from tradewind.metrics.compute import metric_columns
+
     sim = next(run_grid(doc, bars, columns, cash)).result
-    index = pd.DatetimeIndex(bars.index)
     held_cash, units = sim.changes.holdings(0, 1)
-    position = units[:, 0].copy()
-    equity_matrix = held_cash + units * bars.close[:, None]
-    equity = equity_matrix[:, 0]
-    metrics = metrics_frame(
-        equity_matrix, sim.trades, sim.exposure, sim.commissions, bars, cash, "full", risk_free_rate
+    equity = held_cash + units * bars.close[:, None]
+    metrics = metric_columns(
+        equity,
+        sim.trades,
+        sim.exposure,
+        bars.close,
+        bars.index,
+        sim.commissions,
+        cash,
+        level="full",
+        risk_free_rate=risk_free_rate,
     )
     return BacktestResult(
         strategy=doc,
         params={name: _plain(doc, name, col[0]) for name, col in columns.items()},
-        metrics=metrics.iloc[0],
-        trades=trades_frame(sim.trades, bars.index),
-        equity=pd.Series(equity, index=index, name="equity"),
-        drawdown=pd.Series(drawdown_pct(equity), index=index, name="drawdown_pct"),
-        position=pd.Series(position, index=index, name="position"),
         trade_arrays=sim.trades,
+        metric_columns=metrics,
+        index=bars.index,
+        equity_values=equity[:, 0],
+        units=units[:, 0],
     )
 
 

@@ -16,17 +16,18 @@ import dataclasses
 import numpy as np
 
 from tradewind.engine.bars import Bars
-from tradewind.engine.signals import BUY, CLOSE, COVER, SELL, SHORT
+from tradewind.engine.results import concat, select
+from tradewind.engine.signals import BUY, CLOSE, COVER, SELL, SHORT, ChunkSignals
 from tradewind.engine.simulate import (
     Changes,
     SimResult,
     SimSettings,
     exposure_of,
     fees_of,
-    per_bar,
-    trade_table,
+    simulate_per_bar,
+    sorted_trades,
 )
-from tradewind.engine.trades import EXIT_REASONS
+from tradewind.engine.trades import EXIT_REASONS, TradeArrays
 
 _RESET = np.zeros(6, dtype=bool)
 _RESET[[BUY, SHORT, CLOSE]] = True
@@ -50,15 +51,9 @@ def simulate_events(bars: Bars, codes: np.ndarray, cfg: SimSettings) -> SimResul
     """Simulate ``codes`` (n_combos, n_bars) int8 action codes of a strategy with no risk exits."""
     width, n = codes.shape
     fills = _fills(bars, codes, cfg.fill_next_open)
-    logs, changes, failed = _compound(fills, width, n, float(bars.close[-1]), cfg)
-    if failed.size:
-        logs, changes = _rerun(bars, codes, cfg, failed, logs, changes)
-    trades = trade_table([logs])
-    combo, bar, cash, units = changes
-    order = np.argsort(combo, kind="stable")
-    starts = np.searchsorted(combo[order], np.arange(width + 1))
-    table = Changes(n, width, float(cfg.cash), bar[order], starts, cash[order], units[order])
-    return SimResult(trades, exposure_of(trades, width, n), fees_of(trades, width), table)
+    trades, changes, failed = _compound(fills, width, n, float(bars.close[-1]), cfg)
+    result = SimResult(trades, exposure_of(trades, width, n), fees_of(trades, width), changes)
+    return _rerun(bars, codes, cfg, failed, result) if failed.size else result
 
 
 def _fills(bars: Bars, codes: np.ndarray, next_open: bool) -> _Fills:
@@ -94,119 +89,144 @@ def _fills(bars: Bars, codes: np.ndarray, next_open: bool) -> _Fills:
 
 def _compound(
     fills: _Fills, width: int, n: int, last_close: float, cfg: SimSettings
-) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], np.ndarray]:
-    """Cash and units through every fill, one step per k-th fill of all combinations at once.
+) -> tuple[TradeArrays, Changes, np.ndarray]:
+    """Cash and units through every fill: step k moves the k-th fill of every combination at once.
 
-    Returns the trade log columns (as ``trade_table`` reads them), the (combo, bar, cash, units)
-    change log and the combinations whose entry could not be sized.
+    Combinations are ranked by their number of fills, so step k's combinations are a prefix of that
+    order and every step works on slices; everything that does not depend on cash (fill prices,
+    which side leaves or enters) is computed before the loop, and the trades after it (a trade's
+    entry is its combination's previous fill). Returns the trades, the fills' cash and units, and
+    the combinations whose entry could not be sized (left out of both).
     """
-    m = fills.combo.size
+    combo, m = fills.combo, fills.combo.size
+    counts = np.bincount(combo, minlength=width)
+    ranked = np.argsort(-counts, kind="stable")  # rank -> combination
+    rank_of = np.empty(width, dtype=np.int64)
+    rank_of[ranked] = np.arange(width)
+    per_step = np.bincount(counts, minlength=int(counts.max(initial=0)) + 1)[::-1].cumsum()[::-1][1:]
+    bounds = np.concatenate(([0], np.cumsum(per_step)))
     first = np.ones(m, dtype=bool)
-    first[1:] = fills.combo[1:] != fills.combo[:-1]
-    rank = np.arange(m) - np.maximum.accumulate(np.where(first, np.arange(m), 0)) if m else np.zeros(0, int)
-    order = np.argsort(rank, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(rank)))) if m else np.zeros(1, dtype=np.int64)
-    combo, bar, raw = fills.combo[order], fills.bar[order], fills.raw[order]
-    before = fills.before[order].astype(np.float64)
-    after = fills.after[order].astype(np.float64)
+    first[1:] = combo[1:] != combo[:-1]
+    k_of = np.arange(m) - np.maximum.accumulate(np.where(first, np.arange(m), 0)) if m else first
+    slot = (bounds[k_of] + rank_of[combo]).astype(np.int64)  # each fill's place in step order
+
+    def by_step(values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(values)
+        out[slot] = values
+        return out
+
     s, rate, fixed = cfg.slippage, cfg.commission, cfg.commission_fixed
+    before, after = fills.before.astype(np.float64), fills.after.astype(np.float64)
+    out_price = fills.raw * (1.0 + -before * s)
+    in_price = fills.raw * (1.0 + after * s)
+    entering = after != 0
+    out_k, in_k, side_k = by_step(out_price), by_step(in_price), by_step(after)
+    entering_k = by_step(entering)
+    fixed_out_k = by_step(np.where(before != 0, fixed, 0.0))  # no exit, no fee: cash stays exact
+    cost_k = by_step(in_price * (1.0 + rate))
+    sizing = None if cfg.sizing_value is None else cfg.sizing_value[ranked]
     cash = np.full(width, float(cfg.cash))
     units = np.zeros(width)
-    entry_bar = np.zeros(width, dtype=np.int64)
-    entry_price = np.zeros(width)
-    entry_fee = np.zeros(width)
-    sizing = cfg.sizing_value
-    cash_log, units_log = np.empty(m), np.empty(m)
-    exit_price, exit_fee, size = np.empty(m), np.empty(m), np.empty(m)
-    open_bar, open_price, open_fee = np.empty(m, dtype=np.int64), np.empty(m), np.empty(m)
-    bad = np.zeros(width, dtype=bool)
+    qty_log, fee_log, cash_log, units_log = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for k in range(bounds.size - 1):
-            sl = slice(int(bounds[k]), int(bounds[k + 1]))
-            idx, d_in, d_out, price_raw = combo[sl], after[sl], before[sl], raw[sl]
-            u = units[idx]
-            out_price = price_raw * (1.0 + -d_out * s)
-            fee = np.abs(u) * out_price * rate + fixed
-            held = cash[idx]
-            held = np.where(d_out != 0, held + (u * out_price - fee), held)
-            exit_price[sl], exit_fee[sl], size[sl] = out_price, fee, u
-            open_bar[sl], open_price[sl], open_fee[sl] = entry_bar[idx], entry_price[idx], entry_fee[idx]
-            in_price = price_raw * (1.0 + d_in * s)
+            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            top = hi - lo  # combinations ranked 0..top-1 have a k-th fill
+            u, price = units[:top], out_k[lo:hi]
+            held = cash[:top] + (u * price - (np.abs(u) * price * rate + fixed_out_k[lo:hi]))
             if cfg.sizing_mode == "units":
                 assert sizing is not None
-                qty = sizing[idx]
+                qty = sizing[:top]
             else:
-                budget = held if cfg.sizing_mode == "all_in" else held * sizing[idx]  # type: ignore[index]
-                qty = (budget - fixed) / (in_price * (1.0 + rate))
+                budget = held if cfg.sizing_mode == "all_in" else held * sizing[:top]  # type: ignore[index]
+                qty = (budget - fixed) / cost_k[lo:hi]
             if not cfg.fractional:
                 qty = np.floor(qty)
-            entering = d_in != 0
-            bad[idx[entering & ~(qty > 0)]] = True
-            new_units = np.where(entering, d_in * qty, 0.0)
-            in_fee = qty * in_price * rate + fixed
-            held = np.where(entering, held - (new_units * in_price + in_fee), held)
-            cash[idx], units[idx] = held, new_units
-            entry_bar[idx], entry_price[idx], entry_fee[idx] = bar[sl], in_price, in_fee
-            cash_log[sl], units_log[sl] = held, new_units
-    closing = before != 0
-    reason = np.where(after[closing] != 0, _REVERSAL, _SIGNAL)
+            price, enters = in_k[lo:hi], entering_k[lo:hi]
+            new_units = np.where(enters, side_k[lo:hi] * qty, 0.0)
+            fee = qty * price * rate + fixed
+            cash[:top] = np.where(enters, held - (new_units * price + fee), held)
+            units[:top] = new_units
+            qty_log[lo:hi], fee_log[lo:hi] = qty, fee
+            cash_log[lo:hi], units_log[lo:hi] = cash[:top], new_units
+    qty, entry_fee, cash_after, units_after = qty_log[slot], fee_log[slot], cash_log[slot], units_log[slot]
+    bad = np.zeros(width, dtype=bool)
+    bad[combo[entering & ~(qty > 0)]] = True
+    keep = ~bad[combo]
+    closing = np.flatnonzero(keep & (before != 0))  # never a combination's first fill
+    entry = closing - 1
+    size = units_after[entry]
     trade_cols = [
         combo[closing],
-        open_bar[closing],
-        bar[closing],
-        open_price[closing],
-        exit_price[closing],
-        size[closing],
-        open_fee[closing],
-        exit_fee[closing],
-        reason,
-        np.zeros(reason.size, dtype=bool),
+        fills.bar[entry],
+        fills.bar[closing],
+        in_price[entry],
+        out_price[closing],
+        size,
+        entry_fee[entry],
+        np.abs(size) * out_price[closing] * rate + fixed,
+        np.where(after[closing] != 0, _REVERSAL, _SIGNAL),
+        np.zeros(closing.size, dtype=bool),
     ]
-    change_cols = [combo, bar, cash_log, units_log]
-    live = np.flatnonzero(units != 0)
-    if live.size:
-        last = np.full(live.size, last_close)
-        u = units[live]
+    kept = np.flatnonzero(keep)
+    change_cols = [combo[kept], fills.bar[kept], cash_after[kept], units_after[kept]]
+    last = np.flatnonzero(keep & np.append(first[1:], True) & (after != 0))  # still open at the end
+    if last.size:
+        live, u = combo[last], units_after[last]
         if cfg.close_at_end:
-            price = last * (1.0 + -np.sign(u) * s)
+            price = np.full(last.size, last_close) * (1.0 + -np.sign(u) * s)
             fee = np.abs(u) * price * rate + fixed
-            cash[live] += u * price - fee
-            units[live] = 0.0
+            closed = [live, np.full(live.size, n - 1), cash_after[last] + (u * price - fee), np.zeros_like(u)]
+            change_cols = _insert_after(change_cols, closed)
             is_open = False
-            change_cols = _append(change_cols, [live, np.full(live.size, n - 1), cash[live], units[live]])
         else:
-            price, fee, is_open = last, np.zeros(live.size), True
-        ends = [live, entry_bar[live], np.full(live.size, n - 1), entry_price[live], price, u]
-        ends += [entry_fee[live], fee, np.full(live.size, _END), np.full(live.size, is_open)]
-        trade_cols = _append(trade_cols, ends)
-    return tuple(trade_cols), tuple(change_cols), np.flatnonzero(bad)
+            price, fee, is_open = np.full(live.size, last_close), np.zeros(live.size), True
+        ends = [live, fills.bar[last], np.full(live.size, n - 1), in_price[last], price, u]
+        ends += [entry_fee[last], fee, np.full(live.size, _END), np.full(live.size, is_open)]
+        trade_cols = _insert_after(trade_cols, ends)
+    starts = np.searchsorted(change_cols[0], np.arange(width + 1))
+    changes = Changes(n, width, float(cfg.cash), change_cols[1], starts, change_cols[2], change_cols[3])
+    return sorted_trades(*trade_cols), changes, np.flatnonzero(bad)
 
 
-def _append(columns: list[np.ndarray], more: list[np.ndarray]) -> list[np.ndarray]:
-    return [np.concatenate((a, b)) for a, b in zip(columns, more, strict=True)]
+def _insert_after(columns: list[np.ndarray], rows: list[np.ndarray]) -> list[np.ndarray]:
+    """Combination-sorted ``columns`` with ``rows`` (sorted, one per combination) after each one's own."""
+    at = np.searchsorted(columns[0], rows[0], side="right")
+    old = np.arange(columns[0].size)
+    old += np.searchsorted(at, old, side="right")
+    new = at + np.arange(at.size)
+    merged = []
+    for column, row in zip(columns, rows, strict=True):
+        out = np.empty(column.size + row.size, dtype=np.result_type(column, row))
+        out[old], out[new] = column, row
+        merged.append(out)
+    return merged
 
 
-def _rerun(
-    bars: Bars,
-    codes: np.ndarray,
-    cfg: SimSettings,
-    failed: np.ndarray,
-    logs: tuple[np.ndarray, ...],
-    changes: tuple[np.ndarray, ...],
-) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """Replace the logs of combinations ``failed`` with the per-bar simulator's."""
+def _rerun(bars: Bars, codes: np.ndarray, cfg: SimSettings, failed: np.ndarray, main: SimResult) -> SimResult:
+    """``main`` (which has no trades or fills of ``failed``) completed by the per-bar simulator."""
     sizing = None if cfg.sizing_value is None else cfg.sizing_value[failed]
-    sub = per_bar(bars, np.ascontiguousarray(codes[failed].T), None, dataclasses.replace(cfg, sizing_value=sizing))
-    keep_trades = ~np.isin(logs[0], failed)
-    keep_changes = ~np.isin(changes[0], failed)
-    t = sub.trades
-    redo = [failed[t.combo], t.entry_idx, t.exit_idx, t.entry_price, t.exit_price, t.size]
-    entry_fee = t.fees - _exit_fees(t)
-    redo += [entry_fee, t.fees - entry_fee, t.exit_reason, t.is_open]
-    c = sub.changes
-    combos = np.repeat(np.arange(c.width), np.diff(c.combo_start))
-    redone = [failed[combos], c.bar, c.cash, c.units]
-    return (
-        tuple(_append([col[keep_trades] for col in logs], redo)),
-        tuple(_append([col[keep_changes] for col in changes], redone)),
-    )
+    sub_cfg = dataclasses.replace(cfg, sizing_value=sizing)
+    sub = simulate_per_bar(bars, ChunkSignals(codes[failed], None), sub_cfg)
+    redone = dataclasses.replace(sub.trades, combo=failed[sub.trades.combo])
+    trades = concat([main.trades, redone])
+    trades = select(trades, np.lexsort((trades.entry_idx, trades.combo)))
+    width, c, s = main.changes.width, main.changes, sub.changes
+    combo = np.repeat(np.arange(width), np.diff(c.combo_start))
+    sub_combo = failed[np.repeat(np.arange(s.width), np.diff(s.combo_start))]
+    columns = [
+        np.concatenate((a, b))
+        for a, b in zip((combo, c.bar, c.cash, c.units), (sub_combo, s.bar, s.cash, s.units), strict=True)
+    ]
+    exposure, commissions = main.exposure.copy(), main.commissions.copy()
+    exposure[failed], commissions[failed] = sub.exposure, sub.commissions
+    return SimResult(trades, exposure, commissions, _change_table(width, c.n_bars, c.cash0, *columns))
+
+
+def _change_table(
+    width: int, n: int, cash0: float, combo: np.ndarray, bar: np.ndarray, cash: np.ndarray, units: np.ndarray
+) -> Changes:
+    """The change log sorted by combination (time order kept within each)."""
+    order = np.argsort(combo, kind="stable")
+    starts = np.searchsorted(combo[order], np.arange(width + 1))
+    return Changes(n, width, cash0, bar[order], starts, cash[order], units[order])

@@ -49,10 +49,11 @@ def simulate_one(bars: Bars, signals: ChunkSignals, cfg: SimSettings) -> SimResu
 class _One:
     def __init__(self, bars: Bars, signals: ChunkSignals, cfg: SimSettings) -> None:
         self.cfg = cfg
-        self.codes = signals.actions[:, 0]
-        self.open, self.high, self.low, self.close = (
-            a.tolist() for a in (bars.open, bars.high, bars.low, bars.close)
-        )
+        self.codes = signals.codes[0]
+        self.open, self.close = bars.open.tolist(), bars.close.tolist()
+        risky = cfg.has_risk_exits  # only risk exits read highs and lows
+        self.high: list[float] = bars.high.tolist() if risky else []
+        self.low: list[float] = bars.low.tolist() if risky else []
         self.atr = None if signals.atr is None else signals.atr[:, 0].tolist()
         self.n = len(self.close)
         self.state = 0
@@ -168,7 +169,8 @@ class _One:
             if pending is not None:
                 self.execute(pending, self.open[t], t, t - 1)
                 pending = None
-            self.risk_exits(t)
+            if cfg.has_risk_exits:
+                self.risk_exits(t)
             code = codes[t]
             if code:
                 target = _TARGETS[code][self.state + 1]

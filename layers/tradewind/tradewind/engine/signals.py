@@ -8,6 +8,7 @@ and broadcasts, so a sweep never copies what all its combinations share.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ NONE, BUY, SELL, SHORT, COVER, CLOSE = range(6)
 ACTION_CODES = {"buy": BUY, "sell": SELL, "short": SHORT, "cover": COVER, "close": CLOSE}
 # Combinations per evaluation block: a block's float matrices stay in the CPU cache.
 BLOCK = 256
+# Average block length below which cutting blocks at the grid's runs is not worth it.
+MIN_RUN = 16
 # Direction restrictions: in long_only, "short" leaves the long and "cover" means nothing;
 # mirrored for short_only.
 DIRECTION_MAP = {
@@ -52,7 +55,7 @@ class _Series:
 class ChunkSignals:
     """What the simulator needs for a slice of combinations."""
 
-    actions: np.ndarray  # (n_bars, n) int8 action codes after priority and direction
+    codes: np.ndarray  # (n, n_bars) int8 action codes after priority and direction, one row per combination
     atr: np.ndarray | None  # (n_bars, n) or (n_bars, 1) ATR for ATR-based exits
 
 
@@ -110,7 +113,7 @@ class SignalPlan:
         if self.n_combos == 1:  # a single backtest: nothing to share, skip the sort
             distinct, inverse = table, np.zeros(1, dtype=np.int64)
         else:
-            distinct, inverse = np.unique(table, axis=0, return_inverse=True)
+            distinct, inverse = distinct_rows(table)
         self._keys[ident] = inverse.reshape(-1).astype(np.int64)
         results = []
         for row in distinct:
@@ -151,35 +154,86 @@ class SignalPlan:
 
     # -- evaluation ------------------------------------------------------------------------------
     def chunk(self, start: int, stop: int) -> ChunkSignals:
-        """Action codes (and ATR) for combinations ``start:stop``, as (n_bars, n) matrices.
+        """Action codes (combination-major) and ATR (bar-major) for combinations ``start:stop``.
 
-        Conditions are evaluated combination-major in cache-sized blocks (gathering a combination's
-        column is then one contiguous copy); each block's int8 result is transposed into the
-        simulator's bar-major matrix.
+        Conditions are evaluated combination-major, block by block (see ``blocks``), so that every
+        operand is a view of its indicator matrix or one contiguous gather.
         """
         n = len(self.bars)
-        actions = np.empty((n, stop - start), dtype=np.int8)
+        codes = np.empty((stop - start, n), dtype=np.int8)
         mapping = DIRECTION_MAP[self.strategy.direction]
         enabled = [(r.priority, -i, r) for i, r in enumerate(self.strategy.rules) if r.enabled]
         rules = [
             (mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r)
             for *_, r in sorted(enabled, key=lambda x: x[:2])
         ]
-        for block_start in range(start, stop, BLOCK):
-            block_stop = min(stop, block_start + BLOCK)
-            block = np.zeros((block_stop - block_start, n), dtype=np.int8)
+        for block_start, block_stop in self.blocks(start, stop):
+            block = codes[block_start - start : block_stop - start]
+            block.fill(0)
             evaluator = _Evaluator(self, block_start, block_stop)
             for code, rule in rules:
                 fired = evaluator.condition(rule.when)
                 np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
-            actions[:, block_start - start : block_stop - start] = block.T
         risk = self.strategy.risk
         uses_atr = any(
             e is not None and e.atr is not None
             for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop)
         )
         atr = np.ascontiguousarray(_gather(self.atr(risk.atr_window), start, stop).T) if uses_atr else None
-        return ChunkSignals(actions, atr)
+        return ChunkSignals(codes, atr)
+
+    def blocks(self, start: int, stop: int) -> list[tuple[int, int]]:
+        """Blocks of at most ``BLOCK`` combinations, cut where an indicator's column stops being
+        constant or consecutive (a grid's natural runs), so operands are views, not copies; fixed
+        blocks when such runs are too short to pay for themselves."""
+        cuts = {start, stop}
+        for keys in self._keys.values():
+            steps = np.diff(keys[start:stop])
+            cuts.update((np.flatnonzero((steps != 0) & (steps != 1)) + start + 1).tolist())
+        edges = sorted(cuts)
+        if (stop - start) / max(len(edges) - 1, 1) < MIN_RUN:
+            edges = [*range(start, stop, BLOCK), stop]
+        return [
+            (lo, min(hi, lo + BLOCK)) for a, hi in itertools.pairwise(edges) for lo in range(a, hi, BLOCK)
+        ]
+
+    def not_nan(self, ref: str) -> _Series | None:
+        """Where a series is a number, or None when it always is (comparisons use it, see below)."""
+        key = f"not_nan:{ref}"
+        if key not in self._series:
+            series = self.series(ref)
+            valid = ~np.isnan(series.matrix)
+            self._series[key] = _Series(valid, series.column) if not valid.all() else None  # type: ignore[assignment]
+        return self._series[key]
+
+
+def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(table, axis=0, return_inverse=True)``, via one int64 key per row when it fits.
+
+    Row-wise unique sorts structured rows, ~50 ms on a 20,000-row grid; ranking each column and
+    sorting the mixed-radix key of the ranks gives the same rows in the same order in ~2 ms.
+    """
+    ranks = [np.unique(column, return_inverse=True) for column in table.T]
+    sizes = [len(values) for values, _ in ranks]
+    if float(np.prod(np.asarray(sizes, dtype=np.float64))) >= 2.0**62:
+        distinct, inverse = np.unique(table, axis=0, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    key = np.zeros(table.shape[0], dtype=np.int64)
+    for (_, inverse), size in zip(ranks, sizes, strict=True):
+        key = key * size + inverse.reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return table[first], inverse.reshape(-1)
+
+
+def _rows(series: _Series, start: int, stop: int) -> np.ndarray:
+    """The rows of combinations ``start:stop``: one shared row, a view of consecutive rows, or a copy."""
+    cols = series.column[start:stop]
+    first = int(cols[0]) if cols.size else 0
+    if series.matrix.shape[0] == 1 or (cols == first).all():
+        return series.matrix[first : first + 1]
+    if int(cols[-1]) - first == cols.size - 1 and (np.diff(cols) == 1).all():
+        return series.matrix[first : first + cols.size]
+    return series.matrix[cols]
 
 
 def _gather(series: _Series, start: int, stop: int) -> np.ndarray:
@@ -192,22 +246,57 @@ def _gather(series: _Series, start: int, stop: int) -> np.ndarray:
 
 
 class _Evaluator:
-    """Evaluates a condition tree for one block; results are (n, n_bars) or (1, n_bars) booleans."""
+    """Evaluates a condition tree for one block; results are (n, n_bars) or (1, n_bars) booleans.
+
+    Comparisons are memoised per block. ``a <= b`` is computed as "both are numbers and not a > b"
+    (exact: for numbers exactly one of <, ==, > holds; NaN compares false), so a crossover costs one
+    float comparison and a few boolean passes instead of two float comparisons.
+    """
 
     def __init__(self, plan: SignalPlan, start: int, stop: int) -> None:
         self.plan, self.start, self.stop = plan, start, stop
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[object, np.ndarray] = {}
 
     def operand(self, v: object) -> np.ndarray:
         if isinstance(v, str):
             if v not in self._cache:
-                self._cache[v] = _gather(self.plan.series(v), self.start, self.stop)
+                self._cache[v] = _rows(self.plan.series(v), self.start, self.stop)
             return self._cache[v]
         assert isinstance(v, int | float | ParamRef)
         values = self.plan.value(v)[self.start : self.stop]
         if values.size and (values == values[0]).all():
             return np.asarray([[values[0]]])
         return values[:, None]
+
+    def _valid(self, v: object) -> np.ndarray | None:
+        """Where operand ``v`` is a number (None: everywhere)."""
+        if isinstance(v, str):
+            series = self.plan.not_nan(v)
+            return None if series is None else _rows(series, self.start, self.stop)
+        values = self.operand(v)
+        return None if not np.isnan(values).any() else ~np.isnan(values)
+
+    def compare(self, op: str, left: object, right: object) -> np.ndarray:
+        key = (op, _key(left), _key(right))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if op in ("<=", ">="):
+            strict = self.compare(">" if op == "<=" else "<", left, right)
+            valid = self._both_valid(left, right)
+            result = ~strict if valid is None else valid & ~strict
+        else:
+            a, b = self.operand(left), self.operand(right)
+            result = a > b if op == ">" else a < b
+        self._cache[key] = result
+        return result
+
+    def _both_valid(self, left: object, right: object) -> np.ndarray | None:
+        key = ("valid", _key(left), _key(right))
+        if key not in self._cache:
+            a, b = self._valid(left), self._valid(right)
+            self._cache[key] = a if b is None else b if a is None else a & b  # type: ignore[assignment]
+        return self._cache[key]
 
     def condition(self, c: Condition) -> np.ndarray:
         if isinstance(c, AllOf):
@@ -217,20 +306,18 @@ class _Evaluator:
         if isinstance(c, Not):
             return ~self.condition(c.of)
         if isinstance(c, Between):
-            x = self.operand(c.left)
-            return (x >= self.operand(c.lower)) & (x <= self.operand(c.upper))
-        left, right = self.operand(c.left), self.operand(c.right)
-        if c.op == ">":
-            return left > right
-        if c.op == "<":
-            return left < right
-        if c.op == ">=":
-            return left >= right
-        if c.op == "<=":
-            return left <= right
-        now, before = (
-            (left > right, left <= right) if c.op == "crosses_above" else (left < right, left >= right)
-        )
-        crossed = np.zeros(now.shape, dtype=bool)
-        crossed[:, 1:] = now[:, 1:] & before[:, :-1]
+            return self.compare(">=", c.left, c.lower) & self.compare("<=", c.left, c.upper)
+        if c.op in (">", "<", ">=", "<="):
+            return self.compare(c.op, c.left, c.right)
+        above = c.op == "crosses_above"
+        now = self.compare(">" if above else "<", c.left, c.right)
+        before = self.compare("<=" if above else ">=", c.left, c.right)
+        shape = np.broadcast_shapes(now.shape, before.shape)
+        crossed = np.zeros(shape, dtype=bool)
+        np.logical_and(now[:, 1:], before[:, :-1], out=crossed[:, 1:])
         return crossed
+
+
+def _key(v: object) -> object:
+    """A hashable identity for an operand."""
+    return ("param", v.param) if isinstance(v, ParamRef) else v

@@ -117,34 +117,44 @@ class Changes:
         return cash.T, units.T
 
     def equity(self, close: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """``cash + units * close`` of combinations ``lo:hi``: a C-ordered (n_bars, hi - lo) matrix.
+        """``cash + units * close`` of combinations ``lo:hi``: a Fortran-ordered (n_bars, hi - lo) matrix.
 
-        Computed in place combination-major, then laid out bar-major once, the order the metrics'
-        row-block scans read fastest.
+        Computed in place combination-major and kept so: the metrics scan each combination's bars
+        along memory, and a transposed copy would cost more than all the arithmetic.
         """
         cash, units = self.holdings(lo, hi)
         units *= close[:, None]
         units += cash
-        return np.ascontiguousarray(units)
+        return units
 
 
 def simulate(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimResult:
-    """Run the fill rules over every bar for all the chunk's combinations at once.
+    """Run the fill rules for all the chunk's combinations at once, on the cheapest exact path.
 
     A single combination takes the scalar path (same rules, plain floats), where numpy's per-call
-    overhead on one-element arrays would dominate.
+    overhead on one-element arrays would dominate; without risk exits positions change only on
+    actions, and the event path loops over fills instead of bars.
     """
-    if signals.actions.shape[1] == 1:
+    if signals.codes.shape[0] == 1:
         from tradewind.engine.scalar import simulate_one
 
         return simulate_one(bars, signals, settings)
+    if not settings.has_risk_exits:
+        from tradewind.engine.events import simulate_events
+
+        return simulate_events(bars, signals.codes, settings)
+    return simulate_per_bar(bars, signals, settings)
+
+
+def simulate_per_bar(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimResult:
+    """Walk every bar that matters with the whole chunk as one vector (any rule set)."""
     return _Simulation(bars, signals, settings).run()
 
 
 class _Simulation:
     def __init__(self, bars: Bars, signals: ChunkSignals, cfg: SimSettings) -> None:
         self.bars, self.cfg = bars, cfg
-        self.actions = signals.actions
+        self.actions = bar_major(signals.codes)
         self.atr = signals.atr
         n, width = self.actions.shape
         self.n, self.width = n, width
@@ -365,6 +375,16 @@ class _Simulation:
         )
 
 
+def bar_major(codes: np.ndarray, block: int = 256) -> np.ndarray:
+    """The (n_bars, n) transpose of combination-major codes, block by block (a whole .T copy thrashes
+    the cache): the per-bar loop reads one bar's codes at a time."""
+    width, n = codes.shape
+    out = np.empty((n, width), dtype=codes.dtype)
+    for lo in range(0, width, block):
+        out[:, lo : lo + block] = codes[lo : lo + block].T
+    return out
+
+
 def with_next(decisions: np.ndarray, n: int) -> np.ndarray:
     """Decision bars and the bars their next-open orders fill on."""
     both = np.union1d(decisions, decisions + 1)
@@ -392,14 +412,27 @@ def trade_table(log: list[tuple[Any, ...]]) -> TradeArrays:
     if not log:
         return TradeArrays.empty()
     sizes = [len(entry[0]) for entry in log]
-    combo, entry_idx, exit_idx, entry_price, exit_price, size, entry_fee, exit_fee, reason, is_open = (
+    columns = [
         np.concatenate(parts) if isinstance(parts[0], np.ndarray) else np.repeat(np.asarray(parts), sizes)
         for parts in zip(*log, strict=True)
-    )
-    order = np.lexsort((entry_idx, combo))
-    combo, entry_idx, exit_idx = combo[order], entry_idx[order], exit_idx[order]
-    entry_price, exit_price, size = entry_price[order], exit_price[order], size[order]
-    entry_fee, exit_fee = entry_fee[order], exit_fee[order]
+    ]
+    order = np.lexsort((columns[1], columns[0]))
+    return sorted_trades(*(column[order] for column in columns))
+
+
+def sorted_trades(
+    combo: np.ndarray,
+    entry_idx: np.ndarray,
+    exit_idx: np.ndarray,
+    entry_price: np.ndarray,
+    exit_price: np.ndarray,
+    size: np.ndarray,
+    entry_fee: np.ndarray,
+    exit_fee: np.ndarray,
+    reason: np.ndarray,
+    is_open: np.ndarray,
+) -> TradeArrays:
+    """The trade table from columns already sorted by combination then entry; PnL derived here."""
     pnl = size * (exit_price - entry_price) - entry_fee - exit_fee
     return TradeArrays(
         combo=combo.astype(np.int64),
@@ -411,6 +444,6 @@ def trade_table(log: list[tuple[Any, ...]]) -> TradeArrays:
         pnl=pnl,
         return_pct=pnl / (np.abs(size) * entry_price) * 100.0,
         fees=entry_fee + exit_fee,
-        exit_reason=reason[order].astype(np.int8),
-        is_open=is_open[order].astype(bool),
+        exit_reason=reason.astype(np.int8),
+        is_open=is_open.astype(bool),
     )

@@ -40,12 +40,31 @@ def compute_metrics(
     ``index`` the instrument's closes and timestamps; ``exposure`` the fraction of bars in a position
     and ``commissions`` the fees paid, per combo. ``risk_free_rate`` is annual.
     """
+    columns = metric_columns(equity, trades, exposure, close, index, commissions, cash, level, risk_free_rate)
+    return pd.DataFrame(columns)
+
+
+def metric_columns(
+    equity: np.ndarray,
+    trades: TradeArrays,
+    exposure: np.ndarray,
+    close: np.ndarray,
+    index: np.ndarray,
+    commissions: np.ndarray,
+    cash: float,
+    level: Level = "full",
+    risk_free_rate: float = 0.0,
+) -> dict[str, np.ndarray]:
+    """``compute_metrics`` as one array per metric, in catalogue order, without building a frame.
+
+    A single backtest reads one row: a DataFrame would cost more than all its arithmetic.
+    """
     equity, index = _validated(
         equity, trades, exposure, close, index, commissions, cash, level, risk_free_rate
     )
     n_combos = equity.shape[1]
     if n_combos == 0:
-        return pd.DataFrame({name: [] for name in (SCREENING if level == "screening" else METRICS)})
+        return {name: np.zeros(0) for name in (SCREENING if level == "screening" else METRICS)}
     per_year = periods_per_year(index)
     rf_per_bar = (1.0 + risk_free_rate) ** (1.0 / per_year) - 1.0 if risk_free_rate else 0.0
     n_closed, n_open = trade_counts(trades, n_combos)
@@ -65,7 +84,7 @@ def compute_metrics(
                 "max_drawdown_pct": np.where(equity[0] > 0, (lowest - 1.0) * 100.0, np.nan),
                 "trades": n_closed,
             }
-            return pd.DataFrame({name: columns[name] for name in SCREENING})
+            return {name: columns[name] for name in SCREENING}
         market = _bar_returns(np.asarray(close, dtype=np.float64))
         scan = scan_full(equity, index, rf_per_bar, market - market.mean() if market.size else market)
         columns = _full_columns(
@@ -80,7 +99,7 @@ def compute_metrics(
         }
     )
     columns.update(trade_statistics(trades, n_combos, index))
-    return pd.DataFrame({name: columns[name] for name in METRICS})
+    return {name: columns[name] for name in METRICS}
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -188,7 +207,11 @@ def _validated(
     level: str,
     risk_free_rate: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Check shapes and ranges, naming the argument at fault; return equity and index as needed."""
+    """Check shapes and ranges, naming the argument at fault; return equity and index as needed.
+
+    Equity comes back Fortran-ordered (each combo's bars contiguous, the engine's layout), the order
+    every scan reads.
+    """
     if level not in ("screening", "full"):
         raise ValueError(f"level must be 'screening' or 'full', not {level!r}")
     if equity.ndim != 2 or equity.shape[0] < 1:
@@ -214,4 +237,4 @@ def _validated(
     same_combo = combo[1:] == combo[:-1]
     if np.any(combo[1:] < combo[:-1]) or np.any(same_combo & (trades.entry_idx[1:] < trades.entry_idx[:-1])):
         raise ValueError("trades must be sorted by combo then entry_idx")
-    return np.asarray(equity, dtype=np.float64), np.asarray(index, dtype="datetime64[ns]")
+    return np.asfortranarray(equity, dtype=np.float64), np.asarray(index, dtype="datetime64[ns]")

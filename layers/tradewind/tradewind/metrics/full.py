@@ -1,9 +1,10 @@
-"""The full pass over equity: one combo per row (a transposed copy), a group of combos at a time.
+"""The full pass over equity: one combo per row, a group of combos at a time.
 
-Transposing costs one copy but makes every later step (returns, moments, running peak, drawdown runs,
-tail quantiles) run along contiguous memory. Groups of ``GROUP_COMBOS`` bound the temporaries to a
-few (GROUP_COMBOS, n_bars) arrays, allocated once per call and reused: fresh multi-megabyte arrays
-cost page faults that, measured here, exceeded the arithmetic.
+Equity is Fortran-ordered, so a combo's bars are contiguous and every step (returns, moments, running
+peak, drawdown runs, tail quantiles) runs along memory, in a copy padded for the drawdown runs. Groups
+of ``GROUP_COMBOS`` bound the temporaries to a few (GROUP_COMBOS, n_bars) arrays, allocated once per
+call and reused: fresh multi-megabyte arrays cost page faults that, measured here, exceeded the
+arithmetic.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from tradewind.metrics.distribution import moment_statistics, tail_quantiles
 from tradewind.metrics.drawdowns import drawdown_statistics
 
 GROUP_COMBOS = 256
-TILE_ROWS = 64
 
 
 class _Workspace:
-    """Reusable buffers for one group: the transposed table (+ a pad column), returns, two scratch."""
+    """Reusable buffers for one group: the equity table (+ a pad column), returns, two scratch."""
 
     def __init__(self, n_bars: int, width: int) -> None:
         self.table = np.empty((width, n_bars + 1))
@@ -47,8 +47,7 @@ def scan_full(
         group = equity[:, first : first + GROUP_COMBOS]
         table, returns, scratch = space.view(group.shape[1], n_bars)
         values = table[:, :n_bars]
-        for row in range(0, n_bars, TILE_ROWS):  # tile by tile: a whole-slice .T copy thrashes the cache
-            values[:, row : row + TILE_ROWS] = group[row : row + TILE_ROWS].T
+        np.copyto(values, group.T)  # equity is Fortran-ordered: a plain row-by-row copy
         part: dict[str, np.ndarray] = {}
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if n_bars > 1:

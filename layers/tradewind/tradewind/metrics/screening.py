@@ -1,11 +1,13 @@
 """The sweep's cheap pass over equity: bar-return sums and the maximum drawdown, in one streaming scan.
 
-Equity is (n_bars, n_combos) with bars along axis 0, so every step works on whole rows (all combos
-at once). Rows are visited in blocks of ``BLOCK_ROWS`` so the return buffer stays in cache, and the
-maximum drawdown uses block extremes: the bars of block b fall at most to ``min_b / peak_before_b``
-against older peaks, and to no less than ``min_b / max_b`` against peaks inside the block. Only the
-few (block, combo) pairs whose inside-block bound could beat the best older-peak drawdown are
-rescanned bar by bar, so the drawdown costs about two reductions instead of a running maximum.
+Equity arrives Fortran-ordered (n_bars, n_combos), the engine's layout: each combo's bars are
+contiguous. Combos are visited in groups of ``GROUP_COMBOS`` so a group's buffers stay in the L2
+cache. Returns are one flat division over the group (the few quotients across two combos' rows are
+overwritten), and the maximum drawdown avoids a running maximum (a sequential scan, the slowest numpy
+pass measured here) by using block extremes: the bars of block b fall at most to
+``min_b / peak_before_b`` against older peaks, and to no less than ``min_b / max_b`` against peaks
+inside the block. Only the (block, combo) pairs whose inside-block bound could beat the best
+older-peak drawdown are rescanned bar by bar.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BLOCK_ROWS = 64
+GROUP_COMBOS = 128
+BLOCK_BARS = 128  # long enough for fast reductions, short enough that rescans stay cheap
 
 
 @dataclass(frozen=True)
@@ -29,45 +32,47 @@ class ReturnSums:
 def scan_screening(equity: np.ndarray) -> tuple[ReturnSums, np.ndarray]:
     """Return sums and the lowest E_t / max(E_0..E_t) per combo (1 means never below a peak)."""
     n_bars, n_combos = equity.shape
-    n_blocks = -(-n_bars // BLOCK_ROWS)
-    sum1 = np.zeros(n_combos)
-    sum2 = np.zeros(n_combos)
-    block_max = np.empty((n_blocks, n_combos))
-    block_min = np.empty((n_blocks, n_combos))
-    buffer = np.empty((BLOCK_ROWS, n_combos))
+    rows = np.asfortranarray(equity, dtype=np.float64).T  # (n_combos, n_bars), a view of the engine's
+    sum1, sum2, lowest = np.zeros(n_combos), np.zeros(n_combos), np.ones(n_combos)
+    returns = np.empty((min(GROUP_COMBOS, n_combos), n_bars))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for k in range(n_blocks):
-            first, stop = k * BLOCK_ROWS, min((k + 1) * BLOCK_ROWS, n_bars)
-            rows = equity[first:stop]
-            np.max(rows, axis=0, out=block_max[k])
-            np.min(rows, axis=0, out=block_min[k])
-            lo = max(first, 1)
-            if stop > lo:
-                r = buffer[: stop - lo]
-                np.divide(equity[lo:stop], equity[lo - 1 : stop - 1], out=r)
+        for first in range(0, n_combos, GROUP_COMBOS):
+            group = rows[first : first + GROUP_COMBOS]
+            size = group.shape[0]
+            if n_bars > 1:
+                r = returns[:size]
+                flat = r.reshape(-1)
+                np.divide(group.reshape(-1)[1:], group.reshape(-1)[:-1], out=flat[1:])
+                r[:, 0] = 1.0  # not a return: the quotient across two rows (r_0 = 0 adds nothing)
                 r -= 1.0
-                sum1 += r.sum(axis=0)
-                sum2 += np.einsum("ij,ij->j", r, r)
-        lowest = _lowest_ratio(equity, block_max, block_min)
+                sum1[first : first + size] = r.sum(axis=1)
+                sum2[first : first + size] = np.einsum("ij,ij->i", r, r)
+            lowest[first : first + size] = _lowest_ratio(group)
     return ReturnSums(n_bars - 1, sum1, sum2), lowest
 
 
-def _lowest_ratio(equity: np.ndarray, block_max: np.ndarray, block_min: np.ndarray) -> np.ndarray:
-    """min_t E_t / running_peak_t from block extremes, rescanning only blocks that could matter."""
-    n_blocks, n_combos = block_max.shape
+def _lowest_ratio(rows: np.ndarray) -> np.ndarray:
+    """min_t E_t / running_peak_t of each row, from block extremes, rescanning only what could matter."""
+    n_combos, n_bars = rows.shape
+    full, tail = divmod(n_bars, BLOCK_BARS)
+    n_blocks = full + (tail > 0)
+    block_max, block_min = np.empty((n_combos, n_blocks)), np.empty((n_combos, n_blocks))
+    blocks = rows[:, : full * BLOCK_BARS].reshape(n_combos, full, BLOCK_BARS)
+    np.max(blocks, axis=2, out=block_max[:, :full])
+    np.min(blocks, axis=2, out=block_min[:, :full])
+    if tail:
+        np.max(rows[:, full * BLOCK_BARS :], axis=1, out=block_max[:, full])
+        np.min(rows[:, full * BLOCK_BARS :], axis=1, out=block_min[:, full])
     peak_before = np.empty_like(block_max)
-    peak_before[0] = -np.inf
-    if n_blocks > 1:
-        np.maximum.accumulate(block_max[:-1], axis=0, out=peak_before[1:])
-    lowest = np.ones(n_combos)
-    if n_blocks > 1:
-        np.minimum(lowest, (block_min[1:] / peak_before[1:]).min(axis=0), out=lowest)
+    peak_before[:, 0] = -np.inf
+    np.maximum.accumulate(block_max[:, :-1], axis=1, out=peak_before[:, 1:])
+    lowest = np.minimum(1.0, (block_min[:, 1:] / peak_before[:, 1:]).min(axis=1, initial=1.0))
     # A non-positive minimum breaks the ratio bounds: rescan such blocks exactly as well.
-    suspect = (block_min / block_max < lowest) | (block_min <= 0) | np.isnan(block_min)
-    blocks, combos = np.nonzero(suspect)
-    if blocks.size:
-        rows = np.minimum(blocks[:, None] * BLOCK_ROWS + np.arange(BLOCK_ROWS), equity.shape[0] - 1)
-        values = equity[rows, combos[:, None]]  # past the last bar: the last bar again (same ratio)
-        peaks = np.maximum.accumulate(np.maximum(values, peak_before[blocks, combos][:, None]), axis=1)
+    suspect = (block_min / block_max < lowest[:, None]) | (block_min <= 0) | np.isnan(block_min)
+    combos, found = np.nonzero(suspect)
+    if combos.size:
+        bars = np.minimum(found[:, None] * BLOCK_BARS + np.arange(BLOCK_BARS), n_bars - 1)
+        values = rows[combos[:, None], bars]  # past the last bar: the last bar again (same ratio)
+        peaks = np.maximum.accumulate(np.maximum(values, peak_before[combos, found][:, None]), axis=1)
         np.minimum.at(lowest, combos, (values / peaks).min(axis=1))
     return lowest

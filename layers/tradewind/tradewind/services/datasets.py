@@ -9,7 +9,6 @@ message that the worker consumes.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tradewind import aws
 from tradewind.data import bars
+from tradewind.data.keys import DATASET_ID_PATTERN
 from tradewind.data.marketdata import (
     AWAITING_UPLOAD,
     QUEUED,
@@ -33,7 +33,6 @@ from tradewind.services.imports import ImportMessage, now
 from tradewind.settings import get_settings
 
 CONTENT_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
-DATASET_ID_PATTERN = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 One DynamoDB Query (``begins_with(sk, "SYMBOL#{Q}")``) per page; answers are cached per tenant and
 query for :data:`CACHE_SECONDS` because autocomplete repeats the same short prefixes. Publishing and
 deleting in this process invalidate the tenant's entries at once; other processes see changes within
-the TTL.
+the TTL. pynamodb loads on the first query (:func:`_records`), keeping it out of the API Lambda's cold
+import.
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tradewind.data.marketdata import SymbolRecord
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.marketdata.universe import SYMBOL_PATTERN
+
+if TYPE_CHECKING:
+    from tradewind.data.marketdata import SymbolRecord
 
 CACHE_SECONDS = 5.0
 MAX_CACHE_ENTRIES = 5_000
 MAX_QUERY_LENGTH = 20
+
+
+def _records() -> type[SymbolRecord]:
+    from tradewind.data.marketdata import SymbolRecord
+
+    return SymbolRecord
 
 
 @dataclass(frozen=True)
@@ -93,10 +103,11 @@ def _prefix(query: str) -> str:
 
 
 def _query(tenant_id: str, prefix: str, limit: int) -> list[SymbolMatch]:
-    pk, sk_prefix = SymbolRecord.key(tenant_id, prefix)
+    records = _records()
+    pk, sk_prefix = records.key(tenant_id, prefix)
     found: dict[str, SymbolMatch] = {}
     # A symbol has one row per dataset, so read a little more than `limit` rows per page.
-    for row in SymbolRecord.query(pk, SymbolRecord.sk.startswith(sk_prefix), page_size=limit * 2 + 8):
+    for row in records.query(pk, records.sk.startswith(sk_prefix), page_size=limit * 2 + 8):
         match = found.get(row.symbol)
         if match is None:
             if len(found) == limit:
@@ -112,5 +123,6 @@ def _query(tenant_id: str, prefix: str, limit: int) -> list[SymbolMatch]:
 
 def datasets_of(tenant_id: str, symbol: str) -> list[SymbolRecord]:
     """Every symbol row of exactly ``symbol`` (one per dataset that publishes it)."""
-    pk, sk_prefix = SymbolRecord.key(tenant_id, f"{symbol.upper()}#")
-    return list(SymbolRecord.query(pk, SymbolRecord.sk.startswith(sk_prefix)))
+    records = _records()
+    pk, sk_prefix = records.key(tenant_id, f"{symbol.upper()}#")
+    return list(records.query(pk, records.sk.startswith(sk_prefix)))

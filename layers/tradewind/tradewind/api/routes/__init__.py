@@ -1,7 +1,8 @@
 """Every router of the API. ``create_app`` includes each one; add a feature's router to ``ROUTERS``.
 
-Route modules must not import pandas at module level (the API Lambda's cold import stays free of it):
-import it inside the function that needs it.
+Route modules must not import pandas, pynamodb or boto3 at module level, directly or through a service
+(the API Lambda's cold import stays free of them; ``tests/unit/api/test_api_cold_import.py`` checks):
+import such a module inside the route that needs it, or have the service load its records on first use.
 """
 
 from __future__ import annotations

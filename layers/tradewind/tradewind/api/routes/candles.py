@@ -1,4 +1,8 @@
-"""Candles of one symbol: columnar OHLCV JSON, optionally downsampled by OHLC buckets."""
+"""Candles of one symbol: columnar OHLCV JSON, optionally downsampled by OHLC buckets.
+
+The use case is imported inside the route: it loads pynamodb (and numpy/pandas), which the API Lambda's
+cold import leaves to the first request that needs them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
-from tradewind.services import candles
 
 router = APIRouter(prefix="/symbols", tags=["symbols"])
 
@@ -48,6 +51,8 @@ def get_candles(
         int | None, Query(ge=2, le=100_000, description="aggregate into at most this many bars")
     ] = None,
 ) -> Any:
+    from tradewind.services import candles
+
     series = candles.get_candles(
         tenant, symbol, dataset_id=dataset_id, start=start, end=end, max_points=max_points
     )

@@ -1,24 +1,27 @@
-"""Dataset routes: upload (presigned PUT + complete), the sample universe, yfinance, list/get/delete."""
+"""Dataset routes: upload (presigned PUT + complete), the sample universe, yfinance, list/get/delete.
+
+The use cases are imported inside the routes: they load pynamodb and boto3, which the API Lambda's
+cold import leaves to the first request that needs them.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
-from tradewind.data.marketdata import DatasetRecord
-from tradewind.data.table import tenant_pk
-from tradewind.services import datasets, providers, sample
+from tradewind.data.keys import DATASET_ID_PATTERN, tenant_pk
+
+if TYPE_CHECKING:
+    from tradewind.data.marketdata import DatasetRecord
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
-DatasetId = Annotated[
-    str, Path(pattern=datasets.DATASET_ID_PATTERN.pattern, examples=["0193a1b2c3d4e5f6a7b"])
-]
+DatasetId = Annotated[str, Path(pattern=DATASET_ID_PATTERN.pattern, examples=["0193a1b2c3d4e5f6a7b"])]
 
 
 class ImportErrorOut(BaseModel):
@@ -115,12 +118,16 @@ class YfinanceImport(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a dataset and get its upload URL")
 def create(tenant: Tenant, body: DatasetCreate) -> DatasetCreated:
+    from tradewind.services import datasets
+
     record, upload = datasets.create_upload(tenant, body.name, body.format, body.symbol, body.timezone)
     return DatasetCreated(dataset=DatasetOut.of(record), upload=UploadOut(**vars(upload)))
 
 
 @router.post("/sample", status_code=status.HTTP_202_ACCEPTED, summary="Seed the synthetic sample universe")
 def seed_sample(tenant: Tenant) -> SampleSeeding:
+    from tradewind.services import sample
+
     record, started = sample.seed_sample(tenant)
     return SampleSeeding(dataset=DatasetOut.of(record), started=started)
 
@@ -129,11 +136,15 @@ def seed_sample(tenant: Tenant) -> SampleSeeding:
     "/import/yfinance", status_code=status.HTTP_202_ACCEPTED, summary="Import daily bars from Yahoo Finance"
 )
 def import_yfinance(tenant: Tenant, body: YfinanceImport) -> DatasetOut:
+    from tradewind.services import providers
+
     return DatasetOut.of(providers.import_yfinance(tenant, body.symbols, body.start, body.end, body.name))
 
 
 @router.get("", summary="List your datasets, newest first")
 def list_all(tenant: Tenant, limit: Limit = 50, next_token: NextToken = None) -> Page[DatasetOut]:
+    from tradewind.services import datasets
+
     start = decode_token(next_token, partition=tenant_pk(tenant))
     items, last = datasets.list_datasets(tenant, limit, start)
     return Page(items=[DatasetOut.of(r) for r in items], next_token=encode_token(last))
@@ -141,6 +152,8 @@ def list_all(tenant: Tenant, limit: Limit = 50, next_token: NextToken = None) ->
 
 @router.get("/{dataset_id}", summary="Get a dataset: status, error, symbols, date range")
 def get(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
+    from tradewind.services import datasets
+
     return DatasetOut.of(datasets.get_dataset(tenant, dataset_id))
 
 
@@ -150,6 +163,8 @@ def get(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
     summary="Start the import of the uploaded file",
 )
 def complete(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
+    from tradewind.services import datasets
+
     return DatasetOut.of(datasets.complete_upload(tenant, dataset_id))
 
 
@@ -157,4 +172,6 @@ def complete(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
     "/{dataset_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a dataset and its data"
 )
 def delete(tenant: Tenant, dataset_id: DatasetId) -> None:
+    from tradewind.services import datasets
+
     datasets.delete_dataset(tenant, dataset_id)
