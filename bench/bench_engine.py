@@ -36,16 +36,23 @@ def daily_series(n: int = N_BARS, seed: int = 2148) -> pd.DataFrame:
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
     """Fastest of ``repeat`` runs in seconds (the least disturbed by other processes)."""
-    times = []
+    return best_times(fn, repeat)[0]
+
+
+def best_times(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Fastest wall time and fastest CPU time of ``repeat`` runs: on the shared machine the CPU time
+    says what the code costs when other processes inflate the wall time."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
 
 
-def line(label: str, value: str, target: str, ok: bool) -> None:
-    print(f"{label:<52} {value:>16}   target {target:<12} {'ok' if ok else 'MISSED'}")
+def line(label: str, value: str, target: str, ok: bool, cpu: str = "") -> None:
+    print(f"{label:<52} {value:>16}   target {target:<12} {'ok' if ok else 'MISSED':<6} {cpu}")
 
 
 def main() -> None:
@@ -60,8 +67,14 @@ def main() -> None:
     print(f"series: {N_BARS} daily bars; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     tradewind.backtest(bars, strategy)
-    single = best_of(lambda: tradewind.backtest(bars, strategy), 30)
-    line("single backtest, full metrics + trades", f"{single * 1000:.2f} ms", "<= 2 ms", single <= 0.002)
+    single, single_cpu = best_times(lambda: tradewind.backtest(bars, strategy), 30)
+    line(
+        "single backtest, full metrics + trades",
+        f"{single * 1000:.2f} ms",
+        "<= 2 ms",
+        single <= 0.002,
+        f"(CPU {single_cpu * 1000:.2f} ms)",
+    )
 
     combos = len(tradewind.sweep(bars, strategy, space={"fast": [2], "slow": [3]}))
     assert combos == 1
@@ -75,10 +88,16 @@ def main() -> None:
         def run(s: object = strat, lv: str = level, out: list[int] = sizes) -> None:
             out.append(len(tradewind.sweep(bars, s, level=lv)))
 
-        elapsed = best_of(run, 2)
+        elapsed, cpu = best_times(run, 2)
         n = sizes[-1]
         rate = n / elapsed
-        line(f"{label} ({n:,} combos)", f"{rate:,.0f} /s", f">= {target:,}/s", rate >= target)
+        line(
+            f"{label} ({n:,} combos)",
+            f"{rate:,.0f} /s",
+            f">= {target:,}/s",
+            rate >= target,
+            f"(CPU {n / cpu:,.0f}/s)",
+        )
 
     tracemalloc.start()
     tradewind.sweep(bars, strategy, level="full")

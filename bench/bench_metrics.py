@@ -52,7 +52,7 @@ def _chunk_inputs(rng: np.random.Generator, n_combos: int) -> dict[str, object]:
         np.zeros(combo.shape[0], bool),
     )
     return {
-        "equity": equity,
+        "equity": np.asfortranarray(equity),  # the engine hands each combo's bars contiguous
         "trades": trades,
         "exposure": in_market.mean(axis=0),
         "close": close,

@@ -112,18 +112,28 @@ def chunk_metrics(
     sim: SimResult, bars: Bars, cash: float, level: Literal["screening", "full"], risk_free_rate: float
 ) -> pd.DataFrame:
     """Metrics of a chunk's combinations, block by block so no (bars x combos) matrix gets big."""
+    from tradewind.metrics.compute import metric_columns  # the metrics import the engine's trade table
+
     width = sim.exposure.shape[0]
-    frames = []
+    parts = []
     for lo in range(0, width, BLOCK_COMBOS):
         hi = min(width, lo + BLOCK_COMBOS)
         trades = combo_range(sim.trades, lo, hi)
         equity = sim.equity(bars.close, lo, hi)
-        frames.append(
-            metrics_frame(
-                equity, trades, sim.exposure[lo:hi], sim.commissions[lo:hi], bars, cash, level, risk_free_rate
+        parts.append(
+            metric_columns(
+                equity,
+                trades,
+                sim.exposure[lo:hi],
+                bars.close,
+                bars.index,
+                sim.commissions[lo:hi],
+                cash,
+                level=level,
+                risk_free_rate=risk_free_rate,
             )
         )
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in parts[0]})
 
 
 def metrics_frame(
@@ -138,6 +148,7 @@ def metrics_frame(
 ) -> pd.DataFrame:
     """One metrics row per combination (the formulas live in ``tradewind.metrics``)."""
     from tradewind.metrics.compute import compute_metrics  # the metrics import the engine's trade table
+
     return compute_metrics(
         equity,
         trades,

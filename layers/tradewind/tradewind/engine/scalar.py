@@ -50,12 +50,13 @@ class _One:
     def __init__(self, bars: Bars, signals: ChunkSignals, cfg: SimSettings) -> None:
         self.cfg = cfg
         self.codes = signals.codes[0]
-        self.open, self.close = bars.open.tolist(), bars.close.tolist()
-        risky = cfg.has_risk_exits  # only risk exits read highs and lows
+        self.bars = bars
+        risky = cfg.has_risk_exits  # only risk exits read every bar's open, high and low
+        self.open: list[float] = bars.open.tolist() if risky else []
         self.high: list[float] = bars.high.tolist() if risky else []
         self.low: list[float] = bars.low.tolist() if risky else []
         self.atr = None if signals.atr is None else signals.atr[:, 0].tolist()
-        self.n = len(self.close)
+        self.n = len(bars)
         self.state = 0
         self.units = 0.0
         self.cash = float(cfg.cash)
@@ -160,28 +161,29 @@ class _One:
         cfg, n = self.cfg, self.n
         active = np.flatnonzero(self.codes)
         if cfg.has_risk_exits:
-            visited: list[int] = list(range(n))
+            visited = np.arange(n)
         else:
-            visited = with_next(active, n).tolist() if cfg.fill_next_open else active.tolist()
-        codes = self.codes.tolist()
+            visited = with_next(active, n) if cfg.fill_next_open else active
+        b = self.bars  # only the visited bars become Python floats
+        columns = (visited, b.open[visited], b.close[visited], self.codes[visited])
+        steps = zip(*(column.tolist() for column in columns), strict=True)
         pending: int | None = None
-        for t in visited:
+        for t, open_, close, code in steps:
             if pending is not None:
-                self.execute(pending, self.open[t], t, t - 1)
+                self.execute(pending, open_, t, t - 1)
                 pending = None
             if cfg.has_risk_exits:
                 self.risk_exits(t)
-            code = codes[t]
             if code:
                 target = _TARGETS[code][self.state + 1]
                 if not cfg.fill_next_open:
-                    self.execute(target, self.close[t], t, t)
+                    self.execute(target, close, t, t)
                 elif t < n - 1:
                     pending = target
         return self._finish()
 
     def _finish(self) -> SimResult:
-        n, last = self.n, self.close[-1]
+        n, last = self.n, float(self.bars.close[-1])
         if self.cfg.close_at_end and self.state != 0:
             self.close_position(
                 last * (1.0 + -float(self.state) * self.cfg.slippage), n - 1, _REASON["end_of_data"]

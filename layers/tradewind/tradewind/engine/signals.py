@@ -186,6 +186,8 @@ class SignalPlan:
         """Blocks of at most ``BLOCK`` combinations, cut where an indicator's column stops being
         constant or consecutive (a grid's natural runs), so operands are views, not copies; fixed
         blocks when such runs are too short to pay for themselves."""
+        if stop - start <= MIN_RUN:
+            return [(start, stop)]
         cuts = {start, stop}
         for keys in self._keys.values():
             steps = np.diff(keys[start:stop])
@@ -281,13 +283,12 @@ class _Evaluator:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        if op in ("<=", ">="):
+        if op in ("<=", ">=") and self.stop - self.start > 1:  # one row: a comparison is cheaper
             strict = self.compare(">" if op == "<=" else "<", left, right)
             valid = self._both_valid(left, right)
             result = ~strict if valid is None else valid & ~strict
         else:
-            a, b = self.operand(left), self.operand(right)
-            result = a > b if op == ">" else a < b
+            result = _COMPARE[op](self.operand(left), self.operand(right))
         self._cache[key] = result
         return result
 
@@ -316,6 +317,9 @@ class _Evaluator:
         crossed = np.zeros(shape, dtype=bool)
         np.logical_and(now[:, 1:], before[:, :-1], out=crossed[:, 1:])
         return crossed
+
+
+_COMPARE = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
 
 
 def _key(v: object) -> object:

@@ -1,10 +1,12 @@
 """The fill simulator: action codes in, positions, cash, equity and trades out (docs/engine.md).
 
-All combinations of a chunk advance together, one numpy vector per bar. Bars where nothing can
-happen are skipped: without risk exits only bars with an action (and, for next-open fills, the bar
-after) are visited, and only combinations with an action are touched. Cash and units change only at
-fills, so the loop logs those changes; ``SimResult.equity`` rebuilds the (bars x combos) equity of a
-cache-sized block of combinations on demand instead of writing a huge matrix bar by bar.
+``simulate`` picks the path: one combination runs on plain floats (``scalar.py``), rule sets
+without risk exits loop over fills instead of bars (``events.py``), and the general path here walks
+time with all combinations of a chunk as one numpy vector per bar. Bars where nothing can happen
+are skipped: without risk exits only bars with an action (and, for next-open fills, the bar after)
+are visited, and only combinations with an action are touched. Cash and units change only at
+fills, so every path logs those changes; ``SimResult.equity`` rebuilds the (bars x combos) equity
+of a block of combinations on demand instead of writing a huge matrix bar by bar.
 """
 
 from __future__ import annotations
