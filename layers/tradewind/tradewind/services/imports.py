@@ -28,6 +28,7 @@ from tradewind.data.marketdata import (
 )
 from tradewind.errors import ImportFailure
 from tradewind.services import symbols as symbol_search
+from tradewind.services.notifications import notify_dataset_outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,10 +92,12 @@ def run_import(message: ImportMessage) -> str:
     except ImportFailure as failure:
         mark_failed(record, failure)
         announce(record)
+        notify_dataset_outcome(record)
         return FAILED
     summaries = publish(record, validated.frames)
     mark_ready(record, summaries, ignored_columns=validated.ignored_columns)
     announce(record)
+    notify_dataset_outcome(record)
     return READY
 
 

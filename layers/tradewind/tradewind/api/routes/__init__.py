@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tradewind.api.routes import apikeys, candles, datasets, health, symbols, watchlists
+from tradewind.api.routes import apikeys, candles, datasets, health, notifications, symbols, watchlists
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -18,4 +18,5 @@ ROUTERS: list[APIRouter] = [
     datasets.router,
     symbols.router,
     candles.router,
+    notifications.router,
 ]

@@ -1,0 +1,222 @@
+"""Notifications: persisted per tenant, pushed live on the tenant's ``notifications`` topic.
+
+:func:`notify` saves first and pushes second: the record is the truth (listed, counted, marked read),
+the push only spares an open browser a poll, so a push that fails is logged and never fails the
+producer. Unread state lives in a sparse index (see :mod:`tradewind.data.notifications`), which keeps
+the unread list, the count and "mark all read" exact even when TTL removes old notifications.
+pynamodb loads on first use (:func:`_records`), keeping it out of the API Lambda's cold import.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tradewind.errors import NotFound
+
+if TYPE_CHECKING:
+    from tradewind.data.marketdata import DatasetRecord
+    from tradewind.data.notifications import NotificationRecord
+
+logger = logging.getLogger(__name__)
+
+TOPIC = "notifications"
+MESSAGE_TYPE = "notification"
+JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED = (
+    "job.completed",
+    "job.failed",
+    "dataset.ready",
+    "dataset.failed",
+)
+KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED})
+RETENTION = timedelta(days=90)
+"""Notifications expire (DynamoDB TTL) this long after they were created."""
+MAX_COUNTED = 1000
+"""The unread count stops here (it reads the unread index): a badge shows "999+" from 1000 on."""
+MAX_TITLE, MAX_BODY = 200, 2000
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_id: str
+    kind: str
+    title: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+def _records() -> type[NotificationRecord]:
+    from tradewind.data.notifications import NotificationRecord
+
+    return NotificationRecord
+
+
+def _view(record: NotificationRecord) -> Notification:
+    return Notification(
+        record.notification_id,
+        record.kind,
+        record.title,
+        record.body,
+        record.link,
+        record.created_at,
+        record.read_at,
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def new_id() -> str:
+    """A time-sortable id: milliseconds since the epoch (12 hex digits), then 40 random bits."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(5)}"
+
+
+def notify(tenant_id: str, kind: str, title: str, body: str, link: str | None = None) -> Notification:
+    """Save an unread notification, then push it to the tenant's ``notifications`` subscribers.
+
+    An unknown ``kind`` raises ``ValueError`` (a producer bug, like an unknown topic).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}; one of {sorted(KINDS)}")
+    records, notification_id = _records(), new_id()
+    now = datetime.now(UTC)
+    gsi1pk, gsi1sk = records.unread_key(tenant_id, notification_id)
+    record = records(
+        *records.key(tenant_id, notification_id),
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        tenant_id=tenant_id,
+        notification_id=notification_id,
+        kind=kind,
+        title=_clip(title, MAX_TITLE),
+        body=_clip(body, MAX_BODY),
+        link=link,
+        created_at=now,
+        expires_at=now + RETENTION,
+    )
+    record.save(condition=records.pk.does_not_exist())
+    notification = _view(record)
+    _push(tenant_id, notification)
+    return notification
+
+
+def _push(tenant_id: str, notification: Notification) -> None:
+    from tradewind.realtime import publish
+
+    try:
+        publish(tenant_id, TOPIC, MESSAGE_TYPE, asdict(notification))
+    except Exception:
+        logger.exception("could not push notification %s (it is saved)", notification.notification_id)
+
+
+def list_notifications(
+    tenant_id: str, limit: int, start: dict[str, Any] | None, *, unread_only: bool = False
+) -> tuple[list[Notification], dict[str, Any] | None]:
+    """One page, newest first (all, or only the unread), and the key to continue from."""
+    records = _records()
+    if unread_only:
+        hash_key, prefix = records.unread_key(tenant_id)
+        rows = records.gsi1.query(
+            hash_key,
+            records.gsi1sk.startswith(prefix),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=start,
+        )
+    else:
+        pk, prefix = records.key(tenant_id)
+        rows = records.query(
+            pk,
+            records.sk.startswith(prefix),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=start,
+        )
+    items = [_view(r) for r in rows]
+    return items, rows.last_evaluated_key
+
+
+def unread_count(tenant_id: str) -> int:
+    """How many notifications are unread, up to :data:`MAX_COUNTED`."""
+    records = _records()
+    hash_key, prefix = records.unread_key(tenant_id)
+    return records.gsi1.count(hash_key, records.gsi1sk.startswith(prefix), limit=MAX_COUNTED)
+
+
+def _mark(record: NotificationRecord, at: datetime) -> bool:
+    """Mark one notification read; False when it was already read or is gone (nothing changed)."""
+    from pynamodb.exceptions import UpdateError
+
+    records = type(record)
+    try:
+        record.update(
+            actions=[records.read_at.set(at), records.gsi1pk.remove(), records.gsi1sk.remove()],
+            condition=records.pk.exists() & records.read_at.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def mark_read(tenant_id: str, notification_id: str) -> Notification:
+    """Mark one notification read (idempotent: a read one keeps its first ``read_at``); 404 if absent."""
+    records = _records()
+    try:
+        record = records.get(*records.key(tenant_id, notification_id))
+        if record.read_at is None and not _mark(record, datetime.now(UTC)):
+            record.refresh()  # marked concurrently: show the winner's read_at
+    except records.DoesNotExist:
+        raise NotFound(f"notification {notification_id!r} not found") from None
+    return _view(record)
+
+
+def _unread(tenant_id: str) -> Iterator[NotificationRecord]:
+    records = _records()
+    hash_key, prefix = records.unread_key(tenant_id)
+    return iter(records.gsi1.query(hash_key, records.gsi1sk.startswith(prefix)))
+
+
+def mark_all_read(tenant_id: str) -> int:
+    """Mark every unread notification read; returns how many this call changed."""
+    now = datetime.now(UTC)
+    return sum(_mark(record, now) for record in _unread(tenant_id))
+
+
+def notify_dataset_outcome(record: DatasetRecord) -> None:
+    """Tell the tenant a dataset import ended ``ready`` or ``failed`` (called by the import paths).
+
+    The import's outcome is already saved and announced: failing to notify is logged, never raised,
+    so it cannot make the import retry.
+    """
+    from tradewind.data.marketdata import FAILED
+
+    link = f"/datasets/{record.dataset_id}"
+    error = record.error
+    if record.status != FAILED or error is None:
+        symbols, rows = int(record.symbols_count or 0), int(record.rows or 0)
+        kind = DATASET_READY
+        title = f"Dataset '{record.name}' imported: {symbols} symbol{'' if symbols == 1 else 's'}"
+        body = f"{rows:,} bars across {symbols} symbol{'' if symbols == 1 else 's'} are ready to use."
+    else:
+        where = [f"row {int(error.row)}"] if error.row is not None else []
+        where += [f"column '{error.column}'"] if error.column else []
+        kind = DATASET_FAILED
+        place = f"{', '.join(where)}: " if where else ""
+        title = f"Dataset '{record.name}' failed: {place}{error.message}"
+        body = error.message + (f" ({int(error.count)} rows break this rule)" if error.count else "")
+    try:
+        notify(record.tenant_id, kind, title, body, link)
+    except Exception:
+        logger.exception("could not notify the outcome of dataset %s", record.dataset_id)
