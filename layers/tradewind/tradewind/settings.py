@@ -28,12 +28,17 @@ class Settings:
     artifacts_bucket: str = "tradewind-artifacts"
     import_queue_url: str = ""
     seed_state_machine_arn: str = ""
+    job_state_machine_arn: str = ""
     ws_management_endpoint: str = ""
     ws_url: str = ""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     api_key_cache_seconds: float = 60.0
     presign_expiry_seconds: int = 900
     max_upload_bytes: int = 512 * 1024 * 1024
+    max_sweep_combinations: int = 2_000_000  # combinations x symbols (x windows); above it: 422
+    shard_combinations: int = 2_500  # combinations one worker evaluates on one symbol
+    job_map_concurrency: int = 4  # the Distributed Map's MaxConcurrency (the estimate uses it)
+    worker_memory_mb: int = 1769  # the job worker's memory (the estimate prices GB-seconds with it)
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +55,15 @@ def get_settings() -> Settings:
         artifacts_bucket=env.get("TW_ARTIFACTS_BUCKET", default.artifacts_bucket),
         import_queue_url=env.get("TW_IMPORT_QUEUE_URL", default.import_queue_url),
         seed_state_machine_arn=env.get("TW_SEED_STATE_MACHINE_ARN", default.seed_state_machine_arn),
+        job_state_machine_arn=env.get("TW_JOB_STATE_MACHINE_ARN", default.job_state_machine_arn),
         ws_management_endpoint=env.get("TW_WS_MANAGEMENT_ENDPOINT", default.ws_management_endpoint),
         ws_url=env.get("TW_WS_URL", default.ws_url),
         cors_origins=_csv(env.get("TW_CORS_ORIGINS", "")),
         api_key_cache_seconds=float(env.get("TW_API_KEY_CACHE_SECONDS", default.api_key_cache_seconds)),
         presign_expiry_seconds=int(env.get("TW_PRESIGN_EXPIRY_SECONDS", default.presign_expiry_seconds)),
         max_upload_bytes=int(env.get("TW_MAX_UPLOAD_BYTES", default.max_upload_bytes)),
+        max_sweep_combinations=int(env.get("TW_MAX_SWEEP_COMBINATIONS", default.max_sweep_combinations)),
+        shard_combinations=int(env.get("TW_SHARD_COMBINATIONS", default.shard_combinations)),
+        job_map_concurrency=int(env.get("TW_JOB_MAP_CONCURRENCY", default.job_map_concurrency)),
+        worker_memory_mb=int(env.get("TW_WORKER_MEMORY_MB", default.worker_memory_mb)),
     )

@@ -1,0 +1,108 @@
+"""Main-table records of jobs (keys in docs/architecture.md, Data design, and docs/jobs.md).
+
+- ``TENANT#{t}`` / ``JOB#{id}``: the job (status, progress, summary). Ids are time-sortable, so a
+  descending query on ``JOB#`` lists newest first; ``gsi1`` ``TENANT#{t}`` / ``JOBS#{kind}#{id}``
+  lists one kind.
+- ``TENANT#{t}`` / ``JOBSHARD#{id}#{n:05d}``: written once per finished shard with a condition, so a
+  retried shard is counted once (the counter on the job moves only when the marker is new).
+- ``TENANT#{t}`` / ``JOBHASH#{kind}#{sha256}``: the job that holds the result of that exact work.
+- ``TENANT#{t}`` / ``IDEMP#{key}``: an ``Idempotency-Key`` seen at submit, for 24 hours (TTL).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from tradewind.data.table import Gsi1, MainTableModel, tenant_pk
+
+
+class JobRecord(MainTableModel):
+    """One backtest or optimization of a tenant.
+
+    No version attribute: workers bump the counters with atomic ``ADD`` updates from many Lambdas at
+    once; status changes are conditional on the current status instead (a final status is final).
+    """
+
+    SORT_PREFIX: ClassVar[str] = "JOB#"
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # backtest | optimization
+    status = UnicodeAttribute()  # queued | running | succeeded | failed | cancelled
+    name = UnicodeAttribute(null=True)
+    strategy_id = UnicodeAttribute(null=True)
+    strategy_version = NumberAttribute(null=True)
+    strategy_name = UnicodeAttribute(null=True)
+    dataset_id = UnicodeAttribute()
+    symbols = ListAttribute(of=UnicodeAttribute)
+    request_hash = UnicodeAttribute()
+    execution_arn = UnicodeAttribute(null=True)
+    shards_total = NumberAttribute(default=0)
+    shards_done = NumberAttribute(default=0)
+    combos_total = NumberAttribute(default=0)  # combinations x symbols (x windows); 1 per symbol for a backtest
+    combos_done = NumberAttribute(default=0)
+    progress_published_at = NumberAttribute(default=0)  # epoch seconds: throttles progress messages
+    summary = JSONAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # a readable reason when failed
+    cached = BooleanAttribute(default=False)  # answered from an identical earlier job
+    created_at = UTCDateTimeAttribute()
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    gsi1: Gsi1[JobRecord] = Gsi1()
+
+    @classmethod
+    def key(cls, tenant_id: str, job_id: str = "") -> tuple[str, str]:
+        """``pk``/``sk`` of a job (an empty id gives the prefix of all of them)."""
+        return tenant_pk(tenant_id), f"{cls.SORT_PREFIX}{job_id}"
+
+    @staticmethod
+    def kind_index_key(tenant_id: str, kind: str, job_id: str = "") -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"JOBS#{kind}#{job_id}"
+
+
+class ShardMarker(MainTableModel):
+    """A finished shard; put with ``attribute_not_exists`` so that only its first finish counts."""
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    shard = NumberAttribute()
+    combos = NumberAttribute()
+    finished_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, job_id: str, shard: int | None = None) -> tuple[str, str]:
+        suffix = "" if shard is None else f"{shard:05d}"
+        return tenant_pk(tenant_id), f"JOBSHARD#{job_id}#{suffix}"
+
+
+class JobHashRecord(MainTableModel):
+    """The job holding the result of one content hash (overwritten by a newer successful job)."""
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, kind: str, content_hash: str) -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"JOBHASH#{kind}#{content_hash}"
+
+
+class IdempotencyRecord(MainTableModel):
+    """An ``Idempotency-Key`` and the job it created, with the request's hash to catch key reuse."""
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    request_hash = UnicodeAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, idempotency_key: str) -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"IDEMP#{idempotency_key}"
