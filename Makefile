@@ -9,11 +9,12 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
 # cdk.json runs `python -m infra.app`: the CDK CLI must find the venv's python first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help bootstrap frontend browser run test test-unit test-integration test-infra test-e2e lint synth layers bench deploy clean
+.PHONY: help bootstrap frontend browser run demo test test-unit test-integration test-infra test-e2e lint synth layers bench deploy clean
 
 help:
 	@echo "make run    start the whole product locally (embedded AWS), prints where to open it"
 	@echo "make test   lint + unit + integration + infra + e2e tests"
+	@echo "make demo   optimize SMA cross on 10 sample symbols against make run's stack (starts one if none)"
 	@echo "make lint | synth | layers | bench | clean"
 
 $(STAMP): pyproject.toml
@@ -41,6 +42,10 @@ browser:
 
 run: bootstrap frontend
 	$(BIN)/python -m infra.local $(ARGS)
+
+# Against a running `make run` (or a stack it starts on the same data directory and stops after).
+demo: bootstrap frontend
+	$(BIN)/python -m infra.demo $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tradewind.cli import backtest, sweep
+from tradewind.cli import backtest, cloud, sweep
 from tradewind.errors import TradewindError
 from tradewind.version import __version__
 
-SUBCOMMANDS = (backtest, sweep)
+SUBCOMMANDS = (backtest, sweep, cloud)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,171 @@
+"""The client side of a Tradewind deployment: HTTP calls, and a job followed live over the WebSocket.
+
+Used by ``tradewind remote …`` and ``make demo``. httpx, websockets and rich are the ``cli`` extra
+(they are not in the Lambda layer); they load only when a remote command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tradewind.errors import FieldProblem, TradewindError
+
+DEFAULT_API_URL = "http://127.0.0.1:8000"
+LOCAL_KEY_FILE = Path(".tradewind") / "api-key"
+FINAL_TYPES = frozenset({"job.completed", "job.failed", "job.cancelled"})
+
+
+class ApiError(TradewindError):
+    """An error answer of the API, carrying its problem+json details."""
+
+    def __init__(self, status: int, detail: str, problems: list[FieldProblem]) -> None:
+        super().__init__(detail, problems)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the API and its WebSocket are, and the key to use."""
+
+    api_url: str
+    api_key: str
+    ws_url: str
+
+    @classmethod
+    def from_env(
+        cls, api_url: str | None = None, api_key: str | None = None, ws_url: str | None = None
+    ) -> Endpoint:
+        """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then ``make run``'s defaults."""
+        url = (api_url or os.environ.get("TW_API_URL") or DEFAULT_API_URL).rstrip("/")
+        key = api_key or os.environ.get("TW_API_KEY") or _local_key()
+        if not key:
+            raise TradewindError(
+                "No API key.",
+                [
+                    FieldProblem(
+                        ["--api-key"], "pass --api-key, set TW_API_KEY, or run `make run` here", "missing"
+                    )
+                ],
+            )
+        ws = ws_url or os.environ.get("TW_WS_URL") or url.replace("http", "ws", 1) + "/ws"
+        return cls(url, key, ws)
+
+
+def _local_key() -> str | None:
+    return LOCAL_KEY_FILE.read_text().strip() if LOCAL_KEY_FILE.is_file() else None
+
+
+@dataclass
+class Client:
+    """A thin JSON client: every call returns the decoded body or raises :class:`ApiError`."""
+
+    endpoint: Endpoint
+    timeout: float = 30.0
+    _http: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import httpx
+
+        self._http = httpx.Client(
+            base_url=self.endpoint.api_url,
+            headers={"Authorization": f"Bearer {self.endpoint.api_key}"},
+            timeout=self.timeout,
+        )
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise _api_error(response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _api_error(status: int, text: str) -> ApiError:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return ApiError(status, f"HTTP {status}: {text[:200]}", [])
+    problems = [
+        FieldProblem(list(e.get("loc", [])), str(e.get("msg", "")), str(e.get("type", "")))
+        for e in body.get("errors", [])
+    ]
+    return ApiError(status, f"HTTP {status}: {body.get('detail') or body.get('title')}", problems)
+
+
+@dataclass
+class JobWatch:
+    """What following a job saw: every message in arrival order, with the local time it arrived."""
+
+    messages: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def final(self) -> dict[str, Any] | None:
+        last = self.messages[-1][1] if self.messages else None
+        return last if last is not None and last.get("type") in FINAL_TYPES else None
+
+    def first_of(self, kind: str) -> float | None:
+        return next((at for at, message in self.messages if message.get("type") == kind), None)
+
+
+@contextmanager
+def subscription(endpoint: Endpoint, topic: str, timeout: float = 10.0) -> Iterator[Any]:
+    """A WebSocket connection subscribed to ``topic`` (the subscription is acknowledged first)."""
+    from websockets.sync.client import connect
+
+    with connect(f"{endpoint.ws_url}?token={endpoint.api_key}", open_timeout=timeout) as socket:
+        socket.send(json.dumps({"action": "subscribe", "topics": [topic]}))
+        yield socket
+
+
+def follow(
+    socket: Any, job_id: str, on_message: Callable[[dict[str, Any]], None], timeout: float = 3600.0
+) -> JobWatch:
+    """Read ``job:<id>`` messages until the job's final message (or ``timeout`` seconds of silence)."""
+    watch = JobWatch()
+    topic = f"job:{job_id}"
+    while watch.final is None:
+        message = json.loads(socket.recv(timeout=timeout))
+        if message.get("topic") != topic:
+            continue
+        watch.messages.append((time.perf_counter(), message))
+        on_message(message)
+    return watch
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """A rich progress bar fed by ``job.progress`` messages (shards done of total, combos/s, ETA)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
+    with Progress(*columns, TimeElapsedColumn()) as bar:
+        task = bar.add_task(label, total=None, rate="")
+
+        def update(message: dict[str, Any]) -> None:
+            payload = message.get("payload", {})
+            if message.get("type") == "job.progress":
+                rate = payload.get("combos_per_second")
+                eta = payload.get("eta_seconds")
+                text = f"{rate:,.0f} combos/s" if rate else ""
+                text += f"  ETA {eta:.0f} s" if eta is not None else ""
+                bar.update(
+                    task,
+                    completed=payload.get("shards_done", 0),
+                    total=payload.get("shards_total"),
+                    rate=text,
+                )
+            elif message.get("type") == "job.completed":
+                bar.update(
+                    task, completed=payload.get("shards_total") or 1, total=payload.get("shards_total") or 1
+                )
+
+        yield update
