@@ -103,7 +103,7 @@ def _api_error(status: int, text: str) -> ApiError:
 
 @dataclass
 class JobWatch:
-    """What following a job saw: every message in arrival order, with the local time it arrived."""
+    """What following a job saw: every message in arrival order, with the wall-clock time it arrived."""
 
     messages: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
 
@@ -136,7 +136,7 @@ def follow(
         message = json.loads(socket.recv(timeout=timeout))
         if message.get("topic") != topic:
             continue
-        watch.messages.append((time.perf_counter(), message))
+        watch.messages.append((time.time(), message))
         on_message(message)
     return watch
 
