@@ -236,12 +236,8 @@ def sweep(
     bars = to_bars(data)
     doc = load_strategy(strategy)
     columns = expand(doc, space, constraints)
-    check_data_length(doc, columns, len(bars))
     n_combos = len(next(iter(columns.values()))) if columns else 1
-    frames = []
-    for chunk in run_grid(doc, bars, columns, cash, chunk_size=chunk_size, progress=progress):
-        frames.append(chunk_metrics(chunk.result, bars, cash, level, risk_free_rate))
-    metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    metrics = sweep_columns(bars, doc, columns, cash, level, chunk_size, progress, risk_free_rate)
     table = pd.DataFrame(
         {
             name: col.astype(np.int64) if doc.parameters[name].type == "int" else col
@@ -250,3 +246,25 @@ def sweep(
     )
     table = table.reindex(range(n_combos)) if table.empty else table
     return pd.concat([table.reset_index(drop=True), metrics.reset_index(drop=True)], axis=1)
+
+
+def sweep_columns(
+    bars: Bars,
+    strategy: Strategy,
+    columns: dict[str, np.ndarray],
+    cash: float = 10_000.0,
+    level: Literal["screening", "full"] = "screening",
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    risk_free_rate: float = 0.0,
+) -> pd.DataFrame:
+    """The metrics of exactly these combinations (equal-length columns), one row each, in order.
+
+    ``sweep`` is this after expanding a space; a job's worker calls it on its shard's slice of the
+    expanded space, so a sharded sweep computes every combination the way ``sweep`` does.
+    """
+    check_data_length(strategy, columns, len(bars))
+    frames = []
+    for chunk in run_grid(strategy, bars, columns, cash, chunk_size=chunk_size, progress=progress):
+        frames.append(chunk_metrics(chunk.result, bars, cash, level, risk_free_rate))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -75,6 +75,21 @@ def backtest_portfolio(
     results = {
         s: backtest_one(b, strategy, params, cash * w[s], risk_free_rate) for s, b in bars.items() if w[s] > 0
     }
+    return combine(results, bars, w, cash, risk_free_rate)
+
+
+def combine(
+    results: dict[str, BacktestResult],
+    bars: Mapping[str, Bars],
+    w: dict[str, float],
+    cash: float,
+    risk_free_rate: float,
+) -> PortfolioResult:
+    """The portfolio of per-symbol results, each run on ``cash * w[symbol]`` of ``bars[symbol]``.
+
+    Separate from ``backtest_portfolio`` so a job can run the symbols on different workers and
+    combine them here with the same maths.
+    """
     index = np.unique(np.concatenate([bars[s].index for s in results]))
     equity = np.zeros(len(index))
     benchmark = np.zeros(len(index))
