@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tradewind.api.routes import apikeys, candles, datasets, health, notifications, symbols, watchlists
+from tradewind.api.routes import (
+    apikeys,
+    candles,
+    datasets,
+    health,
+    notifications,
+    strategies,
+    symbols,
+    watchlists,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -19,4 +28,5 @@ ROUTERS: list[APIRouter] = [
     symbols.router,
     candles.router,
     notifications.router,
+    strategies.router,
 ]
