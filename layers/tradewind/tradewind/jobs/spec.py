@@ -90,20 +90,6 @@ class WalkForward(_Model):
     test_bars: int = Field(ge=10)
     step_bars: int | None = Field(default=None, ge=1)  # default: test_bars (back-to-back test windows)
 
-    def windows(self, n_bars: int) -> list[tuple[int, int, int]]:
-        """Bar offsets ``(train_start, test_start, test_stop)`` of every window over ``n_bars`` bars.
-
-        Train on ``[train_start, test_start)``, test on ``[test_start, test_stop)``; every window lies
-        within the data, so fewer than ``train_bars + test_bars`` bars give none. The API counts
-        windows with this (sweep size, estimate) and the plan step cuts shards with it.
-        """
-        step = self.step_bars or self.test_bars
-        last_start = n_bars - self.train_bars - self.test_bars
-        return [
-            (start, start + self.train_bars, start + self.train_bars + self.test_bars)
-            for start in range(0, last_start + 1, step)
-        ]
-
 
 class Objective(_Model):
     """The metric to rank by (any metric id of ``tradewind.metrics``) and which way is better."""
