@@ -153,6 +153,7 @@ def test_create_needs_exactly_one_source_and_a_known_template(api: TestClient, h
     both = api.post("/strategies", json={"document": _doc(), "template": "sma_cross"}, headers=h)
     neither = api.post("/strategies", json={"name": "x"}, headers=h)
     assert (both.status_code, neither.status_code) == (422, 422)
+    assert both.json()["errors"][0]["loc"] == neither.json()["errors"][0]["loc"] == ["body"]
     unknown = api.post("/strategies", json={"template": "nope"}, headers=h)
     assert (unknown.status_code, unknown.json()["errors"][0]["loc"]) == (422, ["body", "template"])
     assert "sma_cross" in unknown.json()["errors"][0]["msg"]
