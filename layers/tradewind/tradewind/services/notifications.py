@@ -33,7 +33,8 @@ JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED = (
     "dataset.ready",
     "dataset.failed",
 )
-KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED})
+JOB_CANCELLED = "job.cancelled"
+KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED})
 RETENTION = timedelta(days=90)
 """Notifications expire (DynamoDB TTL) this long after they were created."""
 MAX_COUNTED = 1000
