@@ -4,7 +4,7 @@ A retried step rewrites the same key, so a result is never stored twice. Layout 
 
     tenants/{t}/jobs/{id}/spec.json              the JobSpec (written at submit)
     tenants/{t}/jobs/{id}/manifest.json          the shard list the Distributed Map reads
-    tenants/{t}/jobs/{id}/shards/{n:05d}.parquet one shard's result
+    tenants/{t}/jobs/{id}/shards/{n:05d}.parquet one shard's result (.json for a backtest's)
     tenants/{t}/jobs/{id}/results/{name}         final artifacts (see RESULT_* below)
 
 Formats of the results (written by reduce, read by the API; all JSON is UTF-8, times ISO 8601 UTC):
@@ -53,8 +53,9 @@ def manifest_key(tenant_id: str, job_id: str) -> str:
     return f"{job_prefix(tenant_id, job_id)}manifest.json"
 
 
-def shard_key(tenant_id: str, job_id: str, shard: int) -> str:
-    return f"{job_prefix(tenant_id, job_id)}shards/{shard:05d}.parquet"
+def shard_key(tenant_id: str, job_id: str, shard: int, ext: str = "parquet") -> str:
+    """An optimization shard is a Parquet table; a backtest shard (one symbol's run) is ``json``."""
+    return f"{job_prefix(tenant_id, job_id)}shards/{shard:05d}.{ext}"
 
 
 def result_key(tenant_id: str, job_id: str, name: str) -> str:

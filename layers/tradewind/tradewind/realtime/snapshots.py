@@ -3,7 +3,7 @@
 Without it a client that subscribes after the fact (a dataset finished importing, a job completed)
 would wait for a next message that never comes. Each entry maps a topic prefix to a function of
 ``(tenant_id, id)`` returning ``(type, payload)`` or ``None``; it reads through the tenant given, so
-a snapshot can never show another tenant's record. Jobs (``job:<id>``) add theirs here.
+a snapshot can never show another tenant's record.
 """
 
 from __future__ import annotations
@@ -46,7 +46,16 @@ def _dataset(tenant_id: str, dataset_id: str) -> Snapshot | None:
     return DATASET_STATUS, dataset_status(record)
 
 
-PROVIDERS: dict[str, Callable[[str, str], Snapshot | None]] = {"dataset": _dataset}
+def _job(tenant_id: str, job_id: str) -> Snapshot | None:
+    """A finished job's ``job.completed``/``job.failed``, else its ``job.progress`` (see jobs.views)."""
+    from tradewind.jobs.records import get_record
+    from tradewind.jobs.views import job_message
+
+    record = get_record(tenant_id, job_id)
+    return None if record is None else job_message(record)
+
+
+PROVIDERS: dict[str, Callable[[str, str], Snapshot | None]] = {"dataset": _dataset, "job": _job}
 
 
 def snapshot(tenant_id: str, topic: str) -> Snapshot | None:

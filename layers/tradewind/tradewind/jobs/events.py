@@ -1,0 +1,48 @@
+"""Telling people about a job: WebSocket messages on ``job:{id}`` and the tenant's notifications.
+
+The job record is the truth; messages only spare a client a poll. So a push that fails is logged and
+never fails the step that sent it (a shard must not be retried because a browser went away).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from tradewind.jobs.views import topic
+
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
+
+logger = logging.getLogger(__name__)
+
+
+def announce(tenant_id: str, job_id: str, event_type: str, payload: dict[str, Any]) -> None:
+    """Publish one message on the job's topic; failures are logged, never raised."""
+    from tradewind.realtime import publish
+
+    try:
+        publish(tenant_id, topic(job_id), event_type, payload)
+    except Exception:
+        logger.exception("could not publish %s for job %s", event_type, job_id)
+
+
+def label(record: JobRecord) -> str:
+    """How a notification names the job: its name, else its strategy's, else its id."""
+    kind = "Backtest" if record.kind == "backtest" else "Optimization"
+    name = record.name or record.strategy_name
+    return f"{kind} '{name}'" if name else f"{kind} {record.job_id}"
+
+
+def link(record: JobRecord) -> str:
+    return f"/{'backtests' if record.kind == 'backtest' else 'optimizations'}/{record.job_id}"
+
+
+def notify_outcome(record: JobRecord, kind: str, title: str, body: str) -> None:
+    """Persist and push the tenant's notification; failures are logged (the outcome is saved)."""
+    from tradewind.services.notifications import notify
+
+    try:
+        notify(record.tenant_id, kind, title, body, link(record))
+    except Exception:
+        logger.exception("could not notify the outcome of job %s", record.job_id)

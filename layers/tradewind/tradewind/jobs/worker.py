@@ -1,0 +1,181 @@
+"""Work: run one shard (a Distributed Map child), store its result, count it once, report progress.
+
+Idempotent under retries: the shard object has a deterministic key (a retry overwrites it), and the
+shard marker and the job's counters are written in one transaction whose marker put requires that
+the marker does not exist, so a shard moves the counters exactly once. Progress messages are
+throttled per job with a conditional update on ``progress_published_at`` (at most one per
+``PROGRESS_INTERVAL``, always one for the last shard).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tradewind.errors import TradewindError
+from tradewind.jobs.artifacts import shard_key
+from tradewind.jobs.events import announce
+from tradewind.jobs.failure import describe
+from tradewind.jobs.inputs import Job, JobInputError, Shard, load_job
+from tradewind.jobs.records import get_record
+from tradewind.jobs.spec import FINAL_STATUSES
+from tradewind.jobs.tables import JSON_TYPE, PARQUET_TYPE, exact_json, to_parquet
+from tradewind.jobs.views import PROGRESS, progress_payload
+
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
+
+PROGRESS_INTERVAL = 0.5
+"""Seconds between two progress messages of one job (about 2 per second)."""
+
+
+def work(event: dict[str, Any]) -> dict[str, Any]:
+    """Run the shard in ``event["shard"]`` unless the job is already final (cancelled, failed)."""
+    tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
+    shard = Shard.from_item(event["shard"])
+    out: dict[str, Any] = {"job_id": job_id, "shard": shard.shard}
+    record = get_record(tenant_id, job_id)
+    if record is None or record.status in FINAL_STATUSES:
+        return {**out, "skipped": True}
+    try:
+        job = load_job(tenant_id, job_id)
+        body, ext, content_type = run(job, shard)
+        from tradewind.jobs.store import put_bytes
+
+        put_bytes(shard_key(tenant_id, job_id, shard.shard, ext), body, content_type)
+    except Exception as exc:
+        message = describe(exc)
+        note_error(record, f"shard {shard.shard} ({shard.symbol}): {message}")
+        if isinstance(exc, TradewindError):
+            raise JobInputError(message) from exc
+        raise
+    counted = count(record, shard)
+    if counted:
+        report(record)
+    return {**out, "counted": counted}
+
+
+def run(job: Job, shard: Shard) -> tuple[bytes, str, str]:
+    """The shard's result object: ``(body, extension, content type)``."""
+    bars = shard.bars()
+    spec = job.spec
+    if spec.kind == "backtest":
+        from tradewind.engine.api import backtest_one
+        from tradewind.engine.portfolio import normalized_weights
+
+        weight = normalized_weights(spec.symbols, spec.weights)[shard.symbol]
+        result = backtest_one(bars, job.strategy, spec.params, spec.cash * weight)
+        return exact_json(backtest_shard(shard.symbol, result)), "json", JSON_TYPE
+    from tradewind.engine.api import sweep_columns
+
+    columns = {name: col[shard.lo : shard.hi] for name, col in job.combinations.items()}
+    metrics = sweep_columns(bars, job.strategy, columns, spec.cash, spec.metrics)
+    metrics.insert(0, "combination", np.arange(shard.lo, shard.hi, dtype=np.int64))
+    return to_parquet(metrics), "parquet", PARQUET_TYPE
+
+
+def backtest_shard(symbol: str, result: Any) -> dict[str, Any]:
+    """One symbol's run as reduce needs it to rebuild the ``BacktestResult`` (times come from the bars)."""
+    trades = result.trade_arrays
+    return {
+        "symbol": symbol,
+        "params": result.params,
+        "metrics": {
+            name: (str(values[0]) if np.issubdtype(values.dtype, np.datetime64) else values[0].item())
+            for name, values in result.metric_columns.items()
+        },
+        "equity": result.equity_values.tolist(),
+        "units": result.units.tolist(),
+        "trades": {
+            name: getattr(trades, name).tolist()
+            for name in (
+                "entry_idx",
+                "exit_idx",
+                "entry_price",
+                "exit_price",
+                "size",
+                "pnl",
+                "return_pct",
+                "fees",
+                "exit_reason",
+                "is_open",
+            )
+        },
+    }
+
+
+def note_error(record: JobRecord, message: str) -> None:
+    """Keep the failing shard's reason on the running job: a Map that gives up does not carry it."""
+    from tradewind.data.jobs import JobRecord
+
+    try:
+        record.update(
+            actions=[JobRecord.error.set(message[:1000])],
+            condition=JobRecord.status == "running",
+        )
+    except Exception:  # the job went final meanwhile, or DynamoDB failed: the shard's own error wins
+        return
+
+
+def count(record: JobRecord, shard: Shard) -> bool:
+    """Put the shard's marker and add to the job's counters, atomically; False if already counted
+    (a retry) or the job is no longer running."""
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from tradewind.data.jobs import JobRecord, ShardMarker
+
+    now = datetime.now(UTC)
+    marker = ShardMarker(
+        *ShardMarker.key(record.tenant_id, record.job_id, shard.shard),
+        tenant_id=record.tenant_id,
+        job_id=record.job_id,
+        shard=shard.shard,
+        combos=shard.combos,
+        finished_at=now,
+    )
+    try:
+        with TransactWrite(connection=JobRecord._get_connection().connection) as transaction:
+            transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
+            transaction.update(
+                record,
+                actions=[
+                    JobRecord.shards_done.add(1),
+                    JobRecord.combos_done.add(shard.combos),
+                    JobRecord.updated_at.set(now),
+                ],
+                condition=JobRecord.status == "running",
+            )
+    except TransactWriteError:
+        if ShardMarker.count(marker.pk, ShardMarker.sk == marker.sk, consistent_read=True):
+            return False  # counted by an earlier attempt
+        fresh = get_record(record.tenant_id, record.job_id)
+        if fresh is None or fresh.status != "running":
+            return False  # cancelled or failed meanwhile
+        raise
+    return True
+
+
+def report(record: JobRecord) -> None:
+    """Publish progress if none went out in the last ``PROGRESS_INTERVAL`` seconds, or if this was
+    the last shard; the conditional update elects one publisher among concurrent workers."""
+    from pynamodb.exceptions import UpdateError
+
+    from tradewind.data.jobs import JobRecord
+
+    record.refresh(consistent_read=True)
+    last = int(record.shards_done) >= int(record.shards_total)
+    now = time.time()
+    condition = JobRecord.status == "running"
+    if not last:
+        condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
+    try:
+        record.update(actions=[JobRecord.progress_published_at.set(now)], condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return
+        raise
+    announce(record.tenant_id, record.job_id, PROGRESS, progress_payload(record))
