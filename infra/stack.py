@@ -19,6 +19,7 @@ from infra.assets import StackAssets
 from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.hosting import Hosting
+from infra.constructs.jobs import WORKER_MEMORY_MB, Jobs
 from infra.constructs.layers import Layers
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.orchestration import Orchestration
@@ -55,6 +56,14 @@ class TradewindStack(Stack):
             layers=self.layers.all,
             settings=settings,
         )
+        self.jobs = Jobs(
+            self,
+            "Jobs",
+            functions_dir=assets.functions_dir,
+            layers=self.layers.all,
+            settings=settings,
+            artifacts=self.data.artifacts_bucket,
+        )
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
@@ -76,6 +85,7 @@ class TradewindStack(Stack):
         self.monitoring = Monitoring(self, "Monitoring", settings=settings)
         self.monitoring.dead_letters("ImportDeadLetters", self.orchestration.dead_letters)
         self.monitoring.failed_executions("SampleSeedFailed", self.orchestration.seed_state_machine)
+        self.monitoring.failed_executions("JobWorkflowFailed", self.jobs.state_machine)
         self.monitoring.function_errors("ApiErrors", self.api.function)
         self._wire_environment()
         self._grant()
@@ -85,7 +95,12 @@ class TradewindStack(Stack):
     @property
     def functions(self) -> list[lambda_.Function]:
         """Every Tradewind Lambda (not CDK's own deployment helpers)."""
-        return [self.api.function, *self.realtime.functions, *self.orchestration.functions]
+        return [
+            self.api.function,
+            *self.realtime.functions,
+            *self.orchestration.functions,
+            *self.jobs.functions,
+        ]
 
     @property
     def cors_origins(self) -> str:
@@ -113,13 +128,22 @@ class TradewindStack(Stack):
                 function.add_environment(
                     "TW_SEED_STATE_MACHINE_ARN", self.orchestration.seed_state_machine.state_machine_arn
                 )
+        # Only the API starts jobs (the job workflow's own tasks would form a cycle with its ARN);
+        # the concurrency and worker memory feed the API's estimate of a sweep's duration and cost.
+        jobs_environment = {
+            "TW_JOB_STATE_MACHINE_ARN": self.jobs.state_machine.state_machine_arn,
+            "TW_JOB_MAP_CONCURRENCY": str(self.settings.job_map_concurrency),
+            "TW_WORKER_MEMORY_MB": str(WORKER_MEMORY_MB),
+        }
+        for name, value in jobs_environment.items():
+            self.api.function.add_environment(name, value)
 
     def _grant(self) -> None:
         """Least privilege per Lambda: what each one reads, writes, sends and starts."""
         data, realtime, work = self.data, self.realtime, self.orchestration
         api = self.api.function
         # Everything that publishes realtime messages reads the fan-out index and prunes gone connections.
-        for function in (api, realtime.default, realtime.janitor, *work.functions):
+        for function in (api, realtime.default, realtime.janitor, *work.functions, *self.jobs.functions):
             realtime.connections_table.grant_read_write_data(function)
             realtime.api.grant_manage_connections(function)
             acknowledge(
@@ -137,7 +161,15 @@ class TradewindStack(Stack):
             data.table.grant_read_write_data(function)
             self._acknowledge_indexes(function)
             _grant_objects(data.data_bucket, function, write=True)
-        _grant_objects(data.artifacts_bucket, api, write=False)
+        # Job steps read bars and write the job's objects; the API writes spec.json at submit, signs
+        # downloads and deletes a job's objects with the job.
+        for function in self.jobs.functions:
+            data.table.grant_read_write_data(function)
+            self._acknowledge_indexes(function)
+            _grant_objects(data.data_bucket, function, write=False)
+            _grant_objects(data.artifacts_bucket, function, write=True)
+        _grant_objects(data.artifacts_bucket, api, write=True)
+        self._grant_jobs(api)
         work.import_queue.grant_send_messages(api)
         machine = work.seed_state_machine
         machine.grant_start_execution(api)
@@ -150,6 +182,22 @@ class TradewindStack(Stack):
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
             f"execution:{execution_arn}:*]",
             "Reading the status of the sample-seed executions it started; limited to that state machine.",
+        )
+
+    def _grant_jobs(self, api: lambda_.Function) -> None:
+        """The API starts, describes and stops (cancel) the job workflow's executions."""
+        machine = self.jobs.state_machine
+        machine.grant_start_execution(api)
+        machine.grant_read(api)
+        machine.grant_execution(api, "states:StopExecution")
+        execution_arn = json.dumps(
+            {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
+        )
+        acknowledge(
+            _role(api),
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
+            f"execution:{execution_arn}:*]",
+            "Describing and stopping the job executions it started; limited to the job state machine.",
         )
 
     def _acknowledge_indexes(self, function: lambda_.Function) -> None:

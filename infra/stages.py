@@ -24,6 +24,7 @@ class StageSettings:
     log_retention: RetentionDays
     log_level: str
     seed_map_concurrency: int
+    job_map_concurrency: int  # the job workflow's Distributed Map MaxConcurrency (parallel shards)
     cors_origins: tuple[str, ...] = ()
     alarm_email: str | None = None
 
@@ -46,6 +47,7 @@ STAGES: dict[str, StageSettings] = {
         log_retention=RetentionDays.ONE_WEEK,
         log_level="INFO",
         seed_map_concurrency=4,
+        job_map_concurrency=4,
         cors_origins=_DEV_ORIGINS,
     ),
     "dev": StageSettings(
@@ -56,6 +58,7 @@ STAGES: dict[str, StageSettings] = {
         log_retention=RetentionDays.TWO_WEEKS,
         log_level="DEBUG",
         seed_map_concurrency=8,
+        job_map_concurrency=50,
         cors_origins=_DEV_ORIGINS,
     ),
     "prod": StageSettings(
@@ -66,6 +69,7 @@ STAGES: dict[str, StageSettings] = {
         log_retention=RetentionDays.THREE_MONTHS,
         log_level="INFO",
         seed_map_concurrency=16,
+        job_map_concurrency=200,
     ),
 }
 

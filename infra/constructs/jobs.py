@@ -1,0 +1,173 @@
+"""The job workflow (docs/jobs.md): backtests and optimizations fanned out over Lambda workers.
+
+A Standard state machine: Plan -> Distributed Map over the shard manifest in S3 (EXPRESS children
+running the worker, MaxConcurrency per stage, retries with backoff) -> Reduce; a Catch on each of the
+three goes to MarkFailed, then the execution fails. The same definition runs under ``make run``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from infra.constructs.function import python_function
+from infra.nag import acknowledge, logical_ref
+from infra.stages import StageSettings
+
+# 1769 MB is one full vCPU; the API's cost estimate prices GB-seconds with it (TW_WORKER_MEMORY_MB).
+WORKER_MEMORY_MB = 1769
+# An EXPRESS child may run 5 minutes: three attempts of a worker plus the retry waits must fit.
+WORKER_TIMEOUT = Duration.seconds(90)
+WORKER_RETRIES = 2
+RETRY_INTERVAL = Duration.seconds(1)
+RETRY_BACKOFF = 2.0
+# Plan expands the space (numpy) and, for walk-forward, reads every symbol's bars.
+PLAN_MEMORY_MB = 1769
+PLAN_TIMEOUT = Duration.minutes(2)
+# Reduce merges every shard (up to settings.max_sweep_combinations rows) and writes the table twice.
+REDUCE_MEMORY_MB = 3008
+REDUCE_TIMEOUT = Duration.minutes(15)
+# A job's errors about its own inputs (a missing symbol, too few bars) fail the same way every time.
+PERMANENT_ERRORS = ["JobInputError"]
+
+
+class Jobs(Construct):
+    """The job functions (plan, worker, reduce, mark_failed) and the state machine running them."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions_dir: Path,
+        layers: Sequence[lambda_.ILayerVersion],
+        settings: StageSettings,
+        artifacts: s3.IBucket,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        def function(
+            construct_id: str, entry: str, description: str, memory_mb: int, timeout: Duration
+        ) -> lambda_.Function:
+            return python_function(
+                self,
+                construct_id,
+                code_dir=functions_dir / "jobs",
+                handler=f"handler.{entry}",
+                service="jobs",
+                layers=layers,
+                settings=settings,
+                memory_mb=memory_mb,
+                timeout=timeout,
+                description=description,
+            )
+
+        self.plan = function(
+            "JobPlan", "plan", "Jobs: expand the space, write the manifest", PLAN_MEMORY_MB, PLAN_TIMEOUT
+        )
+        self.worker = function("JobWorker", "work", "Jobs: run one shard", WORKER_MEMORY_MB, WORKER_TIMEOUT)
+        self.reduce = function(
+            "JobReduce", "reduce", "Jobs: merge shards, write results", REDUCE_MEMORY_MB, REDUCE_TIMEOUT
+        )
+        self.mark_failed = function(
+            "JobMarkFailed", "mark_failed", "Jobs: record a failure", 512, Duration.seconds(30)
+        )
+        self.state_machine = self._state_machine(settings, artifacts)
+
+    @property
+    def functions(self) -> list[lambda_.Function]:
+        """The state machine's tasks (they must not reference the state machine: that is a cycle)."""
+        return [self.plan, self.worker, self.reduce, self.mark_failed]
+
+    def _invoke(self, construct_id: str, function: lambda_.IFunction) -> tasks.LambdaInvoke:
+        task = tasks.LambdaInvoke(self, construct_id, lambda_function=function, payload_response_only=True)
+        # LambdaInvoke already retries Lambda service errors; a wide Map also meets throttling.
+        task.add_retry(
+            errors=["Lambda.TooManyRequestsException"],
+            interval=Duration.seconds(2),
+            max_attempts=4,
+            backoff_rate=2,
+            jitter_strategy=sfn.JitterType.FULL,
+        )
+        return task
+
+    def _state_machine(self, settings: StageSettings, artifacts: s3.IBucket) -> sfn.StateMachine:
+        work = self._invoke("Work", self.worker)
+        work.add_retry(errors=PERMANENT_ERRORS, max_attempts=0)
+        work.add_retry(
+            errors=["States.ALL"],
+            interval=RETRY_INTERVAL,
+            max_attempts=WORKER_RETRIES,
+            backoff_rate=RETRY_BACKOFF,
+        )
+        shards = sfn.DistributedMap(
+            self,
+            "Shards",
+            item_reader=sfn.S3JsonItemReader(bucket=artifacts, key=sfn.JsonPath.string_at("$.manifest_key")),
+            item_selector={
+                "tenant_id": sfn.JsonPath.string_at("$.tenant_id"),
+                "job_id": sfn.JsonPath.string_at("$.job_id"),
+                "shard": sfn.JsonPath.object_at("$$.Map.Item.Value"),
+            },
+            map_execution_type=sfn.StateMachineType.EXPRESS,
+            max_concurrency=settings.job_map_concurrency,
+            tolerated_failure_percentage=0,
+            result_path=sfn.JsonPath.DISCARD,  # workers write their results to S3; Reduce reads them there
+        ).item_processor(work)
+        plan, reduce = self._invoke("Plan", self.plan), self._invoke("Reduce", self.reduce)
+        mark_failed = self._invoke("MarkFailed", self.mark_failed).next(
+            sfn.Fail(
+                self, "JobFailed", error="JobFailed", cause="The job failed; its record holds the reason"
+            )
+        )
+        for step in (plan, shards, reduce):
+            step.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
+        log_group = logs.LogGroup(
+            self, "JobLogs", retention=settings.log_retention, removal_policy=settings.removal_policy
+        )
+        machine = sfn.StateMachine(
+            self,
+            "JobWorkflow",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_chainable(plan.next(shards).next(reduce)),
+            timeout=Duration.hours(6),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+        acknowledge(
+            machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing and CloudWatch Logs delivery actions support no resource scope.",
+        )
+        acknowledge(
+            machine.role,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<{logical_ref(artifacts)}>/*]",
+            "The Map's ItemReader reads each job's manifest.json, a key known at run time; this bucket only.",
+        )
+        own_executions = json.dumps(
+            {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
+        )
+        for suffix in (":*", "/*:*"):
+            acknowledge(
+                machine,
+                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
+                f"execution:{own_executions}{suffix}]",
+                "A Distributed Map starts, describes and stops its own child executions (ids made at run "
+                "time); limited to this state machine's executions.",
+            )
+        for task in self.functions:
+            acknowledge(
+                machine.role,
+                f"AwsSolutions-IAM5[Resource::<{logical_ref(task)}.Arn>:*]",
+                "LambdaInvoke may call the task function's versions/aliases; scoped to that one function.",
+            )
+        return machine
