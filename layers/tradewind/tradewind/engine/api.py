@@ -111,10 +111,19 @@ def single_params(strategy: Strategy, params: Mapping[str, float] | None) -> dic
 def chunk_metrics(
     sim: SimResult, bars: Bars, cash: float, level: Literal["screening", "full"], risk_free_rate: float
 ) -> pd.DataFrame:
-    """Metrics of a chunk's combinations, block by block so no (bars x combos) matrix gets big."""
-    from tradewind.metrics.compute import metric_columns  # the metrics import the engine's trade table
+    """Metrics of a chunk's combinations: screening from segments, the full set block by block so no
+    (bars x combos) matrix gets big."""
+    from tradewind.metrics.compute import (  # the metrics import the engine's trade table
+        metric_columns,
+        segment_screening_columns,
+    )
 
     width = sim.exposure.shape[0]
+    if level == "screening":  # from the fills' constant stretches: no (bars x combos) matrix at all
+        segments = sim.changes.segments(0, width)
+        return pd.DataFrame(
+            segment_screening_columns(segments, sim.trades, bars.close, bars.index, cash, risk_free_rate)
+        )
     parts = []
     for lo in range(0, width, BLOCK_COMBOS):
         hi = min(width, lo + BLOCK_COMBOS)

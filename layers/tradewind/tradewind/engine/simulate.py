@@ -19,7 +19,7 @@ import numpy as np
 
 from tradewind.engine.bars import Bars
 from tradewind.engine.signals import ChunkSignals
-from tradewind.engine.trades import EXIT_REASONS, TradeArrays
+from tradewind.engine.trades import EXIT_REASONS, Segments, TradeArrays
 
 # New state for (action, state + 1); states are -1 short, 0 flat, 1 long; actions as in signals.
 TARGET = np.array(
@@ -88,12 +88,8 @@ class Changes:
     cash: np.ndarray
     units: np.ndarray
 
-    def holdings(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cash and units at each close for combinations ``lo:hi``: the last change at or before the bar.
-
-        Each combination is a run of constant segments (start, then one per fill bar), expanded with
-        ``np.repeat`` combination-major and returned transposed: (n_bars, hi - lo), Fortran-ordered.
-        """
+    def segments(self, lo: int, hi: int) -> Segments:
+        """The constant stretches of combinations ``lo:hi``: one from bar 0, then one per fill bar."""
         a, b = int(self.combo_start[lo]), int(self.combo_start[hi])
         cols, n = hi - lo, self.n_bars
         counts = np.diff(self.combo_start[lo : hi + 1])
@@ -109,13 +105,28 @@ class Changes:
         column, bar = column[last], bar[last]
         seg_col = np.insert(column, firsts, np.arange(cols))
         seg_bar = np.insert(bar, firsts, 0)
-        seg_cash = np.insert(self.cash[a:b][last], firsts, self.cash0)
-        seg_units = np.insert(self.units[a:b][last], firsts, 0.0)
         end = np.append(seg_bar[1:], n)
         end[:-1][seg_col[1:] != seg_col[:-1]] = n
-        length = end - seg_bar
-        cash = np.repeat(seg_cash, length).reshape(cols, n)
-        units = np.repeat(seg_units, length).reshape(cols, n)
+        return Segments(
+            n_bars=n,
+            width=cols,
+            combo=seg_col,
+            start=seg_bar,
+            end=end,
+            cash=np.insert(self.cash[a:b][last], firsts, self.cash0),
+            units=np.insert(self.units[a:b][last], firsts, 0.0),
+        )
+
+    def holdings(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cash and units at each close for combinations ``lo:hi``: the last change at or before the bar.
+
+        Each combination's segments are expanded with ``np.repeat`` combination-major and returned
+        transposed: (n_bars, hi - lo), Fortran-ordered.
+        """
+        seg = self.segments(lo, hi)
+        length = seg.end - seg.start
+        cash = np.repeat(seg.cash, length).reshape(seg.width, seg.n_bars)
+        units = np.repeat(seg.units, length).reshape(seg.width, seg.n_bars)
         return cash.T, units.T
 
     def equity(self, close: np.ndarray, lo: int, hi: int) -> np.ndarray:

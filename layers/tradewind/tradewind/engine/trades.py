@@ -38,3 +38,19 @@ class TradeArrays:
         f8 = np.zeros(0, dtype=np.float64)
         i8 = np.zeros(0, dtype=np.int64)
         return cls(i8, i8, i8, f8, f8, f8, f8, f8, f8, np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool))
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Each combination's equity as constant-holding stretches: ``cash + units * close`` on bars
+    ``start .. end - 1``. Sorted by ``combo`` then ``start``; each combination's first starts at bar 0
+    and its last ends at ``n_bars``. The sweep's screening metrics read these instead of a per-bar
+    equity matrix (``tradewind.metrics.segments``)."""
+
+    n_bars: int
+    width: int  # number of combinations
+    combo: np.ndarray  # int64
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64, exclusive
+    cash: np.ndarray  # float64
+    units: np.ndarray  # float64, signed

@@ -13,11 +13,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tradewind.engine.trades import TradeArrays
+from tradewind.engine.trades import Segments, TradeArrays
 from tradewind.metrics.calendar import DAYS_PER_YEAR, days_between, periods_per_year
 from tradewind.metrics.catalog import METRICS, SCREENING
 from tradewind.metrics.full import scan_full
-from tradewind.metrics.screening import scan_screening
+from tradewind.metrics.screening import ReturnSums, scan_screening
+from tradewind.metrics.segments import screen_segments
 from tradewind.metrics.trade_stats import trade_counts, trade_statistics
 
 Level = Literal["screening", "full"]
@@ -73,18 +74,7 @@ def metric_columns(
         total_return = final / cash - 1.0
         if level == "screening":
             sums, lowest = scan_screening(equity)
-            solvent = (lowest > 0) & (equity[0] > 0)  # never at or below zero: bar returns mean something
-            count = sums.count
-            mean = sums.sum1 / count
-            variance = (sums.sum2 - sums.sum1 * mean) / (count - 1) if count > 1 else np.nan
-            sharpe = _ratio(mean - rf_per_bar, _volatility(mean, variance)) * math.sqrt(per_year)
-            columns = {
-                "return_pct": total_return * 100.0,
-                "sharpe": np.where(solvent, sharpe, np.nan),
-                "max_drawdown_pct": np.where(equity[0] > 0, (lowest - 1.0) * 100.0, np.nan),
-                "trades": n_closed,
-            }
-            return {name: columns[name] for name in SCREENING}
+            return _screening_columns(equity[0], final, sums, lowest, n_closed, cash, per_year, rf_per_bar)
         market = _bar_returns(np.asarray(close, dtype=np.float64))
         scan = scan_full(equity, index, rf_per_bar, market - market.mean() if market.size else market)
         columns = _full_columns(
@@ -100,6 +90,57 @@ def metric_columns(
     )
     columns.update(trade_statistics(trades, n_combos, index))
     return {name: columns[name] for name in METRICS}
+
+
+def segment_screening_columns(
+    segments: Segments,
+    trades: TradeArrays,
+    close: np.ndarray,
+    index: np.ndarray,
+    cash: float,
+    risk_free_rate: float = 0.0,
+) -> dict[str, np.ndarray]:
+    """The screening columns from constant-holding segments (``tradewind.metrics.segments``).
+
+    Equal to ``metric_columns(..., level="screening")`` on the segments' equity matrix, without
+    building it: the sweep's cheap pass costs per segment instead of per bar.
+    """
+    index = _checked(segments.n_bars, segments.width, trades, close, index, cash, risk_free_rate)
+    if segments.width == 0:
+        return {name: np.zeros(0) for name in SCREENING}
+    per_year = periods_per_year(index)
+    rf_per_bar = (1.0 + risk_free_rate) ** (1.0 / per_year) - 1.0 if risk_free_rate else 0.0
+    n_closed, _ = trade_counts(trades, segments.width)
+    screen = screen_segments(segments, close)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _screening_columns(
+            screen.first, screen.final, screen.sums, screen.lowest, n_closed, cash, per_year, rf_per_bar
+        )
+
+
+def _screening_columns(
+    first: np.ndarray,
+    final: np.ndarray,
+    sums: ReturnSums,
+    lowest: np.ndarray,
+    n_closed: np.ndarray,
+    cash: float,
+    per_year: float,
+    rf_per_bar: float,
+) -> dict[str, np.ndarray]:
+    """Return, Sharpe, max drawdown and closed trades from the screening pass's per-combo quantities."""
+    solvent = (lowest > 0) & (first > 0)  # never at or below zero: bar returns mean something
+    count = sums.count
+    mean = sums.sum1 / count
+    variance = (sums.sum2 - sums.sum1 * mean) / (count - 1) if count > 1 else np.nan
+    sharpe = _ratio(mean - rf_per_bar, _volatility(mean, variance)) * math.sqrt(per_year)
+    columns = {
+        "return_pct": (final / cash - 1.0) * 100.0,
+        "sharpe": np.where(solvent, sharpe, np.nan),
+        "max_drawdown_pct": np.where(first > 0, (lowest - 1.0) * 100.0, np.nan),
+        "trades": n_closed,
+    }
+    return {name: columns[name] for name in SCREENING}
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -217,14 +258,26 @@ def _validated(
     if equity.ndim != 2 or equity.shape[0] < 1:
         raise ValueError(f"equity must be (n_bars >= 1, n_combos), got shape {equity.shape}")
     n_bars, n_combos = equity.shape
-    for name, array, size in (
-        ("close", close, n_bars),
-        ("index", index, n_bars),
-        ("exposure", exposure, n_combos),
-        ("commissions", commissions, n_combos),
-    ):
+    for name, array, size in (("exposure", exposure, n_combos), ("commissions", commissions, n_combos)):
         if np.shape(array) != (size,):
             raise ValueError(f"{name} must have shape ({size},), got {np.shape(array)}")
+    index = _checked(n_bars, n_combos, trades, close, index, cash, risk_free_rate)
+    return np.asfortranarray(equity, dtype=np.float64), index
+
+
+def _checked(
+    n_bars: int,
+    n_combos: int,
+    trades: TradeArrays,
+    close: np.ndarray,
+    index: np.ndarray,
+    cash: float,
+    risk_free_rate: float,
+) -> np.ndarray:
+    """Check what both metric paths read besides equity; return the index as datetime64[ns]."""
+    for name, array in (("close", close), ("index", index)):
+        if np.shape(array) != (n_bars,):
+            raise ValueError(f"{name} must have shape ({n_bars},), got {np.shape(array)}")
     if not np.issubdtype(np.asarray(index).dtype, np.datetime64):
         raise ValueError(f"index must be datetime64, got {np.asarray(index).dtype}")
     if not (math.isfinite(cash) and cash > 0):
@@ -237,4 +290,4 @@ def _validated(
     same_combo = combo[1:] == combo[:-1]
     if np.any(combo[1:] < combo[:-1]) or np.any(same_combo & (trades.entry_idx[1:] < trades.entry_idx[:-1])):
         raise ValueError("trades must be sorted by combo then entry_idx")
-    return np.asfortranarray(equity, dtype=np.float64), np.asarray(index, dtype="datetime64[ns]")
+    return np.asarray(index, dtype="datetime64[ns]")
