@@ -78,7 +78,9 @@ def copy_prefix(source: str, target: str) -> int:
     s3, bucket = aws.client("s3"), _bucket()
     keys = list_keys(source)
     for key in keys:
-        s3.copy_object(Bucket=bucket, Key=target + key[len(source) :], CopySource={"Bucket": bucket, "Key": key})
+        s3.copy_object(
+            Bucket=bucket, Key=target + key[len(source) :], CopySource={"Bucket": bucket, "Key": key}
+        )
     return len(keys)
 
 

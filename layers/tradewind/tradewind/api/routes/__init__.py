@@ -11,10 +11,12 @@ from fastapi import APIRouter
 
 from tradewind.api.routes import (
     apikeys,
+    backtests,
     candles,
     datasets,
     health,
     notifications,
+    optimizations,
     strategies,
     symbols,
     watchlists,
@@ -29,4 +31,6 @@ ROUTERS: list[APIRouter] = [
     candles.router,
     notifications.router,
     strategies.router,
+    backtests.router,
+    optimizations.router,
 ]

@@ -1,0 +1,173 @@
+"""Optimization routes: estimate, submit, list, get, cancel, delete, and the results (leaderboard,
+heatmap, table download, walk-forward report, drill-down into one combination)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BaseModel, Field
+
+from tradewind.api.auth import Tenant
+from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.jobs import (
+    SUBMIT_RESPONSES,
+    IdempotencyKey,
+    JobId,
+    JobOut,
+    StatusFilter,
+    StrategyFilter,
+    accepted,
+    check_list_token,
+)
+from tradewind.api.pagination import Limit, NextToken, Page, encode_token
+from tradewind.data.keys import tenant_pk
+from tradewind.jobs import lifecycle, results, submit
+from tradewind.jobs.estimate import Estimate, estimate
+from tradewind.jobs.spec import Objective, OptimizationRequest
+
+router = APIRouter(prefix="/optimizations", tags=["optimizations"], responses=PROBLEM_RESPONSES)
+
+ParamName = Annotated[str, Query(min_length=1, max_length=64, description="a parameter of the strategy")]
+
+
+class LeaderboardRow(BaseModel):
+    rank: int
+    combination: int = Field(description="the combination's number (drill down with it)")
+    params: dict[str, Any]
+    metrics: dict[str, Any] = Field(description="each metric's mean over the symbols")
+
+
+class Leaderboard(BaseModel):
+    objective: Objective
+    rows: list[LeaderboardRow]
+
+
+class Axis(BaseModel):
+    param: str
+    values: list[int | float]
+
+
+class Heatmap(BaseModel):
+    x: Axis
+    y: Axis
+    metric: str
+    agg: Literal["max", "mean", "min"]
+    window: int | None
+    z: list[list[float | None]] = Field(description="z[j][i]: the cell of y.values[j] and x.values[i]")
+
+
+class Download(BaseModel):
+    url: str = Field(description="presigned: GET it without credentials before it expires")
+    method: Literal["GET"]
+    format: Literal["csv", "parquet"]
+    filename: str
+    expires_in: int
+
+
+class WalkForwardReport(BaseModel):
+    windows: list[dict[str, Any]] = Field(
+        description='per window: {"window", "train": {"start", "end"}, "test": {...}, "params", '
+        '"in_sample": {metrics}, "out_of_sample": {metrics}}'
+    )
+    out_of_sample: dict[str, Any] | None = Field(description="the out-of-sample metrics' mean over windows")
+
+
+@router.post("/estimate", summary="Size, duration and AWS cost of an optimization, before it runs")
+def estimate_cost(tenant: Tenant, body: OptimizationRequest) -> Estimate:
+    return estimate(tenant, body)
+
+
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, responses=SUBMIT_RESPONSES, summary="Run an optimization"
+)
+def create(
+    tenant: Tenant, body: OptimizationRequest, response: Response, idempotency_key: IdempotencyKey = None
+) -> JobOut:
+    return accepted(response, submit.submit_optimization(tenant, body, idempotency_key), "optimizations")
+
+
+@router.get("", summary="List your optimizations, newest first")
+def list_all(
+    tenant: Tenant,
+    limit: Limit = 50,
+    next_token: NextToken = None,
+    status: StatusFilter = None,
+    strategy_id: StrategyFilter = None,
+) -> Page[JobOut]:
+    start = check_list_token(next_token, tenant_pk(tenant), tenant, "optimization")
+    items, last = lifecycle.list_jobs(
+        tenant, "optimization", limit, start, status=status, strategy_id=strategy_id
+    )
+    return Page(items=[JobOut.of(r) for r in items], next_token=encode_token(last))
+
+
+@router.get("/{job_id}", summary="Get an optimization: status, progress, summary")
+def get(tenant: Tenant, job_id: JobId) -> JobOut:
+    return JobOut.of(lifecycle.get_job(tenant, job_id, "optimization"))
+
+
+@router.delete(
+    "/{job_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an optimization and its results"
+)
+def delete(tenant: Tenant, job_id: JobId) -> None:
+    lifecycle.delete_job(tenant, job_id, "optimization")
+
+
+@router.post("/{job_id}/cancel", summary="Stop a queued or running optimization (409 when already final)")
+def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
+    return JobOut.of(lifecycle.cancel_job(tenant, job_id, "optimization"))
+
+
+@router.get("/{job_id}/leaderboard", summary="The best combinations by the objective, with all metrics")
+def leaderboard(
+    tenant: Tenant, job_id: JobId, limit: Annotated[int | None, Query(ge=1, le=1000)] = None
+) -> Leaderboard:
+    return Leaderboard.model_validate(results.leaderboard(tenant, job_id, limit))
+
+
+@router.get("/{job_id}/heatmap", summary="A metric over the grid of two parameters")
+def heatmap(
+    tenant: Tenant,
+    job_id: JobId,
+    x: ParamName,
+    y: ParamName,
+    metric: Annotated[
+        str | None, Query(max_length=64, description="a metric id; default: the objective")
+    ] = None,
+    agg: Annotated[Literal["max", "mean", "min"], Query(description="how a cell combines its rows")] = "max",
+    window: Annotated[int | None, Query(ge=0, description="one walk-forward window (default: all)")] = None,
+) -> Heatmap:
+    return Heatmap.model_validate(results.heatmap(tenant, job_id, x, y, metric, agg, window))
+
+
+@router.get("/{job_id}/download", summary="A presigned URL of the full table (CSV or Parquet)")
+def download(
+    tenant: Tenant, job_id: JobId, format: Annotated[Literal["csv", "parquet"], Query()] = "csv"
+) -> Download:
+    return Download.model_validate(results.download(tenant, job_id, format))
+
+
+@router.get("/{job_id}/walk-forward", summary="Out-of-sample metrics of each window's in-sample winner")
+def walk_forward(tenant: Tenant, job_id: JobId) -> WalkForwardReport:
+    return WalkForwardReport.model_validate(results.walk_forward(tenant, job_id))
+
+
+@router.post(
+    "/{job_id}/combinations/{n}/backtest",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=SUBMIT_RESPONSES,
+    summary="Rerun one combination as a full backtest (trades and curves)",
+)
+def drill_down(
+    tenant: Tenant,
+    job_id: JobId,
+    n: Annotated[
+        int, Path(ge=0, description="the combination's number, as the leaderboard and table give it")
+    ],
+    response: Response,
+    force: Annotated[bool, Query(description="run even if an identical backtest has a result")] = False,
+    idempotency_key: IdempotencyKey = None,
+) -> JobOut:
+    record = submit.submit_combination(tenant, job_id, n, force=force, idempotency_key=idempotency_key)
+    return accepted(response, record, "backtests")

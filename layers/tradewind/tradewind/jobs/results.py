@@ -1,0 +1,234 @@
+"""The read side of finished jobs: what reduce wrote (formats in :mod:`tradewind.jobs.artifacts`).
+
+Backtests: metrics per symbol and for the portfolio, trades a page at a time, equity and drawdown
+curves cut to ``max_points``. Optimizations: the leaderboard, a heatmap of any two parameters, the
+full table through a presigned download, the walk-forward report, and a drill-down that reruns one
+combination as a full backtest. A job that has not succeeded answers 409 naming its status.
+JSON artifacts are read without pandas; the heatmap (``table.parquet``) and the drill-down (which
+expands the space as the workers did) load it on first use.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any, Literal
+
+from tradewind.errors import FieldProblem, InvalidInput, NotFound
+from tradewind.jobs import store
+from tradewind.jobs.artifacts import (
+    RESULT_CURVES,
+    RESULT_LEADERBOARD,
+    RESULT_SUMMARY,
+    RESULT_TABLE_CSV,
+    RESULT_TABLE_PARQUET,
+    RESULT_TRADES,
+    RESULT_WALK_FORWARD,
+    result_key,
+)
+from tradewind.jobs.lifecycle import get_job, require_succeeded
+from tradewind.jobs.spec import BacktestRequest
+from tradewind.settings import get_settings
+
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
+
+Curve = dict[str, list[Any]]
+Aggregate = Literal["max", "mean", "min"]
+DOWNLOADS = {"csv": RESULT_TABLE_CSV, "parquet": RESULT_TABLE_PARQUET}
+
+
+def _artifact(record: JobRecord, name: str) -> Any:
+    """A JSON result of a succeeded job (409 before); a missing file is a broken job: 500."""
+    require_succeeded(record)
+    found = store.get_json(result_key(record.tenant_id, record.job_id, name))
+    if found is None:
+        raise RuntimeError(f"job {record.job_id} succeeded but has no {name}")
+    return found
+
+
+# --- backtests ------------------------------------------------------------------------------------
+
+
+def backtest_summary(tenant_id: str, job_id: str) -> dict[str, Any]:
+    """``summary.json``: portfolio and per-symbol metrics, parameters, weights, period."""
+    summary: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_SUMMARY)
+    return summary
+
+
+def trades_page(
+    tenant_id: str, job_id: str, offset: int, limit: int, symbol: str | None = None
+) -> tuple[list[dict[str, Any]], int | None, int]:
+    """Trades ``offset..offset+limit`` (of one symbol, or all) by entry time, the next offset
+    (``None`` at the end) and how many trades there are."""
+    trades: list[dict[str, Any]] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_TRADES)
+    if symbol is not None:
+        trades = [t for t in trades if t.get("symbol") == symbol]
+    page = trades[offset : offset + limit]
+    following = offset + limit
+    return page, (following if following < len(trades) else None), len(trades)
+
+
+def curves(tenant_id: str, job_id: str, max_points: int | None, symbols: bool) -> dict[str, Any]:
+    """The portfolio's (and each symbol's) equity and drawdown, each cut to ``max_points``."""
+    found: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_CURVES)
+
+    def cut(curve: Curve) -> Curve:
+        return curve if max_points is None else downsample_curve(curve, max_points)
+
+    out: dict[str, Any] = {"portfolio": cut(found["portfolio"])}
+    if symbols:
+        out["symbols"] = {name: cut(curve) for name, curve in found.get("symbols", {}).items()}
+    return out
+
+
+def downsample_curve(curve: Curve, max_points: int) -> Curve:
+    """At most ``max_points`` points that keep what an equity chart shows.
+
+    The first point stays; the rest are cut into equal runs, each shown at its last time with its last
+    equity and its deepest drawdown, so the worst drawdown and the final equity survive any cut.
+    """
+    if max_points < 2:
+        raise ValueError("max_points must be at least 2")
+    times, equity, drawdown = curve["time"], curve["equity"], curve["drawdown_pct"]
+    n = len(times)
+    if n <= max_points:
+        return curve
+    buckets = max_points - 1
+    ends = [1 + ((i + 1) * (n - 1)) // buckets for i in range(buckets)]
+    starts = [1, *ends[:-1]]
+    deepest = [
+        min((v for v in drawdown[a:b] if v is not None), default=None)
+        for a, b in zip(starts, ends, strict=True)
+    ]
+    return {
+        "time": [times[0], *(times[b - 1] for b in ends)],
+        "equity": [equity[0], *(equity[b - 1] for b in ends)],
+        "drawdown_pct": [drawdown[0], *deepest],
+    }
+
+
+# --- optimizations --------------------------------------------------------------------------------
+
+
+def leaderboard(tenant_id: str, job_id: str, limit: int | None) -> dict[str, Any]:
+    """The top rows by the objective (``limit`` of the ``top_n`` stored), each with every metric."""
+    board: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "optimization"), RESULT_LEADERBOARD)
+    if limit is not None:
+        board = {**board, "rows": board["rows"][:limit]}
+    return board
+
+
+def walk_forward(tenant_id: str, job_id: str) -> dict[str, Any]:
+    """Each window's in-sample winner and its out-of-sample metrics (404 without walk-forward)."""
+    record = get_job(tenant_id, job_id, "optimization")
+    require_succeeded(record)
+    report = store.get_json(result_key(tenant_id, job_id, RESULT_WALK_FORWARD))
+    if report is None:
+        raise NotFound(f"optimization {job_id!r} ran without walk_forward: no walk-forward report")
+    result: dict[str, Any] = report
+    return result
+
+
+def download(tenant_id: str, job_id: str, file_format: str) -> dict[str, Any]:
+    """A presigned GET of the full table (one row per combination and window)."""
+    require_succeeded(get_job(tenant_id, job_id, "optimization"))
+    key = result_key(tenant_id, job_id, DOWNLOADS[file_format])
+    if not store.exists(key):
+        raise RuntimeError(f"job {job_id} succeeded but has no {DOWNLOADS[file_format]}")
+    expires = get_settings().presign_expiry_seconds
+    filename = f"optimization-{job_id}.{file_format}"
+    return {
+        "url": store.presigned_get(key, filename, expires),
+        "method": "GET",
+        "format": file_format,
+        "filename": filename,
+        "expires_in": expires,
+    }
+
+
+def heatmap(
+    tenant_id: str, job_id: str, x: str, y: str, metric: str | None, agg: Aggregate, window: int | None
+) -> dict[str, Any]:
+    """``metric`` (default: the objective) over the grid of parameters ``x`` and ``y``: each cell is
+    ``agg`` over the rows with that pair (the other parameters, walk-forward windows unless one is
+    chosen); ``z[j][i]`` is the cell of ``y.values[j]`` and ``x.values[i]``, ``null`` where no row."""
+    import numpy as np
+    import pandas as pd
+    from fastparquet import ParquetFile
+
+    record = get_job(tenant_id, job_id, "optimization")
+    require_succeeded(record)
+    spec = store.read_spec(tenant_id, job_id)
+    if spec is None:
+        raise RuntimeError(f"job {job_id} has no spec.json")
+    metric = metric or spec.objective.metric
+    raw = store.get_bytes(result_key(tenant_id, job_id, RESULT_TABLE_PARQUET))
+    if raw is None:
+        raise RuntimeError(f"job {job_id} succeeded but has no {RESULT_TABLE_PARQUET}")
+    table = ParquetFile(io.BytesIO(raw))
+    params = set(spec.strategy.parameters)
+    problems = [
+        FieldProblem(
+            ["query", name], f"'{value}' is not a parameter of the strategy ({', '.join(sorted(params))})"
+        )
+        for name, value in (("x", x), ("y", y))
+        if value not in params
+    ]
+    if x == y:
+        problems.append(FieldProblem(["query", "y"], "must differ from x"))
+    metrics = [c for c in table.columns if c not in {"combination", "window", *params}]
+    if metric not in metrics:
+        problems.append(
+            FieldProblem(["query", "metric"], f"'{metric}' is not in the table ({', '.join(metrics)})")
+        )
+    has_windows = "window" in table.columns
+    if window is not None and not has_windows:
+        problems.append(FieldProblem(["query", "window"], "this optimization ran without walk_forward"))
+    if problems:
+        raise InvalidInput("The heatmap request is invalid.", problems)
+    columns = [x, y, metric, *(["window"] if window is not None else [])]
+    frame: pd.DataFrame = table.to_pandas(columns=columns)
+    if window is not None:
+        frame = frame[frame["window"] == window]
+        if frame.empty:
+            raise InvalidInput("no such window", [FieldProblem(["query", "window"], f"no window {window}")])
+    frame = frame[[x, y, metric]].astype({metric: np.float64})
+    cells = frame.groupby([y, x])[metric].agg(agg)
+    xs, ys = sorted(frame[x].unique().tolist()), sorted(frame[y].unique().tolist())
+    grid = cells.unstack(x).reindex(index=ys, columns=xs)
+    z = [[None if np.isnan(v) else float(v) for v in row] for row in grid.to_numpy(dtype=np.float64)]
+    return {
+        "x": {"param": x, "values": xs},
+        "y": {"param": y, "values": ys},
+        "metric": metric,
+        "agg": agg,
+        "window": window,
+        "z": z,
+    }
+
+
+def combination_request(tenant_id: str, job_id: str, combination: int) -> tuple[BacktestRequest, JobRecord]:
+    """A backtest request for combination ``combination`` of a succeeded optimization: its strategy,
+    symbols, dataset, period, cash and weights, with that combination's parameter values."""
+    from tradewind.jobs.inputs import load_job
+
+    record = get_job(tenant_id, job_id, "optimization")
+    require_succeeded(record)
+    job = load_job(tenant_id, job_id)
+    if not 0 <= combination < job.n_combinations:
+        msg = f"combinations are numbered 0 to {job.n_combinations - 1}"
+        raise NotFound(
+            f"optimization {job_id!r} has no combination {combination}", [FieldProblem(["path", "n"], msg)]
+        )
+    spec = job.spec
+    request = BacktestRequest(
+        strategy=spec.strategy,
+        dataset_id=spec.dataset_id,
+        symbols=list(spec.symbols),
+        start=spec.start,
+        end=spec.end,
+        cash=spec.cash,
+        weights=spec.weights,
+        params=job.params(combination),
+    )
+    return request, record

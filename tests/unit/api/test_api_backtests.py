@@ -1,0 +1,404 @@
+"""Backtests over the API under moto: submission (202, spec, a real StartExecution), idempotency, the
+result cache, every bad input named, results from the real engine's output (metrics, trade pages,
+curves), cancel, delete, listing with filters and pages, compare, tenant isolation, a failed start."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tradewind.aws import client, reset_clients
+from tradewind.data.jobs import JobHashRecord, JobRecord
+from tradewind.jobs.artifacts import job_prefix
+from tradewind.jobs.store import read_spec
+from tradewind.services.datasets import get_dataset
+
+from tests.unit.api.jobs_support import (
+    SYMBOLS,
+    executions,
+    finish_backtest,
+    finish_optimization,
+    keys_under,
+    provision,
+    ready_dataset,
+    sma_cross,
+)
+
+
+@pytest.fixture
+def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    return provision(monkeypatch)
+
+
+@pytest.fixture
+def data(machine: str) -> tuple[str, Any]:
+    return ready_dataset("acme")
+
+
+@pytest.fixture
+def h(key: str) -> dict[str, str]:
+    return {"X-Api-Key": key}
+
+
+@pytest.fixture
+def other(other_key: str) -> dict[str, str]:
+    return {"X-Api-Key": other_key}
+
+
+def _body(dataset_id: str, **extra: Any) -> dict[str, Any]:
+    return {"strategy": sma_cross(), "dataset_id": dataset_id, "symbols": SYMBOLS[:2], **extra}
+
+
+def _submit(api: TestClient, h: dict[str, str], body: dict[str, Any], **headers: str) -> dict[str, Any]:
+    r = api.post("/backtests", json=body, headers={**h, **headers})
+    assert r.status_code == 202, r.text
+    return dict(r.json())
+
+
+def _loc(r: Any) -> list[Any]:
+    return list(r.json()["errors"][0]["loc"])
+
+
+def test_submit_answers_202_with_the_job_and_starts_its_execution(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
+) -> None:
+    dataset_id, _ = data
+    r = api.post(
+        "/backtests", json=_body(dataset_id, params={"fast": 5, "slow": 20}, name="first"), headers=h
+    )
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert r.headers["Location"] == f"/backtests/{job['job_id']}"
+    assert (job["kind"], job["status"], job["name"], job["cached"]) == ("backtest", "queued", "first", False)
+    assert job["symbols"] == SYMBOLS[:2]
+    assert job["progress"]["shards_total"] == 2
+    assert job["progress"]["combos_total"] == 2
+    assert job["strategy_name"] == "SMA cross"
+    assert job["strategy_id"] is None
+
+    [execution] = executions(machine)
+    assert execution["name"] == job["job_id"]
+    started = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(started["input"]) == {"tenant_id": "acme", "job_id": job["job_id"]}
+    assert JobRecord.get(*JobRecord.key("acme", job["job_id"])).execution_arn == execution["executionArn"]
+
+    spec = read_spec("acme", job["job_id"])
+    assert spec is not None
+    assert (spec.kind, spec.symbols, spec.params) == ("backtest", SYMBOLS[:2], {"fast": 5, "slow": 20})
+    assert spec.dataset_version == get_dataset("acme", dataset_id).updated_at.isoformat()
+    assert api.get(f"/backtests/{job['job_id']}", headers=h).json() == job
+
+
+def test_request_costs_replace_the_strategys(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    costs = {"commission": 0.001, "commission_fixed": 1.0, "slippage_bps": 5.0}
+    job = _submit(api, h, _body(data[0], costs=costs))
+    spec = read_spec("acme", job["job_id"])
+    assert spec is not None
+    assert spec.strategy.costs.model_dump() == costs
+
+
+def test_idempotency_key_returns_the_same_job_and_refuses_another_request(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
+) -> None:
+    body = _body(data[0])
+    first = _submit(api, h, body, **{"Idempotency-Key": "retry-1"})
+    again = api.post("/backtests", json=body, headers={**h, "Idempotency-Key": "retry-1"})
+    assert (again.status_code, again.json()["job_id"]) == (202, first["job_id"])
+    assert len(executions(machine)) == 1
+
+    changed = api.post("/backtests", json={**body, "cash": 5000}, headers={**h, "Idempotency-Key": "retry-1"})
+    assert (changed.status_code, _loc(changed)) == (422, ["header", "Idempotency-Key"])
+    other_key = _submit(api, h, body, **{"Idempotency-Key": "retry-2"})
+    assert other_key["job_id"] != first["job_id"]
+
+    bad = api.post("/backtests", json=body, headers={**h, "Idempotency-Key": "has space"})
+    assert (bad.status_code, _loc(bad)) == (422, ["header", "Idempotency-Key"])
+
+
+def test_identical_work_is_answered_from_the_cache_unless_forced(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    body = _body(dataset_id, params={"fast": 10, "slow": 40})
+    original = _submit(api, h, body)
+    finish_backtest("acme", original["job_id"], frames)
+
+    r = api.post("/backtests", json={**body, "name": "again"}, headers=h)
+    assert r.status_code == 200, r.text
+    cached = r.json()
+    assert cached["job_id"] != original["job_id"]
+    assert (cached["status"], cached["cached"], cached["name"]) == ("succeeded", True, "again")
+    assert cached["summary"] == api.get(f"/backtests/{original['job_id']}", headers=h).json()["summary"]
+    results = [api.get(f"/backtests/{j['job_id']}/results", headers=h).json() for j in (original, cached)]
+    assert {k: v for k, v in results[0].items() if k != "job_id"} == {
+        k: v for k, v in results[1].items() if k != "job_id"
+    }
+    assert len(executions(machine)) == 1  # the cached answer started nothing
+
+    forced = _submit(api, h, {**body, "force": True})
+    assert (forced["status"], forced["cached"]) == ("queued", False)
+    assert len(executions(machine)) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "loc"),
+    [
+        ({"symbols": [SYMBOLS[0], "NOPE"]}, 422, ["body", "symbols", 1]),
+        ({"symbols": [SYMBOLS[0], SYMBOLS[0]]}, 422, ["body", "symbols", 1]),
+        ({"start": "2024-01-01"}, 422, ["body", "start"]),
+        ({"end": "2019-06-30"}, 422, ["body", "end"]),
+        ({"dataset_id": "missing"}, 404, ["body", "dataset_id"]),
+        ({"params": {"nope": 3}}, 422, ["body", "params", "nope"]),
+        ({"params": {"fast": 500}}, 422, ["body", "params", "fast"]),
+        ({"params": {"fast": 50, "slow": 20}}, 422, ["body", "params"]),
+        ({"weights": {"ZZZ": 1.0}}, 422, ["body", "weights", "ZZZ"]),
+        ({"watchlist_id": "nope", "symbols": None}, 404, ["body", "watchlist_id"]),
+        ({"strategy": None, "strategy_id": "nope"}, 404, ["body", "strategy_id"]),
+    ],
+)
+def test_bad_inputs_are_4xx_naming_the_field(
+    api: TestClient,
+    h: dict[str, str],
+    machine: str,
+    data: tuple[str, Any],
+    change: dict[str, Any],
+    status: int,
+    loc: list[Any],
+) -> None:
+    body = {k: v for k, v in {**_body(data[0]), **change}.items() if v is not None}
+    r = api.post("/backtests", json=body, headers=h)
+    assert (r.status_code, _loc(r)) == (status, loc), r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert executions(machine) == []
+    assert keys_under("tenants/") == []
+
+
+def test_an_inline_strategy_is_checked_whole(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    doc = sma_cross()
+    doc["rules"][0]["when"]["left"] = "missing_ma"
+    r = api.post("/backtests", json={**_body(data[0]), "strategy": doc}, headers=h)
+    assert (r.status_code, _loc(r)[:3]) == (422, ["body", "strategy", "rules"])
+
+
+def test_a_dataset_not_ready_is_409(api: TestClient, h: dict[str, str], data: tuple[str, Any]) -> None:
+    record = get_dataset("acme", data[0])
+    record.update(actions=[type(record).status.set("importing")])
+    r = api.post("/backtests", json=_body(data[0]), headers=h)
+    assert (r.status_code, _loc(r)) == (409, ["body", "dataset_id"])
+
+
+def test_stored_strategy_and_watchlist_are_resolved(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    created = api.post("/strategies", json={"template": "sma_cross", "name": "My SMA"}, headers=h).json()
+    sid = created["strategy_id"]
+    watchlist = api.post("/watchlists", json={"name": "w", "symbols": SYMBOLS[1:]}, headers=h).json()
+    body = {"strategy_id": sid, "dataset_id": data[0], "watchlist_id": watchlist["watchlist_id"]}
+    job = _submit(api, h, body)
+    assert (job["strategy_id"], job["strategy_version"], job["strategy_name"]) == (sid, 1, "My SMA")
+    assert job["symbols"] == SYMBOLS[1:]
+    unknown = api.post("/backtests", json={**body, "strategy_version": 7}, headers=h)
+    assert (unknown.status_code, _loc(unknown)) == (404, ["body", "strategy_version"])
+    api.put(f"/watchlists/{watchlist['watchlist_id']}", json={"name": "w", "symbols": ["NOPE"]}, headers=h)
+    missing = api.post("/backtests", json=body, headers=h)
+    assert (missing.status_code, _loc(missing)) == (422, ["body", "watchlist_id"])
+    assert "NOPE" in missing.json()["errors"][0]["msg"]
+
+
+def test_results_are_the_engines_with_trade_pages_and_cut_curves(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    job = _submit(api, h, _body(dataset_id, symbols=SYMBOLS, params={"fast": 5, "slow": 20}))
+    url = f"/backtests/{job['job_id']}"
+    unfinished = api.get(f"{url}/results", headers=h)
+    assert (unfinished.status_code, _loc(unfinished)) == (409, ["path", "job_id"])
+    assert "queued" in unfinished.json()["errors"][0]["msg"]
+
+    engine = finish_backtest("acme", job["job_id"], frames)
+    body = api.get(f"{url}/results", headers=h, params={"max_points": 50, "trades_limit": 5}).json()
+    assert body["portfolio"]["return_pct"] == pytest.approx(engine.metrics["return_pct"])
+    assert body["portfolio"]["sharpe"] == pytest.approx(engine.metrics["sharpe"])
+    assert set(body["symbols"]) == set(SYMBOLS)
+    assert body["symbols"][SYMBOLS[0]]["trades"] == engine.symbols[SYMBOLS[0]].metrics["trades"]
+    assert body["params"] == {"fast": 5, "slow": 20}
+    assert len(body["trades"]["items"]) == 5
+    assert body["trades"]["next_token"]
+    assert len(body["curves"]["portfolio"]["time"]) == 50
+    assert body["curves"]["symbols"] is None
+
+    total = sum(len(r.trades) for r in engine.symbols.values())
+    seen, token = [], None
+    while True:
+        page = api.get(
+            f"{url}/trades", headers=h, params={"limit": 7, **({"next_token": token} if token else {})}
+        )
+        assert page.status_code == 200, page.text
+        seen += page.json()["items"]
+        token = page.json()["next_token"]
+        if token is None:
+            break
+    assert page.json()["total"] == total
+    assert len(seen) == total
+    assert [t["entry_time"] for t in seen] == sorted(t["entry_time"] for t in seen)
+    one = api.get(f"{url}/trades", headers=h, params={"symbol": SYMBOLS[1], "limit": 200}).json()
+    assert one["total"] == len(engine.symbols[SYMBOLS[1]].trades)
+    assert {t["symbol"] for t in one["items"]} == {SYMBOLS[1]}
+    forged = api.get(f"{url}/trades", headers=h, params={"next_token": "bm90LWEtdG9rZW4"})
+    assert (forged.status_code, _loc(forged)) == (422, ["query", "next_token"])
+
+    full = api.get(f"{url}/curves", headers=h, params={"symbols": True}).json()
+    assert len(full["portfolio"]["equity"]) == len(engine.equity)
+    assert full["portfolio"]["equity"] == pytest.approx(engine.equity.to_list())
+    assert set(full["symbols"]) == set(SYMBOLS)
+    cut = api.get(f"{url}/curves", headers=h, params={"max_points": 40}).json()["portfolio"]
+    assert len(cut["time"]) == 40
+    assert (cut["time"][0], cut["time"][-1]) == (full["portfolio"]["time"][0], full["portfolio"]["time"][-1])
+    assert cut["equity"][-1] == pytest.approx(engine.equity.iloc[-1])
+    assert min(cut["drawdown_pct"]) == pytest.approx(engine.drawdown.min())
+
+
+def test_cancel_stops_the_execution_and_notifies(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
+) -> None:
+    job = _submit(api, h, _body(data[0]))
+    r = api.post(f"/backtests/{job['job_id']}/cancel", headers=h)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["finished_at"] is not None) == ("cancelled", True)
+    [execution] = executions(machine)
+    assert execution["status"] == "ABORTED"
+    [note] = api.get("/notifications", headers=h).json()["items"]
+    assert (note["kind"], note["link"]) == ("job.cancelled", f"/backtests/{job['job_id']}")
+    again = api.post(f"/backtests/{job['job_id']}/cancel", headers=h)
+    assert (again.status_code, _loc(again)) == (409, ["path", "job_id"])
+    assert "cancelled" in again.json()["errors"][0]["msg"]
+
+
+def test_delete_removes_record_objects_and_cache_entry(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    body = _body(dataset_id)
+    done = _submit(api, h, body)
+    finish_backtest("acme", done["job_id"], frames)
+    copy = api.post("/backtests", json=body, headers=h).json()
+    assert copy["cached"]
+
+    assert api.delete(f"/backtests/{copy['job_id']}", headers=h).status_code == 204
+    assert keys_under(job_prefix("acme", copy["job_id"])) == []
+    assert api.post("/backtests", json=body, headers=h).json()["cached"]  # the original still answers
+
+    assert api.delete(f"/backtests/{done['job_id']}", headers=h).status_code == 204
+    assert api.get(f"/backtests/{done['job_id']}", headers=h).status_code == 404
+    assert keys_under(job_prefix("acme", done["job_id"])) == []
+    pk, prefix = JobHashRecord.key("acme", "backtest", "")
+    assert list(JobHashRecord.query(pk, JobHashRecord.sk.startswith(prefix))) == []
+    assert api.post("/backtests", json=body, headers=h).status_code == 202  # no cache entry left
+
+    running = _submit(api, h, {**body, "force": True})
+    assert api.delete(f"/backtests/{running['job_id']}", headers=h).status_code == 204
+    stopped = {e["name"]: e["status"] for e in executions(machine)}
+    assert stopped[running["job_id"]] == "ABORTED"
+    assert api.delete(f"/backtests/{running['job_id']}", headers=h).status_code == 404
+
+
+def test_list_newest_first_with_filters_and_pages(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    ids = [_submit(api, h, _body(dataset_id, cash=1000 + i))["job_id"] for i in range(3)]
+    finish_backtest("acme", ids[1], frames)
+    sweep = api.post(
+        "/optimizations", json={**_body(dataset_id), "space": {"fast": [5], "slow": [20]}}, headers=h
+    )
+    assert sweep.status_code == 202, sweep.text
+
+    first = api.get("/backtests", headers=h, params={"limit": 2}).json()
+    assert [j["job_id"] for j in first["items"]] == ids[::-1][:2]
+    rest = api.get("/backtests", headers=h, params={"limit": 2, "next_token": first["next_token"]}).json()
+    assert [j["job_id"] for j in rest["items"]] == ids[:1]
+    assert rest["next_token"] is None
+    done = api.get("/backtests", headers=h, params={"status": "succeeded"}).json()["items"]
+    assert [j["job_id"] for j in done] == [ids[1]]
+    assert api.get("/backtests", headers=h, params={"strategy_id": "nope"}).json()["items"] == []
+    wrong = api.get("/optimizations", headers=h, params={"limit": 1, "next_token": first["next_token"]})
+    assert (wrong.status_code, _loc(wrong)) == (422, ["query", "next_token"])
+    assert api.get(f"/optimizations/{ids[0]}", headers=h).status_code == 404  # a backtest is not one
+
+
+def test_compare_puts_metrics_side_by_side(api: TestClient, h: dict[str, str], data: tuple[str, Any]) -> None:
+    dataset_id, frames = data
+    a = _submit(api, h, _body(dataset_id, params={"fast": 5, "slow": 20}))["job_id"]
+    b = _submit(api, h, _body(dataset_id, params={"fast": 10, "slow": 60}))["job_id"]
+    engines = [finish_backtest("acme", job_id, frames) for job_id in (a, b)]
+    r = api.get("/backtests/compare", headers=h, params={"ids": f"{b},{a}"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [c["job_id"] for c in body["backtests"]] == [b, a]
+    assert [c["params"] for c in body["backtests"]] == [{"fast": 10, "slow": 60}, {"fast": 5, "slow": 20}]
+    sharpe = next(row for row in body["metrics"] if row["metric"] == "sharpe")
+    assert sharpe["values"] == pytest.approx([engines[1].metrics["sharpe"], engines[0].metrics["sharpe"]])
+    assert sharpe["label"] == "Sharpe Ratio"
+
+    unknown = api.get("/backtests/compare", headers=h, params={"ids": f"{a},nope"})
+    assert (unknown.status_code, _loc(unknown)) == (404, ["query", "ids", 1])
+    queued = _submit(api, h, _body(dataset_id, cash=123))["job_id"]
+    unfinished = api.get("/backtests/compare", headers=h, params={"ids": f"{queued}"})
+    assert (unfinished.status_code, _loc(unfinished)) == (409, ["query", "ids", 0])
+
+
+def test_another_tenant_sees_none_of_it(
+    api: TestClient, h: dict[str, str], other: dict[str, str], data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    job = _submit(api, h, _body(dataset_id))
+    finish_backtest("acme", job["job_id"], frames)
+    url = f"/backtests/{job['job_id']}"
+    for method, path in [
+        ("GET", url),
+        ("GET", f"{url}/results"),
+        ("GET", f"{url}/trades"),
+        ("POST", f"{url}/cancel"),
+        ("DELETE", url),
+    ]:
+        assert api.request(method, path, headers=other).status_code == 404, path
+    assert api.get("/backtests", headers=other).json()["items"] == []
+    assert api.get("/backtests/compare", headers=other, params={"ids": job["job_id"]}).status_code == 404
+    theirs = api.post("/backtests", json=_body(dataset_id), headers=other)  # not their dataset
+    assert (theirs.status_code, _loc(theirs)) == (404, ["body", "dataset_id"])
+    assert api.get(url, headers=h).status_code == 200
+
+
+def test_a_workflow_that_cannot_start_leaves_a_failed_job_and_frees_the_key(
+    api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TW_JOB_STATE_MACHINE_ARN", machine + "-gone")
+    reset_clients()
+    body = _body(data[0])
+    r = api.post("/backtests", json=body, headers={**h, "Idempotency-Key": "k"})
+    assert r.status_code == 500
+    [failed] = api.get("/backtests", headers=h).json()["items"]
+    assert failed["status"] == "failed"
+    assert "could not be started" in failed["error"]
+
+    monkeypatch.setenv("TW_JOB_STATE_MACHINE_ARN", machine)
+    reset_clients()
+    retried = _submit(api, h, body, **{"Idempotency-Key": "k"})
+    assert retried["job_id"] != failed["job_id"]
+    assert retried["status"] == "queued"
+
+
+def test_a_cached_optimization_is_not_a_backtest(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    dataset_id, frames = data
+    body = {**_body(dataset_id), "space": {"fast": [5, 10], "slow": [20]}}
+    job = api.post("/optimizations", json=body, headers=h).json()
+    finish_optimization("acme", job["job_id"], frames)
+    assert api.get(f"/backtests/{job['job_id']}/results", headers=h).status_code == 404
