@@ -10,12 +10,18 @@
   its children are short and numerous). The parser is wrapped to read ``EXPRESS`` children as
   ``STANDARD`` ones; the stored definition is unchanged. Locally the two behave the same (each
   child runs once, in-process); AWS's 5-minute limit on EXPRESS children is not emulated.
+- moto 5.2.1's Distributed Map counts a child that failed (after its retries) but never fails the
+  Map for it: ``ToleratedFailureCount``/``ToleratedFailurePercentage`` (default 0: no failure
+  tolerated) are parsed and ignored, so a workflow would go on to its next state with items missing.
+  After the Map run, the failed and timed-out items are compared with the thresholds, and the Map
+  fails with ``States.ExceedToleratedFailureThreshold`` as in AWS. Approximation: a run fails when
+  it exceeds both thresholds (AWS: either one that is set; moto cannot tell an unset one from 0).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 
 def install() -> None:
@@ -27,6 +33,7 @@ def install() -> None:
 
     ExecutionWorker.__deepcopy__ = _share  # type: ignore[attr-defined]
     _read_express_children_as_standard()
+    _fail_maps_beyond_tolerated_failures()
 
 
 def express_as_standard(definition: str) -> str:
@@ -65,3 +72,53 @@ def _read_express_children_as_standard() -> None:
 
     parse._tradewind_express = True  # type: ignore[attr-defined]
     AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign]
+
+
+def _fail_maps_beyond_tolerated_failures() -> None:
+    from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+        FailureEvent,
+        FailureEventException,
+    )
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
+        StatesErrorName,
+    )
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+        StatesErrorNameType,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.distributed_iteration_component import (  # noqa: E501
+        DistributedIterationComponent,
+    )
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+
+    if getattr(DistributedIterationComponent._map_run, "_tradewind_tolerance", False):
+        return
+    original = DistributedIterationComponent._map_run
+    error = StatesErrorNameType.StatesExceedToleratedFailureThreshold
+
+    def _map_run(self: Any, env: Any, eval_input: Any) -> None:
+        original(self, env, eval_input)
+        items = eval_input.map_run_record.item_counter
+        failed, total = items.failed.get() + items.timed_out.get(), items.total.get()
+        over_count = failed > eval_input.tolerated_failure_count
+        over_share = total > 0 and 100.0 * failed / total > eval_input.tolerated_failure_percentage
+        if over_count and over_share:
+            raise FailureEventException(
+                failure_event=FailureEvent(
+                    env=env,
+                    error_name=StatesErrorName(typ=error),
+                    event_type=HistoryEventType.ExecutionFailed,
+                    event_details=cast(
+                        EventDetails,
+                        {
+                            "executionFailedEventDetails": ExecutionFailedEventDetails(
+                                error=error.to_name(),
+                                cause="The specified tolerated failure threshold was exceeded",
+                            )
+                        },
+                    ),
+                )
+            )
+
+    _map_run._tradewind_tolerance = True  # type: ignore[attr-defined]
+    DistributedIterationComponent._map_run = _map_run  # type: ignore[method-assign]
