@@ -59,11 +59,18 @@ def allowed_actions(statements: list[dict[str, Any]], resource_id: str) -> set[s
     return actions
 
 
-def state_machine_definition(syn: Synthesized) -> dict[str, Any]:
-    """The ASL with every ``Fn::GetAtt [Id, Arn]`` replaced by ``arn:Id``."""
-    (machine,) = syn.of_type("AWS::StepFunctions::StateMachine").values()
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(part if isinstance(part, str) else f"arn:{part['Fn::GetAtt'][0]}" for part in parts)
+def state_machine_definition(syn: Synthesized, machine: IConstruct) -> dict[str, Any]:
+    """The machine's ASL with every ``Fn::GetAtt [Id, Arn]`` replaced by ``arn:Id`` (other tokens,
+    such as a bucket's ``Ref``, by ``ref:Id``)."""
+    parts = function_props(syn, machine)["DefinitionString"]["Fn::Join"][1]
+    text = "".join(
+        part
+        if isinstance(part, str)
+        else f"arn:{part['Fn::GetAtt'][0]}"
+        if "Fn::GetAtt" in part
+        else f"ref:{part['Ref']}"
+        for part in parts
+    )
     definition: dict[str, Any] = json.loads(text)
     return definition
 
@@ -190,7 +197,7 @@ def test_import_worker_consumes_queue_with_partial_batch_failures(synthesized: S
 
 def test_seed_state_machine_plans_maps_generate_then_finalizes(synthesized: Synthesized) -> None:
     work = synthesized.stack.orchestration
-    definition = state_machine_definition(synthesized)
+    definition = state_machine_definition(synthesized, work.seed_state_machine)
     states = definition["States"]
     assert definition["StartAt"] == "Plan"
     assert states["Plan"]["Resource"] == f"arn:{logical_id(synthesized, work.plan)}"
@@ -310,7 +317,8 @@ def test_grants_follow_least_privilege(synthesized: Synthesized) -> None:
     data_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.data_bucket))
     assert data_actions == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
     artifacts_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.artifacts_bucket))
-    assert artifacts_actions == {"s3:GetObject", "s3:ListBucket"}
+    # spec.json at submit, presigned result downloads, a deleted job's objects (docs/jobs.md)
+    assert artifacts_actions == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
 
 
 def test_site_served_by_cloudfront_with_oac_and_spa_fallback(synthesized: Synthesized) -> None:
@@ -378,7 +386,7 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
     seed_tasks = stack.orchestration.seed_functions
-    assert len(stack.functions) == 9
+    assert len(stack.functions) == 13
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"
