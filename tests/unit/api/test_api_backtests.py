@@ -5,12 +5,13 @@ curves), cancel, delete, listing with filters and pages, compare, tenant isolati
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from tradewind.aws import client, reset_clients
-from tradewind.data.jobs import JobHashRecord, JobRecord
+from tradewind.data.jobs import JobHashRecord, JobRecord, ShardMarker
 from tradewind.jobs.artifacts import job_prefix
 from tradewind.jobs.store import read_spec
 from tradewind.services.datasets import get_dataset
@@ -302,9 +303,20 @@ def test_delete_removes_record_objects_and_cache_entry(
     assert api.post("/backtests", json=body, headers=h).status_code == 202  # no cache entry left
 
     running = _submit(api, h, {**body, "force": True})
+    for shard in range(2):  # shards a worker finished before the delete
+        ShardMarker(
+            *ShardMarker.key("acme", running["job_id"], shard),
+            tenant_id="acme",
+            job_id=running["job_id"],
+            shard=shard,
+            combos=1,
+            finished_at=datetime.now(UTC),
+        ).save()
     assert api.delete(f"/backtests/{running['job_id']}", headers=h).status_code == 204
     stopped = {e["name"]: e["status"] for e in executions(machine)}
     assert stopped[running["job_id"]] == "ABORTED"
+    markers, prefix = ShardMarker.key("acme", running["job_id"])
+    assert list(ShardMarker.query(markers, ShardMarker.sk.startswith(prefix))) == []
     assert api.delete(f"/backtests/{running['job_id']}", headers=h).status_code == 404
 
 

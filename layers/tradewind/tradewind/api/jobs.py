@@ -36,11 +36,6 @@ IdempotencyKey = Annotated[
 StatusFilter = Annotated[JobStatus | None, Query(description="only jobs with this status")]
 StrategyFilter = Annotated[str | None, Query(max_length=64, description="only jobs of this stored strategy")]
 
-SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Identical work already succeeded: a new job, already `succeeded`, marked `cached`"},
-    202: {"description": "Accepted: the job is queued; follow it on WebSocket topic `job:{job_id}`"},
-}
-
 
 class Progress(BaseModel):
     shards_done: int
@@ -79,6 +74,15 @@ class JobOut(BaseModel):
         from tradewind.jobs.views import job_view
 
         return cls.model_validate(job_view(record))
+
+
+SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": JobOut,
+        "description": "Identical work already succeeded: a new job, already `succeeded`, marked `cached`",
+    },
+    202: {"description": "Accepted: the job is queued; follow it on WebSocket topic `job:{job_id}`"},
+}
 
 
 def accepted(response: Response, record: JobRecord, collection: str) -> JobOut:
