@@ -2,6 +2,7 @@
 
 The module builds the app at import (cold start) without touching AWS or importing pandas, pynamodb or
 boto3: the Tracer patches those for X-Ray when a request first imports them (``patch_when_imported``).
+Route groups are included when a request first needs them (``lazy_routes``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ tracer = Tracer(service=SERVICE_NAME, auto_patch=False)
 patch_when_imported(tracer)
 metrics = Metrics(service=SERVICE_NAME, namespace="Tradewind")
 
-app = create_app()
+app = create_app(lazy_routes=True)
 mangum = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 

@@ -1,7 +1,8 @@
 """The FastAPI application factory: routers, the problem+json error model, request ids, GZip, CORS.
 
 ``create_app()`` builds everything from settings and never touches AWS: the Lambda handler calls it at
-import (cold start) and uvicorn calls it locally.
+import (cold start), with ``lazy_routes`` (see ``tradewind.api.lazy_routes``), and uvicorn calls it
+locally with every route included up front.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.middleware import Middleware
 from tradewind.api.errors import install_error_handlers
 from tradewind.api.middleware import GatewayRootPathMiddleware, RequestContextMiddleware
 from tradewind.api.openapi import install_openapi
-from tradewind.api.routes import ROUTERS
+from tradewind.api.routes import all_routers
 from tradewind.settings import get_settings
 from tradewind.version import __version__
 
@@ -27,8 +28,8 @@ Errors are `application/problem+json` (see the `Problem` schema); lists page wit
 """
 
 
-def create_app() -> FastAPI:
-    """A fully wired app; cheap to call (no I/O)."""
+def create_app(*, lazy_routes: bool = False) -> FastAPI:
+    """A fully wired app; cheap to call (no I/O). ``lazy_routes`` includes each route group on first use."""
     settings = get_settings()
     middleware = [
         Middleware(GatewayRootPathMiddleware),
@@ -45,7 +46,12 @@ def create_app() -> FastAPI:
     ]
     app = FastAPI(title="Tradewind API", version=__version__, description=DESCRIPTION, middleware=middleware)
     install_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    if lazy_routes:
+        from tradewind.api.lazy_routes import LazyRoutesMiddleware, RouteLoader
+
+        app.add_middleware(LazyRoutesMiddleware, loader=RouteLoader(app))
+    else:
+        for router in all_routers():
+            app.include_router(router)
     install_openapi(app)
     return app
