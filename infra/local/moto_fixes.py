@@ -98,6 +98,8 @@ def _fail_maps_beyond_tolerated_failures() -> None:
 
     def _map_run(self: Any, env: Any, eval_input: Any) -> None:
         original(self, env, eval_input)
+        if not env.is_running():  # stopped (StopExecution) meanwhile: items cut short are no failures
+            return
         items = eval_input.map_run_record.item_counter
         failed, total = items.failed.get() + items.timed_out.get(), items.total.get()
         over_count = failed > eval_input.tolerated_failure_count

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -137,6 +138,7 @@ def backtest(symbols: list[str], **overrides: Any) -> JobSpec:
 class Run:
     job_id: str
     execution_arn: str
+    spec: JobSpec  # as submit resolved and stored it
 
     def plan_output(self) -> dict[str, Any]:
         return {
@@ -147,22 +149,60 @@ class Run:
 
 
 def start(cloud: LocalCloud, spec: JobSpec) -> Run:
-    """Record a queued job and its spec, then start the execution named after it (as submit does)."""
+    """Submit the job as the API does (``force``: never answered from the result cache)."""
+    from tradewind.jobs.spec import BacktestRequest, OptimizationRequest
+    from tradewind.jobs.submit import submit_backtest, submit_optimization
+
+    shared = {
+        "strategy": spec.strategy,
+        "dataset_id": spec.dataset_id,
+        "symbols": spec.symbols,
+        "start": spec.start,
+        "end": spec.end,
+        "cash": spec.cash,
+        "weights": spec.weights,
+        "name": f"test {spec.kind}",
+        "force": True,
+    }
+    if spec.kind == "backtest":
+        submitted = submit_backtest(TENANT, BacktestRequest(**shared, params=spec.params), None)
+    else:
+        request = OptimizationRequest(
+            **shared,
+            **spec.model_dump(
+                include={
+                    "space",
+                    "samples",
+                    "seed",
+                    "objective",
+                    "constraints",
+                    "min_trades",
+                    "walk_forward",
+                    "metrics",
+                    "top_n",
+                }
+            ),
+        )
+        submitted = submit_optimization(TENANT, request, None)
+    assert submitted.status == "queued"
+    stored = store.read_spec(TENANT, submitted.job_id)
+    assert stored is not None
+    return Run(submitted.job_id, str(submitted.execution_arn), stored)
+
+
+def start_unchecked(cloud: LocalCloud, spec: JobSpec) -> Run:
+    """Record a queued job and its spec and start the execution without submit's checks: what the
+    workflow meets when the data changed after a job was submitted."""
     from tradewind.data.jobs import JobRecord
 
     job_id = uuid.uuid4().hex[:20]
     now = datetime.now(UTC)
-    gsi1pk, gsi1sk = JobRecord.kind_index_key(TENANT, spec.kind, job_id)
     JobRecord(
         *JobRecord.key(TENANT, job_id),
-        gsi1pk=gsi1pk,
-        gsi1sk=gsi1sk,
         tenant_id=TENANT,
         job_id=job_id,
         kind=spec.kind,
         status="queued",
-        name=f"test {spec.kind}",
-        strategy_name=spec.strategy.name,
         dataset_id=spec.dataset_id,
         symbols=spec.symbols,
         request_hash=spec.content_hash(),
@@ -175,11 +215,11 @@ def start(cloud: LocalCloud, spec: JobSpec) -> Run:
         name=job_id,
         input=json.dumps({"tenant_id": TENANT, "job_id": job_id}),
     )
-    return Run(job_id, started["executionArn"])
+    return Run(job_id, started["executionArn"], spec)
 
 
-def run(cloud: LocalCloud, spec: JobSpec, status: str = "SUCCEEDED") -> Run:
-    started = start(cloud, spec)
+def run(cloud: LocalCloud, spec: JobSpec, status: str = "SUCCEEDED", *, checked: bool = True) -> Run:
+    started = (start if checked else start_unchecked)(cloud, spec)
     described = cloud.wait_for_execution(started.execution_arn)
     assert described["status"] == status, described
     return started
@@ -316,7 +356,7 @@ def test_a_sharded_sweep_over_three_symbols_equals_the_engine(
         "best_objective": top["sharpe"],
         "combinations": n_combos,
     }
-    assert cached_job(spec) == job.job_id
+    assert cached_job(job.spec) == job.job_id
     (note,) = [n for n in notifications("job.completed") if n.link == f"/optimizations/{job.job_id}"]
     assert note.title == "Optimization 'test optimization' finished"
 
@@ -538,14 +578,14 @@ def test_a_worker_that_always_fails_fails_the_job_with_its_reason(
     assert failed.finished_at is not None
     assert failed.summary is None
     assert store.list_keys(artifacts.result_key(TENANT, job.job_id, "")) == []
-    assert cached_job(spec) is None
+    assert cached_job(job.spec) is None
     (note,) = [n for n in notifications("job.failed") if n.link == f"/optimizations/{job.job_id}"]
     assert note.body == reason
     assert note.title == "Optimization 'test optimization' failed"
 
 
 def test_bad_inputs_fail_in_plan_without_retries_and_say_why(cloud: LocalCloud, market: Market) -> None:
-    job = run(cloud, backtest([market.symbols[0], "NOPE"]), status="FAILED")
+    job = run(cloud, backtest([market.symbols[0], "NOPE"]), status="FAILED", checked=False)
     failed = record(job.job_id)
     assert failed.error == f"not in dataset {DATASET}: NOPE"
     assert failed.shards_total == 0
@@ -556,38 +596,31 @@ def test_bad_inputs_fail_in_plan_without_retries_and_say_why(cloud: LocalCloud, 
 def test_a_job_cancelled_mid_run_stays_cancelled(
     cloud: LocalCloud, market: Market, small_shards: None, flaky_worker: Any
 ) -> None:
-    from tradewind.data.jobs import JobRecord
+    from tradewind.jobs.lifecycle import cancel_job
     from tradewind.jobs.reduce import reduce
 
-    jobs: list[Run] = []
-
     def cancel_on_first_shard(event: dict[str, Any], attempt: int) -> None:
+        """The user cancels while shard 0 starts: the API marks the job and stops the execution."""
         if event["shard"]["shard"] == 0 and attempt == 1:
-            # What POST /optimizations/{id}/cancel does: mark the record, then stop the execution.
-            found = record(event["job_id"])
-            found.update(
-                actions=[JobRecord.status.set("cancelled"), JobRecord.finished_at.set(datetime.now(UTC))],
-                condition=JobRecord.status.is_in("queued", "running"),
-            )
-            sfn().stop_execution(executionArn=jobs[0].execution_arn, cause="cancelled by the user")
+            for _ in range(100):  # submit stores the execution's ARN right after starting it
+                if record(event["job_id"]).execution_arn:
+                    break
+                time.sleep(0.05)
+            cancel_job(TENANT, event["job_id"], "optimization")
 
     flaky_worker(before=cancel_on_first_shard)
-    spec = optimization(market.symbols[:2])
-    jobs.append(start(cloud, spec))
-    described = cloud.wait_for_execution(jobs[0].execution_arn)
-    assert described["status"] == "ABORTED"
+    job = start(cloud, optimization(market.symbols[:2]))
+    assert cloud.wait_for_execution(job.execution_arn)["status"] == "ABORTED"
 
-    assert reduce(jobs[0].plan_output()) == {
-        "tenant_id": TENANT,
-        "job_id": jobs[0].job_id,
-        "status": "cancelled",
-    }
-    cancelled = record(jobs[0].job_id)
+    # Reduce never runs for an aborted execution; were it to run, it must leave the job as it is.
+    assert reduce(job.plan_output()) == {"tenant_id": TENANT, "job_id": job.job_id, "status": "cancelled"}
+    cancelled = record(job.job_id)
     assert cancelled.status == "cancelled"
     assert int(cancelled.shards_done) < int(cancelled.shards_total)
-    assert len(markers(jobs[0].job_id)) == int(cancelled.shards_done)
-    assert store.list_keys(artifacts.result_key(TENANT, jobs[0].job_id, "")) == []
-    assert cached_job(spec) is None
+    assert len(markers(job.job_id)) == int(cancelled.shards_done)
+    assert store.list_keys(artifacts.result_key(TENANT, job.job_id, "")) == []
+    assert cached_job(job.spec) is None
+    assert [n for n in notifications("job.cancelled") if n.link == f"/optimizations/{job.job_id}"]
 
 
 @pytest.fixture
