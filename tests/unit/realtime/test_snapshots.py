@@ -33,6 +33,6 @@ def test_failed_dataset_status_carries_where_it_failed() -> None:
     }
 
 
-@pytest.mark.parametrize("topic", ["notifications", "health", "system", "job:1"])
+@pytest.mark.parametrize("topic", ["notifications", "health", "system"])
 def test_topics_without_a_provider_have_no_snapshot(topic: str) -> None:
     assert snapshot("acme", topic) is None

@@ -40,11 +40,11 @@ def work(event: dict[str, Any]) -> dict[str, Any]:
     record = get_record(tenant_id, job_id)
     if record is None or record.status in FINAL_STATUSES:
         return {**out, "skipped": True}
+    from tradewind.jobs.store import put_bytes
+
     try:
         job = load_job(tenant_id, job_id)
         body, ext, content_type = run(job, shard)
-        from tradewind.jobs.store import put_bytes
-
         put_bytes(shard_key(tenant_id, job_id, shard.shard, ext), body, content_type)
     except Exception as exc:
         message = describe(exc)
