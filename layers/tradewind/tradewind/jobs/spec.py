@@ -84,7 +84,8 @@ class BacktestRequest(StrategySource, Universe, Settings):
 
 
 class WalkForward(_Model):
-    """Rolling windows, in bars: optimize on ``train_bars``, then test the winner on the next ``test_bars``."""
+    """Rolling windows, in bars: optimize on ``train_bars``, then test the winner on the next
+    ``test_bars`` (``tradewind.jobs.inputs.windows`` cuts them)."""
 
     train_bars: int = Field(ge=50)
     test_bars: int = Field(ge=10)
