@@ -110,6 +110,7 @@ def test_long_stretches_take_the_expansion_and_agree_with_bar_by_bar() -> None:
     rng = np.random.default_rng(7)
     close = 80 * np.exp(np.cumsum(rng.normal(0.0005, 0.02, 900)))
     tables = CloseTables.of(close)
+    assert tables is not None
     start = rng.integers(0, 800, 400)
     end = start + rng.integers(seg_metrics.MIN_EXPANDED + 1, 100, 400)
     units = rng.uniform(1, 200, 400)
@@ -134,6 +135,7 @@ def test_range_tables_match_brute_force(n: int) -> None:
     rng = np.random.default_rng(n)
     close = 10 * np.exp(np.cumsum(rng.normal(0, 0.05, n)))
     tables = CloseTables.of(close)
+    assert tables is not None
     start = rng.integers(0, n, 300)
     end = np.minimum(n, start + 1 + rng.integers(0, n, 300))
     hi, lo = tables.extremes(start, end)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tradewind.engine.bars import Bars
-from tradewind.engine.grid import BLOCK_COMBOS, run_grid
+from tradewind.engine.grid import BLOCK_COMBOS, SCREEN_COMBOS, run_grid
 from tradewind.engine.results import combo_range, drawdown_pct, trades_frame
 from tradewind.engine.simulate import SimResult
 from tradewind.engine.trades import TradeArrays
@@ -117,15 +117,21 @@ def chunk_metrics(
         metric_columns,
         segment_screening_columns,
     )
+    from tradewind.metrics.segments import CloseTables
 
     width = sim.exposure.shape[0]
-    if level == "screening":  # from the fills' constant stretches: no (bars x combos) matrix at all
-        segments = sim.changes.segments(0, width)
-        return pd.DataFrame(
-            segment_screening_columns(segments, sim.trades, bars.close, bars.index, cash, risk_free_rate)
-        )
     parts = []
-    for lo in range(0, width, BLOCK_COMBOS):
+    if level == "screening":  # from the fills' constant stretches: no (bars x combos) matrix at all
+        tables = CloseTables.of(bars.close)
+        for lo in range(0, width, SCREEN_COMBOS):
+            hi = min(width, lo + SCREEN_COMBOS)
+            segments, trades = sim.changes.segments(lo, hi), combo_range(sim.trades, lo, hi)
+            parts.append(
+                segment_screening_columns(
+                    segments, trades, bars.close, bars.index, cash, risk_free_rate, tables
+                )
+            )
+    for lo in range(0, width, BLOCK_COMBOS) if level == "full" else ():
         hi = min(width, lo + BLOCK_COMBOS)
         trades = combo_range(sim.trades, lo, hi)
         equity = sim.equity(bars.close, lo, hi)

@@ -17,7 +17,7 @@ import numpy as np
 
 from tradewind.engine.bars import Bars
 from tradewind.engine.results import concat, select
-from tradewind.engine.signals import BUY, CLOSE, COVER, SELL, SHORT, ChunkSignals
+from tradewind.engine.signals import BUY, CLOSE, COVER, SELL, SHORT, ChunkEvents, ChunkSignals
 from tradewind.engine.simulate import (
     Changes,
     SimResult,
@@ -47,31 +47,31 @@ class _Fills:
     raw: np.ndarray  # the fill price before slippage
 
 
-def simulate_events(bars: Bars, codes: np.ndarray, cfg: SimSettings) -> SimResult:
-    """Simulate ``codes`` (n_combos, n_bars) int8 action codes of a strategy with no risk exits."""
-    width, n = codes.shape
-    fills = _fills(bars, codes, cfg.fill_next_open)
+def simulate_events(bars: Bars, events: ChunkEvents, cfg: SimSettings) -> SimResult:
+    """Simulate the action ``events`` of a chunk whose strategy has no risk exits."""
+    width, n = events.width, events.n_bars
+    fills = _fills(bars, events, cfg.fill_next_open)
     trades, changes, failed = _compound(fills, width, n, float(bars.close[-1]), cfg)
     result = SimResult(trades, exposure_of(trades, width, n), fees_of(trades, width), changes)
-    return _rerun(bars, codes, cfg, failed, result) if failed.size else result
+    return _rerun(bars, events, cfg, failed, result) if failed.size else result
 
 
-def _fills(bars: Bars, codes: np.ndarray, next_open: bool) -> _Fills:
+def _fills(bars: Bars, events: ChunkEvents, next_open: bool) -> _Fills:
     """Where each combination's would-be position changes, from its action events alone."""
-    n = codes.shape[1]
-    flat = np.flatnonzero(codes != 0)
-    combo, bar = np.divmod(flat, n)
-    code = codes.reshape(-1)[flat]
-    pos = np.arange(flat.size)
-    first = np.ones(flat.size, dtype=bool)
+    n, combo, bar, code = events.n_bars, events.combo, events.bar, events.code
+    pos = np.arange(combo.size)
+    first = np.ones(combo.size, dtype=bool)
     first[1:] = combo[1:] != combo[:-1]
-    start = np.maximum.accumulate(np.where(first, pos, 0)) if flat.size else pos
-    last_reset = np.maximum.accumulate(np.where(_RESET[code], pos, -1)) if flat.size else pos
+    start = np.maximum.accumulate(np.where(first, pos, 0)) if combo.size else pos
+    last_reset = np.maximum.accumulate(np.where(_RESET[code], pos, -1)) if combo.size else pos
     has_reset = last_reset >= start
     side = np.where(has_reset, _SIDE[code[np.maximum(last_reset, 0)]], 0).astype(np.int8)
     anchor = np.where(has_reset, last_reset, start - 1)
     for action, leaves in ((SELL, 1), (COVER, -1)):
-        last = np.maximum.accumulate(np.where(code == action, pos, -1)) if flat.size else pos
+        is_action = code == action
+        if not is_action.any():  # e.g. no sell in a buy/close rule set
+            continue
+        last = np.maximum.accumulate(np.where(is_action, pos, -1))
         side[(side == leaves) & (last > anchor)] = 0
     before = np.empty_like(side)
     before[1:] = side[:-1]
@@ -110,24 +110,24 @@ def _compound(
     k_of = np.arange(m) - np.maximum.accumulate(np.where(first, np.arange(m), 0)) if m else first
     slot = (bounds[k_of] + rank_of[combo]).astype(np.int64)  # each fill's place in step order
 
-    def by_step(values: np.ndarray) -> np.ndarray:
-        out = np.empty_like(values)
-        out[slot] = values
-        return out
-
     s, rate, fixed = cfg.slippage, cfg.commission, cfg.commission_fixed
     before, after = fills.before.astype(np.float64), fills.after.astype(np.float64)
     out_price = fills.raw * (1.0 + -before * s)
     in_price = fills.raw * (1.0 + after * s)
     entering = after != 0
-    out_k, in_k, side_k = by_step(out_price), by_step(in_price), by_step(after)
-    entering_k = by_step(entering)
-    fixed_out_k = by_step(np.where(before != 0, fixed, 0.0))  # no exit, no fee: cash stays exact
-    cost_k = by_step(in_price * (1.0 + rate))
+    # What the loop reads, moved to step order by one scatter of whole rows (a permutation costs
+    # per row touched, not per value).
+    by_fill = np.empty((m, 5))
+    by_fill[:, 0], by_fill[:, 1], by_fill[:, 2] = out_price, in_price, after
+    by_fill[:, 3] = np.where(before != 0, fixed, 0.0)  # no exit, no fee: cash stays exact
+    by_fill[:, 4] = in_price * (1.0 + rate)
+    by_step = np.empty_like(by_fill)
+    _row_view(by_step)[slot] = _row_view(by_fill)
+    out_k, in_k, side_k, fixed_out_k, cost_k = by_step.T
     sizing = None if cfg.sizing_value is None else cfg.sizing_value[ranked]
     cash = np.full(width, float(cfg.cash))
     units = np.zeros(width)
-    qty_log, fee_log, cash_log, units_log = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    log = np.empty((m, 4))  # qty, entry fee, cash and units after each fill, in step order
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for k in range(bounds.size - 1):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
@@ -142,14 +142,14 @@ def _compound(
                 qty = (budget - fixed) / cost_k[lo:hi]
             if not cfg.fractional:
                 qty = np.floor(qty)
-            price, enters = in_k[lo:hi], entering_k[lo:hi]
-            new_units = np.where(enters, side_k[lo:hi] * qty, 0.0)
+            price, side = in_k[lo:hi], side_k[lo:hi]
+            enters = side != 0
+            new_units = np.where(enters, side * qty, 0.0)
             fee = qty * price * rate + fixed
             cash[:top] = np.where(enters, held - (new_units * price + fee), held)
             units[:top] = new_units
-            qty_log[lo:hi], fee_log[lo:hi] = qty, fee
-            cash_log[lo:hi], units_log[lo:hi] = cash[:top], new_units
-    qty, entry_fee, cash_after, units_after = qty_log[slot], fee_log[slot], cash_log[slot], units_log[slot]
+            log[lo:hi, 0], log[lo:hi, 1], log[lo:hi, 2], log[lo:hi, 3] = qty, fee, cash[:top], new_units
+    qty, entry_fee, cash_after, units_after = np.take(log, slot, axis=0).T  # back to fill order
     bad = np.zeros(width, dtype=bool)
     bad[combo[entering & ~(qty > 0)]] = True
     keep = ~bad[combo]
@@ -168,8 +168,11 @@ def _compound(
         np.where(after[closing] != 0, _REVERSAL, _SIGNAL),
         np.zeros(closing.size, dtype=bool),
     ]
-    kept = np.flatnonzero(keep)
-    change_cols = [combo[kept], fills.bar[kept], cash_after[kept], units_after[kept]]
+    if bad.any():
+        kept = np.flatnonzero(keep)
+        change_cols = [combo[kept], fills.bar[kept], cash_after[kept], units_after[kept]]
+    else:
+        change_cols = [combo, fills.bar, cash_after, units_after]
     last = np.flatnonzero(keep & np.append(first[1:], True) & (after != 0))  # still open at the end
     if last.size:
         live, u = combo[last], units_after[last]
@@ -189,6 +192,11 @@ def _compound(
     return sorted_trades(*trade_cols), changes, np.flatnonzero(bad)
 
 
+def _row_view(table: np.ndarray) -> np.ndarray:
+    """A C-ordered 2-d array as one opaque item per row, so fancy indexing moves whole rows."""
+    return table.view(np.dtype((np.void, table.shape[1] * table.itemsize))).ravel()
+
+
 def _insert_after(columns: list[np.ndarray], rows: list[np.ndarray]) -> list[np.ndarray]:
     """Combination-sorted ``columns`` with ``rows`` (sorted, one per combination) after each one's own."""
     at = np.searchsorted(columns[0], rows[0], side="right")
@@ -203,11 +211,13 @@ def _insert_after(columns: list[np.ndarray], rows: list[np.ndarray]) -> list[np.
     return merged
 
 
-def _rerun(bars: Bars, codes: np.ndarray, cfg: SimSettings, failed: np.ndarray, main: SimResult) -> SimResult:
+def _rerun(
+    bars: Bars, events: ChunkEvents, cfg: SimSettings, failed: np.ndarray, main: SimResult
+) -> SimResult:
     """``main`` (which has no trades or fills of ``failed``) completed by the per-bar simulator."""
     sizing = None if cfg.sizing_value is None else cfg.sizing_value[failed]
     sub_cfg = dataclasses.replace(cfg, sizing_value=sizing)
-    sub = simulate_per_bar(bars, ChunkSignals(codes[failed], None), sub_cfg)
+    sub = simulate_per_bar(bars, ChunkSignals(events.codes(failed), None), sub_cfg)
     redone = dataclasses.replace(sub.trades, combo=failed[sub.trades.combo])
     trades = concat([main.trades, redone])
     trades = select(trades, np.lexsort((trades.entry_idx, trades.combo)))

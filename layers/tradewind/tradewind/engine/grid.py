@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tradewind.engine.bars import Bars
+from tradewind.engine.events import simulate_events
 from tradewind.engine.signals import SignalPlan
 from tradewind.engine.simulate import ExitRule, SimResult, SimSettings, simulate
 from tradewind.strategy.models import RiskExit, Strategy
@@ -18,6 +19,10 @@ CHUNK_BYTES = 64 * 1024 * 1024
 # Combinations per equity block handed to the metrics (~17 MB of float64 at 2,148 bars: fewer,
 # bigger blocks amortize the metrics' per-call work; the metrics scan each block in cache-sized groups).
 BLOCK_COMBOS = 1024
+# Combinations per block of the screening pass over segments: its per-segment arrays (~30 per
+# combination on a daily series) stay small enough to be reused from the heap instead of being
+# mapped and faulted in afresh, which costs more than the arithmetic.
+SCREEN_COMBOS = 4096
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,11 @@ def run_grid(
     size = chunk_size or chunk_size_for(len(bars), n_combos)
     for start in range(0, n_combos, size):
         stop = min(n_combos, start + size)
-        signals = plan.chunk(start, stop)
         settings = settings_for(strategy, plan, start, stop, cash)
-        result = simulate(bars, signals, settings)
+        if settings.has_risk_exits or stop - start == 1:
+            result = simulate(bars, plan.chunk(start, stop), settings)
+        else:  # the event simulator reads only the nonzero codes: no dense code matrix
+            result = simulate_events(bars, plan.events(start, stop), settings)
         yield Chunk(start, stop, result)
         if progress is not None:
             progress(stop, n_combos)

@@ -24,6 +24,7 @@ from tradewind.strategy.models import (
     Condition,
     Not,
     ParamRef,
+    Rule,
     Strategy,
     Value,
 )
@@ -57,6 +58,35 @@ class ChunkSignals:
 
     codes: np.ndarray  # (n, n_bars) int8 action codes after priority and direction, one row per combination
     atr: np.ndarray | None  # (n_bars, n) or (n_bars, 1) ATR for ATR-based exits
+
+
+@dataclass
+class ChunkEvents:
+    """A chunk's nonzero action codes only, combination-major in time order: what the event
+    simulator reads, without a (combinations x bars) matrix."""
+
+    width: int
+    n_bars: int
+    combo: np.ndarray  # int64
+    bar: np.ndarray  # int64
+    code: np.ndarray  # int8
+
+    @classmethod
+    def of(cls, codes: np.ndarray) -> ChunkEvents:
+        """The events of a dense (width, n_bars) code matrix."""
+        flat = np.flatnonzero(codes != 0)
+        combo, bar = np.divmod(flat, codes.shape[1])
+        return cls(codes.shape[0], codes.shape[1], combo, bar, codes.ravel()[flat])
+
+    def codes(self, rows: np.ndarray) -> np.ndarray:
+        """The dense (len(rows), n_bars) codes of combinations ``rows`` (sorted)."""
+        out = np.zeros((rows.size, self.n_bars), dtype=np.int8)
+        picked = np.zeros(self.width, dtype=bool)
+        picked[rows] = True
+        mine = picked[self.combo]
+        renumber = np.cumsum(picked) - 1
+        out[renumber[self.combo[mine]], self.bar[mine]] = self.code[mine]
+        return out
 
 
 class SignalPlan:
@@ -159,21 +189,10 @@ class SignalPlan:
         Conditions are evaluated combination-major, block by block (see ``blocks``), so that every
         operand is a view of its indicator matrix or one contiguous gather.
         """
-        n = len(self.bars)
-        codes = np.empty((stop - start, n), dtype=np.int8)
-        mapping = DIRECTION_MAP[self.strategy.direction]
-        enabled = [(r.priority, -i, r) for i, r in enumerate(self.strategy.rules) if r.enabled]
-        rules = [
-            (mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r)
-            for *_, r in sorted(enabled, key=lambda x: x[:2])
-        ]
+        codes = np.zeros((stop - start, len(self.bars)), dtype=np.int8)
+        rules = self._rules()
         for block_start, block_stop in self.blocks(start, stop):
-            block = codes[block_start - start : block_stop - start]
-            block.fill(0)
-            evaluator = _Evaluator(self, block_start, block_stop)
-            for code, rule in rules:
-                fired = evaluator.condition(rule.when)
-                np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
+            self._codes(codes[block_start - start : block_stop - start], block_start, block_stop, rules)
         risk = self.strategy.risk
         uses_atr = any(
             e is not None and e.atr is not None
@@ -181,6 +200,49 @@ class SignalPlan:
         )
         atr = np.ascontiguousarray(_gather(self.atr(risk.atr_window), start, stop).T) if uses_atr else None
         return ChunkSignals(codes, atr)
+
+    def events(self, start: int, stop: int) -> ChunkEvents:
+        """The nonzero action codes of combinations ``start:stop``, block by block: the cells where
+        any rule fires, each resolved to its highest-priority rule's code, without a code matrix."""
+        n = len(self.bars)
+        rules = self._rules()
+        combos, bars, codes = [], [], []
+        for block_start, block_stop in self.blocks(start, stop) if rules else []:
+            evaluator = _Evaluator(self, block_start, block_stop)
+            fired = [evaluator.condition(rule.when) for _, rule in rules]
+            hit = functools.reduce(np.logical_or, fired)
+            flat = np.flatnonzero(np.broadcast_to(hit, (block_stop - block_start, n)))
+            rows, cols = np.divmod(flat, n)
+            code = np.zeros(flat.size, dtype=np.int8)
+            for (action, _), result in zip(rules, fired, strict=True):  # lowest priority first
+                at = result.ravel()[flat] if result.shape[0] > 1 else result[0, cols]
+                code[at] = action
+            keep = code != 0  # a winning rule can map to no action (e.g. cover in long_only)
+            combos.append(rows[keep] + (block_start - start))
+            bars.append(cols[keep])
+            codes.append(code[keep])
+        if not combos:
+            empty = np.zeros(0, dtype=np.int64)
+            return ChunkEvents(stop - start, n, empty, empty, np.zeros(0, dtype=np.int8))
+        return ChunkEvents(
+            stop - start, n, np.concatenate(combos), np.concatenate(bars), np.concatenate(codes)
+        )
+
+    def _rules(self) -> list[tuple[int, Rule]]:
+        """Enabled rules with their direction-mapped codes, lowest priority first (later ones win)."""
+        mapping = DIRECTION_MAP[self.strategy.direction]
+        enabled = [(r.priority, -i, r) for i, r in enumerate(self.strategy.rules) if r.enabled]
+        return [
+            (mapping.get(ACTION_CODES[r.action], ACTION_CODES[r.action]), r)
+            for *_, r in sorted(enabled, key=lambda x: x[:2])
+        ]
+
+    def _codes(self, block: np.ndarray, start: int, stop: int, rules: list[tuple[int, Rule]]) -> None:
+        """Write the codes of combinations ``start:stop`` into the zeroed ``block``."""
+        evaluator = _Evaluator(self, start, stop)
+        for code, rule in rules:
+            fired = evaluator.condition(rule.when)
+            np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
 
     def blocks(self, start: int, stop: int) -> list[tuple[int, int]]:
         """Blocks of at most ``BLOCK`` combinations, cut where an indicator's column stops being
@@ -286,7 +348,7 @@ class _Evaluator:
         if op in ("<=", ">=") and self.stop - self.start > 1:  # one row: a comparison is cheaper
             strict = self.compare(">" if op == "<=" else "<", left, right)
             valid = self._both_valid(left, right)
-            result = ~strict if valid is None else valid & ~strict
+            result = ~strict if valid is None else np.greater(valid, strict)  # valid and not strict
         else:
             result = _COMPARE[op](self.operand(left), self.operand(right))
         self._cache[key] = result
@@ -314,7 +376,8 @@ class _Evaluator:
         now = self.compare(">" if above else "<", c.left, c.right)
         before = self.compare("<=" if above else ">=", c.left, c.right)
         shape = np.broadcast_shapes(now.shape, before.shape)
-        crossed = np.zeros(shape, dtype=bool)
+        crossed = np.empty(shape, dtype=bool)
+        crossed[:, 0] = False
         np.logical_and(now[:, 1:], before[:, :-1], out=crossed[:, 1:])
         return crossed
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tradewind.engine.bars import Bars
-from tradewind.engine.signals import ChunkSignals
+from tradewind.engine.signals import ChunkEvents, ChunkSignals
 from tradewind.engine.trades import EXIT_REASONS, Segments, TradeArrays
 
 # New state for (action, state + 1); states are -1 short, 0 flat, 1 long; actions as in signals.
@@ -155,7 +155,7 @@ def simulate(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimRes
     if not settings.has_risk_exits:
         from tradewind.engine.events import simulate_events
 
-        return simulate_events(bars, signals.codes, settings)
+        return simulate_events(bars, ChunkEvents.of(signals.codes), settings)
     return simulate_per_bar(bars, signals, settings)
 
 

@@ -18,7 +18,7 @@ from tradewind.metrics.calendar import DAYS_PER_YEAR, days_between, periods_per_
 from tradewind.metrics.catalog import METRICS, SCREENING
 from tradewind.metrics.full import scan_full
 from tradewind.metrics.screening import ReturnSums, scan_screening
-from tradewind.metrics.segments import screen_segments
+from tradewind.metrics.segments import CloseTables, screen_segments
 from tradewind.metrics.trade_stats import trade_counts, trade_statistics
 
 Level = Literal["screening", "full"]
@@ -99,11 +99,13 @@ def segment_screening_columns(
     index: np.ndarray,
     cash: float,
     risk_free_rate: float = 0.0,
+    tables: CloseTables | None = None,
 ) -> dict[str, np.ndarray]:
     """The screening columns from constant-holding segments (``tradewind.metrics.segments``).
 
     Equal to ``metric_columns(..., level="screening")`` on the segments' equity matrix, without
-    building it: the sweep's cheap pass costs per segment instead of per bar.
+    building it: the sweep's cheap pass costs per segment instead of per bar. ``tables``:
+    ``CloseTables.of(close)``, shared by the blocks of one series.
     """
     index = _checked(segments.n_bars, segments.width, trades, close, index, cash, risk_free_rate)
     if segments.width == 0:
@@ -111,7 +113,7 @@ def segment_screening_columns(
     per_year = periods_per_year(index)
     rf_per_bar = (1.0 + risk_free_rate) ** (1.0 / per_year) - 1.0 if risk_free_rate else 0.0
     n_closed, _ = trade_counts(trades, segments.width)
-    screen = screen_segments(segments, close)
+    screen = screen_segments(segments, close, tables)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _screening_columns(
             screen.first, screen.final, screen.sums, screen.lowest, n_closed, cash, per_year, rf_per_bar

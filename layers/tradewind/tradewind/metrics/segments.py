@@ -91,7 +91,11 @@ class CloseTables:
     r2: np.ndarray  # (terms, n) the same of (j + 1) (d / ref)^2 / (c_{t-1} / ref)^(j + 2)
 
     @classmethod
-    def of(cls, close: np.ndarray) -> CloseTables:
+    def of(cls, close: np.ndarray) -> CloseTables | None:
+        """The tables of ``close``, or None unless every close is positive and finite."""
+        close = np.asarray(close, dtype=np.float64)
+        if not bool(np.all(close > 0) and np.all(np.isfinite(close))):
+            return None
         n = close.shape[0]
         levels = max(1, int(n).bit_length())
         hi, lo = np.empty((levels, n)), np.empty((levels, n))
@@ -167,8 +171,9 @@ def _log2(length: np.ndarray) -> np.ndarray:
     return np.frexp(length.astype(np.float64))[1] - 1
 
 
-def screen_segments(seg: Segments, close: np.ndarray) -> SegmentScreen:
-    """Screening quantities of every combination of ``seg`` (see the module docstring)."""
+def screen_segments(seg: Segments, close: np.ndarray, tables: CloseTables | None = None) -> SegmentScreen:
+    """Screening quantities of every combination of ``seg`` (see the module docstring); ``tables``:
+    ``CloseTables.of(close)`` when the caller screens several blocks of one series (None: built here)."""
     close = np.asarray(close, dtype=np.float64)
     combo, start, end, cash, units = seg.combo, seg.start, seg.end, seg.cash, seg.units
     if bool(np.any(end <= start)):  # a fill on bar 0 empties the stretch before it
@@ -181,10 +186,10 @@ def screen_segments(seg: Segments, close: np.ndarray) -> SegmentScreen:
     e_first = units * close[start] + cash
     e_last = units * close[end - 1] + cash
     first, final = e_first[heads], e_last[np.append(heads[1:] - 1, combo.size - 1)]
-    if not bool(np.all(close > 0) and np.all(np.isfinite(close))):
+    tables = tables if tables is not None else CloseTables.of(close)
+    if tables is None:
         sums, lowest = _dense(seg, close, np.arange(width))
         return SegmentScreen(sums, lowest, first, final)
-    tables = CloseTables.of(close)
     c_hi, c_lo = tables.extremes(start, end)
     long = units >= 0
     e_hi = units * np.where(long, c_hi, c_lo) + cash
@@ -333,15 +338,15 @@ def _expanded(
     order = np.argsort(Q_LIMITS.size - terms, kind="stable")  # uint8 keys: a radix sort
     active = np.bincount(terms, minlength=Q_LIMITS.size + 1)[::-1].cumsum()[::-1][1:]  # active[j]: terms > j
     lo, hi = start[order], end[order] - 1
-    step = k[order] * (-1.0 / tables.ref)
+    step = -k[order] / tables.ref
     power = np.ones(order.size)
     acc1, acc2 = np.zeros(order.size), np.zeros(order.size)
     a, b = np.empty(order.size), np.empty(order.size)
     for j in range(int(terms.max())):
         m = int(active[j])
         for table, acc in ((tables.r1[j], acc1), (tables.r2[j], acc2)):
-            np.take(table, hi[:m], out=a[:m])
-            np.take(table, lo[:m], out=b[:m])
+            np.take(table, hi[:m], out=a[:m], mode="clip")  # in range; "raise" would buffer
+            np.take(table, lo[:m], out=b[:m], mode="clip")
             a[:m] -= b[:m]
             a[:m] *= power[:m]
             acc[:m] += a[:m]
