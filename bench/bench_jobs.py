@@ -114,7 +114,7 @@ def main() -> None:
             )
         finally:
             local.stop()
-    combos = int(sweep.job.get("combos_total") or COMBINATIONS * SYMBOLS)
+    combos = int(sweep.job["progress"]["combos_total"])
     latencies = [x for r in [*runs, sweep] for x in r.progress_latencies_s]
     firsts = [f for f in (r.first_progress_s for r in [*runs, sweep]) if f is not None]
     print(f"  {SYMBOLS} symbols x {BARS} bars, {COMBINATIONS:,} combinations, local stack (moto)")

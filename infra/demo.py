@@ -106,7 +106,8 @@ def main(argv: list[str]) -> int:
             return 1
         board = client.call("GET", f"/optimizations/{job['job_id']}/leaderboard", params={"limit": 10})
         print_leaderboard(job, board)
-        print(f"{job.get('combos_total', 0):,} combination-symbol runs in {elapsed:.1f} s")
+        runs = job["progress"]["combos_total"]
+        print(f"{runs:,} runs (combinations x symbols) in {elapsed:.1f} s, submit to leaderboard")
     return 0
 
 

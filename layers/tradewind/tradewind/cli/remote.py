@@ -143,7 +143,7 @@ def follow(
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[dict[str, Any]], None]]:
-    """A rich progress bar fed by ``job.progress`` messages (shards done of total, combos/s, ETA)."""
+    """A rich progress bar fed by ``job.progress`` messages: runs done of total, runs/s, ETA."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
@@ -155,17 +155,12 @@ def progress_bar(label: str) -> Iterator[Callable[[dict[str, Any]], None]]:
             if message.get("type") == "job.progress":
                 rate = payload.get("combos_per_second")
                 eta = payload.get("eta_seconds")
-                text = f"{rate:,.0f} combos/s" if rate else ""
+                text = f"{rate:,.0f} runs/s" if rate else ""
                 text += f"  ETA {eta:.0f} s" if eta is not None else ""
-                bar.update(
-                    task,
-                    completed=payload.get("shards_done", 0),
-                    total=payload.get("shards_total"),
-                    rate=text,
-                )
+                total = payload.get("combos_total") or None
+                bar.update(task, completed=payload.get("combos_done", 0), total=total, rate=text)
             elif message.get("type") == "job.completed":
-                bar.update(
-                    task, completed=payload.get("shards_total") or 1, total=payload.get("shards_total") or 1
-                )
+                total = bar.tasks[0].total or 1
+                bar.update(task, completed=total, total=total)
 
         yield update
