@@ -16,6 +16,11 @@ from tradewind.strategy.models import RiskExit, Strategy
 # The int8 action matrix of one chunk stays within this size. Big chunks amortize the per-bar Python
 # overhead; float (bars x combos) matrices are only ever built per block (see ``BLOCK_COMBOS``).
 CHUNK_BYTES = 64 * 1024 * 1024
+# Without risk exits there is no code matrix, only events and fills: (bars x combos) cells per chunk
+# within this many keeps those arrays small enough to be reused from the heap rather than mapped and
+# faulted in afresh (which costs more than their arithmetic); fewer, bigger chunks would repeat less
+# of the event simulator's per-step loop.
+EVENT_CHUNK_CELLS = 16 * 1024 * 1024
 # Combinations per equity block handed to the metrics (~17 MB of float64 at 2,148 bars: fewer,
 # bigger blocks amortize the metrics' per-call work; the metrics scan each block in cache-sized groups).
 BLOCK_COMBOS = 1024
@@ -33,7 +38,7 @@ class Chunk:
 
 
 def chunk_size_for(n_bars: int, n_combos: int, budget: int = CHUNK_BYTES) -> int:
-    """Combinations per chunk so that its int8 (bars x combos) action matrix fits ``budget`` bytes."""
+    """Combinations per chunk so that its (bars x combos) cells (an int8 code each) fit ``budget``."""
     return max(1, min(n_combos, budget // max(n_bars, 1)))
 
 
@@ -76,14 +81,16 @@ def run_grid(
     """Simulate every combination (``params`` are equal-length columns); yields one result per chunk."""
     n_combos = len(next(iter(params.values()))) if params else 1
     plan = SignalPlan(strategy, bars, params, n_combos)
-    size = chunk_size or chunk_size_for(len(bars), n_combos)
+    risk = strategy.risk
+    events = all(e is None for e in (risk.stop_loss, risk.take_profit, risk.trailing_stop))
+    size = chunk_size or chunk_size_for(len(bars), n_combos, EVENT_CHUNK_CELLS if events else CHUNK_BYTES)
     for start in range(0, n_combos, size):
         stop = min(n_combos, start + size)
         settings = settings_for(strategy, plan, start, stop, cash)
-        if settings.has_risk_exits or stop - start == 1:
-            result = simulate(bars, plan.chunk(start, stop), settings)
-        else:  # the event simulator reads only the nonzero codes: no dense code matrix
+        if events and stop - start > 1:  # the event simulator reads only the nonzero codes
             result = simulate_events(bars, plan.events(start, stop), settings)
+        else:
+            result = simulate(bars, plan.chunk(start, stop), settings)
         yield Chunk(start, stop, result)
         if progress is not None:
             progress(stop, n_combos)
