@@ -270,6 +270,22 @@ class SignalPlan:
             self._series[key] = _Series(valid, series.column) if not valid.all() else None  # type: ignore[assignment]
         return self._series[key]
 
+    def first_valid(self, ref: str) -> _Series | None:
+        """Each distinct row's first bar that is a number, as a (n_distinct, 1) column, when every
+        row stays a number from there on (NaN only in a warm-up); None otherwise."""
+        key = f"first_valid:{ref}"
+        if key not in self._series:
+            series, valid = self.series(ref), self.not_nan(ref)
+            if valid is None:
+                first: np.ndarray | None = np.zeros((series.matrix.shape[0], 1), dtype=np.int64)
+            else:
+                count = valid.matrix.sum(axis=1)
+                start = valid.matrix.shape[1] - count  # where the last ``count`` bars begin
+                suffix = (count == 0) | (np.argmax(valid.matrix, axis=1) == start)
+                first = start[:, None] if suffix.all() else None
+            self._series[key] = None if first is None else _Series(first, series.column)  # type: ignore[assignment]
+        return self._series[key]
+
 
 def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(table, axis=0, return_inverse=True)``, via one int64 key per row when it fits.
@@ -314,7 +330,9 @@ class _Evaluator:
 
     Comparisons are memoised per block. ``a <= b`` is computed as "both are numbers and not a > b"
     (exact: for numbers exactly one of <, ==, > holds; NaN compares false), so a crossover costs one
-    float comparison and a few boolean passes instead of two float comparisons.
+    float comparison and a few boolean passes instead of two float comparisons. When both operands
+    are numbers from some bar on (NaN only in a warm-up, the usual case), a cross above is just
+    ``a > b`` turning true, one boolean pass, corrected at that first bar.
     """
 
     def __init__(self, plan: SignalPlan, start: int, stop: int) -> None:
@@ -374,12 +392,36 @@ class _Evaluator:
             return self.compare(c.op, c.left, c.right)
         above = c.op == "crosses_above"
         now = self.compare(">" if above else "<", c.left, c.right)
-        before = self.compare("<=" if above else ">=", c.left, c.right)
-        shape = np.broadcast_shapes(now.shape, before.shape)
-        crossed = np.empty(shape, dtype=bool)
+        first = self._first_valid(c.left, c.right)
+        if first is None:
+            before = self.compare("<=" if above else ">=", c.left, c.right)
+            crossed = np.empty(np.broadcast_shapes(now.shape, before.shape), dtype=bool)
+            crossed[:, 0] = False
+            np.logical_and(now[:, 1:], before[:, :-1], out=crossed[:, 1:])
+            return crossed
+        # Both operands are numbers from bar ``first`` on: there "before" is "not now", so a cross is
+        # now[t] > now[t - 1], except at ``first`` itself, where bar t - 1 is not a number.
+        crossed = np.empty(now.shape, dtype=bool)
         crossed[:, 0] = False
-        np.logical_and(now[:, 1:], before[:, :-1], out=crossed[:, 1:])
+        np.greater(now[:, 1:], now[:, :-1], out=crossed[:, 1:])
+        first = np.broadcast_to(first, (now.shape[0], 1))[:, 0]
+        rows = np.flatnonzero(first < now.shape[1])
+        crossed[rows, first[rows]] = False
         return crossed
+
+    def _first_valid(self, left: object, right: object) -> np.ndarray | None:
+        """Per row, the first bar where both operands are numbers ((n, 1) or (1, 1)), when they stay
+        numbers from there on; None otherwise."""
+        firsts = []
+        for v in (left, right):
+            if isinstance(v, str):
+                series = self.plan.first_valid(v)
+                if series is None:
+                    return None
+                firsts.append(_rows(series, self.start, self.stop))
+            elif self._valid(v) is not None:  # a NaN constant: never a number
+                return None
+        return functools.reduce(np.maximum, firsts, np.zeros((1, 1), dtype=np.int64))
 
 
 _COMPARE = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
