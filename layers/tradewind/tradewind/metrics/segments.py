@@ -4,18 +4,20 @@ Between two fills a combination holds constant cash C and units u, so on a segme
 is E_t = C + u * close_t, computed here with the same float operations as the dense matrix. That gives
 everything the screening metrics need at a cost per segment, not per bar:
 
-- Range extremes of the closes (a sparse table) give each segment's highest and lowest equity
-  exactly (``u * c + C`` is monotone in ``c`` in floating point too), hence the running peak before
-  each segment and, for every segment that sets no new peak, its lowest E_t / peak_t in closed form.
-  Segments that do set a new peak are bounded by their own lowest / highest equity and rescanned bar
-  by bar only when that bound could beat the combination's best exact candidate.
+- Range extremes of the closes (sparse tables) give each segment's highest and lowest equity
+  exactly (``u * c + C`` is monotone in ``c`` in floating point too), hence the running peak P
+  before each segment. A segment's lowest E_t / peak_t is min(E_lo / P, its inner fall
+  min E_t / M_t) with M_t its own running maximum; inner falls are bounded below from the closes'
+  falls in the range (more sparse tables) and computed bar by bar only where the bound could beat
+  the combination's lowest E_lo / P.
 - Bar returns: a flat segment's inner returns are exactly 0; each segment start contributes one
   return E_s / E_{s-1} - 1 computed as the dense pass does; a held segment's inner returns are
   r_t = d_t / (k + c_{t-1}) with d_t = c_t - c_{t-1} and k = C / u. Expanding
   1 / (k + c) = sum_j (-k)^j / c^(j+1) turns sum(r) and sum(r^2) into differences of prefix sums of
-  d / c^(j+1) and d^2 / c^(j+2) over the closes, shared by every segment. Terms are added until the
-  remainder is below float64 rounding; segments where the series would converge slowly (short
-  positions, fractional sizing leaving much cash: |k| large against the closes) are summed bar by bar.
+  d / c^(j+1) and d^2 / c^(j+2) over the closes, shared by every segment. Each segment takes the
+  terms that bring the remainder below float64 rounding; segments where the series would converge
+  slowly (short positions, partial sizing: |k| large against the closes), and short ones, are
+  summed bar by bar.
 
 Combinations whose equity reaches zero or below, and series with a non-positive close, go through
 the dense pass (``scan_screening``), which handles them exactly.
@@ -31,7 +33,7 @@ from tradewind.engine.trades import Segments
 from tradewind.metrics.screening import ReturnSums, scan_screening
 
 EPS = float(np.finfo(np.float64).eps)
-# A held segment's returns use the expansion when |k| / (lowest close) is at most this (<= 36 terms).
+# A held segment's returns use the expansion when |k| / (its lowest close) is at most this (<= 39 terms).
 MAX_RATIO = 0.35
 # Held segments this short (in bars) are summed bar by bar: cheaper than about ten terms.
 MIN_EXPANDED = 8
