@@ -2,7 +2,8 @@
 
 Synthetic but sweep-like inputs: each combo is in the market about half the time (flat equity
 otherwise) with ~30 trades. Prints combos/s for the screening and the full level (metrics only, the
-engine excluded), the time of one full single-backtest metrics row, and the peak memory per chunk.
+engine excluded), the screening pass a sweep actually runs (from constant-holding segments, no equity
+matrix), the time of one full single-backtest metrics row, and the peak memory per chunk.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
-from tradewind.engine.trades import TradeArrays
+from tradewind.engine.trades import Segments, TradeArrays
 from tradewind.metrics import compute_metrics
+from tradewind.metrics.compute import segment_screening_columns
 
 N_BARS = 2_148
 N_COMBOS = 19_701
@@ -62,6 +64,27 @@ def _chunk_inputs(rng: np.random.Generator, n_combos: int) -> dict[str, object]:
     }
 
 
+def _segments(rng: np.random.Generator, close: np.ndarray, n_combos: int) -> Segments:
+    """Each combo alternates flat and all-in long stretches (whole units, a cash residue) between ~60
+    random fill bars, equity carried from one stretch to the next, as the engine's fills make them."""
+    combo, start, end, cash, units = [], [], [], [], []
+    for c in range(n_combos):
+        fills = np.unique(rng.integers(1, N_BARS - 1, 2 * TRADES_PER_COMBO)).tolist()
+        equity = CASH
+        for i, (s, e) in enumerate(zip([0, *fills], [*fills, N_BARS], strict=True)):
+            u = float(np.floor(equity / close[s])) if i % 2 else 0.0
+            combo.append(c)
+            start.append(s)
+            end.append(e)
+            cash.append(equity - u * close[s])
+            units.append(u)
+            equity = cash[-1] + u * close[e - 1]
+    as_array = np.asarray
+    return Segments(
+        N_BARS, n_combos, as_array(combo), as_array(start), as_array(end), as_array(cash), as_array(units)
+    )
+
+
 def _sweep_seconds(inputs: dict[str, object], level: str) -> tuple[float, float]:
     """Wall and CPU seconds for the whole sweep's metrics, chunk by chunk (one chunk stands for each).
 
@@ -87,6 +110,18 @@ def main() -> None:
             f" {N_COMBOS / cpu:>9,.0f} combos/s of CPU time"
             f"  [end-to-end target incl. engine: >= {target:,}/s]"
         )
+    segments = _segments(rng, inputs["close"], CHUNK)  # type: ignore[arg-type]
+    args = (segments, TradeArrays.empty(), inputs["close"], inputs["index"], CASH)
+    segment_screening_columns(*args)  # type: ignore[arg-type]  # warm-up
+    n_chunks, last = divmod(N_COMBOS, CHUNK)
+    cpu = time.process_time()
+    for _ in range(n_chunks):
+        segment_screening_columns(*args)  # type: ignore[arg-type]
+    cpu = (time.process_time() - cpu) * (1 + last / CHUNK / n_chunks)
+    print(
+        f"  screening from segments (the sweep's pass, ~{segments.combo.size // CHUNK} per combo):"
+        f" {N_COMBOS / cpu:>9,.0f} combos/s of CPU time"
+    )
     tracemalloc.start()
     compute_metrics(**inputs, level="full")  # type: ignore[arg-type]
     peak = tracemalloc.get_traced_memory()[1]
