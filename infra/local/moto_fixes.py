@@ -16,11 +16,19 @@
   After the Map run, the failed and timed-out items are compared with the thresholds, and the Map
   fails with ``States.ExceedToleratedFailureThreshold`` as in AWS. Approximation: a run fails when
   it exceeds both thresholds (AWS: either one that is set; moto cannot tell an unset one from 0).
+- moto 5.2.1's ``TransactWriteItems`` deep-copies every table it touches before applying, and on a
+  cancelled transaction puts the copies back in place of the live tables. With concurrent writers
+  (the job workers count shards in transactions) that copy raises "dictionary changed size during
+  iteration", costs a copy of the whole table per transaction, and a cancelled transaction's
+  rollback erases every other writer's changes made in between. Here transactions run one at a time
+  and a cancelled one restores only the items it targeted; table copies are skipped.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import threading
 from typing import Any, cast
 
 
@@ -34,6 +42,7 @@ def install() -> None:
     ExecutionWorker.__deepcopy__ = _share  # type: ignore[attr-defined]
     _read_express_children_as_standard()
     _fail_maps_beyond_tolerated_failures()
+    _roll_back_transactions_item_by_item()
 
 
 def express_as_standard(definition: str) -> str:
@@ -124,3 +133,63 @@ def _fail_maps_beyond_tolerated_failures() -> None:
 
     _map_run._tradewind_tolerance = True  # type: ignore[attr-defined]
     DistributedIterationComponent._map_run = _map_run  # type: ignore[method-assign]
+
+
+class _CopyExceptTables:
+    """moto's ``copy`` module, except that a DynamoDB table "copy" is the table itself."""
+
+    def __init__(self, table_type: type) -> None:
+        self._table_type = table_type
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, self._table_type) else copy.deepcopy(value, memo)
+
+
+def _transaction_targets(
+    backend: Any, transact_items: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """``(table name, key)`` of every item a transaction writes or checks."""
+    targets = []
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        name = op.get("TableName")
+        if name not in backend.tables:
+            continue
+        table = backend.tables[name]
+        if "Key" in op:
+            key = op["Key"]
+        else:
+            key_names = [k for k in (table.hash_key_attr, table.range_key_attr) if k is not None]
+            key = {k: op["Item"][k] for k in key_names if k in op.get("Item", {})}
+        targets.append((name, key))
+    return targets
+
+
+def _roll_back_transactions_item_by_item() -> None:
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    if getattr(models.DynamoDBBackend.transact_write_items, "_tradewind_fixed", False):
+        return
+    models.copy = _CopyExceptTables(Table)  # type: ignore[assignment]
+    apply = models.DynamoDBBackend.transact_write_items
+    lock = threading.Lock()
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        with lock:
+            before = [
+                (name, key, copy.deepcopy(self.get_item(name, key)))
+                for name, key in _transaction_targets(self, transact_items)
+            ]
+            try:
+                apply(self, transact_items)
+            except Exception:
+                for name, key, item in before:
+                    if item is None:
+                        self.delete_item(name, key)
+                    else:
+                        self.put_item(name, item.to_json()["Attributes"])
+                raise
+
+    transact_write_items._tradewind_fixed = True  # type: ignore[attr-defined]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]

@@ -48,7 +48,7 @@ class JobRecord(MainTableModel):
     execution_arn = UnicodeAttribute(null=True)
     shards_total = NumberAttribute(default=0)
     shards_done = NumberAttribute(default=0)
-    combos_total = NumberAttribute(default=0)  # combinations x symbols (x windows); 1 per symbol for a backtest
+    combos_total = NumberAttribute(default=0)  # combinations x symbols (x windows); backtest: symbols
     combos_done = NumberAttribute(default=0)
     progress_published_at = NumberAttribute(default=0)  # epoch seconds: throttles progress messages
     summary = JSONAttribute(null=True)

@@ -68,7 +68,9 @@ class SettingsBoundModel(Model):
     @classmethod
     def _get_connection(cls) -> Any:
         binding = cls.current_binding()
-        if cls._binding != binding or cls.Meta.table_name != binding[0]:
+        # ``vars``, not attribute lookup: a subclass must never reuse its base class's connection,
+        # whose schema lacks the subclass's indexes.
+        if vars(cls).get("_binding") != binding or cls.Meta.table_name != binding[0]:
             cls.Meta.table_name, cls.Meta.region, cls.Meta.host = binding
             cls._connection = None
             cls._binding = binding
