@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from tradewind.cli.cloud import print_leaderboard, submit_and_follow
@@ -21,6 +22,7 @@ from tradewind.cli.remote import Client, Endpoint, subscription
 from tradewind.marketdata.universe import SAMPLE_DATASET_ID
 
 SYMBOLS = 10
+DEMO_STRATEGY = "SMA cross (demo)"
 SPACE = {"fast": {"min": 5, "max": 50, "step": 5}, "slow": {"min": 20, "max": 200, "step": 10}}
 
 
@@ -71,6 +73,17 @@ def wait_for_sample(client: Client, endpoint: Endpoint) -> None:
     raise SystemExit("the sample universe was not ready after 10 minutes")
 
 
+def demo_strategy(client: Client) -> dict[str, Any]:
+    """The stored "SMA cross (demo)" strategy, created from the template on the first demo."""
+    found = client.call("GET", "/strategies", params={"q": DEMO_STRATEGY, "match": "prefix", "tag": "demo"})
+    if found["items"]:
+        return dict(found["items"][0])
+    created: dict[str, Any] = client.call(
+        "POST", "/strategies", json={"template": "sma_cross", "name": DEMO_STRATEGY, "tags": ["demo"]}
+    )
+    return created
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make demo", description=__doc__)
     parser.add_argument("--api-url", default="http://127.0.0.1:8000")
@@ -79,10 +92,9 @@ def main(argv: list[str]) -> int:
     with stack(args.api_url, args.data_dir.resolve()) as endpoint:
         client = Client(endpoint)
         wait_for_sample(client, endpoint)
-        strategy = client.call(
-            "POST", "/strategies", json={"template": "sma_cross", "name": "SMA cross (demo)"}
-        )
-        print(f"strategy {strategy['strategy_id']} v{strategy['version']}: {strategy['name']}")
+        strategy = demo_strategy(client)
+        version = strategy.get("version") or strategy["latest_version"]
+        print(f"strategy {strategy['strategy_id']} v{version}: {strategy['name']}")
         found = client.call("GET", "/symbols", params={"q": "", "limit": 100})["items"]
         symbols = [
             s["symbol"] for s in found if any(d["dataset_id"] == SAMPLE_DATASET_ID for d in s["datasets"])
@@ -96,6 +108,7 @@ def main(argv: list[str]) -> int:
             "min_trades": 3,
             "top_n": 10,
             "name": "make demo",
+            "force": True,  # run the workflow even when an identical earlier run's result is stored
         }
         print(f"optimizing on {', '.join(body['symbols'])} (synthetic sample data)")
         started = time.perf_counter()
