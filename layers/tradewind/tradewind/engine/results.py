@@ -67,17 +67,6 @@ def concat(tables: list[TradeArrays]) -> TradeArrays:
     """Stack trade tables (combos must already be distinct)."""
     if not tables:
         return TradeArrays.empty()
-    names = [
-        "combo",
-        "entry_idx",
-        "exit_idx",
-        "entry_price",
-        "exit_price",
-        "size",
-        "pnl",
-        "return_pct",
-        "fees",
-        "exit_reason",
-        "is_open",
-    ]
-    return TradeArrays(**{name: np.concatenate([getattr(t, name) for t in tables]) for name in names})
+    return TradeArrays(
+        **{name: np.concatenate([getattr(t, name) for t in tables]) for name in TradeArrays.columns()}
+    )

@@ -6,7 +6,7 @@ Columnar numpy arrays, one element per trade, for every parameter combination of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -31,6 +31,11 @@ class TradeArrays:
 
     def __len__(self) -> int:
         return int(self.combo.shape[0])
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        """The per-trade arrays, in declaration order."""
+        return [f.name for f in fields(cls)]
 
     @classmethod
     def empty(cls) -> TradeArrays:

@@ -107,16 +107,7 @@ def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
         raise InvalidInput("The backtest request is invalid.", problems)
     spec = JobSpec(
         kind="backtest",
-        strategy=strategy,
-        strategy_id=strategy_id,
-        strategy_version=version,
-        dataset_id=dataset.dataset_id,
-        dataset_version=dataset.updated_at.isoformat(),
-        symbols=symbols,
-        start=request.start,
-        end=request.end,
-        cash=request.cash,
-        weights=request.weights,
+        **_named(strategy, strategy_id, version, dataset, symbols, request),
         params=dict(request.params),
     )
     bars = {s: _bars_in_period(rows[s], request.start, request.end) for s in symbols}
@@ -141,16 +132,7 @@ def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolv
         raise InvalidInput("The optimization request is invalid.", problems)
     spec = JobSpec(
         kind="optimization",
-        strategy=strategy,
-        strategy_id=strategy_id,
-        strategy_version=version,
-        dataset_id=dataset.dataset_id,
-        dataset_version=dataset.updated_at.isoformat(),
-        symbols=symbols,
-        start=request.start,
-        end=request.end,
-        cash=request.cash,
-        weights=request.weights,
+        **_named(strategy, strategy_id, version, dataset, symbols, request),
         space=dict(request.space),
         samples=request.samples,
         seed=request.seed,
@@ -165,6 +147,29 @@ def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolv
     bars = {s: _bars_in_period(rows[s], request.start, request.end) for s in symbols}
     windows = dict.fromkeys(symbols, 1 if spec.walk_forward is None else _window_count(tenant_id, spec, rows))
     return Resolved(spec, name, grid, combinations, bars, windows)
+
+
+def _named(
+    strategy: Strategy,
+    strategy_id: str | None,
+    version: int | None,
+    dataset: DatasetRecord,
+    symbols: list[str],
+    request: BacktestRequest | OptimizationRequest,
+) -> dict[str, Any]:
+    """The spec fields both kinds of job take from what the request names and its money settings."""
+    return {
+        "strategy": strategy,
+        "strategy_id": strategy_id,
+        "strategy_version": version,
+        "dataset_id": dataset.dataset_id,
+        "dataset_version": dataset.updated_at.isoformat(),
+        "symbols": symbols,
+        "start": request.start,
+        "end": request.end,
+        "cash": request.cash,
+        "weights": request.weights,
+    }
 
 
 def check_size(resolved: Resolved) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tradewind.engine.trades import TradeArrays
 from tradewind.errors import TradewindError
 from tradewind.jobs.artifacts import shard_key
 from tradewind.jobs.events import announce
@@ -89,21 +90,7 @@ def backtest_shard(symbol: str, result: Any) -> dict[str, Any]:
         },
         "equity": result.equity_values.tolist(),
         "units": result.units.tolist(),
-        "trades": {
-            name: getattr(trades, name).tolist()
-            for name in (
-                "entry_idx",
-                "exit_idx",
-                "entry_price",
-                "exit_price",
-                "size",
-                "pnl",
-                "return_pct",
-                "fees",
-                "exit_reason",
-                "is_open",
-            )
-        },
+        "trades": {name: getattr(trades, name).tolist() for name in TradeArrays.columns() if name != "combo"},
     }
 
 
