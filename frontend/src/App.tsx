@@ -4,6 +4,7 @@ import { type AppConfig, forgetApiKey, initialApiKey, storeApiKey } from "./conf
 import { KeyForm } from "./features/auth/KeyForm";
 import { DatasetList } from "./features/datasets/DatasetList";
 import { HealthPanel } from "./features/health/HealthPanel";
+import { JobsPanel } from "./features/jobs/JobsPanel";
 import { RealtimeStatus } from "./features/realtime/RealtimeStatus";
 import { useRealtime } from "./features/realtime/useRealtime";
 
@@ -44,6 +45,7 @@ function Authenticated({ config, apiKey, onSignOut }: { config: AppConfig; apiKe
     <>
       <RealtimeStatus view={realtime} />
       <DatasetList client={client} />
+      <JobsPanel client={client} realtime={realtime.client} />
       {onSignOut && (
         <button type="button" className="link" onClick={onSignOut}>
           Forget API key

@@ -42,3 +42,53 @@ describe("ApiClient", () => {
     expect((error as ApiError).message).toBe("missing API key");
   });
 });
+
+describe("ApiClient jobs", () => {
+  function routed(status: number, body: unknown) {
+    const calls: { url: string; method: string; body: string | null; headers: Headers }[] = [];
+    const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+      calls.push({ url: String(url), method: init?.method ?? "GET", body: (init?.body as string | undefined) ?? null, headers: new Headers(init?.headers) });
+      return new Response(JSON.stringify(body), { status });
+    }) as unknown as typeof fetch;
+    return { calls, fetchImpl };
+  }
+
+  it("lists each kind from its own collection", async () => {
+    const { calls, fetchImpl } = routed(200, { items: [], next_token: null });
+    const client = new ApiClient("", "k", fetchImpl);
+    await client.jobs("optimization", 5);
+    await client.jobs("backtest");
+    expect(calls.map((c) => c.url)).toEqual(["/optimizations?limit=5", "/backtests?limit=10"]);
+  });
+
+  it("posts an optimization as JSON", async () => {
+    const { calls, fetchImpl } = routed(202, { job_id: "j1", status: "queued" });
+    const job = await new ApiClient("", "k", fetchImpl).submitOptimization({
+      strategy_id: "s1",
+      dataset_id: "sample",
+      symbols: ["ZENX"],
+      space: { fast: { min: 5, max: 10, step: 5 } },
+    });
+    expect(job.job_id).toBe("j1");
+    expect(calls[0]).toMatchObject({ url: "/optimizations", method: "POST" });
+    expect(calls[0].headers.get("Content-Type")).toBe("application/json");
+    expect(JSON.parse(calls[0].body!)).toEqual({ strategy_id: "s1", dataset_id: "sample", symbols: ["ZENX"], space: { fast: { min: 5, max: 10, step: 5 } } });
+  });
+
+  it("cancels under the job's kind and reads a leaderboard", async () => {
+    const { calls, fetchImpl } = routed(200, {});
+    const client = new ApiClient("", "k", fetchImpl);
+    await client.cancelJob("backtest", "b/1");
+    await client.cancelJob("optimization", "o1");
+    await client.leaderboard("o1", 20);
+    await client.leaderboard("o1");
+    await client.strategyTemplate("sma_cross");
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "POST /backtests/b%2F1/cancel",
+      "POST /optimizations/o1/cancel",
+      "GET /optimizations/o1/leaderboard?limit=20",
+      "GET /optimizations/o1/leaderboard",
+      "GET /strategies/templates/sma_cross",
+    ]);
+  });
+});

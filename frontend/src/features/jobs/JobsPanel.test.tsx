@@ -1,0 +1,220 @@
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { ApiClient, type Dataset, type Job, type Leaderboard } from "../../api/client";
+import { RealtimeClient, type ServerMessage } from "../../api/realtime";
+import { AsWebSocket, FakeSocket } from "../../test/fakeSocket";
+import { aJob } from "../../test/jobs";
+import { JobsPanel } from "./JobsPanel";
+
+const SAMPLE: Dataset = {
+  dataset_id: "sample",
+  name: "Sample universe (synthetic)",
+  status: "ready",
+  source: "sample",
+  synthetic: true,
+  symbols_count: 60,
+  rows: 1000,
+  start: null,
+  end: null,
+};
+
+type Answer = { status: number; body: unknown };
+
+/** A fake API: answers by "METHOD /path" and records every request's body. */
+function api(routes: Record<string, Answer | ((body: unknown) => Answer)>) {
+  const requests: { route: string; body: unknown }[] = [];
+  const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    const route = `${init?.method ?? "GET"} ${String(url)}`;
+    const body = init?.body ? JSON.parse(String(init.body)) : null;
+    requests.push({ route, body });
+    const found = routes[route];
+    if (!found) return new Response(JSON.stringify({ title: "Not Found", status: 404 }), { status: 404 });
+    const answer = typeof found === "function" ? found(body) : found;
+    return new Response(JSON.stringify(answer.body), { status: answer.status });
+  }) as unknown as typeof fetch;
+  return { client: new ApiClient("", "tw_k", fetchImpl), requests };
+}
+
+function listing(optimizations: Job[], backtests: Job[] = []): Record<string, Answer> {
+  return {
+    "GET /optimizations?limit=10": { status: 200, body: { items: optimizations, next_token: null } },
+    "GET /backtests?limit=10": { status: 200, body: { items: backtests, next_token: null } },
+    "GET /datasets?limit=50": { status: 200, body: { items: [SAMPLE], next_token: null } },
+  };
+}
+
+function connected(): { realtime: RealtimeClient; socket: FakeSocket } {
+  const realtime = new RealtimeClient({ url: "ws://x/ws", token: "tw_k", WebSocketImpl: AsWebSocket });
+  realtime.start();
+  const socket = FakeSocket.last();
+  socket.serverOpens();
+  return { realtime, socket };
+}
+
+function send(socket: FakeSocket, type: string, payload: Record<string, unknown>, jobId = "j1") {
+  const message: ServerMessage = { type, topic: `job:${jobId}`, ts: "2025-01-01T00:00:01.000Z", payload };
+  act(() => socket.serverSends(message));
+}
+
+function progress(done: number, rate: number | null, eta: number | null) {
+  return { job_id: "j1", status: "running", shards_done: done, shards_total: 4, combos_done: done * 8, combos_total: 32, combos_per_second: rate, eta_seconds: eta };
+}
+
+beforeEach(() => {
+  FakeSocket.instances = [];
+});
+afterEach(cleanup);
+
+it("follows a running job live: the bar moves on job.progress, then completion replaces it", async () => {
+  const { client } = api(listing([aJob({ status: "running" })]));
+  const { realtime, socket } = connected();
+  render(<JobsPanel client={client} realtime={realtime} />);
+
+  const row = await screen.findByTestId("job-j1");
+  expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:j1"] });
+  const bar = within(row).getByRole("progressbar", { name: "Progress of Quick optimization" }) as HTMLProgressElement;
+  expect([bar.value, bar.max]).toEqual([0, 32]);
+  expect(within(row).getByText("synthetic sample data")).toBeTruthy();
+
+  send(socket, "job.progress", progress(1, 16, 1.5));
+  expect(bar.value).toBe(8);
+  expect(within(row).getByTestId("job-progress-text").textContent).toBe("8 / 32 runs · 25 % · 16 runs/s · ETA 2 s");
+
+  send(socket, "job.progress", progress(3, 12.5, 0.6));
+  expect(bar.value).toBe(24);
+  expect(within(row).getByTestId("job-progress-text").textContent).toBe("24 / 32 runs · 75 % · 13 runs/s · ETA 1 s");
+
+  const summary = { best_params: { fast: 10, slow: 40 }, best_objective: 1.234, combinations: 16 };
+  send(socket, "job.completed", { job_id: "j1", status: "succeeded", summary });
+  expect(within(row).queryByRole("progressbar")).toBeNull();
+  expect(within(row).getByTestId("job-status").textContent).toBe("succeeded");
+  expect(within(row).getByText("best 1.23 at fast=10, slow=40 · 16 combinations")).toBeTruthy();
+  expect(within(row).queryByRole("button", { name: /Cancel/ })).toBeNull();
+  expect(socket.sent).toContainEqual({ action: "unsubscribe", topics: ["job:j1"] });
+});
+
+it("shows a failed job's reason and does not follow final jobs", async () => {
+  const { client } = api(listing([aJob({ status: "running" }), aJob({ job_id: "old", status: "succeeded", created_at: "2024-12-31T00:00:00.000Z" })]));
+  const { realtime, socket } = connected();
+  render(<JobsPanel client={client} realtime={realtime} />);
+
+  const row = await screen.findByTestId("job-j1");
+  expect(socket.sent).toEqual([{ action: "subscribe", topics: ["job:j1"] }]);
+  send(socket, "job.failed", { job_id: "j1", status: "failed", error: "a shard failed after its retries: shard 1 (ZENX): boom" });
+  expect(within(row).getByTestId("job-status").textContent).toBe("failed");
+  expect(within(row).getByText("a shard failed after its retries: shard 1 (ZENX): boom")).toBeTruthy();
+  expect(within(row).queryByRole("progressbar")).toBeNull();
+});
+
+it("cancels a running job", async () => {
+  const cancelled = aJob({ status: "cancelled", progress: { shards_done: 1, shards_total: 4, combos_done: 8, combos_total: 32, percent: 25 } });
+  const { client, requests } = api({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
+  const { realtime } = connected();
+  render(<JobsPanel client={client} realtime={realtime} />);
+
+  fireEvent.click(await screen.findByRole("button", { name: "Cancel Quick optimization" }));
+  expect(await screen.findByText("cancelled")).toBeTruthy();
+  expect(requests.map((r) => r.route)).toContain("POST /optimizations/j1/cancel");
+  expect(screen.queryByRole("progressbar")).toBeNull();
+});
+
+it("submits the quick optimization with the SMA-cross template and follows the new job at the top", async () => {
+  const template = { name: "SMA cross", parameters: { fast: {}, slow: {} } };
+  const created = aJob({ job_id: "new", name: "Quick optimization", created_at: "2025-02-01T00:00:00.000Z" });
+  const { client, requests } = api({
+    ...listing([aJob({ job_id: "old", status: "succeeded", name: "Earlier" })]),
+    "GET /strategies/templates/sma_cross": { status: 200, body: { template: "sma_cross", name: "SMA cross", description: null, parameters: ["fast", "slow"], document: template } },
+    "POST /optimizations": { status: 202, body: created },
+  });
+  const { realtime, socket } = connected();
+  render(<JobsPanel client={client} realtime={realtime} />);
+  await screen.findByTestId("job-old");
+
+  expect(screen.getByLabelText("Dataset").parentElement?.textContent).toContain("synthetic sample data");
+  fireEvent.change(screen.getByLabelText("Symbols"), { target: { value: "zenx, QUBIT ," } });
+  fireEvent.change(screen.getByLabelText("slow max"), { target: { value: "50" } });
+  fireEvent.click(screen.getByRole("button", { name: "Run optimization" }));
+
+  await screen.findByTestId("job-new");
+  expect(requests.find((r) => r.route === "POST /optimizations")?.body).toEqual({
+    strategy: template,
+    dataset_id: "sample",
+    symbols: ["ZENX", "QUBIT"],
+    space: { fast: { min: 5, max: 20, step: 5 }, slow: { min: 30, max: 50, step: 10 } },
+    objective: { metric: "sharpe", direction: "maximize" },
+    metrics: "screening",
+    top_n: 20,
+    name: "Quick optimization",
+  });
+  const rows = within(screen.getByRole("list", { name: "Recent jobs" })).getAllByRole("listitem");
+  expect(rows.map((r) => r.dataset.testid)).toEqual(["job-new", "job-old"]);
+  expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:new"] });
+});
+
+it("shows each field's problem next to the field", async () => {
+  const problem = {
+    type: "about:blank",
+    title: "Unprocessable Entity",
+    status: 422,
+    detail: "Request validation failed",
+    errors: [
+      { loc: ["body", "symbols", 1], msg: "NOPE is not in dataset 'sample'", type: "unknown_symbol" },
+      { loc: ["body", "symbols", 2], msg: "String should match pattern", type: "string_pattern_mismatch" },
+      { loc: ["body", "space", "fast", "min"], msg: "must be >= 2", type: "greater_than_equal" },
+      { loc: ["body", "space"], msg: "9 combinations x 3 symbols = 27 runs exceed the limit of 20", type: "too_long" },
+      { loc: ["body", "seed"], msg: "an unexpected field", type: "extra" },
+    ],
+  };
+  const { client, requests } = api({ ...listing([]), "POST /optimizations": { status: 422, body: problem } });
+  render(<JobsPanel client={client} realtime={null} />);
+  await screen.findByText("No backtests or optimizations yet.");
+
+  fireEvent.change(screen.getByLabelText("Stored strategy id"), { target: { value: "s1" } });
+  fireEvent.change(screen.getByLabelText("Symbols"), { target: { value: "ZENX, NOPE, bad sym" } });
+  fireEvent.change(screen.getByLabelText("fast min"), { target: { value: "1" } });
+  fireEvent.click(screen.getByRole("button", { name: "Run optimization" }));
+
+  const symbols = screen.getByLabelText("Symbols");
+  await vi.waitFor(() => expect(symbols.getAttribute("aria-invalid")).toBe("true"));
+  expect(requests.find((r) => r.route === "POST /optimizations")?.body).toMatchObject({ strategy_id: "s1", symbols: ["ZENX", "NOPE", "BAD SYM"] });
+  expect(document.getElementById(symbols.getAttribute("aria-describedby")!)?.textContent).toBe(
+    "NOPE is not in dataset 'sample'; BAD SYM: String should match pattern",
+  );
+  expect(screen.getByRole("group", { name: "fast SMA window" }).textContent).toContain("must be >= 2");
+  expect(screen.getByRole("group", { name: "slow SMA window" }).textContent).not.toContain("must be");
+  expect(screen.getByText("9 combinations x 3 symbols = 27 runs exceed the limit of 20")).toBeTruthy();
+  expect(screen.getByRole("alert").textContent).toBe("Request validation failed · body.seed: an unexpected field");
+  expect(screen.getByLabelText("Dataset").getAttribute("aria-invalid")).toBeNull();
+});
+
+it("shows a succeeded optimization's leaderboard when clicked", async () => {
+  const done = aJob({ status: "succeeded", summary: { best_params: { fast: 10, slow: 40 }, best_objective: 1.5, combinations: 16 } });
+  const board: Leaderboard = {
+    objective: { metric: "sharpe", direction: "maximize" },
+    rows: [
+      { rank: 1, combination: 7, params: { fast: 10, slow: 40 }, metrics: { sharpe: 1.5, return_pct: 42.123, max_drawdown_pct: -12.5, trades: 7.5 } },
+      { rank: 2, combination: 3, params: { fast: 5, slow: 40 }, metrics: { sharpe: 1.25, return_pct: 30, max_drawdown_pct: null, trades: 9 } },
+    ],
+  };
+  const { client, requests } = api({ ...listing([done]), "GET /optimizations/j1/leaderboard?limit=20": { status: 200, body: board } });
+  render(<JobsPanel client={client} realtime={null} />);
+
+  const title = await screen.findByRole("button", { name: "Quick optimization" });
+  expect(title.getAttribute("aria-expanded")).toBe("false");
+  fireEvent.click(title);
+  const table = await screen.findByRole("table", { name: "Leaderboard of Quick optimization" });
+  expect(title.getAttribute("aria-expanded")).toBe("true");
+  expect(requests.map((r) => r.route)).toContain("GET /optimizations/j1/leaderboard?limit=20");
+  const cells = within(table)
+    .getAllByRole("row")
+    .map((row) => [...row.querySelectorAll("th, td")].map((cell) => cell.textContent));
+  expect(cells).toEqual([
+    ["rank", "fast", "slow", "Sharpe (objective)", "return %", "max drawdown %", "trades"],
+    ["1", "10", "40", "1.5", "42.12", "-12.5", "7.5"],
+    ["2", "5", "40", "1.25", "30", "—", "9"],
+  ]);
+  expect(within(table).getByText("synthetic sample data")).toBeTruthy();
+
+  fireEvent.click(title);
+  expect(screen.queryByRole("table")).toBeNull();
+});
