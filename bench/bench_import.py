@@ -98,8 +98,11 @@ def main() -> None:
     print(f"file: {rows:,} rows, {len(body) / 1e6:.1f} MB CSV")
     with mock_aws():
         from tradewind.data.marketdata import DatasetRecord, SymbolRecord
+        from tradewind.realtime.connections import ConnectionRecord
 
         SymbolRecord.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        # The import pushes its status to subscribers (none here), as in the stack.
+        ConnectionRecord.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
         aws.client("s3").create_bucket(Bucket=BUCKET)
 
         run = _queue_dataset(body, "bench-timed")
