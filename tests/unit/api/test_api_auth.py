@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cachetools import TLRUCache
 from fastapi.testclient import TestClient
 from tradewind.aws import client
 from tradewind.errors import InvalidInput
@@ -64,18 +65,22 @@ def test_resolution_is_cached_both_ways(aws: None) -> None:
     assert apikeys.resolve(created.secret) is None
 
 
-def test_cache_entries_expire() -> None:
+def test_cache_entries_expire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found keys live ``api_key_cache_seconds``; unknown ones at most ``NEGATIVE_TTL_SECONDS``."""
+    monkeypatch.setenv("TW_API_KEY_CACHE_SECONDS", "60")
+    get_settings.cache_clear()
     now = [100.0]
-    cache = apikeys.TtlCache(clock=lambda: now[0])
-    cache.put("h", "acme", ttl=60)
-    cache.put("neg", None, ttl=5)
-    assert cache.get("h") == (True, "acme")
-    assert cache.get("neg") == (True, None)
-    now[0] += 10
-    assert cache.get("neg") == (False, None)
-    assert cache.get("h") == (True, "acme")
+    cache: TLRUCache[str, str | None] = TLRUCache(maxsize=10, ttu=apikeys.cache_expiry, timer=lambda: now[0])
+    cache["h"] = "acme"
+    cache["neg"] = None
+    assert cache["h"] == "acme"
+    assert "neg" in cache
+    now[0] += apikeys.NEGATIVE_TTL_SECONDS + 1
+    assert "neg" not in cache
+    assert cache["h"] == "acme"
     now[0] += 60
-    assert cache.get("h") == (False, None)
+    assert "h" not in cache
+    get_settings.cache_clear()
 
 
 def test_key_routes_create_list_and_revoke(api: TestClient, key: str, other_key: str) -> None:

@@ -13,11 +13,11 @@ import hashlib
 import re
 import secrets
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from cachetools import TLRUCache
 
 from tradewind.errors import FieldProblem, InvalidInput, NotFound
 from tradewind.settings import get_settings
@@ -61,47 +61,22 @@ class ApiKeyInfo:
     revoked_at: datetime | None
 
 
-class TtlCache:
-    """secret hash -> tenant id (or ``None`` for unknown/revoked), each entry with its own expiry.
-
-    Bounded by :data:`MAX_CACHE_ENTRIES` (emptied when full: simple, and a refill costs one read per key).
-    """
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._entries: dict[str, tuple[float, str | None]] = {}
-        self._lock = threading.Lock()
-        self._clock = clock
-
-    def get(self, key: str) -> tuple[bool, str | None]:
-        """``(True, value)`` for a live entry, ``(False, None)`` for a missing or expired one."""
-        entry = self._entries.get(key)
-        if entry is None or entry[0] <= self._clock():
-            return False, None
-        return True, entry[1]
-
-    def put(self, key: str, value: str | None, ttl: float) -> None:
-        if ttl <= 0:
-            return
-        with self._lock:
-            if len(self._entries) >= MAX_CACHE_ENTRIES:
-                self._entries.clear()
-            self._entries[key] = (self._clock() + ttl, value)
-
-    def discard(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+def cache_expiry(_digest: str, tenant: str | None, now: float) -> float:
+    """A found key lives ``api_key_cache_seconds``; an unknown one at most :data:`NEGATIVE_TTL_SECONDS`."""
+    ttl = get_settings().api_key_cache_seconds
+    return now + (ttl if tenant else min(ttl, NEGATIVE_TTL_SECONDS))
 
 
-_cache = TtlCache()
+# secret hash -> tenant id (None: unknown or revoked); cachetools caches are not thread-safe.
+_cache: TLRUCache[str, str | None] = TLRUCache(maxsize=MAX_CACHE_ENTRIES, ttu=cache_expiry)
+_cache_lock = threading.Lock()
+_MISSING = object()
 
 
 def clear_cache() -> None:
     """Forget every cached resolution (tests, and after bulk key changes)."""
-    _cache.clear()
+    with _cache_lock:
+        _cache.clear()
 
 
 def hash_secret(secret: str) -> str:
@@ -157,7 +132,9 @@ def cached_resolution(secret: str) -> tuple[bool, str | None]:
     """``(True, tenant or None)`` when the answer is known without I/O, else ``(False, None)``."""
     if not _well_formed(secret):
         return True, None
-    return _cache.get(hash_secret(secret))
+    with _cache_lock:
+        tenant = _cache.get(hash_secret(secret), _MISSING)
+    return (False, None) if tenant is _MISSING else (True, cast("str | None", tenant))
 
 
 def resolve(secret: str) -> str | None:
@@ -167,8 +144,9 @@ def resolve(secret: str) -> str | None:
         return tenant
     digest = hash_secret(secret)
     tenant = _lookup(digest)
-    ttl = get_settings().api_key_cache_seconds
-    _cache.put(digest, tenant, ttl if tenant else min(ttl, NEGATIVE_TTL_SECONDS))
+    if get_settings().api_key_cache_seconds > 0:
+        with _cache_lock:
+            _cache[digest] = tenant
     return tenant
 
 
@@ -204,4 +182,5 @@ def revoke(tenant_id: str, key_id: str) -> None:
     record = found[0]
     if record.revoked_at is None:
         record.update(actions=[records.revoked_at.set(_now())], condition=records.pk.exists())
-    _cache.discard(record.pk.removeprefix("APIKEY#"))
+    with _cache_lock:
+        _cache.pop(record.pk.removeprefix("APIKEY#"), None)

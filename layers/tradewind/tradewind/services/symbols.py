@@ -10,10 +10,11 @@ import.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from cachetools import TTLCache
 
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.marketdata.universe import SYMBOL_PATTERN
@@ -57,7 +58,10 @@ class SymbolMatch:
         return any(d.synthetic for d in self.datasets)
 
 
-_cache: dict[tuple[str, str, int], tuple[float, list[SymbolMatch]]] = {}
+# (tenant, prefix, limit) -> matches; cachetools caches are not thread-safe.
+_cache: TTLCache[tuple[str, str, int], list[SymbolMatch]] = TTLCache(
+    maxsize=MAX_CACHE_ENTRIES, ttl=CACHE_SECONDS
+)
 _lock = threading.Lock()
 
 
@@ -70,8 +74,8 @@ def invalidate(tenant_id: str) -> None:
 
 def cached_search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch] | None:
     """The cached answer of :func:`search`, or ``None`` when it needs a query (no I/O here)."""
-    entry = _cache.get((tenant_id, _prefix(query), limit))
-    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+    with _lock:
+        return _cache.get((tenant_id, _prefix(query), limit))
 
 
 def search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch]:
@@ -82,9 +86,7 @@ def search(tenant_id: str, query: str, limit: int) -> list[SymbolMatch]:
     prefix = _prefix(query)
     matches = _query(tenant_id, prefix, limit)
     with _lock:
-        if len(_cache) >= MAX_CACHE_ENTRIES:
-            _cache.clear()
-        _cache[(tenant_id, prefix, limit)] = (time.monotonic() + CACHE_SECONDS, matches)
+        _cache[(tenant_id, prefix, limit)] = matches
     return matches
 
 
