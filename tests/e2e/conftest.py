@@ -3,15 +3,35 @@
 One stack per session on a free port with a temporary data directory (see
 :class:`infra.local.launcher.LocalStack`): ``stack.url``, ``stack.ws_url``, ``stack.api_key``,
 ``stack.headers`` and ``stack.restart()`` (SIGINT, then start again on the same data directory).
+
+``browser`` (a headless Debian ``/usr/bin/chromium`` per module: sync playwright runs an event loop
+while it is open, which would break the ``asyncio.run`` of later modules) and ``page`` (a fresh tab
+that fails the test on any uncaught error in the page) drive the dashboard the stack serves from
+``frontend/dist``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from infra.local.launcher import LocalStack
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +43,31 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    if not CHROMIUM.exists():
+        pytest.fail("chromium is not installed: run `make browser` (apt-get install chromium)")
+    if not (ROOT / "frontend" / "dist" / "index.html").exists():
+        pytest.fail("frontend/dist is not built: run `make frontend` (cd frontend && npm run build)")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1100, "height": 800},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser: BrowserContext) -> Iterator[Page]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert errors == [], f"uncaught errors in the page: {errors}"

@@ -88,7 +88,7 @@ it("follows a running job live: the bar moves on job.progress, then completion r
   send(socket, "job.completed", { job_id: "j1", status: "succeeded", summary });
   expect(within(row).queryByRole("progressbar")).toBeNull();
   expect(within(row).getByTestId("job-status").textContent).toBe("succeeded");
-  expect(within(row).getByText("best 1.23 at fast=10, slow=40 · 16 combinations")).toBeTruthy();
+  expect(within(row).getByText("best objective 1.23 at fast=10, slow=40 · 16 combinations")).toBeTruthy();
   expect(within(row).queryByRole("button", { name: /Cancel/ })).toBeNull();
   expect(socket.sent).toContainEqual({ action: "unsubscribe", topics: ["job:j1"] });
 });

@@ -45,7 +45,7 @@ export function summaryText(job: Job): string {
   if (!job.summary) return "";
   if (job.kind === "optimization") {
     const s = job.summary as OptimizationSummary;
-    const best = s.best_params ? `best ${formatNumber(s.best_objective)} at ${formatParams(s.best_params)}` : "no combination qualified";
+    const best = s.best_params ? `best objective ${formatNumber(s.best_objective)} at ${formatParams(s.best_params)}` : "no combination qualified";
     return `${best} · ${formatNumber(s.combinations, 0)} combinations`;
   }
   const s = job.summary as BacktestSummary;
