@@ -1,6 +1,7 @@
 """The dashboard's Jobs panel in a real browser against ``make run``'s stack: the quick optimization
-form submits ``POST /optimizations``, the new job is followed live on ``job:<id>`` with a progress
-bar, ends ``succeeded``, and its leaderboard opens with the ranked combinations."""
+form shows the API's 422 problems next to their fields, then submits ``POST /optimizations``; the
+new job is followed live on ``job:<id>`` with a progress bar, ends ``succeeded``, and its
+leaderboard opens with the ranked combinations."""
 
 from __future__ import annotations
 
@@ -56,6 +57,15 @@ def test_quick_optimization_runs_live_and_shows_its_leaderboard(stack: Any, page
     form = page.get_by_role("form", name="Quick optimization")
     expect(form.get_by_label("Dataset")).to_have_value("sample", timeout=10_000)
     expect(form.get_by_text("synthetic sample data")).to_be_visible()
+
+    # A bad request first: the API's 422 names each field, and the form puts it next to that field.
+    form.get_by_label("Symbols").fill(f"{symbols[0]}, NOPE")
+    form.get_by_label("fast min").fill("1")
+    form.get_by_role("button", name="Run optimization").click()
+    expect(form.get_by_label("Symbols")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#qo-symbols-error")).to_contain_text("NOPE is not in dataset")
+    expect(form.get_by_role("group", name="fast SMA window")).to_contain_text("within [2, 200]")
+    expect(page.locator("#qo-slow-error")).to_have_count(0)
 
     form.get_by_label("Symbols").fill(", ".join(symbols))
     for window, (low, high, step) in (("fast", FAST), ("slow", SLOW)):

@@ -71,7 +71,8 @@ it("follows a running job live: the bar moves on job.progress, then completion r
   render(<JobsPanel client={client} realtime={realtime} />);
 
   const row = await screen.findByTestId("job-j1");
-  expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:j1"] });
+  // Subscribing is an effect: it runs after the row is drawn.
+  await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:j1"] }));
   const bar = within(row).getByRole("progressbar", { name: "Progress of Quick optimization" }) as HTMLProgressElement;
   expect([bar.value, bar.max]).toEqual([0, 32]);
   expect(within(row).getByText("synthetic sample data")).toBeTruthy();
@@ -90,7 +91,7 @@ it("follows a running job live: the bar moves on job.progress, then completion r
   expect(within(row).getByTestId("job-status").textContent).toBe("succeeded");
   expect(within(row).getByText("best objective 1.23 at fast=10, slow=40 · 16 combinations")).toBeTruthy();
   expect(within(row).queryByRole("button", { name: /Cancel/ })).toBeNull();
-  expect(socket.sent).toContainEqual({ action: "unsubscribe", topics: ["job:j1"] });
+  await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "unsubscribe", topics: ["job:j1"] }));
 });
 
 it("shows a failed job's reason and does not follow final jobs", async () => {
@@ -99,7 +100,7 @@ it("shows a failed job's reason and does not follow final jobs", async () => {
   render(<JobsPanel client={client} realtime={realtime} />);
 
   const row = await screen.findByTestId("job-j1");
-  expect(socket.sent).toEqual([{ action: "subscribe", topics: ["job:j1"] }]);
+  await vi.waitFor(() => expect(socket.sent).toEqual([{ action: "subscribe", topics: ["job:j1"] }]));
   send(socket, "job.failed", { job_id: "j1", status: "failed", error: "a shard failed after its retries: shard 1 (ZENX): boom" });
   expect(within(row).getByTestId("job-status").textContent).toBe("failed");
   expect(within(row).getByText("a shard failed after its retries: shard 1 (ZENX): boom")).toBeTruthy();
@@ -148,7 +149,7 @@ it("submits the quick optimization with the SMA-cross template and follows the n
   });
   const rows = within(screen.getByRole("list", { name: "Recent jobs" })).getAllByRole("listitem");
   expect(rows.map((r) => r.dataset.testid)).toEqual(["job-new", "job-old"]);
-  expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:new"] });
+  await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:new"] }));
 });
 
 it("shows each field's problem next to the field", async () => {
@@ -185,6 +186,19 @@ it("shows each field's problem next to the field", async () => {
   expect(screen.getByText("9 combinations x 3 symbols = 27 runs exceed the limit of 20")).toBeTruthy();
   expect(screen.getByRole("alert").textContent).toBe("Request validation failed · body.seed: an unexpected field");
   expect(screen.getByLabelText("Dataset").getAttribute("aria-invalid")).toBeNull();
+});
+
+it("asks for a missing range bound instead of sending it", async () => {
+  const { client, requests } = api(listing([]));
+  render(<JobsPanel client={client} realtime={null} />);
+  await screen.findByText("No backtests or optimizations yet.");
+
+  fireEvent.change(screen.getByLabelText("slow step"), { target: { value: "" } });
+  fireEvent.click(screen.getByRole("button", { name: "Run optimization" }));
+  expect(await screen.findByText("slow step: enter a number")).toBeTruthy();
+  expect(screen.getByLabelText("slow step").getAttribute("aria-invalid")).toBe("true");
+  expect(screen.getByLabelText("fast step").getAttribute("aria-invalid")).toBeNull();
+  expect(requests.map((r) => r.route)).not.toContain("POST /optimizations");
 });
 
 it("shows a succeeded optimization's leaderboard when clicked", async () => {

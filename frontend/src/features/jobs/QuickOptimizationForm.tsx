@@ -42,9 +42,19 @@ export function QuickOptimizationForm({ client, datasets, onSubmitted }: Props) 
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
     setErrors({});
     setFormError(null);
+    // An empty number input reads as "", which Number() would send as 0: ask for it here instead.
+    const blank: FieldErrors = {};
+    for (const w of WINDOWS) {
+      const missing = BOUNDS.filter((b) => !Number.isFinite(parseFloat(ranges[w][b])));
+      if (missing.length) blank[`space.${w}`] = missing.map((b) => `${w} ${b}: enter a number`);
+    }
+    if (Object.keys(blank).length) {
+      setErrors(blank);
+      return;
+    }
+    setPending(true);
     try {
       let source: { strategy_id: string } | { strategy: StrategyDocument };
       if (strategyId.trim()) {
@@ -161,7 +171,7 @@ function invalid(id: string, messages?: string[]) {
 
 /** Sort a problem's `errors[]` onto the form's fields by `loc`; what fits no field is returned as
  * text with its location, so no problem goes unshown. */
-export function fieldErrors(error: ApiError, symbols: string[]): { fields: FieldErrors; rest: string[] } {
+function fieldErrors(error: ApiError, symbols: string[]): { fields: FieldErrors; rest: string[] } {
   const fields: FieldErrors = {};
   const rest: string[] = [];
   for (const problem of error.problem?.errors ?? []) {
