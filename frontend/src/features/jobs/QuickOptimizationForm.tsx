@@ -60,9 +60,9 @@ export function QuickOptimizationForm({ client, datasets, onSubmitted }: Props) 
       if (strategyId.trim()) {
         source = { strategy_id: strategyId.trim() };
       } else {
-        const document = template ?? (await client.strategyTemplate(TEMPLATE)).document;
-        setTemplate(document);
-        source = { strategy: document };
+        const strategy = template ?? (await client.strategyTemplate(TEMPLATE)).document;
+        setTemplate(strategy);
+        source = { strategy };
       }
       const space = Object.fromEntries(
         WINDOWS.map((w) => [w, { min: Number(ranges[w].min), max: Number(ranges[w].max), step: Number(ranges[w].step) }]),
