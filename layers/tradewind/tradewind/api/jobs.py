@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Header, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
-from tradewind.api.pagination import decode_token, encode_token
+from tradewind.api.pagination import Page, decode_token, encode_token
+from tradewind.data.keys import tenant_pk
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.jobs.spec import JobKind, JobStatus
 
@@ -92,15 +93,21 @@ def accepted(response: Response, record: JobRecord, collection: str) -> JobOut:
     return JobOut.of(record)
 
 
-def check_list_token(
-    token: str | None, tenant_partition: str, tenant_id: str, kind: str
-) -> dict[str, Any] | None:
-    """The decoded ``next_token`` of a job list, refused (422) when another list issued it."""
-    from tradewind.jobs.lifecycle import check_list_token as same_list
+def list_page(
+    tenant_id: str,
+    kind: JobKind,
+    limit: int,
+    next_token: str | None,
+    status: str | None,
+    strategy_id: str | None,
+) -> Page[JobOut]:
+    """One page of a tenant's jobs of one kind, newest first; a token from another list is a 422."""
+    from tradewind.jobs import lifecycle
 
-    start = decode_token(token, partition=tenant_partition)
-    same_list(start, tenant_id, kind)
-    return start
+    start = decode_token(next_token, partition=tenant_pk(tenant_id))
+    lifecycle.check_list_token(start, tenant_id, kind)
+    items, last = lifecycle.list_jobs(tenant_id, kind, limit, start, status=status, strategy_id=strategy_id)
+    return Page(items=[JobOut.of(r) for r in items], next_token=encode_token(last))
 
 
 def trades_token(job_id: str, offset: int | None) -> str | None:

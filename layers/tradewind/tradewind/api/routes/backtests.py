@@ -21,12 +21,11 @@ from tradewind.api.jobs import (
     StatusFilter,
     StrategyFilter,
     accepted,
-    check_list_token,
+    list_page,
     trades_offset,
     trades_token,
 )
-from tradewind.api.pagination import Limit, NextToken, Page, encode_token
-from tradewind.data.keys import tenant_pk
+from tradewind.api.pagination import Limit, NextToken, Page
 from tradewind.jobs import lifecycle, results, submit
 from tradewind.jobs.spec import SYMBOL_PATTERN, BacktestRequest
 
@@ -135,11 +134,7 @@ def list_all(
     status: StatusFilter = None,
     strategy_id: StrategyFilter = None,
 ) -> Page[JobOut]:
-    start = check_list_token(next_token, tenant_pk(tenant), tenant, "backtest")
-    items, last = lifecycle.list_jobs(
-        tenant, "backtest", limit, start, status=status, strategy_id=strategy_id
-    )
-    return Page(items=[JobOut.of(r) for r in items], next_token=encode_token(last))
+    return list_page(tenant, "backtest", limit, next_token, status, strategy_id)
 
 
 @router.get("/compare", summary="Compare backtests' portfolio metrics side by side")

@@ -18,10 +18,9 @@ from tradewind.api.jobs import (
     StatusFilter,
     StrategyFilter,
     accepted,
-    check_list_token,
+    list_page,
 )
-from tradewind.api.pagination import Limit, NextToken, Page, encode_token
-from tradewind.data.keys import tenant_pk
+from tradewind.api.pagination import Limit, NextToken, Page
 from tradewind.jobs import lifecycle, results, submit
 from tradewind.jobs.estimate import Estimate, estimate
 from tradewind.jobs.spec import Objective, OptimizationRequest
@@ -95,11 +94,7 @@ def list_all(
     status: StatusFilter = None,
     strategy_id: StrategyFilter = None,
 ) -> Page[JobOut]:
-    start = check_list_token(next_token, tenant_pk(tenant), tenant, "optimization")
-    items, last = lifecycle.list_jobs(
-        tenant, "optimization", limit, start, status=status, strategy_id=strategy_id
-    )
-    return Page(items=[JobOut.of(r) for r in items], next_token=encode_token(last))
+    return list_page(tenant, "optimization", limit, next_token, status, strategy_id)
 
 
 @router.get("/{job_id}", summary="Get an optimization: status, progress, summary")
