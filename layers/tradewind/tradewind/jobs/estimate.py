@@ -6,10 +6,10 @@ shards), then priced with the constants below. ``POST /optimizations/estimate`` 
 Where the numbers come from:
 
 - Engine throughput, in bar-combinations per second on one core: the SMA-cross sweep over every
-  fast < slow window in 2..200 (19,701 combinations) on a 2,148-bar daily series measured 29,000
-  combinations/s with screening metrics and 15,200/s with full metrics (CPU time, best of 3, this
+  fast < slow window in 2..200 (19,701 combinations) on a 2,148-bar daily series measured about
+  66,000 combinations/s with screening metrics and 15,200/s with full metrics (CPU time, this
   project's engine on the 2-core development machine; ``bench/bench_engine.py`` runs the same
-  sweep). Times 2,148 bars: 62 M and 33 M bar-combinations/s. A 1,769 MB Lambda has one vCPU.
+  sweep). Times 2,148 bars: 140 M and 33 M bar-combinations/s. A 1,769 MB Lambda has one vCPU.
 - Per-shard overhead (read the symbol's bars, write the shard object, count the marker) and the fixed
   orchestration time (plan, reduce, state transitions) are assumptions, not measurements.
 - Prices: AWS list prices in us-east-1 (x86 Lambda; Step Functions Standard; Express), as published
@@ -28,7 +28,7 @@ from tradewind.jobs.spec import OptimizationRequest
 from tradewind.jobs.submit import Resolved, resolve_optimization
 from tradewind.settings import get_settings
 
-BAR_COMBOS_PER_SECOND = {"screening": 62_000_000.0, "full": 33_000_000.0}
+BAR_COMBOS_PER_SECOND = {"screening": 140_000_000.0, "full": 33_000_000.0}
 WORKER_OVERHEAD_SECONDS = 0.5
 ORCHESTRATION_SECONDS = 3.0
 STANDARD_FIXED_TRANSITIONS = 6  # start, plan, map, reduce, end, and one spare for the summary step
