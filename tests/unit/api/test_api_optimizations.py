@@ -159,6 +159,9 @@ def test_estimate_follows_concurrency_samples_and_walk_forward(
         ({"symbols": ["NOPE", *SYMBOLS]}, ["body", "symbols", 0]),
         ({"start": "2023-01-01"}, ["body", "start"]),
         ({"walk_forward": {"train_bars": 400, "test_bars": 200}}, ["body", "walk_forward", "train_bars"]),
+        # slow reaches 60: a 50-bar test window (or a 55-bar train window) cannot warm it up
+        ({"walk_forward": {"train_bars": 200, "test_bars": 50}}, ["body", "walk_forward", "test_bars"]),
+        ({"walk_forward": {"train_bars": 55, "test_bars": 100}}, ["body", "walk_forward", "train_bars"]),
     ],
 )
 def test_bad_inputs_are_422_naming_the_field(

@@ -126,8 +126,11 @@ def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolv
     problems += constraint_problems
     grid = 0
     if not constraint_problems:
-        grid, space_problems = _grid(strategy, request)
+        grid, extremes, space_problems = _grid(strategy, request)
         problems += space_problems
+        if not space_problems:
+            problems += _window_problems(strategy, request, rows, extremes, ["body", "space"])
+            problems += _walk_forward_window_problems(strategy, request, extremes)
     if problems:
         raise InvalidInput("The optimization request is invalid.", problems)
     spec = JobSpec(
@@ -349,21 +352,44 @@ def _unknown(name: str, names: set[str]) -> str:
     return f"unknown parameter '{name}' (the strategy's parameters: {known})"
 
 
-def _grid(strategy: Strategy, request: OptimizationRequest) -> tuple[int, list[FieldProblem]]:
-    """How many combinations pass every constraint, or the space's problems."""
+def _grid(
+    strategy: Strategy, request: OptimizationRequest
+) -> tuple[int, dict[str, list[Number]], list[FieldProblem]]:
+    """How many combinations pass every constraint and each parameter's extremes among them, or the
+    space's problems."""
     from tradewind.strategy.space import expand
 
     limit = get_settings().max_sweep_combinations
     try:
         columns = expand(strategy, request.space, request.constraints, max_combinations=limit)
     except InvalidInput as exc:  # locs are ["space", ...]
-        return 0, [FieldProblem(["body", *p.loc], p.msg, p.type) for p in exc.problems]
+        return 0, {}, [FieldProblem(["body", *p.loc], p.msg, p.type) for p in exc.problems]
     grid = len(next(iter(columns.values()))) if columns else 1
     if grid == 0:
         msg = "no combination of the space satisfies every constraint"
         loc: Loc = ["body", "constraints"] if request.constraints else ["body", "space"]
-        return 0, [FieldProblem(loc, msg, "empty_space")]
-    return grid, []
+        return 0, {}, [FieldProblem(loc, msg, "empty_space")]
+    extremes: dict[str, list[Number]] = {n: [float(c.min()), float(c.max())] for n, c in columns.items()}
+    return grid, extremes, []
+
+
+def _walk_forward_window_problems(
+    strategy: Strategy, request: OptimizationRequest, extremes: Mapping[str, list[Number]]
+) -> list[FieldProblem]:
+    """Every in-sample sweep runs on ``train_bars`` bars and every winner on ``test_bars``: indicator
+    windows longer than either would leave a window without results."""
+    from tradewind.strategy.validation import check_windows
+
+    if request.walk_forward is None:
+        return []
+    problems = []
+    for field in ("train_bars", "test_bars"):
+        n_bars = getattr(request.walk_forward, field)
+        for problem in check_windows(strategy, n_bars, extremes):
+            where = _window_loc(strategy, request, problem, ["body", "space"]).loc
+            msg = f"{'.'.join(str(part) for part in where[1:])}: {problem.msg}"
+            problems.append(FieldProblem(["body", "walk_forward", field], msg, problem.type))
+    return problems
 
 
 def _objective_problems(request: OptimizationRequest) -> list[FieldProblem]:
