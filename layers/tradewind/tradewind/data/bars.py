@@ -6,14 +6,12 @@ in-process by object key.
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from threading import Lock
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tradewind import aws
+from tradewind.data import objects
 from tradewind.settings import get_settings
 
 if TYPE_CHECKING:
@@ -25,29 +23,22 @@ _cache: OrderedDict[str, pd.DataFrame] = OrderedDict()
 _cache_lock = Lock()
 
 
+def _bucket() -> str:
+    return get_settings().data_bucket
+
+
 def read_object(key: str) -> bytes:
     """The whole object (uploads are bounded by ``settings.max_upload_bytes``)."""
-    body = aws.client("s3").get_object(Bucket=get_settings().data_bucket, Key=key)["Body"]
-    return bytes(body.read())
+    return objects.read(_bucket(), key)
 
 
 def object_size(key: str) -> int | None:
     """The object's size in bytes, or ``None`` when it does not exist."""
-    from botocore.exceptions import ClientError
-
-    try:
-        head = aws.client("s3").head_object(Bucket=get_settings().data_bucket, Key=key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-            return None
-        raise
-    return int(head["ContentLength"])
+    return objects.size(_bucket(), key)
 
 
 def put_object(key: str, body: bytes, content_type: str) -> None:
-    aws.client("s3").put_object(
-        Bucket=get_settings().data_bucket, Key=key, Body=body, ContentType=content_type
-    )
+    objects.put(_bucket(), key, body, content_type)
 
 
 def write_bars(frames: dict[str, pd.DataFrame]) -> None:
@@ -65,7 +56,7 @@ def read_bars(key: str) -> pd.DataFrame:
     """One symbol's published bars (cached: published objects never change)."""
     from tradewind.marketdata.parquet import from_parquet_bytes
 
-    cache_key = f"{get_settings().data_bucket}/{key}"
+    cache_key = f"{_bucket()}/{key}"
     with _cache_lock:
         cached = _cache.get(cache_key)
         if cached is not None:
@@ -80,43 +71,21 @@ def read_bars(key: str) -> pd.DataFrame:
 
 
 def list_keys(prefix: str) -> list[str]:
-    paginator = aws.client("s3").get_paginator("list_objects_v2")
-    pages = paginator.paginate(Bucket=get_settings().data_bucket, Prefix=prefix)
-    return [item["Key"] for page in pages for item in page.get("Contents", [])]
+    return objects.list_keys(_bucket(), prefix)
 
 
 def delete_prefix(prefix: str) -> int:
-    """Delete every object under ``prefix``; returns how many."""
-    keys = list_keys(prefix)
-    s3 = aws.client("s3")
-    for start in range(0, len(keys), 1000):
-        chunk = [{"Key": key} for key in keys[start : start + 1000]]
-        s3.delete_objects(Bucket=get_settings().data_bucket, Delete={"Objects": chunk, "Quiet": True})
+    """Delete every object under ``prefix`` (and forget their cached bars); returns how many."""
+    count = objects.delete_prefix(_bucket(), prefix)
     with _cache_lock:
-        stale = f"{get_settings().data_bucket}/{prefix}"
+        stale = f"{_bucket()}/{prefix}"
         for key in [k for k in _cache if k.startswith(stale)]:
             del _cache[key]
-    return len(keys)
+    return count
 
 
 def presigned_put(key: str, content_type: str, expires_in: int) -> str:
     """A URL that lets the client PUT exactly this object with this content type."""
-    settings = get_settings()
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    url: str = _presigner(settings.region, endpoint).generate_presigned_url(
-        "put_object",
-        Params={"Bucket": settings.data_bucket, "Key": key, "ContentType": content_type},
-        ExpiresIn=expires_in,
-    )
-    return url
-
-
-@lru_cache(maxsize=4)
-def _presigner(region: str, endpoint: str | None) -> Any:
-    """An S3 client that signs with SigV4 (SigV2 URLs are refused in newer regions)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.session.Session().client(
-        "s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4")
+    return objects.presigned_url(
+        "put_object", expires_in, Bucket=_bucket(), Key=key, ContentType=content_type
     )

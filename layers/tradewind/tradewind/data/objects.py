@@ -1,0 +1,100 @@
+"""S3 object operations on one of the stack's buckets, shared by market data and job artifacts.
+
+Plain boto3 calls through the lazily created clients of :mod:`tradewind.aws` (nothing here loads
+pandas). Presigned URLs are signed with SigV4 against the same endpoint the clients use.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+from tradewind import aws
+
+_MISSING = {"404", "NoSuchKey", "NotFound"}
+
+
+def _missing(exc: Exception) -> bool:
+    from botocore.exceptions import ClientError
+
+    return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in _MISSING
+
+
+def read(bucket: str, key: str) -> bytes:
+    """The whole object (raises when it does not exist)."""
+    body = aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"]
+    return bytes(body.read())
+
+
+def read_if_exists(bucket: str, key: str) -> bytes | None:
+    """The whole object, or ``None`` when it does not exist."""
+    try:
+        return read(bucket, key)
+    except Exception as exc:
+        if _missing(exc):
+            return None
+        raise
+
+
+def size(bucket: str, key: str) -> int | None:
+    """The object's size in bytes, or ``None`` when it does not exist."""
+    try:
+        head = aws.client("s3").head_object(Bucket=bucket, Key=key)
+    except Exception as exc:
+        if _missing(exc):
+            return None
+        raise
+    return int(head["ContentLength"])
+
+
+def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
+    aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+
+def list_keys(bucket: str, prefix: str) -> list[str]:
+    pages = aws.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
+def copy_prefix(bucket: str, source: str, target: str) -> int:
+    """Copy every object under ``source`` to the same relative key under ``target`` (server side)."""
+    s3 = aws.client("s3")
+    keys = list_keys(bucket, source)
+    for key in keys:
+        s3.copy_object(
+            Bucket=bucket, Key=target + key[len(source) :], CopySource={"Bucket": bucket, "Key": key}
+        )
+    return len(keys)
+
+
+def delete_prefix(bucket: str, prefix: str) -> int:
+    """Delete every object under ``prefix``; returns how many."""
+    s3 = aws.client("s3")
+    keys = list_keys(bucket, prefix)
+    for start in range(0, len(keys), 1000):
+        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+    return len(keys)
+
+
+def presigned_url(operation: str, expires_in: int, **params: str) -> str:
+    """A SigV4 URL for one ``get_object``/``put_object`` call with exactly these ``params``."""
+    from tradewind.settings import get_settings
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    url: str = _presigner(get_settings().region, endpoint).generate_presigned_url(
+        operation, Params=params, ExpiresIn=expires_in
+    )
+    return url
+
+
+@lru_cache(maxsize=4)
+def _presigner(region: str, endpoint: str | None) -> Any:
+    """An S3 client that signs with SigV4 (SigV2 URLs are refused in newer regions)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4")
+    )
