@@ -71,13 +71,6 @@ class ChunkEvents:
     bar: np.ndarray  # int64
     code: np.ndarray  # int8
 
-    @classmethod
-    def of(cls, codes: np.ndarray) -> ChunkEvents:
-        """The events of a dense (width, n_bars) code matrix."""
-        flat = np.flatnonzero(codes != 0)
-        combo, bar = np.divmod(flat, codes.shape[1])
-        return cls(codes.shape[0], codes.shape[1], combo, bar, codes.ravel()[flat])
-
     def codes(self, rows: np.ndarray) -> np.ndarray:
         """The dense (len(rows), n_bars) codes of combinations ``rows`` (sorted)."""
         out = np.zeros((rows.size, self.n_bars), dtype=np.int8)

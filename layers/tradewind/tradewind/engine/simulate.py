@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tradewind.engine.bars import Bars
-from tradewind.engine.signals import ChunkEvents, ChunkSignals
+from tradewind.engine.signals import ChunkSignals
 from tradewind.engine.trades import EXIT_REASONS, Segments, TradeArrays
 
 # New state for (action, state + 1); states are -1 short, 0 flat, 1 long; actions as in signals.
@@ -120,13 +120,10 @@ class Changes:
     def holdings(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Cash and units at each close for combinations ``lo:hi``: the last change at or before the bar.
 
-        Each combination's segments are expanded with ``np.repeat`` combination-major and returned
-        transposed: (n_bars, hi - lo), Fortran-ordered.
+        Expanded combination-major (``Segments.holdings``) and returned transposed: (n_bars, hi - lo),
+        Fortran-ordered.
         """
-        seg = self.segments(lo, hi)
-        length = seg.end - seg.start
-        cash = np.repeat(seg.cash, length).reshape(seg.width, seg.n_bars)
-        units = np.repeat(seg.units, length).reshape(seg.width, seg.n_bars)
+        cash, units = self.segments(lo, hi).holdings()
         return cash.T, units.T
 
     def equity(self, close: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -142,20 +139,16 @@ class Changes:
 
 
 def simulate(bars: Bars, signals: ChunkSignals, settings: SimSettings) -> SimResult:
-    """Run the fill rules for all the chunk's combinations at once, on the cheapest exact path.
+    """Run the fill rules for all the chunk's combinations at once from their dense action codes.
 
     A single combination takes the scalar path (same rules, plain floats), where numpy's per-call
-    overhead on one-element arrays would dominate; without risk exits positions change only on
-    actions, and the event path loops over fills instead of bars.
+    overhead on one-element arrays would dominate. (Chunks without risk exits never get here:
+    ``grid.run_grid`` hands their nonzero codes straight to the event path.)
     """
     if signals.codes.shape[0] == 1:
         from tradewind.engine.scalar import simulate_one
 
         return simulate_one(bars, signals, settings)
-    if not settings.has_risk_exits:
-        from tradewind.engine.events import simulate_events
-
-        return simulate_events(bars, ChunkEvents.of(signals.codes), settings)
     return simulate_per_bar(bars, signals, settings)
 
 

@@ -59,3 +59,17 @@ class Segments:
     end: np.ndarray  # int64, exclusive
     cash: np.ndarray  # float64
     units: np.ndarray  # float64, signed
+
+    def holdings(self, combos: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Cash and units at every bar, one row per combination (all, or the sorted ``combos``):
+        each segment's values repeated over its bars, (rows, n_bars)."""
+        if combos is None:
+            rows, count = slice(None), self.width
+        else:
+            picked = np.zeros(self.width, dtype=bool)
+            picked[combos] = True
+            rows, count = picked[self.combo], combos.size
+        length = (self.end - self.start)[rows]
+        cash = np.repeat(self.cash[rows], length).reshape(count, self.n_bars)
+        units = np.repeat(self.units[rows], length).reshape(count, self.n_bars)
+        return cash, units

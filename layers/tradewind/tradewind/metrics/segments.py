@@ -386,12 +386,7 @@ def _dense(seg: Segments, close: np.ndarray, combos: np.ndarray) -> tuple[Return
     sum1, sum2, lowest = np.empty(combos.size), np.empty(combos.size), np.empty(combos.size)
     for lo in range(0, combos.size, DENSE_COMBOS):
         block = combos[lo : lo + DENSE_COMBOS]
-        picked = np.zeros(seg.width, dtype=bool)
-        picked[block] = True
-        rows = picked[seg.combo]
-        length = (seg.end - seg.start)[rows]
-        cash = np.repeat(seg.cash[rows], length).reshape(block.size, seg.n_bars)
-        units = np.repeat(seg.units[rows], length).reshape(block.size, seg.n_bars)
+        cash, units = seg.holdings(block)
         sums, lowest[lo : lo + block.size] = scan_screening((units * close + cash).T)
         sum1[lo : lo + block.size], sum2[lo : lo + block.size] = sums.sum1, sums.sum2
     return ReturnSums(seg.n_bars - 1, sum1, sum2), lowest
