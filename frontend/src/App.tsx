@@ -3,6 +3,7 @@ import { ApiClient, type BuildInfo } from "./api/client";
 import { type AppConfig, forgetApiKey, initialApiKey, storeApiKey } from "./config";
 import { KeyForm } from "./features/auth/KeyForm";
 import { DatasetList } from "./features/datasets/DatasetList";
+import { useDatasets } from "./features/datasets/useDatasets";
 import { HealthPanel } from "./features/health/HealthPanel";
 import { JobsPanel } from "./features/jobs/JobsPanel";
 import { RealtimeStatus } from "./features/realtime/RealtimeStatus";
@@ -41,11 +42,12 @@ export function App({ config }: { config: AppConfig }) {
 function Authenticated({ config, apiKey, onSignOut }: { config: AppConfig; apiKey: string; onSignOut?: () => void }) {
   const client = useMemo(() => new ApiClient(config.apiUrl, apiKey), [config.apiUrl, apiKey]);
   const realtime = useRealtime({ url: config.wsUrl, token: apiKey }, TOPICS);
+  const datasets = useDatasets(client); // one request, shown by both panels
   return (
     <>
       <RealtimeStatus view={realtime} />
-      <DatasetList client={client} />
-      <JobsPanel client={client} realtime={realtime.client} />
+      <DatasetList view={datasets} />
+      <JobsPanel client={client} realtime={realtime.client} datasets={datasets.datasets ?? []} />
       {onSignOut && (
         <button type="button" className="link" onClick={onSignOut}>
           Forget API key

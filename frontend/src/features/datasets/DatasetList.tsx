@@ -1,20 +1,7 @@
-import { useEffect, useState } from "react";
-import type { ApiClient, Dataset } from "../../api/client";
+import type { DatasetsView } from "./useDatasets";
 
 /** The tenant's datasets; generated ones always carry the "synthetic sample data" label. */
-export function DatasetList({ client }: { client: ApiClient }) {
-  const [datasets, setDatasets] = useState<Dataset[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    client
-      .datasets()
-      .then((page) => !cancelled && setDatasets(page.items))
-      .catch((e: Error) => !cancelled && setError(e.message));
-    return () => {
-      cancelled = true;
-    };
-  }, [client]);
+export function DatasetList({ view: { datasets, error } }: { view: DatasetsView }) {
   return (
     <section className="panel" aria-labelledby="datasets-title">
       <h2 id="datasets-title">Datasets {datasets && <span className="muted">({datasets.length})</span>}</h2>

@@ -39,7 +39,6 @@ function listing(optimizations: Job[], backtests: Job[] = []): Record<string, An
   return {
     "GET /optimizations?limit=10": { status: 200, body: { items: optimizations, next_token: null } },
     "GET /backtests?limit=10": { status: 200, body: { items: backtests, next_token: null } },
-    "GET /datasets?limit=50": { status: 200, body: { items: [SAMPLE], next_token: null } },
   };
 }
 
@@ -68,7 +67,7 @@ afterEach(cleanup);
 it("follows a running job live: the bar moves on job.progress, then completion replaces it", async () => {
   const { client } = api(listing([aJob({ status: "running" })]));
   const { realtime, socket } = connected();
-  render(<JobsPanel client={client} realtime={realtime} />);
+  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   const row = await screen.findByTestId("job-j1");
   // Subscribing is an effect: it runs after the row is drawn.
@@ -97,7 +96,7 @@ it("follows a running job live: the bar moves on job.progress, then completion r
 it("shows a failed job's reason and does not follow final jobs", async () => {
   const { client } = api(listing([aJob({ status: "running" }), aJob({ job_id: "old", status: "succeeded", created_at: "2024-12-31T00:00:00.000Z" })]));
   const { realtime, socket } = connected();
-  render(<JobsPanel client={client} realtime={realtime} />);
+  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   const row = await screen.findByTestId("job-j1");
   await vi.waitFor(() => expect(socket.sent).toEqual([{ action: "subscribe", topics: ["job:j1"] }]));
@@ -111,7 +110,7 @@ it("cancels a running job", async () => {
   const cancelled = aJob({ status: "cancelled", progress: { shards_done: 1, shards_total: 4, combos_done: 8, combos_total: 32, percent: 25 } });
   const { client, requests } = api({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
   const { realtime } = connected();
-  render(<JobsPanel client={client} realtime={realtime} />);
+  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   fireEvent.click(await screen.findByRole("button", { name: "Cancel Quick optimization" }));
   expect(await screen.findByText("cancelled")).toBeTruthy();
@@ -128,7 +127,7 @@ it("submits the quick optimization with the SMA-cross template and follows the n
     "POST /optimizations": { status: 202, body: created },
   });
   const { realtime, socket } = connected();
-  render(<JobsPanel client={client} realtime={realtime} />);
+  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
   await screen.findByTestId("job-old");
 
   expect(screen.getByLabelText("Dataset").parentElement?.textContent).toContain("synthetic sample data");
@@ -167,7 +166,7 @@ it("shows each field's problem next to the field", async () => {
     ],
   };
   const { client, requests } = api({ ...listing([]), "POST /optimizations": { status: 422, body: problem } });
-  render(<JobsPanel client={client} realtime={null} />);
+  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
   await screen.findByText("No backtests or optimizations yet.");
 
   fireEvent.change(screen.getByLabelText("Stored strategy id"), { target: { value: "s1" } });
@@ -190,7 +189,7 @@ it("shows each field's problem next to the field", async () => {
 
 it("asks for a missing range bound instead of sending it", async () => {
   const { client, requests } = api(listing([]));
-  render(<JobsPanel client={client} realtime={null} />);
+  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
   await screen.findByText("No backtests or optimizations yet.");
 
   fireEvent.change(screen.getByLabelText("slow step"), { target: { value: "" } });
@@ -211,7 +210,7 @@ it("shows a succeeded optimization's leaderboard when clicked", async () => {
     ],
   };
   const { client, requests } = api({ ...listing([done]), "GET /optimizations/j1/leaderboard?limit=20": { status: 200, body: board } });
-  render(<JobsPanel client={client} realtime={null} />);
+  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
 
   const title = await screen.findByRole("button", { name: "Quick optimization" });
   expect(title.getAttribute("aria-expanded")).toBe("false");

@@ -11,11 +11,10 @@ const RECENT = 10;
 
 /** Recent optimizations and backtests, each queued or running one followed live on `job:<id>`,
  * and a form that starts an optimization and puts it at the top. */
-export function JobsPanel({ client, realtime }: { client: ApiClient; realtime: RealtimeClient | null }) {
+export function JobsPanel({ client, realtime, datasets }: { client: ApiClient; realtime: RealtimeClient | null; datasets: Dataset[] }) {
   const [jobs, setJobs] = useState<TrackedJob[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [datasets, setDatasets] = useState<Dataset[]>([]);
   const [open, setOpen] = useState<string | null>(null);
 
   useEffect(() => {
@@ -27,10 +26,6 @@ export function JobsPanel({ client, realtime }: { client: ApiClient; realtime: R
         setJobs((current) => newestFirst([...current, ...listed]));
         setLoaded(true);
       })
-      .catch((e: Error) => !cancelled && setError(e.message));
-    client
-      .datasets()
-      .then((page) => !cancelled && setDatasets(page.items))
       .catch((e: Error) => !cancelled && setError(e.message));
     return () => {
       cancelled = true;
