@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from tradewind.strategy.models import Strategy
 from tradewind.strategy.space import ConstraintLike, SpaceEntry, expand
 from tradewind.strategy.templates import TEMPLATES
 from tradewind.strategy.validation import check_windows, parse_strategy
+
+if TYPE_CHECKING:
+    from tradewind.metrics.segments import CloseTables
 
 StrategyLike: TypeAlias = Strategy | Mapping[str, Any] | str
 DataLike: TypeAlias = pd.DataFrame | Bars
@@ -109,20 +112,23 @@ def single_params(strategy: Strategy, params: Mapping[str, float] | None) -> dic
 
 
 def chunk_metrics(
-    sim: SimResult, bars: Bars, cash: float, level: Literal["screening", "full"], risk_free_rate: float
+    sim: SimResult,
+    bars: Bars,
+    cash: float,
+    level: Literal["screening", "full"],
+    risk_free_rate: float,
+    tables: CloseTables | None,
 ) -> pd.DataFrame:
-    """Metrics of a chunk's combinations: screening from segments, the full set block by block so no
-    (bars x combos) matrix gets big."""
+    """Metrics of a chunk's combinations: screening from segments (``tables``: the closes' range
+    tables, built once per series), the full set block by block so no (bars x combos) matrix gets big."""
     from tradewind.metrics.compute import (  # the metrics import the engine's trade table
         metric_columns,
         segment_screening_columns,
     )
-    from tradewind.metrics.segments import CloseTables
 
     width = sim.exposure.shape[0]
     parts = []
     if level == "screening":  # from the fills' constant stretches: no (bars x combos) matrix at all
-        tables = CloseTables.of(bars.close)
         for lo in range(0, width, SCREEN_COMBOS):
             hi = min(width, lo + SCREEN_COMBOS)
             segments, trades = sim.changes.segments(lo, hi), combo_range(sim.trades, lo, hi)
@@ -131,23 +137,24 @@ def chunk_metrics(
                     segments, trades, bars.close, bars.index, cash, risk_free_rate, tables
                 )
             )
-    for lo in range(0, width, BLOCK_COMBOS) if level == "full" else ():
-        hi = min(width, lo + BLOCK_COMBOS)
-        trades = combo_range(sim.trades, lo, hi)
-        equity = sim.equity(bars.close, lo, hi)
-        parts.append(
-            metric_columns(
-                equity,
-                trades,
-                sim.exposure[lo:hi],
-                bars.close,
-                bars.index,
-                sim.commissions[lo:hi],
-                cash,
-                level=level,
-                risk_free_rate=risk_free_rate,
+    else:
+        for lo in range(0, width, BLOCK_COMBOS):
+            hi = min(width, lo + BLOCK_COMBOS)
+            trades = combo_range(sim.trades, lo, hi)
+            equity = sim.equity(bars.close, lo, hi)
+            parts.append(
+                metric_columns(
+                    equity,
+                    trades,
+                    sim.exposure[lo:hi],
+                    bars.close,
+                    bars.index,
+                    sim.commissions[lo:hi],
+                    cash,
+                    level=level,
+                    risk_free_rate=risk_free_rate,
+                )
             )
-        )
     return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in parts[0]})
 
 
@@ -278,8 +285,11 @@ def sweep_columns(
     ``sweep`` is this after expanding a space; a job's worker calls it on its shard's slice of the
     expanded space, so a sharded sweep computes every combination the way ``sweep`` does.
     """
+    from tradewind.metrics.segments import CloseTables
+
     check_data_length(strategy, columns, len(bars))
+    tables = CloseTables.of(bars.close) if level == "screening" else None
     frames = []
     for chunk in run_grid(strategy, bars, columns, cash, chunk_size=chunk_size, progress=progress):
-        frames.append(chunk_metrics(chunk.result, bars, cash, level, risk_free_rate))
+        frames.append(chunk_metrics(chunk.result, bars, cash, level, risk_free_rate, tables))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
