@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tradewind.api.pagination import encode_token
 from tradewind.aws import reset_clients
 from tradewind.services import notifications
 
@@ -91,6 +92,24 @@ def test_pages_cover_every_notification_once(api: TestClient, h: dict[str, str],
         if token is None:
             break
     assert seen == ids[::-1]
+
+
+@pytest.mark.parametrize("unread", ["false", "true"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"sk": {"N": "1"}, "gsi1pk": {"S": "TENANT#acme"}, "gsi1sk": {"N": "1"}},
+        {"sk": {"S": "NOTIF#1"}, "gsi1pk": {"S": "TENANT#acme"}},
+        {"sk": {"S": "STRATEGY#1"}},
+        {"sk": {"S": "NOTIF#1"}, "gsi1pk": {"S": "TENANT#acme"}, "gsi1sk": {"S": "JOBS#backtest#1"}},
+    ],
+)
+def test_a_forged_token_is_422_naming_next_token(
+    api: TestClient, h: dict[str, str], unread: str, forged: dict[str, Any]
+) -> None:
+    token = encode_token({"pk": {"S": "TENANT#acme"}, **forged})
+    r = api.get("/notifications", params={"unread": unread, "next_token": token}, headers=h)
+    assert (r.status_code, r.json()["errors"][0]["loc"]) == (422, ["query", "next_token"])
 
 
 def test_a_token_of_one_list_is_refused_by_the_other(api: TestClient, h: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tradewind.api.pagination import encode_token
 from tradewind.data.strategies import StrategyRecord, StrategyVersionRecord
 from tradewind.errors import NotFound
 from tradewind.services import strategies
@@ -274,6 +275,26 @@ def test_listing_pages_newest_first_and_searches_names_and_tags(
         if not token:
             break
     assert [v for p in pages for v in p] == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"sk": {"N": "1"}},
+        {},
+        {"sk": {"S": "NOTIF#1"}},
+        {"sk": {"S": "STRATEGY#1"}, "gsi1sk": {"S": "STRATEGY#1"}},
+        {"sk": {"S": "STRATEGY#1", "N": "1"}},
+    ],
+)
+def test_a_forged_token_is_422_naming_next_token_on_both_lists(
+    api: TestClient, h: dict[str, str], forged: dict[str, Any]
+) -> None:
+    sid = _create(api, h)["strategy_id"]
+    token = encode_token({"pk": {"S": "TENANT#acme"}, **forged})
+    for url in ("/strategies", f"/strategies/{sid}/versions"):
+        r = api.get(url, params={"next_token": token}, headers=h)
+        assert (r.status_code, r.json()["errors"][0]["loc"]) == (422, ["query", "next_token"]), url
 
 
 def test_import_export_round_trip_is_exact(api: TestClient, h: dict[str, str]) -> None:

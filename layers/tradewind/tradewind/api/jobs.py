@@ -13,7 +13,6 @@ from fastapi import Header, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.pagination import Page, decode_token, encode_token
-from tradewind.data.keys import tenant_pk
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.jobs.spec import JobKind, JobStatus
 
@@ -104,8 +103,10 @@ def list_page(
     """One page of a tenant's jobs of one kind, newest first; a token from another list is a 422."""
     from tradewind.jobs import lifecycle
 
-    start = decode_token(next_token, partition=tenant_pk(tenant_id))
-    lifecycle.check_list_token(start, tenant_id, kind)
+    partition, prefix = lifecycle.list_index_key(tenant_id, kind)
+    start = decode_token(
+        next_token, partition=partition, partition_attr="gsi1pk", sort_attr="gsi1sk", sort_prefix=prefix
+    )
     items, last = lifecycle.list_jobs(tenant_id, kind, limit, start, status=status, strategy_id=strategy_id)
     return Page(items=[JobOut.of(r) for r in items], next_token=encode_token(last))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
@@ -12,7 +12,6 @@ from tradewind.api.auth import Tenant
 from tradewind.api.errors import PROBLEM_RESPONSES
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
-from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.services import notifications
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
@@ -20,11 +19,9 @@ router = APIRouter(prefix="/notifications", tags=["notifications"], responses=PR
 NotificationId = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,64}$")]
 Unread = Annotated[bool, Query(description="only unread notifications")]
 
-# The sort-key attribute and prefix a token of each list carries (tokens are not interchangeable).
-_TOKEN_SHAPE = {
-    False: ("sk", "NOTIF#", {"pk", "sk"}),
-    True: ("gsi1sk", "UNREAD#", {"pk", "sk", "gsi1pk", "gsi1sk"}),
-}
+# The partition and sort attributes each list queries, and its sort-key prefix (tokens are not
+# interchangeable between the two lists).
+_LIST_KEYS = {False: ("pk", "sk", "NOTIF#"), True: ("gsi1pk", "gsi1sk", "UNREAD#")}
 
 
 class NotificationOut(BaseModel):
@@ -49,23 +46,18 @@ def _out(n: notifications.Notification) -> NotificationOut:
     return NotificationOut(**vars(n))
 
 
-def _start(tenant: str, token: str | None, unread: bool) -> dict[str, Any] | None:
-    """The key to continue from, checked to come from this same list (all or unread)."""
-    start = decode_token(token, partition=tenant_pk(tenant))
-    if start is None:
-        return None
-    attr, prefix, names = _TOKEN_SHAPE[unread]
-    if set(start) != names or not start[attr]["S"].startswith(prefix):
-        problem = FieldProblem(["query", "next_token"], "token belongs to another list")
-        raise InvalidInput("invalid next_token: token belongs to another list", [problem])
-    return start
-
-
 @router.get("", summary="List your notifications, newest first")
 def list_all(
     tenant: Tenant, limit: Limit = 50, next_token: NextToken = None, unread: Unread = False
 ) -> Page[NotificationOut]:
-    start = _start(tenant, next_token, unread)
+    partition_attr, sort_attr, prefix = _LIST_KEYS[unread]
+    start = decode_token(
+        next_token,
+        partition=tenant_pk(tenant),
+        partition_attr=partition_attr,
+        sort_attr=sort_attr,
+        sort_prefix=prefix,
+    )
     items, last = notifications.list_notifications(tenant, limit, start, unread_only=unread)
     return Page(items=[_out(n) for n in items], next_token=encode_token(last))
 

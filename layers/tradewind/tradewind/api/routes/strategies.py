@@ -17,7 +17,6 @@ from tradewind.api.auth import Tenant
 from tradewind.api.errors import PROBLEM_RESPONSES
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
-from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.services import strategies
 from tradewind.strategy import Strategy
 
@@ -144,15 +143,6 @@ def _json_path(loc: list[str | int]) -> str:
     return "".join(parts)
 
 
-def _start(tenant: str, token: str | None, prefix: str) -> dict[str, Any] | None:
-    """The key to continue from, checked to come from this same list (tokens are not interchangeable)."""
-    start = decode_token(token, partition=tenant_pk(tenant))
-    if start is not None and (set(start) != {"pk", "sk"} or not start["sk"]["S"].startswith(prefix)):
-        problem = FieldProblem(["query", "next_token"], "token belongs to another list")
-        raise InvalidInput("invalid next_token: token belongs to another list", [problem])
-    return start
-
-
 @router.get("/templates", summary="List the built-in strategy templates")
 def list_templates(tenant: Tenant) -> TemplatesOut:
     items = [
@@ -199,7 +189,7 @@ def list_all(
     match: Annotated[strategies.Match, Query(description="where `q` must match the name")] = "contains",
     tag: Annotated[str | None, Query(max_length=40, description="has this tag")] = None,
 ) -> Page[StrategySummaryOut]:
-    start = _start(tenant, next_token, "STRATEGY#")
+    start = decode_token(next_token, partition=tenant_pk(tenant), sort_prefix="STRATEGY#")
     items, last = strategies.list_strategies(tenant, limit, start, q=q, match=match, tag=tag)
     return Page(items=[_summary(h) for h in items], next_token=encode_token(last))
 
@@ -246,7 +236,7 @@ def delete(tenant: Tenant, strategy_id: StrategyId) -> None:
 def list_versions(
     tenant: Tenant, strategy_id: StrategyId, limit: Limit = 50, next_token: NextToken = None
 ) -> Page[VersionOut]:
-    start = _start(tenant, next_token, f"STRATVER#{strategy_id}#")
+    start = decode_token(next_token, partition=tenant_pk(tenant), sort_prefix=f"STRATVER#{strategy_id}#")
     items, last = strategies.list_versions(tenant, strategy_id, limit, start)
     return Page(items=[VersionOut(**vars(v)) for v in items], next_token=encode_token(last))
 
