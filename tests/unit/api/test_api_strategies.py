@@ -403,7 +403,8 @@ def test_resolve_names_the_missing_field(api: TestClient, h: dict[str, str]) -> 
     latest = strategies.resolve("acme", sid, None)
     assert (latest.strategy_id, latest.version, latest.name) == (sid, 2, "second")
     assert latest.strategy == template("sma_cross").model_copy(update={"name": "second"})
-    assert strategies.resolve("acme", sid, 1).strategy.name == "SMA cross"
+    pinned = strategies.resolve("acme", sid, 1)
+    assert (pinned.version, pinned.name, pinned.strategy.name) == (1, "SMA cross", "SMA cross")
     with pytest.raises(NotFound) as unknown:
         strategies.resolve("acme", "nope", None)
     assert unknown.value.problems[0].loc == ["body", "strategy_id"]

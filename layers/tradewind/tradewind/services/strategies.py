@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from tradewind.strategy import TEMPLATES, Strategy, check_strategy, parse_strategy, to_json
+from tradewind.strategy import TEMPLATES, Strategy, parse_strategy, templates, to_json
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
@@ -150,10 +150,10 @@ def validate_document(document: Any, n_bars: int | None = None) -> list[FieldPro
     With ``n_bars``, indicator windows longer than that much data are problems too.
     """
     try:
-        strategy = parse_strategy(document)
+        parse_strategy(document, n_bars)
     except InvalidInput as exc:
         return exc.problems
-    return check_strategy(strategy, n_bars)
+    return []
 
 
 def list_templates() -> list[tuple[str, Strategy]]:
@@ -161,23 +161,18 @@ def list_templates() -> list[tuple[str, Strategy]]:
     return [(name, factory()) for name, factory in TEMPLATES.items()]
 
 
+def _template(name: str, error: type[InvalidInput | NotFound], loc: Loc) -> Strategy:
+    """A fresh copy of a built-in template; ``error`` naming ``loc`` (and the known names) otherwise."""
+    try:
+        return templates.template(name)
+    except KeyError as exc:
+        msg = str(exc.args[0])
+        raise error(msg, [FieldProblem(list(loc), msg, "not_found")]) from None
+
+
 def get_template(name: str) -> Strategy:
     """A fresh copy of a built-in template; 404 naming ``["path", "name"]`` when there is none."""
-    if name not in TEMPLATES:
-        msg = f"no template {name!r} (known: {', '.join(TEMPLATES)})"
-        raise NotFound(msg, [FieldProblem(["path", "name"], msg, "not_found")])
-    return TEMPLATES[name]()
-
-
-def template_document(name: str, loc: Loc) -> Strategy:
-    """A fresh copy of a built-in template; 422 naming ``loc`` when there is none by that name."""
-    factory = TEMPLATES.get(name)
-    if factory is None:
-        known = ", ".join(TEMPLATES)
-        raise InvalidInput(
-            f"unknown template {name!r}", [FieldProblem(list(loc), f"unknown template (known: {known})")]
-        )
-    return factory()
+    return _template(name, NotFound, ("path", "name"))
 
 
 def _canonical(strategy: Strategy, loc: Loc) -> str:
@@ -247,11 +242,9 @@ def resolve(tenant_id: str, strategy_id: str, version: int | None) -> ResolvedSt
     404 naming ``["body", "strategy_id"]`` for an unknown strategy, ``["body", "strategy_version"]``
     for a version it does not have.
     """
-    head, record = _load(
-        tenant_id, strategy_id, version, ("body", "strategy_id"), ("body", "strategy_version")
-    )
+    _, record = _load(tenant_id, strategy_id, version, ("body", "strategy_id"), ("body", "strategy_version"))
     strategy = Strategy.model_validate_json(record.document)
-    return ResolvedStrategy(strategy, strategy_id, int(record.version), head.name)
+    return ResolvedStrategy(strategy, strategy_id, int(record.version), strategy.name)
 
 
 def list_strategies(
@@ -384,20 +377,18 @@ def create_strategy(
     tags: Iterable[str] = (),
     note: str | None = None,
 ) -> StoredStrategy:
-    """A new strategy at version 1, from a document or a built-in template (exactly one of the two).
+    """A new strategy at version 1, from a built-in ``template`` when given, else from ``document``.
 
-    ``name`` replaces the document's name (a template's own name otherwise). Problems are located in
-    the request body: ``["body", "document", ...]`` or ``["body", "template"]``.
+    The route admits exactly one of the two. ``name`` (1 to 200 characters, as the route bounds it)
+    replaces the document's name (a template's own name otherwise). Problems are located in the
+    request body: ``["body", "document", ...]`` or ``["body", "template"]``.
     """
-    if (document is None) == (template is None):
-        msg = "give exactly one of document or template"
-        raise InvalidInput(msg, [FieldProblem(["body"], msg, "one_of")])
     if template is not None:
-        strategy = template_document(template, ("body", "template"))
+        strategy = _template(template, InvalidInput, ("body", "template"))
     else:
         strategy = parse_document(document, ("body", "document"))
     if name is not None:
-        strategy = parse_document({**strategy.model_dump(), "name": name}, ("body",))
+        strategy = strategy.model_copy(update={"name": name})
     return _create(tenant_id, strategy, ("body", "document"), tags, note)
 
 
