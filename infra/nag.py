@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import Acknowledgment, App, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
@@ -27,3 +29,13 @@ def logical_ref(construct: IConstruct) -> str:
     """The logical id cdk-nag prints for a resource (``<Id.Arn>``) in granular finding ids."""
     resource = construct.node.default_child or construct
     return Stack.of(construct).get_logical_id(resource)  # type: ignore[arg-type]
+
+
+def execution_arn_pattern(machine: IConstruct) -> str:
+    """How cdk-nag prints the ARN prefix of ``machine``'s executions (the state machine's name is
+    the seventh ``:`` field of its ARN); append ``:*`` for executions, ``/*:*`` for Map runs' children.
+    """
+    name = json.dumps(
+        {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
+    )
+    return f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}"

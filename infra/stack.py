@@ -6,13 +6,13 @@ so what each Lambda may touch is readable at a glance.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from aws_cdk import CfnOutput, Fn, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.assets import StackAssets
@@ -25,7 +25,7 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.orchestration import Orchestration
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import Schedules
-from infra.nag import acknowledge, logical_ref
+from infra.nag import acknowledge, execution_arn_pattern, logical_ref
 from infra.stages import StageSettings
 
 JANITOR_SCHEDULE = "rate(10 minutes)"
@@ -119,23 +119,18 @@ class TradewindStack(Stack):
             "TW_WS_URL": self.realtime.url,
             "TW_CORS_ORIGINS": self.cors_origins,
         }
-        seed_tasks = self.orchestration.seed_functions
         for function in self.functions:
             for name, value in environment.items():
                 function.add_environment(name, value)
-            # The state machine's own tasks would form a dependency cycle with its ARN.
-            if function not in seed_tasks:
-                function.add_environment(
-                    "TW_SEED_STATE_MACHINE_ARN", self.orchestration.seed_state_machine.state_machine_arn
-                )
-        # Only the API starts jobs (the job workflow's own tasks would form a cycle with its ARN);
-        # the concurrency and worker memory feed the API's estimate of a sweep's duration and cost.
-        jobs_environment = {
+        # Only the API starts the sample seed and jobs (a workflow's own tasks would form a cycle with
+        # its ARN); the concurrency and worker memory feed the API's estimate of a sweep's duration and cost.
+        api_environment = {
+            "TW_SEED_STATE_MACHINE_ARN": self.orchestration.seed_state_machine.state_machine_arn,
             "TW_JOB_STATE_MACHINE_ARN": self.jobs.state_machine.state_machine_arn,
             "TW_JOB_MAP_CONCURRENCY": str(self.settings.job_map_concurrency),
             "TW_WORKER_MEMORY_MB": str(WORKER_MEMORY_MB),
         }
-        for name, value in jobs_environment.items():
+        for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
 
     def _grant(self) -> None:
@@ -157,47 +152,30 @@ class TradewindStack(Stack):
         # $connect resolves the API key (hashed) in the main table.
         data.table.grant_read_data(realtime.connect)
         self._acknowledge_indexes(realtime.connect)
-        for function in (api, *work.functions):
+        for function in (api, *work.functions, *self.jobs.functions):
             data.table.grant_read_write_data(function)
             self._acknowledge_indexes(function)
+        for function in (api, *work.functions):
             _grant_objects(data.data_bucket, function, write=True)
         # Job steps read bars and write the job's objects; the API writes spec.json at submit, signs
         # downloads and deletes a job's objects with the job.
         for function in self.jobs.functions:
-            data.table.grant_read_write_data(function)
-            self._acknowledge_indexes(function)
             _grant_objects(data.data_bucket, function, write=False)
             _grant_objects(data.artifacts_bucket, function, write=True)
         _grant_objects(data.artifacts_bucket, api, write=True)
-        self._grant_jobs(api)
+        _start_executions(
+            api,
+            self.jobs.state_machine,
+            stop=True,  # cancelling a job
+            reason="Describing and stopping the job executions it started; limited to the job state machine.",
+        )
         work.import_queue.grant_send_messages(api)
-        machine = work.seed_state_machine
-        machine.grant_start_execution(api)
-        machine.grant_read(api)
-        execution_arn = json.dumps(
-            {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
-        )
-        acknowledge(
-            _role(api),
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
-            f"execution:{execution_arn}:*]",
-            "Reading the status of the sample-seed executions it started; limited to that state machine.",
-        )
-
-    def _grant_jobs(self, api: lambda_.Function) -> None:
-        """The API starts, describes and stops (cancel) the job workflow's executions."""
-        machine = self.jobs.state_machine
-        machine.grant_start_execution(api)
-        machine.grant_read(api)
-        machine.grant_execution(api, "states:StopExecution")
-        execution_arn = json.dumps(
-            {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
-        )
-        acknowledge(
-            _role(api),
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
-            f"execution:{execution_arn}:*]",
-            "Describing and stopping the job executions it started; limited to the job state machine.",
+        _start_executions(
+            api,
+            work.seed_state_machine,
+            stop=False,
+            reason="Reading the status of the sample-seed executions it started; limited to that state "
+            "machine.",
         )
 
     def _acknowledge_indexes(self, function: lambda_.Function) -> None:
@@ -234,6 +212,17 @@ def _role(function: lambda_.Function) -> iam.IRole:
     """Every Tradewind function has a role (python_function creates it)."""
     assert function.role is not None
     return function.role
+
+
+def _start_executions(
+    function: lambda_.Function, machine: sfn.StateMachine, *, stop: bool, reason: str
+) -> None:
+    """``function`` starts ``machine``'s executions and reads them; with ``stop`` it may also stop them."""
+    machine.grant_start_execution(function)
+    machine.grant_read(function)
+    if stop:
+        machine.grant_execution(function, "states:StopExecution")
+    acknowledge(_role(function), f"AwsSolutions-IAM5[Resource::{execution_arn_pattern(machine)}:*]", reason)
 
 
 def _grant_objects(bucket: s3.IBucket, function: lambda_.Function, *, write: bool) -> None:

@@ -19,6 +19,8 @@ from infra.stages import StageSettings
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 METRICS_NAMESPACE = "Tradewind"
+# Lambda gives a function one full vCPU at this memory size: the pandas/numpy workers use it.
+FULL_VCPU_MEMORY_MB = 1769
 # Never ship caches or tests inside a function's code asset.
 _EXCLUDE = ["__pycache__", "*.pyc", "tests"]
 

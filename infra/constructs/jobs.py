@@ -7,31 +7,29 @@ three goes to MarkFailed, then the execution fails. The same definition runs und
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
-from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from infra.constructs.function import python_function
-from infra.nag import acknowledge, logical_ref
+from infra.constructs.function import FULL_VCPU_MEMORY_MB, python_function
+from infra.constructs.tasks import invoke, standard_state_machine
+from infra.nag import acknowledge, execution_arn_pattern, logical_ref
 from infra.stages import StageSettings
 
-# 1769 MB is one full vCPU; the API's cost estimate prices GB-seconds with it (TW_WORKER_MEMORY_MB).
-WORKER_MEMORY_MB = 1769
+# One full vCPU; the API's cost estimate prices GB-seconds with it (TW_WORKER_MEMORY_MB).
+WORKER_MEMORY_MB = FULL_VCPU_MEMORY_MB
 # An EXPRESS child may run 5 minutes: three attempts of a worker plus the retry waits must fit.
 WORKER_TIMEOUT = Duration.seconds(90)
 WORKER_RETRIES = 2
 RETRY_INTERVAL = Duration.seconds(1)
 RETRY_BACKOFF = 2.0
 # Plan expands the space (numpy) and, for walk-forward, reads every symbol's bars.
-PLAN_MEMORY_MB = 1769
+PLAN_MEMORY_MB = FULL_VCPU_MEMORY_MB
 PLAN_TIMEOUT = Duration.minutes(2)
 # Reduce merges every shard (up to settings.max_sweep_combinations rows) and writes the table twice.
 REDUCE_MEMORY_MB = 3008
@@ -88,20 +86,8 @@ class Jobs(Construct):
         """The state machine's tasks (they must not reference the state machine: that is a cycle)."""
         return [self.plan, self.worker, self.reduce, self.mark_failed]
 
-    def _invoke(self, construct_id: str, function: lambda_.IFunction) -> tasks.LambdaInvoke:
-        task = tasks.LambdaInvoke(self, construct_id, lambda_function=function, payload_response_only=True)
-        # LambdaInvoke already retries Lambda service errors; a wide Map also meets throttling.
-        task.add_retry(
-            errors=["Lambda.TooManyRequestsException"],
-            interval=Duration.seconds(2),
-            max_attempts=4,
-            backoff_rate=2,
-            jitter_strategy=sfn.JitterType.FULL,
-        )
-        return task
-
     def _state_machine(self, settings: StageSettings, artifacts: s3.IBucket) -> sfn.StateMachine:
-        work = self._invoke("Work", self.worker)
+        work = invoke(self, "Work", self.worker)
         work.add_retry(errors=PERMANENT_ERRORS, max_attempts=0)
         work.add_retry(
             errors=["States.ALL"],
@@ -123,51 +109,33 @@ class Jobs(Construct):
             tolerated_failure_percentage=0,
             result_path=sfn.JsonPath.DISCARD,  # workers write their results to S3; Reduce reads them there
         ).item_processor(work)
-        plan, reduce = self._invoke("Plan", self.plan), self._invoke("Reduce", self.reduce)
-        mark_failed = self._invoke("MarkFailed", self.mark_failed).next(
+        plan, reduce = invoke(self, "Plan", self.plan), invoke(self, "Reduce", self.reduce)
+        mark_failed = invoke(self, "MarkFailed", self.mark_failed).next(
             sfn.Fail(
                 self, "JobFailed", error="JobFailed", cause="The job failed; its record holds the reason"
             )
         )
         for step in (plan, shards, reduce):
             step.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
-        log_group = logs.LogGroup(
-            self, "JobLogs", retention=settings.log_retention, removal_policy=settings.removal_policy
-        )
-        machine = sfn.StateMachine(
+        machine = standard_state_machine(
             self,
             "JobWorkflow",
-            state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_chainable(plan.next(shards).next(reduce)),
+            log_group_id="JobLogs",
+            definition=plan.next(shards).next(reduce),
             timeout=Duration.hours(6),
-            tracing_enabled=True,
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
-        )
-        acknowledge(
-            machine.role,
-            "AwsSolutions-IAM5[Resource::*]",
-            "X-Ray tracing and CloudWatch Logs delivery actions support no resource scope.",
+            settings=settings,
+            functions=self.functions,
         )
         acknowledge(
             machine.role,
             f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<{logical_ref(artifacts)}>/*]",
             "The Map's ItemReader reads each job's manifest.json, a key known at run time; this bucket only.",
         )
-        own_executions = json.dumps(
-            {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": logical_ref(machine)}]}]}, separators=(",", ":")
-        )
         for suffix in (":*", "/*:*"):
             acknowledge(
                 machine,
-                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:"
-                f"execution:{own_executions}{suffix}]",
+                f"AwsSolutions-IAM5[Resource::{execution_arn_pattern(machine)}{suffix}]",
                 "A Distributed Map starts, describes and stops its own child executions (ids made at run "
                 "time); limited to this state machine's executions.",
-            )
-        for task in self.functions:
-            acknowledge(
-                machine.role,
-                f"AwsSolutions-IAM5[Resource::<{logical_ref(task)}.Arn>:*]",
-                "LambdaInvoke may call the task function's versions/aliases; scoped to that one function.",
             )
         return machine

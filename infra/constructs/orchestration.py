@@ -8,18 +8,14 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from infra.constructs.function import python_function
-from infra.nag import acknowledge, logical_ref
+from infra.constructs.function import FULL_VCPU_MEMORY_MB, python_function
+from infra.constructs.tasks import invoke, standard_state_machine
 from infra.stages import StageSettings
 
-# Pandas/numpy work: 1769 MB is where Lambda gives a full vCPU.
-WORKER_MEMORY_MB = 1769
 WORKER_TIMEOUT = Duration.minutes(5)
 # A message whose import failed this many times is poison: it moves to the DLQ.
 MAX_RECEIVE_COUNT = 3
@@ -48,7 +44,7 @@ class Orchestration(Construct):
                 service=folder,
                 layers=layers,
                 settings=settings,
-                memory_mb=WORKER_MEMORY_MB,
+                memory_mb=FULL_VCPU_MEMORY_MB,
                 timeout=WORKER_TIMEOUT,
                 description=description,
             )
@@ -85,59 +81,33 @@ class Orchestration(Construct):
 
     def _seed_state_machine(self, settings: StageSettings) -> sfn.StateMachine:
         """plan -> Map over ``$.batches`` (generate) -> finalize; Lambda service errors retry with backoff."""
-
-        def invoke(construct_id: str, function: lambda_.IFunction) -> tasks.LambdaInvoke:
-            task = tasks.LambdaInvoke(
-                self, construct_id, lambda_function=function, payload_response_only=True
-            )
-            # LambdaInvoke already retries Lambda service errors; throttling under the Map needs it too.
-            task.add_retry(
-                errors=["Lambda.TooManyRequestsException"],
-                interval=Duration.seconds(2),
-                max_attempts=4,
-                backoff_rate=2,
-                jitter_strategy=sfn.JitterType.FULL,
-            )
-            return task
-
         generate_batches = sfn.Map(
             self,
             "GenerateBatches",
             items_path="$.batches",
             max_concurrency=settings.seed_map_concurrency,
             result_path="$.generated",
-        ).item_processor(invoke("Generate", self.generate))
+        ).item_processor(invoke(self, "Generate", self.generate))
         # A batch that still fails after its retries must not leave the dataset "importing" forever:
         # finalize sees ``$.error`` and marks it failed, then the execution fails visibly.
-        mark_failed = invoke("MarkFailed", self.finalize).next(
+        mark_failed = invoke(self, "MarkFailed", self.finalize).next(
             sfn.Fail(self, "SeedFailed", error="SeedFailed", cause="A batch failed; dataset marked failed")
         )
         generate_batches.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
-        definition = invoke("Plan", self.plan).next(generate_batches).next(invoke("Finalize", self.finalize))
-        log_group = logs.LogGroup(
-            self, "SeedLogs", retention=settings.log_retention, removal_policy=settings.removal_policy
+        definition = (
+            invoke(self, "Plan", self.plan)
+            .next(generate_batches)
+            .next(invoke(self, "Finalize", self.finalize))
         )
-        machine = sfn.StateMachine(
+        return standard_state_machine(
             self,
             "SampleSeed",
-            state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            log_group_id="SeedLogs",
+            definition=definition,
             timeout=Duration.hours(1),
-            tracing_enabled=True,
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            settings=settings,
+            functions=self.seed_functions,
         )
-        acknowledge(
-            machine.role,
-            "AwsSolutions-IAM5[Resource::*]",
-            "X-Ray tracing and CloudWatch Logs delivery actions support no resource scope.",
-        )
-        for task in self.seed_functions:
-            acknowledge(
-                machine.role,
-                f"AwsSolutions-IAM5[Resource::<{logical_ref(task)}.Arn>:*]",
-                "LambdaInvoke may call the task function's versions/aliases; scoped to that one function.",
-            )
-        return machine
 
     @property
     def functions(self) -> list[lambda_.Function]:

@@ -21,7 +21,6 @@ CONTRACT_VARIABLES = {
     "TW_DATA_BUCKET",
     "TW_ARTIFACTS_BUCKET",
     "TW_IMPORT_QUEUE_URL",
-    "TW_SEED_STATE_MACHINE_ARN",
     "TW_WS_MANAGEMENT_ENDPOINT",
     "TW_WS_URL",
     "TW_CORS_ORIGINS",
@@ -385,7 +384,6 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
 ) -> None:
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
-    seed_tasks = stack.orchestration.seed_functions
     assert len(stack.functions) == 13
     for function in stack.functions:
         props = function_props(synthesized, function)
@@ -393,8 +391,7 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
         assert sorted(props["Layers"], key=str) == sorted(layer_refs, key=str)
         assert props["TracingConfig"] == {"Mode": "Active"}
         variables = props["Environment"]["Variables"]
-        expected = CONTRACT_VARIABLES - ({"TW_SEED_STATE_MACHINE_ARN"} if function in seed_tasks else set())
-        assert expected <= set(variables), function.node.path
+        assert set(variables) >= CONTRACT_VARIABLES, function.node.path
         assert variables["TW_STAGE"] == stack.settings.name
         assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "Tradewind"
         assert variables["POWERTOOLS_SERVICE_NAME"]
@@ -404,6 +401,17 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
             "Ref": logical_id(synthesized, stack.orchestration.import_queue)
         }
         assert "wss://" in json.dumps(variables["TW_WS_URL"])
+
+
+def test_only_the_api_knows_the_seed_machine(synthesized: Synthesized) -> None:
+    stack = synthesized.stack
+    api = function_props(synthesized, stack.api.function)["Environment"]["Variables"]
+    machine_id = logical_id(synthesized, stack.orchestration.seed_state_machine)
+    assert api["TW_SEED_STATE_MACHINE_ARN"] == {"Ref": machine_id}
+    for function in stack.functions:
+        if function is not stack.api.function:
+            variables = function_props(synthesized, function)["Environment"]["Variables"]
+            assert "TW_SEED_STATE_MACHINE_ARN" not in variables, function.node.path
 
 
 def test_function_entry_points_follow_the_contract(synthesized: Synthesized) -> None:
