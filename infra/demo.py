@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tradewind.cli.cloud import print_leaderboard, submit_and_follow
-from tradewind.cli.remote import Client, Endpoint, subscription
+from tradewind.api.pagination import MAX_LIMIT
+from tradewind.cli.cloud import report_unfinished, show_leaderboard, submit_and_follow
+from tradewind.cli.remote import Client, Endpoint, local_key, subscription
 from tradewind.marketdata.universe import SAMPLE_DATASET_ID
 
 SYMBOLS = 10
@@ -37,7 +38,7 @@ def _answers(url: str) -> bool:
 def stack(api_url: str, data_dir: Path) -> Iterator[Endpoint]:
     """The running stack at ``api_url``, or a local one started for the demo."""
     if _answers(api_url):
-        yield Endpoint.from_env(api_url, _key(data_dir))
+        yield Endpoint.from_env(api_url, local_key(data_dir))
         return
     from infra.local.launcher import LocalStack
 
@@ -49,11 +50,6 @@ def stack(api_url: str, data_dir: Path) -> Iterator[Endpoint]:
         yield Endpoint(local.url, local.api_key, local.ws_url)
     finally:
         local.stop()
-
-
-def _key(data_dir: Path) -> str | None:
-    path = data_dir / "api-key"
-    return path.read_text().strip() if path.is_file() else None
 
 
 def wait_for_sample(client: Client, endpoint: Endpoint) -> None:
@@ -74,10 +70,19 @@ def wait_for_sample(client: Client, endpoint: Endpoint) -> None:
 
 
 def demo_strategy(client: Client) -> dict[str, Any]:
-    """The stored "SMA cross (demo)" strategy, created from the template on the first demo."""
-    found = client.call("GET", "/strategies", params={"q": DEMO_STRATEGY, "match": "prefix", "tag": "demo"})
-    if found["items"]:
-        return dict(found["items"][0])
+    """The stored "SMA cross (demo)" strategy, created from the template on the first demo.
+
+    The search filters each page after reading it, so a match may sit on any page: every page is
+    read before concluding there is none (else each demo past the first page would add a copy).
+    """
+    params: dict[str, Any] = {"q": DEMO_STRATEGY, "match": "prefix", "tag": "demo", "limit": MAX_LIMIT}
+    while True:
+        found = client.call("GET", "/strategies", params=params)
+        if found["items"]:
+            return dict(found["items"][0])
+        if not found["next_token"]:
+            break
+        params["next_token"] = found["next_token"]
     created: dict[str, Any] = client.call(
         "POST", "/strategies", json={"template": "sma_cross", "name": DEMO_STRATEGY, "tags": ["demo"]}
     )
@@ -89,8 +94,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--api-url", default="http://127.0.0.1:8000")
     parser.add_argument("--data-dir", type=Path, default=Path(".tradewind"))
     args = parser.parse_args(argv)
-    with stack(args.api_url, args.data_dir.resolve()) as endpoint:
-        client = Client(endpoint)
+    with stack(args.api_url, args.data_dir.resolve()) as endpoint, Client(endpoint) as client:
         wait_for_sample(client, endpoint)
         strategy = demo_strategy(client)
         version = strategy.get("version") or strategy["latest_version"]
@@ -115,10 +119,8 @@ def main(argv: list[str]) -> int:
         job = submit_and_follow(client, endpoint, "/optimizations", body, quiet=False)
         elapsed = time.perf_counter() - started
         if job["status"] != "succeeded":
-            print(f"job {job['job_id']} ended {job['status']}: {job.get('error')}")
-            return 1
-        board = client.call("GET", f"/optimizations/{job['job_id']}/leaderboard", params={"limit": 10})
-        print_leaderboard(job, board)
+            return report_unfinished(job)
+        show_leaderboard(client, job, 10)
         runs = job["progress"]["combos_total"]
         print(f"{runs:,} runs (combinations x symbols) in {elapsed:.1f} s, submit to leaderboard")
     return 0

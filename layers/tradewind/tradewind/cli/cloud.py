@@ -14,6 +14,9 @@ from typing import Any
 
 from tradewind.cli.common import parse_param
 from tradewind.cli.remote import Client, Endpoint, follow, progress_bar, subscription
+from tradewind.errors import FieldProblem, InvalidInput
+from tradewind.jobs.spec import FINAL_STATUSES
+from tradewind.jobs.views import topic
 from tradewind.strategy.templates import TEMPLATES
 
 LEADERBOARD_COLUMNS = ("return_pct", "sharpe", "max_drawdown_pct", "trades")
@@ -80,7 +83,7 @@ def job_body(args: argparse.Namespace) -> dict[str, Any]:
     elif args.template:
         body["strategy"] = TEMPLATES[args.template]().model_dump(mode="json")
     else:
-        body["strategy"] = json.loads(args.strategy.read_text())
+        body["strategy"] = _strategy_file(args.strategy)
     if args.symbols:
         body["symbols"] = [s.strip().upper() for s in args.symbols.split(",") if s.strip()]
     else:
@@ -89,14 +92,28 @@ def job_body(args: argparse.Namespace) -> dict[str, Any]:
     return body
 
 
+def _strategy_file(path: Path) -> Any:
+    """The JSON document in ``--strategy`` (the API validates it); unreadable or not JSON is bad input."""
+    try:
+        return json.loads(path.read_text())
+    except OSError as exc:
+        raise InvalidInput(
+            "Cannot read the strategy.", [FieldProblem(["--strategy"], str(exc), "missing")]
+        ) from exc
+    except ValueError as exc:
+        raise InvalidInput(
+            "The strategy is not JSON.", [FieldProblem(["--strategy"], f"{path}: {exc}", "json_invalid")]
+        ) from exc
+
+
 def submit_and_follow(
     client: Client, endpoint: Endpoint, path: str, body: dict[str, Any], quiet: bool
 ) -> dict[str, Any]:
     """POST the job, then follow its topic to the end; returns the job as the API reports it last."""
     job: dict[str, Any] = client.call("POST", path, json=body)
-    if job.get("status") in {"succeeded", "failed", "cancelled"}:
+    if job.get("status") in FINAL_STATUSES:
         return job
-    with subscription(endpoint, f"job:{job['job_id']}") as socket:
+    with subscription(endpoint, topic(job["job_id"])) as socket:
         if quiet:
             follow(socket, job["job_id"], lambda _message: None)
         else:
@@ -106,18 +123,18 @@ def submit_and_follow(
     return final
 
 
-def _client(args: argparse.Namespace) -> tuple[Client, Endpoint]:
-    endpoint = Endpoint.from_env(args.api_url, args.api_key, args.ws_url)
-    return Client(endpoint), endpoint
+def _endpoint(args: argparse.Namespace) -> Endpoint:
+    return Endpoint.from_env(args.api_url, args.api_key, args.ws_url)
 
 
 def run_backtest(args: argparse.Namespace) -> int:
-    client, endpoint = _client(args)
+    endpoint = _endpoint(args)
     body = {**job_body(args), "params": dict(parse_param(p) for p in args.param)}
-    job = submit_and_follow(client, endpoint, "/backtests", body, quiet=args.json)
-    if job["status"] != "succeeded":
-        return _report_unfinished(job)
-    results = client.call("GET", f"/backtests/{job['job_id']}/results")
+    with Client(endpoint) as client:
+        job = submit_and_follow(client, endpoint, "/backtests", body, quiet=args.json)
+        if job["status"] != "succeeded":
+            return report_unfinished(job)
+        results = client.call("GET", f"/backtests/{job['job_id']}/results")
     if args.json:
         print(json.dumps({"job": job, "results": results}, indent=2))
     else:
@@ -126,7 +143,7 @@ def run_backtest(args: argparse.Namespace) -> int:
 
 
 def run_optimize(args: argparse.Namespace) -> int:
-    client, endpoint = _client(args)
+    endpoint = _endpoint(args)
     body = {
         **job_body(args),
         "space": dict(parse_param(p) for p in args.param),
@@ -134,30 +151,37 @@ def run_optimize(args: argparse.Namespace) -> int:
         "min_trades": args.min_trades,
         "top_n": max(args.top, 1),
     }
-    job = submit_and_follow(client, endpoint, "/optimizations", body, quiet=args.json)
-    if job["status"] != "succeeded":
-        return _report_unfinished(job)
-    board = client.call("GET", f"/optimizations/{job['job_id']}/leaderboard", params={"limit": args.top})
-    if args.json:
-        print(json.dumps({"job": job, "leaderboard": board}, indent=2))
-    else:
-        print_leaderboard(job, board)
+    with Client(endpoint) as client:
+        job = submit_and_follow(client, endpoint, "/optimizations", body, quiet=args.json)
+        if job["status"] != "succeeded":
+            return report_unfinished(job)
+        show_leaderboard(client, job, args.top, as_json=args.json)
     return 0
 
 
 def run_job(args: argparse.Namespace) -> int:
-    client, _ = _client(args)
-    print(json.dumps(client.call("GET", f"/{args.kind}/{args.job_id}"), indent=2))
+    with Client(_endpoint(args)) as client:
+        print(json.dumps(client.call("GET", f"/{args.kind}/{args.job_id}"), indent=2))
     return 0
 
 
-def _report_unfinished(job: dict[str, Any]) -> int:
+def report_unfinished(job: dict[str, Any]) -> int:
+    """Say how a job that did not succeed ended (with its error, if any); the exit code is 1."""
     reason = job.get("error") or ""
     print(f"job {job['job_id']} ended {job['status']}{': ' + reason if reason else ''}")
     return 1
 
 
-def print_leaderboard(job: dict[str, Any], board: dict[str, Any]) -> None:
+def show_leaderboard(client: Client, job: dict[str, Any], top: int, *, as_json: bool = False) -> None:
+    """Fetch an optimization's ``top`` leaderboard rows and print them (a table, or JSON with the job)."""
+    board = client.call("GET", f"/optimizations/{job['job_id']}/leaderboard", params={"limit": top})
+    if as_json:
+        print(json.dumps({"job": job, "leaderboard": board}, indent=2))
+    else:
+        _print_leaderboard(job, board)
+
+
+def _print_leaderboard(job: dict[str, Any], board: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -16,18 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from tradewind.errors import FieldProblem, TradewindError
+from tradewind.jobs.views import CANCELLED, COMPLETED, FAILED, topic
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
-LOCAL_KEY_FILE = Path(".tradewind") / "api-key"
-FINAL_TYPES = frozenset({"job.completed", "job.failed", "job.cancelled"})
-
-
-class ApiError(TradewindError):
-    """An error answer of the API, carrying its problem+json details."""
-
-    def __init__(self, status: int, detail: str, problems: list[FieldProblem]) -> None:
-        super().__init__(detail, problems)
-        self.status = status
+LOCAL_DATA_DIR = Path(".tradewind")
+"""``make run``'s data directory, where it keeps the local tenant's API key (``api-key``)."""
+FINAL_TYPES = frozenset({COMPLETED, FAILED, CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class Endpoint:
     ) -> Endpoint:
         """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then ``make run``'s defaults."""
         url = (api_url or os.environ.get("TW_API_URL") or DEFAULT_API_URL).rstrip("/")
-        key = api_key or os.environ.get("TW_API_KEY") or _local_key()
+        key = api_key or os.environ.get("TW_API_KEY") or local_key()
         if not key:
             raise TradewindError(
                 "No API key.",
@@ -58,13 +52,18 @@ class Endpoint:
         return cls(url, key, ws)
 
 
-def _local_key() -> str | None:
-    return LOCAL_KEY_FILE.read_text().strip() if LOCAL_KEY_FILE.is_file() else None
+def local_key(data_dir: Path = LOCAL_DATA_DIR) -> str | None:
+    """The API key a local stack saved in ``data_dir`` (None when there is none)."""
+    path = data_dir / "api-key"
+    return path.read_text().strip() if path.is_file() else None
 
 
 @dataclass
 class Client:
-    """A thin JSON client: every call returns the decoded body or raises :class:`ApiError`."""
+    """A thin JSON client: every call returns the decoded body or raises the answer's problems.
+
+    Use it as a context manager (or call :meth:`close`) to release its connections.
+    """
 
     endpoint: Endpoint
     timeout: float = 30.0
@@ -88,17 +87,24 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> Client:
+        return self
 
-def _api_error(status: int, text: str) -> ApiError:
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _api_error(status: int, text: str) -> TradewindError:
+    """An error answer as the problems it names (problem+json), or its first 200 characters."""
     try:
         body = json.loads(text)
     except ValueError:
-        return ApiError(status, f"HTTP {status}: {text[:200]}", [])
+        return TradewindError(f"HTTP {status}: {text[:200]}", [])
     problems = [
         FieldProblem(list(e.get("loc", [])), str(e.get("msg", "")), str(e.get("type", "")))
         for e in body.get("errors", [])
     ]
-    return ApiError(status, f"HTTP {status}: {body.get('detail') or body.get('title')}", problems)
+    return TradewindError(f"HTTP {status}: {body.get('detail') or body.get('title')}", problems)
 
 
 @dataclass
@@ -131,10 +137,10 @@ def follow(
 ) -> JobWatch:
     """Read ``job:<id>`` messages until the job's final message (or ``timeout`` seconds of silence)."""
     watch = JobWatch()
-    topic = f"job:{job_id}"
+    job_topic = topic(job_id)
     while watch.final is None:
         message = json.loads(socket.recv(timeout=timeout))
-        if message.get("topic") != topic:
+        if message.get("topic") != job_topic:
             continue
         watch.messages.append((time.time(), message))
         on_message(message)
