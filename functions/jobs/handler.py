@@ -7,6 +7,9 @@ Payloads (all JSON objects):
 - ``reduce``: in plan's output -> out ``{tenant_id, job_id, status}``
 - ``mark_failed``: in the failed step's input plus ``error: {Error, Cause}`` -> out
   ``{tenant_id, job_id, status, error}``
+
+The four Lambdas share this module, so each imports only its own task, inside its handler: the
+failure path never loads numpy or pandas, and no task loads another's modules.
 """
 
 from __future__ import annotations
@@ -15,9 +18,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from tradewind.jobs import failure, worker
-from tradewind.jobs import plan as planning
-from tradewind.jobs import reduce as reducing
 
 logger = Logger()
 tracer = Tracer()
@@ -28,6 +28,8 @@ metrics = Metrics(namespace="Tradewind")
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def plan(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from tradewind.jobs import plan as planning
+
     return planning.plan(event)
 
 
@@ -35,6 +37,8 @@ def plan(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def work(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from tradewind.jobs import worker
+
     return worker.work(event)
 
 
@@ -42,6 +46,8 @@ def work(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def reduce(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from tradewind.jobs import reduce as reducing
+
     return reducing.reduce(event)
 
 
@@ -49,4 +55,6 @@ def reduce(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def mark_failed(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from tradewind.jobs import failure
+
     return failure.mark_failed(event)

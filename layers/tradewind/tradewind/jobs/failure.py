@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tradewind.errors import TradewindError
+from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce, label, notify_outcome
-from tradewind.jobs.inputs import JobInputError
 from tradewind.jobs.records import get_record
 from tradewind.jobs.views import FAILED, failed_payload
 

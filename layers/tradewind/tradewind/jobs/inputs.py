@@ -16,17 +16,13 @@ import numpy as np
 
 from tradewind.engine.api import load_strategy, single_params
 from tradewind.engine.bars import Bars
+from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.spec import JobSpec, WalkForward
 from tradewind.strategy.models import Strategy
 from tradewind.strategy.space import expand
 
 _DAY = np.timedelta64(1, "D")
 _NS = np.timedelta64(1, "ns")
-
-
-class JobInputError(ValueError):
-    """The job cannot run as specified (a missing symbol, too few bars, an empty space): the message
-    is shown to the user as the job's failure reason."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +102,12 @@ def period(spec: JobSpec) -> tuple[np.datetime64 | None, np.datetime64 | None]:
 
 @functools.lru_cache(maxsize=64)
 def _all_bars(key: str) -> Bars:
-    from tradewind.data.bars import read_bars
+    """A symbol's whole published object as arrays; this is the only cache of it (``read_bars`` would
+    keep a second copy as a DataFrame)."""
+    from tradewind.data.bars import read_object
+    from tradewind.marketdata.parquet import from_parquet_bytes
 
-    return Bars.from_frame(read_bars(key))
+    return Bars.from_frame(from_parquet_bytes(read_object(key)))
 
 
 def bars_between(symbol: str, key: str, first: np.datetime64 | None, last: np.datetime64 | None) -> Bars:
@@ -177,7 +176,7 @@ def windows(timeline: np.ndarray, walk_forward: WalkForward) -> list[Window]:
     return found
 
 
-def timeline(tenant_id: str, spec: JobSpec, keys: dict[str, str]) -> np.ndarray:
+def timeline(spec: JobSpec, keys: dict[str, str]) -> np.ndarray:
     """The sorted union of every symbol's bar times in the spec's period."""
     first, last = period(spec)
     return np.unique(np.concatenate([bars_between(s, k, first, last).index for s, k in keys.items()]))

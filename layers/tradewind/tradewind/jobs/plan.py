@@ -13,11 +13,11 @@ from typing import Any
 
 from tradewind.errors import TradewindError
 from tradewind.jobs.artifacts import manifest_key
+from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce
 from tradewind.jobs.failure import describe
 from tradewind.jobs.inputs import (
     Job,
-    JobInputError,
     Shard,
     iso,
     load_job,
@@ -97,7 +97,7 @@ def make_shards(job: Job) -> list[Shard]:
     size = job.n_combinations
     spans: list[tuple[int | None, str | None, str | None]] = [(None, *whole)]
     if spec.walk_forward is not None:
-        found = windows(timeline(job.tenant_id, spec, keys), spec.walk_forward)
+        found = windows(timeline(spec, keys), spec.walk_forward)
         spans = [(w.number, iso(w.train_first), iso(w.train_last)) for w in found]
     settings = get_settings()
     total = size * len(spec.symbols) * len(spans)

@@ -29,7 +29,6 @@ from tradewind.jobs.inputs import (
     Window,
     bars_between,
     load_job,
-    object_keys,
     timeline,
     windows,
 )
@@ -247,7 +246,10 @@ def reduce_optimization(job: Job, shards: list[Shard]) -> Outcome:
         artifacts.RESULT_TABLE_CSV: (table.to_csv(index=False).encode(), CSV_TYPE),
     }
     if spec.walk_forward is not None:
-        walk = walk_forward(job, tables, param_names, metric_names)
+        keys = {shard.symbol: shard.key for shard in shards}
+        walk = walk_forward(
+            job, {symbol: keys[symbol] for symbol in spec.symbols}, tables, param_names, metric_names
+        )
         files[artifacts.RESULT_WALK_FORWARD] = (strict_json(walk), JSON_TYPE)
     best = rows[0] if rows else None
     summary_file = {
@@ -276,15 +278,19 @@ def timed(summary_file: dict[str, Any], record: JobRecord, now: datetime) -> dic
 
 
 def walk_forward(
-    job: Job, tables: dict[int | None, pd.DataFrame], param_names: list[str], metric_names: list[str]
+    job: Job,
+    keys: dict[str, str],
+    tables: dict[int | None, pd.DataFrame],
+    param_names: list[str],
+    metric_names: list[str],
 ) -> dict[str, Any]:
-    """Each window's in-sample winner, run on the window's test bars (out of sample)."""
+    """Each window's in-sample winner, run on the window's test bars (out of sample); ``keys`` are the
+    symbols' bars objects in the spec's order (the shards carry them)."""
     from tradewind.engine.api import backtest_one
 
     spec = job.spec
     assert spec.walk_forward is not None
-    keys = object_keys(job.tenant_id, spec)
-    found = windows(timeline(job.tenant_id, spec, keys), spec.walk_forward)
+    found = windows(timeline(spec, keys), spec.walk_forward)
     entries, tested = [], []
     for window in found:
         table = tables[window.number]

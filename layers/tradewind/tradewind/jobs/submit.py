@@ -148,7 +148,7 @@ def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolv
     )
     combinations = min(grid, request.samples) if request.samples is not None else grid
     bars = {s: _bars_in_period(rows[s], request.start, request.end) for s in symbols}
-    windows = dict.fromkeys(symbols, 1 if spec.walk_forward is None else _window_count(tenant_id, spec, rows))
+    windows = dict.fromkeys(symbols, 1 if spec.walk_forward is None else _window_count(spec, rows))
     return Resolved(spec, name, grid, combinations, bars, windows)
 
 
@@ -441,15 +441,16 @@ def _window_loc(
     return FieldProblem(["body", "strategy_id"], f"{where}: {problem.msg}", problem.type)
 
 
-def _window_count(tenant_id: str, spec: JobSpec, rows: Mapping[str, SymbolRecord]) -> int:
+def _window_count(spec: JobSpec, rows: Mapping[str, SymbolRecord]) -> int:
     """Walk-forward windows over the symbols' common timeline in the period, counted exactly as the
     plan step cuts them (this reads the symbols' bars, and loads pandas)."""
-    from tradewind.jobs.inputs import JobInputError, timeline, windows
+    from tradewind.jobs.errors import JobInputError
+    from tradewind.jobs.inputs import timeline, windows
 
     assert spec.walk_forward is not None
     keys = {s: rows[s].object_key for s in spec.symbols}
     try:
-        times = timeline(tenant_id, spec, keys)
+        times = timeline(spec, keys)
     except JobInputError as exc:
         raise InvalidInput(
             "The period is too short.", [FieldProblem(["body", "start"], str(exc), "empty_period")]

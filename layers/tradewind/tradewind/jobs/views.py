@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tradewind.jobs.spec import FINAL_STATUSES
-
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
@@ -113,7 +111,3 @@ def job_message(record: JobRecord) -> tuple[str, dict[str, Any]]:
     if record.status == "cancelled":
         return CANCELLED, job_view(record)
     return PROGRESS, progress_payload(record)
-
-
-def is_final(status: str) -> bool:
-    return status in FINAL_STATUSES
