@@ -65,6 +65,18 @@ def test_resolution_is_cached_both_ways(aws: None) -> None:
     assert apikeys.resolve(created.secret) is None
 
 
+def test_a_zero_ttl_caches_nothing(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    created = apikeys.create_api_key("acme", "ci")
+    unknown = "tw_000000000000_nobody"
+    with monkeypatch.context() as env:
+        env.setenv("TW_API_KEY_CACHE_SECONDS", "0")
+        get_settings.cache_clear()
+        assert (apikeys.resolve(created.secret), apikeys.resolve(unknown)) == ("acme", None)
+        assert apikeys.cached_resolution(created.secret) == (False, None)
+        assert apikeys.cached_resolution(unknown) == (False, None)
+    get_settings.cache_clear()
+
+
 def test_cache_entries_expire(monkeypatch: pytest.MonkeyPatch) -> None:
     """Found keys live ``api_key_cache_seconds``; unknown ones at most ``NEGATIVE_TTL_SECONDS``."""
     monkeypatch.setenv("TW_API_KEY_CACHE_SECONDS", "60")

@@ -144,9 +144,8 @@ def resolve(secret: str) -> str | None:
         return tenant
     digest = hash_secret(secret)
     tenant = _lookup(digest)
-    if get_settings().api_key_cache_seconds > 0:
-        with _cache_lock:
-            _cache[digest] = tenant
+    with _cache_lock:
+        _cache[digest] = tenant  # not kept when cache_expiry says it has already expired (a 0 s TTL)
     return tenant
 
 
