@@ -9,9 +9,7 @@ stopped; the tests play the workflow's part (mark the job succeeded with its art
 
 from __future__ import annotations
 
-import io
 import json
-import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +30,17 @@ from tradewind.jobs.artifacts import (
     RESULT_WALK_FORWARD,
     result_key,
 )
+from tradewind.jobs.reduce import curve, leaderboard_row, mean_over_symbols, rank, trade_list
 from tradewind.jobs.store import put_bytes, read_spec
+from tradewind.jobs.tables import (
+    CSV_TYPE,
+    JSON_TYPE,
+    PARQUET_TYPE,
+    plain_mapping,
+    strict_json,
+    utc_time,
+)
+from tradewind.marketdata.parquet import to_parquet_bytes
 from tradewind.marketdata.sample import generate, sample_symbols
 from tradewind.services import imports
 from tradewind.services.datasets import new_record
@@ -84,39 +92,12 @@ def keys_under(prefix: str) -> list[str]:
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready, as reduce writes it: numpy to Python, non-finite to null, times to ISO 8601 Z."""
-    if isinstance(value, pd.Timestamp | np.datetime64):
-        return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, np.integer | int) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        return float(value) if math.isfinite(float(value)) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
-def _metrics(row: pd.Series) -> dict[str, Any]:
-    return {str(k): _plain(v) for k, v in row.items()}
-
-
-def _curve(equity: pd.Series, drawdown: pd.Series) -> dict[str, list[Any]]:
-    return {
-        "time": [_plain(t) for t in equity.index],
-        "equity": [_plain(v) for v in equity.to_numpy()],
-        "drawdown_pct": [_plain(v) for v in drawdown.to_numpy()],
-    }
-
-
 def _bars(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index(pd.DatetimeIndex(frame["timestamp"])).drop(columns="timestamp")
 
 
 def _put_json(tenant_id: str, job_id: str, name: str, obj: Any) -> None:
-    put_bytes(
-        result_key(tenant_id, job_id, name), json.dumps(obj, allow_nan=False).encode(), "application/json"
-    )
+    put_bytes(result_key(tenant_id, job_id, name), strict_json(obj), JSON_TYPE)
 
 
 def _succeed(tenant_id: str, job_id: str, summary: dict[str, Any]) -> None:
@@ -146,44 +127,27 @@ def finish_backtest(tenant_id: str, job_id: str, frames: dict[str, pd.DataFrame]
     assert spec is not None
     data = {s: _bars(frames[s]) for s in spec.symbols}
     result = backtest(data, spec.strategy, spec.params, spec.cash, spec.weights)
-    trades = []
-    for symbol, run in result.symbols.items():
-        for _, t in run.trades.iterrows():
-            trades.append(
-                {
-                    "symbol": symbol,
-                    "entry_time": _plain(t["entry_time"]),
-                    "exit_time": _plain(t["exit_time"]),
-                    "entry_price": _plain(t["entry_price"]),
-                    "exit_price": _plain(t["exit_price"]),
-                    "size": _plain(t["size"]),
-                    "pnl": _plain(t["pnl"]),
-                    "return_pct": _plain(t["return_pct"]),
-                    "fees": _plain(t["fees"]),
-                    "duration_bars": int(t["exit_bar"] - t["entry_bar"]),
-                    "exit_reason": str(t["exit_reason"]),
-                    "is_open": bool(t["is_open"]),
-                }
-            )
-    trades.sort(key=lambda t: (t["entry_time"], spec.symbols.index(t["symbol"])))
-    portfolio = _metrics(result.metrics)
+    portfolio = plain_mapping(result.metrics.to_dict())
+    equity_index = result.equity.index.to_numpy(dtype="datetime64[ns]")
     _put_json(
         tenant_id,
         job_id,
         RESULT_SUMMARY,
         {
             "portfolio": portfolio,
-            "symbols": {s: _metrics(r.metrics) for s, r in result.symbols.items()},
-            "params": next(iter(result.symbols.values())).params,
-            "weights": result.weights,
-            "start": _plain(result.equity.index[0]),
-            "end": _plain(result.equity.index[-1]),
+            "symbols": {s: plain_mapping(r.metrics.to_dict()) for s, r in result.symbols.items()},
+            "params": plain_mapping(next(iter(result.symbols.values())).params),
+            "weights": plain_mapping(result.weights),
+            "start": utc_time(equity_index[0]),
+            "end": utc_time(equity_index[-1]),
         },
     )
-    _put_json(tenant_id, job_id, RESULT_TRADES, trades)
+    _put_json(tenant_id, job_id, RESULT_TRADES, trade_list(result.symbols))
     curves = {
-        "portfolio": _curve(result.equity, result.drawdown),
-        "symbols": {s: _curve(r.equity, r.drawdown) for s, r in result.symbols.items()},
+        "portfolio": curve(equity_index, result.equity.to_numpy(), result.drawdown.to_numpy()),
+        "symbols": {
+            s: curve(r.index, r.equity_values, r.drawdown.to_numpy()) for s, r in result.symbols.items()
+        },
     }
     _put_json(tenant_id, job_id, RESULT_CURVES, curves)
     _succeed(
@@ -202,35 +166,18 @@ def finish_optimization(tenant_id: str, job_id: str, frames: dict[str, pd.DataFr
         for s in spec.symbols
     ]
     params = list(spec.strategy.parameters)
-    metric_names = [c for c in runs[0].columns if c not in params and c not in ("start", "end")]
-    table = runs[0][params].copy()
-    table.insert(0, "combination", np.arange(len(table), dtype=np.int64))
-    for name in metric_names:
-        table[name] = sum(run[name].astype(np.float64) for run in runs) / len(runs)
+    head = pd.DataFrame({"combination": np.arange(len(runs[0]), dtype=np.int64)})
+    metrics = mean_over_symbols([run.drop(columns=params) for run in runs])
+    table = pd.concat([head, runs[0][params], metrics], axis=1)
     objective = spec.objective.metric
-    ranked = table[table["trades"] >= spec.min_trades].dropna(subset=[objective])
-    ranked = ranked.sort_values(
-        [objective, "combination"], ascending=[spec.objective.direction != "maximize", True]
-    )
-    rows: list[dict[str, Any]] = [
-        {
-            "rank": i + 1,
-            "combination": int(row["combination"]),
-            "params": {p: _plain(row[p]) for p in params},
-            "metrics": {m: _plain(row[m]) for m in metric_names},
-        }
-        for i, (_, row) in enumerate(ranked.head(spec.top_n).iterrows())
-    ]
+    order = rank(table, objective, spec.objective.direction, spec.min_trades)[: spec.top_n]
+    metric_names = list(metrics.columns)
+    rows = [leaderboard_row(i + 1, table.iloc[n], params, metric_names) for i, n in enumerate(order)]
     board = {"objective": spec.objective.model_dump(), "rows": rows}
     _put_json(tenant_id, job_id, RESULT_LEADERBOARD, board)
-    buffer = io.BytesIO()
-    table.to_parquet(buffer, engine="fastparquet", index=False)
-    put_bytes(
-        result_key(tenant_id, job_id, RESULT_TABLE_PARQUET),
-        buffer.getvalue(),
-        "application/vnd.apache.parquet",
-    )
-    put_bytes(result_key(tenant_id, job_id, RESULT_TABLE_CSV), table.to_csv(index=False).encode(), "text/csv")
+    parquet = to_parquet_bytes(table, columns=None)
+    put_bytes(result_key(tenant_id, job_id, RESULT_TABLE_PARQUET), parquet, PARQUET_TYPE)
+    put_bytes(result_key(tenant_id, job_id, RESULT_TABLE_CSV), table.to_csv(index=False).encode(), CSV_TYPE)
     best = rows[0] if rows else None
     _put_json(
         tenant_id,

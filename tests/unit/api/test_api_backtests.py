@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tradewind.api.jobs import trades_token
+from tradewind.api.pagination import encode_token
 from tradewind.aws import client, reset_clients
-from tradewind.data.jobs import JobHashRecord, JobRecord, ShardMarker
+from tradewind.data.jobs import IdempotencyRecord, JobHashRecord, ShardMarker
+from tradewind.jobs import store
 from tradewind.jobs.artifacts import job_prefix
+from tradewind.jobs.lifecycle import execution_arn
 from tradewind.jobs.store import read_spec
 from tradewind.services.datasets import get_dataset
 
@@ -83,7 +87,7 @@ def test_submit_answers_202_with_the_job_and_starts_its_execution(
     assert execution["name"] == job["job_id"]
     started = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
     assert json.loads(started["input"]) == {"tenant_id": "acme", "job_id": job["job_id"]}
-    assert JobRecord.get(*JobRecord.key("acme", job["job_id"])).execution_arn == execution["executionArn"]
+    assert execution_arn(job["job_id"]) == execution["executionArn"]
 
     spec = read_spec("acme", job["job_id"])
     assert spec is not None
@@ -120,6 +124,42 @@ def test_idempotency_key_returns_the_same_job_and_refuses_another_request(
     assert (bad.status_code, _loc(bad)) == (422, ["header", "Idempotency-Key"])
 
 
+def test_a_key_freed_by_the_request_that_bound_it_first_is_409(
+    api: TestClient,
+    h: dict[str, str],
+    machine: str,
+    data: tuple[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A concurrent request binds the key just before this one's conditional put, fails to start its
+    job and frees the key before this one reads who bound it: retry later, not a 500."""
+    save = IdempotencyRecord.save
+
+    def lose_the_race(claim: IdempotencyRecord, *args: Any, **kwargs: Any) -> Any:
+        winner = IdempotencyRecord(
+            claim.pk,
+            claim.sk,
+            tenant_id=claim.tenant_id,
+            job_id="the-winner",
+            request_hash=claim.request_hash,
+            expires_at=claim.expires_at,
+        )
+        save(winner)
+        try:
+            return save(claim, *args, **kwargs)
+        finally:
+            winner.delete()
+
+    monkeypatch.setattr(IdempotencyRecord, "save", lose_the_race)
+    body = _body(data[0])
+    r = api.post("/backtests", json=body, headers={**h, "Idempotency-Key": "race"})
+    assert (r.status_code, _loc(r)) == (409, ["header", "Idempotency-Key"]), r.text
+    assert r.json()["errors"][0]["type"] == "key_in_use"
+    assert executions(machine) == []
+    monkeypatch.setattr(IdempotencyRecord, "save", save)
+    assert _submit(api, h, body, **{"Idempotency-Key": "race"})["status"] == "queued"
+
+
 def test_identical_work_is_answered_from_the_cache_unless_forced(
     api: TestClient, h: dict[str, str], machine: str, data: tuple[str, Any]
 ) -> None:
@@ -145,6 +185,24 @@ def test_identical_work_is_answered_from_the_cache_unless_forced(
     assert len(executions(machine)) == 2
 
 
+def test_a_cached_copy_that_fails_leaves_no_objects(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id, frames = data
+    body = _body(dataset_id)
+    original = _submit(api, h, body)
+    finish_backtest("acme", original["job_id"], frames)
+    before = keys_under("tenants/")
+
+    def unavailable(*args: Any) -> None:
+        raise RuntimeError("S3 is unavailable")
+
+    monkeypatch.setattr(store, "write_spec", unavailable)  # after the results were copied
+    assert api.post("/backtests", json=body, headers=h).status_code == 500
+    assert keys_under("tenants/") == before
+    assert [j["job_id"] for j in api.get("/backtests", headers=h).json()["items"]] == [original["job_id"]]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "loc"),
     [
@@ -156,6 +214,12 @@ def test_identical_work_is_answered_from_the_cache_unless_forced(
         ({"params": {"nope": 3}}, 422, ["body", "params", "nope"]),
         ({"params": {"fast": 500}}, 422, ["body", "params", "fast"]),
         ({"params": {"fast": 50, "slow": 20}}, 422, ["body", "params"]),
+        # January 2021 has 21 weekday bars: too few for a 60-bar average, though the dataset has 522
+        (
+            {"start": "2021-01-01", "end": "2021-01-31", "params": {"slow": 60}},
+            422,
+            ["body", "params", "slow"],
+        ),
         ({"weights": {"ZZZ": 1.0}}, 422, ["body", "weights", "ZZZ"]),
         ({"watchlist_id": "nope", "symbols": None}, 404, ["body", "watchlist_id"]),
         ({"strategy": None, "strategy_id": "nope"}, 404, ["body", "strategy_id"]),
@@ -251,8 +315,14 @@ def test_results_are_the_engines_with_trade_pages_and_cut_curves(
     one = api.get(f"{url}/trades", headers=h, params={"symbol": SYMBOLS[1], "limit": 200}).json()
     assert one["total"] == len(engine.symbols[SYMBOLS[1]].trades)
     assert {t["symbol"] for t in one["items"]} == {SYMBOLS[1]}
-    forged = api.get(f"{url}/trades", headers=h, params={"next_token": "bm90LWEtdG9rZW4"})
-    assert (forged.status_code, _loc(forged)) == (422, ["query", "next_token"])
+    for token in (
+        "bm90LWEtdG9rZW4",
+        encode_token({"pk": {"S": f"TRADES#{job['job_id']}"}, "offset": {"S": "²"}}),
+        encode_token({"pk": {"S": f"TRADES#{job['job_id']}"}, "offset": {"S": "-3"}}),
+        trades_token("another-job", 7),
+    ):
+        forged = api.get(f"{url}/trades", headers=h, params={"next_token": token})
+        assert (forged.status_code, _loc(forged)) == (422, ["query", "next_token"]), token
 
     full = api.get(f"{url}/curves", headers=h, params={"symbols": True}).json()
     assert len(full["portfolio"]["equity"]) == len(engine.equity)

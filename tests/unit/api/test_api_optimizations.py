@@ -158,6 +158,8 @@ def test_estimate_follows_concurrency_samples_and_walk_forward(
         ({"space": {"fast": [1, 500], "slow": [20]}}, ["body", "space", "fast"]),
         ({"symbols": ["NOPE", *SYMBOLS]}, ["body", "symbols", 0]),
         ({"start": "2023-01-01"}, ["body", "start"]),
+        # slow reaches 60 and January 2021 has 21 weekday bars (the dataset has 522)
+        ({"start": "2021-01-01", "end": "2021-01-31"}, ["body", "space", "slow"]),
         ({"walk_forward": {"train_bars": 400, "test_bars": 200}}, ["body", "walk_forward", "train_bars"]),
         # slow reaches 60: a 50-bar test window (or a 55-bar train window) cannot warm it up
         ({"walk_forward": {"train_bars": 200, "test_bars": 50}}, ["body", "walk_forward", "test_bars"]),
@@ -230,6 +232,12 @@ def test_leaderboard_heatmap_and_download_of_the_engines_sweep(
     assert (same.status_code, _loc(same)) == (422, ["query", "y"])
     unknown = api.get(f"{url}/heatmap", headers=h, params={"x": "low", "y": "high", "metric": "nope"})
     assert (unknown.status_code, _loc(unknown)) == (422, ["query", "metric"])
+    assert {"start", "end"} <= set(table.columns)  # the table keeps the period of each row...
+    for date in ("start", "end"):  # ...but a date is no number to chart
+        dated = api.get(f"{url}/heatmap", headers=h, params={"x": "low", "y": "high", "metric": date})
+        assert (dated.status_code, _loc(dated)) == (422, ["query", "metric"]), dated.text
+        assert "sharpe" in dated.json()["errors"][0]["msg"]
+        assert "start" not in dated.json()["errors"][0]["msg"].split("(")[1]
 
     for fmt in ("csv", "parquet"):
         link = api.get(f"{url}/download", headers=h, params={"format": fmt}).json()

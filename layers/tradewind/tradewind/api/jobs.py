@@ -123,7 +123,7 @@ def trades_offset(job_id: str, token: str | None) -> int:
     if start is None:
         return 0
     offset = start.get("offset", {}).get("S", "")
-    if set(start) != {"pk", "offset"} or not offset.isdigit():
+    if set(start) != {"pk", "offset"} or not (offset.isascii() and offset.isdigit()):  # not "²" nor "٣"
         problem = FieldProblem(["query", "next_token"], "not a token this API issued")
         raise InvalidInput("invalid next_token: not a token this API issued", [problem])
     return int(offset)

@@ -45,7 +45,6 @@ class JobRecord(MainTableModel):
     dataset_id = UnicodeAttribute()
     symbols = ListAttribute(of=UnicodeAttribute)
     request_hash = UnicodeAttribute()
-    execution_arn = UnicodeAttribute(null=True)
     shards_total = NumberAttribute(default=0)
     shards_done = NumberAttribute(default=0)
     combos_total = NumberAttribute(default=0)  # combinations x symbols (x windows); backtest: symbols

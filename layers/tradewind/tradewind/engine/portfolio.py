@@ -19,6 +19,7 @@ from tradewind.engine.bars import Bars
 from tradewind.engine.results import concat, drawdown_pct, select
 from tradewind.engine.trades import TradeArrays
 from tradewind.errors import FieldProblem, InvalidInput
+from tradewind.strategy.weights import normalized_weights
 
 if TYPE_CHECKING:
     from tradewind.engine.api import DataLike
@@ -33,28 +34,6 @@ class PortfolioResult:
     metrics: pd.Series
     equity: pd.Series
     drawdown: pd.Series
-
-
-def normalized_weights(symbols: list[str], weights: Mapping[str, float] | None) -> dict[str, float]:
-    """Equal weights by default; given weights must name known symbols, be >= 0 and not all zero."""
-    if weights is None:
-        return {s: 1.0 / len(symbols) for s in symbols}
-    problems = [
-        FieldProblem(["weights", k], f"unknown symbol '{k}'", "unknown_symbol")
-        for k in weights
-        if k not in symbols
-    ]
-    problems += [
-        FieldProblem(["weights", k], "must be >= 0", "greater_than_equal")
-        for k, v in weights.items()
-        if v < 0
-    ]
-    total = sum(weights.get(s, 0.0) for s in symbols)
-    if total <= 0:
-        problems.append(FieldProblem(["weights"], "weights must sum to more than 0", "greater_than"))
-    if problems:
-        raise InvalidInput("The portfolio weights are invalid.", problems)
-    return {s: weights.get(s, 0.0) / total for s in symbols}
 
 
 def backtest_portfolio(

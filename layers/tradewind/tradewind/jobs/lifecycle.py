@@ -1,4 +1,4 @@
-"""A tenant's jobs after submission: list, get, cancel, delete, and compare backtests.
+"""A tenant's jobs after submission: list, get, cancel, delete.
 
 Every read goes through the caller's tenant partition, so another tenant's job id is simply not
 found. A job of the other kind is not found either (``GET /backtests/{id}`` of an optimization).
@@ -15,20 +15,18 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
-from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from tradewind.errors import Conflict, FieldProblem, NotFound
 from tradewind.jobs import store
-from tradewind.jobs.artifacts import RESULT_SUMMARY, result_key
 from tradewind.jobs.spec import FINAL_STATUSES
+from tradewind.settings import get_settings
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
+Loc = list[str | int]
 logger = logging.getLogger(__name__)
 
-CANCELLED = "job.cancelled"
-"""The message on ``job:{id}`` when a job is cancelled (its payload is the job's view)."""
-MAX_COMPARED = 10
-_NOUN = {"backtest": "backtest", "optimization": "optimization"}
+JOB_ID_LOC: Loc = ["path", "job_id"]
 
 
 def _records() -> type[JobRecord]:
@@ -37,24 +35,32 @@ def _records() -> type[JobRecord]:
     return JobRecord
 
 
-def get_job(tenant_id: str, job_id: str, kind: str) -> JobRecord:
-    """The tenant's job of this kind; 404 otherwise."""
+def get_job(tenant_id: str, job_id: str, kind: str, loc: Loc | None = None) -> JobRecord:
+    """The tenant's job of this kind; 404 otherwise (naming ``loc`` when the id came from there)."""
     from tradewind.jobs.records import get_record
 
     record = get_record(tenant_id, job_id)
     if record is None or record.kind != kind:
-        raise NotFound(f"{_NOUN[kind]} {job_id!r} not found")
+        problems = [] if loc is None else [FieldProblem(list(loc), f"no such {kind}", "not_found")]
+        raise NotFound(f"{kind} {job_id!r} not found", problems)
     return record
 
 
-def require_succeeded(record: JobRecord) -> None:
-    """409 naming the status unless the job has results."""
+def require_succeeded(record: JobRecord, loc: Loc = JOB_ID_LOC) -> None:
+    """409 naming the status (at ``loc``, where the id came from) unless the job has results."""
     if record.status != "succeeded":
         msg = f"the job is {record.status}; results exist once it has succeeded"
         raise Conflict(
-            f"{_NOUN[record.kind]} {record.job_id!r} is {record.status}",
-            [FieldProblem(["path", "job_id"], msg, "not_finished")],
+            f"{record.kind} {record.job_id!r} is {record.status}",
+            [FieldProblem(list(loc), msg, "not_finished")],
         )
+
+
+def execution_arn(job_id: str) -> str:
+    """The job's workflow execution: submit names it after the job, so its ARN follows from the
+    state machine's (``arn:...:stateMachine:{name}`` -> ``arn:...:execution:{name}:{job_id}``)."""
+    machine = get_settings().job_state_machine_arn
+    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{job_id}"
 
 
 def list_jobs(
@@ -100,12 +106,12 @@ def list_index_key(tenant_id: str, kind: str) -> tuple[str, str]:
 def cancel_job(tenant_id: str, job_id: str, kind: str) -> JobRecord:
     """Mark the job ``cancelled`` (409 when already final), stop its execution, tell subscribers."""
     from tradewind.jobs.events import announce, label, notify_outcome
-    from tradewind.jobs.views import job_view
+    from tradewind.jobs.views import job_message
     from tradewind.services.notifications import JOB_CANCELLED
 
     record = _mark_cancelled(get_job(tenant_id, job_id, kind))
     _stop(record)
-    announce(tenant_id, job_id, CANCELLED, job_view(record))
+    announce(tenant_id, job_id, *job_message(record))
     notify_outcome(record, JOB_CANCELLED, f"{label(record)} cancelled", "Cancelled before it finished.")
     return record
 
@@ -132,21 +138,26 @@ def _mark_cancelled(record: JobRecord) -> JobRecord:
     record.refresh(consistent_read=True)
     msg = f"the job is already {record.status}"
     raise Conflict(
-        f"{_NOUN[record.kind]} {record.job_id!r} is already {record.status}",
+        f"{record.kind} {record.job_id!r} is already {record.status}",
         [FieldProblem(["path", "job_id"], msg, "final")],
     )
 
 
 def _stop(record: JobRecord) -> None:
-    """Stop the execution; a failure only wastes compute (every step skips a final job), so it is logged."""
-    if not record.execution_arn:
-        return
+    """Stop the execution; a failure only wastes compute (every step skips a final job), so it is logged.
+
+    An execution not started yet (submit starts it right after saving the record) is no error: its
+    plan step finds the job final and runs nothing.
+    """
     try:
         aws.client("stepfunctions").stop_execution(
-            executionArn=record.execution_arn, error="Cancelled", cause="cancelled through the API"
+            executionArn=execution_arn(record.job_id), error="Cancelled", cause="cancelled through the API"
         )
-    except Exception:
-        logger.exception("could not stop the execution of job %s", record.job_id)
+    except Exception as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            logger.info("job %s has no execution yet: its plan step will skip it", record.job_id)
+        else:
+            logger.exception("could not stop the execution of job %s", record.job_id)
 
 
 def delete_job(tenant_id: str, job_id: str, kind: str) -> None:
@@ -180,50 +191,3 @@ def _delete_if(item: Any, condition: Any) -> None:
     except DeleteError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
-
-
-def compare_backtests(tenant_id: str, job_ids: list[str]) -> dict[str, Any]:
-    """The portfolio metrics of succeeded backtests side by side, in the order asked.
-
-    404 names an id that is not one of the tenant's backtests (``["query", "ids", i]``), 409 one that
-    has not succeeded.
-    """
-    from tradewind.jobs.records import get_record
-    from tradewind.metrics.catalog import METRICS
-
-    if not job_ids or len(job_ids) > MAX_COMPARED:
-        msg = f"give 1 to {MAX_COMPARED} comma-separated backtest ids"
-        raise InvalidInput("invalid ids", [FieldProblem(["query", "ids"], msg, "value_error")])
-    jobs: list[JobRecord] = []
-    for i, job_id in enumerate(job_ids):
-        record = get_record(tenant_id, job_id)
-        if record is None or record.kind != "backtest":
-            raise NotFound(
-                f"backtest {job_id!r} not found", [FieldProblem(["query", "ids", i], "no such backtest")]
-            )
-        if record.status != "succeeded":
-            msg = f"backtest {job_id} is {record.status}"
-            raise Conflict(msg, [FieldProblem(["query", "ids", i], msg, "not_finished")])
-        jobs.append(record)
-    summaries = [store.get_json(result_key(tenant_id, r.job_id, RESULT_SUMMARY)) or {} for r in jobs]
-    portfolios = [summary.get("portfolio", {}) for summary in summaries]
-    rows = [
-        {"metric": m, "label": spec.label, "unit": spec.unit, "values": [p.get(m) for p in portfolios]}
-        for m, spec in METRICS.items()
-        if any(m in p for p in portfolios)
-    ]
-    columns = [
-        {
-            "job_id": r.job_id,
-            "name": r.name,
-            "strategy_name": r.strategy_name,
-            "strategy_id": r.strategy_id,
-            "strategy_version": None if r.strategy_version is None else int(r.strategy_version),
-            "symbols": list(r.symbols),
-            "params": summary.get("params", {}),
-            "start": summary.get("start"),
-            "end": summary.get("end"),
-        }
-        for r, summary in zip(jobs, summaries, strict=True)
-    ]
-    return {"backtests": columns, "metrics": rows}

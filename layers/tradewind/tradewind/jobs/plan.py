@@ -30,7 +30,7 @@ from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import JSON_TYPE, strict_json
 from tradewind.jobs.views import PROGRESS, progress_payload
-from tradewind.metrics.catalog import METRICS, SCREENING
+from tradewind.metrics.catalog import SCREENING, rankable
 from tradewind.settings import get_settings
 
 
@@ -87,7 +87,7 @@ def make_shards(job: Job) -> list[Shard]:
     whole = (None if first is None else iso(first), None if last is None else iso(last))
     if spec.kind == "backtest":
         from tradewind.engine.api import single_params
-        from tradewind.engine.portfolio import normalized_weights
+        from tradewind.strategy.weights import normalized_weights
 
         single_params(job.strategy, spec.params)  # bad parameters fail the job before any shard runs
         weights = normalized_weights(spec.symbols, spec.weights)
@@ -117,7 +117,7 @@ def make_shards(job: Job) -> list[Shard]:
 
 def check_objective(metric: str, level: str) -> None:
     """The objective must be a number the sweep computes at its metrics level."""
-    known = SCREENING if level == "screening" else tuple(m for m in METRICS if METRICS[m].unit != "date")
+    known = SCREENING if level == "screening" else tuple(rankable())
     if metric not in known:
         raise JobInputError(
             f"objective metric '{metric}' is not one of the {level} metrics: {', '.join(known)}"

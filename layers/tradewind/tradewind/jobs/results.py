@@ -3,9 +3,10 @@
 Backtests: metrics per symbol and for the portfolio, trades a page at a time, equity and drawdown
 curves cut to ``max_points``. Optimizations: the leaderboard, a heatmap of any two parameters, the
 full table through a presigned download, the walk-forward report, and a drill-down that reruns one
-combination as a full backtest. A job that has not succeeded answers 409 naming its status.
-JSON artifacts are read without pandas; the heatmap (``table.parquet``) and the drill-down (which
-expands the space as the workers did) load it on first use.
+combination as a full backtest. Backtests side by side. Each reader takes the job's record, read
+once per request (:func:`tradewind.jobs.lifecycle.get_job`); a job that has not succeeded answers
+409 naming its status. JSON artifacts are read without pandas; the heatmap (``table.parquet``) and
+the drill-down (which expands the space as the workers did) load it on first use.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tradewind.jobs.artifacts import (
     RESULT_WALK_FORWARD,
     result_key,
 )
-from tradewind.jobs.lifecycle import get_job, require_succeeded
+from tradewind.jobs.lifecycle import JOB_ID_LOC, Loc, get_job, require_succeeded
 from tradewind.jobs.spec import BacktestRequest
 from tradewind.settings import get_settings
 
@@ -35,11 +36,12 @@ if TYPE_CHECKING:
 Curve = dict[str, list[Any]]
 Aggregate = Literal["max", "mean", "min"]
 DOWNLOADS = {"csv": RESULT_TABLE_CSV, "parquet": RESULT_TABLE_PARQUET}
+MAX_COMPARED = 10
 
 
-def _artifact(record: JobRecord, name: str) -> Any:
-    """A JSON result of a succeeded job (409 before); a missing file is a broken job: 500."""
-    require_succeeded(record)
+def _artifact(record: JobRecord, name: str, loc: Loc = JOB_ID_LOC) -> Any:
+    """A JSON result of a succeeded job (409 at ``loc`` before); a missing file is a broken job: 500."""
+    require_succeeded(record, loc)
     found = store.get_json(result_key(record.tenant_id, record.job_id, name))
     if found is None:
         raise RuntimeError(f"job {record.job_id} succeeded but has no {name}")
@@ -49,18 +51,18 @@ def _artifact(record: JobRecord, name: str) -> Any:
 # --- backtests ------------------------------------------------------------------------------------
 
 
-def backtest_summary(tenant_id: str, job_id: str) -> dict[str, Any]:
+def backtest_summary(record: JobRecord) -> dict[str, Any]:
     """``summary.json``: portfolio and per-symbol metrics, parameters, weights, period."""
-    summary: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_SUMMARY)
+    summary: dict[str, Any] = _artifact(record, RESULT_SUMMARY)
     return summary
 
 
 def trades_page(
-    tenant_id: str, job_id: str, offset: int, limit: int, symbol: str | None = None
+    record: JobRecord, offset: int, limit: int, symbol: str | None = None
 ) -> tuple[list[dict[str, Any]], int | None, int]:
     """Trades ``offset..offset+limit`` (of one symbol, or all) by entry time, the next offset
     (``None`` at the end) and how many trades there are."""
-    trades: list[dict[str, Any]] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_TRADES)
+    trades: list[dict[str, Any]] = _artifact(record, RESULT_TRADES)
     if symbol is not None:
         trades = [t for t in trades if t.get("symbol") == symbol]
     page = trades[offset : offset + limit]
@@ -68,9 +70,9 @@ def trades_page(
     return page, (following if following < len(trades) else None), len(trades)
 
 
-def curves(tenant_id: str, job_id: str, max_points: int | None, symbols: bool) -> dict[str, Any]:
+def curves(record: JobRecord, max_points: int | None, symbols: bool) -> dict[str, Any]:
     """The portfolio's (and each symbol's) equity and drawdown, each cut to ``max_points``."""
-    found: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "backtest"), RESULT_CURVES)
+    found: dict[str, Any] = _artifact(record, RESULT_CURVES)
 
     def cut(curve: Curve) -> Curve:
         return curve if max_points is None else downsample_curve(curve, max_points)
@@ -110,29 +112,29 @@ def downsample_curve(curve: Curve, max_points: int) -> Curve:
 # --- optimizations --------------------------------------------------------------------------------
 
 
-def leaderboard(tenant_id: str, job_id: str, limit: int | None) -> dict[str, Any]:
+def leaderboard(record: JobRecord, limit: int | None) -> dict[str, Any]:
     """The top rows by the objective (``limit`` of the ``top_n`` stored), each with every metric."""
-    board: dict[str, Any] = _artifact(get_job(tenant_id, job_id, "optimization"), RESULT_LEADERBOARD)
+    board: dict[str, Any] = _artifact(record, RESULT_LEADERBOARD)
     if limit is not None:
         board = {**board, "rows": board["rows"][:limit]}
     return board
 
 
-def walk_forward(tenant_id: str, job_id: str) -> dict[str, Any]:
+def walk_forward(record: JobRecord) -> dict[str, Any]:
     """Each window's in-sample winner and its out-of-sample metrics (404 without walk-forward)."""
-    record = get_job(tenant_id, job_id, "optimization")
     require_succeeded(record)
-    report = store.get_json(result_key(tenant_id, job_id, RESULT_WALK_FORWARD))
+    report = store.get_json(result_key(record.tenant_id, record.job_id, RESULT_WALK_FORWARD))
     if report is None:
-        raise NotFound(f"optimization {job_id!r} ran without walk_forward: no walk-forward report")
+        raise NotFound(f"optimization {record.job_id!r} ran without walk_forward: no walk-forward report")
     result: dict[str, Any] = report
     return result
 
 
-def download(tenant_id: str, job_id: str, file_format: str) -> dict[str, Any]:
+def download(record: JobRecord, file_format: str) -> dict[str, Any]:
     """A presigned GET of the full table (one row per combination and window)."""
-    require_succeeded(get_job(tenant_id, job_id, "optimization"))
-    key = result_key(tenant_id, job_id, DOWNLOADS[file_format])
+    require_succeeded(record)
+    job_id = record.job_id
+    key = result_key(record.tenant_id, job_id, DOWNLOADS[file_format])
     if not store.exists(key):
         raise RuntimeError(f"job {job_id} succeeded but has no {DOWNLOADS[file_format]}")
     expires = get_settings().presign_expiry_seconds
@@ -147,17 +149,20 @@ def download(tenant_id: str, job_id: str, file_format: str) -> dict[str, Any]:
 
 
 def heatmap(
-    tenant_id: str, job_id: str, x: str, y: str, metric: str | None, agg: Aggregate, window: int | None
+    record: JobRecord, x: str, y: str, metric: str | None, agg: Aggregate, window: int | None
 ) -> dict[str, Any]:
-    """``metric`` (default: the objective) over the grid of parameters ``x`` and ``y``: each cell is
-    ``agg`` over the rows with that pair (the other parameters, walk-forward windows unless one is
-    chosen); ``z[j][i]`` is the cell of ``y.values[j]`` and ``x.values[i]``, ``null`` where no row."""
+    """``metric`` (default: the objective; a number, not the dates ``start``/``end``) over the grid
+    of parameters ``x`` and ``y``: each cell is ``agg`` over the rows with that pair (the other
+    parameters, walk-forward windows unless one is chosen); ``z[j][i]`` is the cell of
+    ``y.values[j]`` and ``x.values[i]``, ``null`` where no row."""
     import numpy as np
     import pandas as pd
     from fastparquet import ParquetFile
 
-    record = get_job(tenant_id, job_id, "optimization")
+    from tradewind.metrics.catalog import rankable
+
     require_succeeded(record)
+    tenant_id, job_id = record.tenant_id, record.job_id
     spec = store.read_spec(tenant_id, job_id)
     if spec is None:
         raise RuntimeError(f"job {job_id} has no spec.json")
@@ -176,10 +181,12 @@ def heatmap(
     ]
     if x == y:
         problems.append(FieldProblem(["query", "y"], "must differ from x"))
-    metrics = [c for c in table.columns if c not in {"combination", "window", *params}]
+    metrics = rankable(c for c in table.columns if c not in {"combination", "window", *params})
     if metric not in metrics:
         problems.append(
-            FieldProblem(["query", "metric"], f"'{metric}' is not in the table ({', '.join(metrics)})")
+            FieldProblem(
+                ["query", "metric"], f"'{metric}' is not a metric of the table ({', '.join(metrics)})"
+            )
         )
     has_windows = "window" in table.columns
     if window is not None and not has_windows:
@@ -207,21 +214,21 @@ def heatmap(
     }
 
 
-def combination_request(tenant_id: str, job_id: str, combination: int) -> tuple[BacktestRequest, JobRecord]:
+def combination_request(record: JobRecord, combination: int) -> BacktestRequest:
     """A backtest request for combination ``combination`` of a succeeded optimization: its strategy,
     symbols, dataset, period, cash and weights, with that combination's parameter values."""
     from tradewind.jobs.inputs import load_job
 
-    record = get_job(tenant_id, job_id, "optimization")
     require_succeeded(record)
-    job = load_job(tenant_id, job_id)
+    job = load_job(record.tenant_id, record.job_id)
     if not 0 <= combination < job.n_combinations:
         msg = f"combinations are numbered 0 to {job.n_combinations - 1}"
         raise NotFound(
-            f"optimization {job_id!r} has no combination {combination}", [FieldProblem(["path", "n"], msg)]
+            f"optimization {record.job_id!r} has no combination {combination}",
+            [FieldProblem(["path", "n"], msg)],
         )
     spec = job.spec
-    request = BacktestRequest(
+    return BacktestRequest(
         strategy=spec.strategy,
         dataset_id=spec.dataset_id,
         symbols=list(spec.symbols),
@@ -231,4 +238,46 @@ def combination_request(tenant_id: str, job_id: str, combination: int) -> tuple[
         weights=spec.weights,
         params=job.params(combination),
     )
-    return request, record
+
+
+# --- comparing backtests --------------------------------------------------------------------------
+
+
+def compare_backtests(tenant_id: str, job_ids: list[str]) -> dict[str, Any]:
+    """The portfolio metrics of succeeded backtests side by side, in the order asked.
+
+    404 names an id that is not one of the tenant's backtests (``["query", "ids", i]``), 409 one that
+    has not succeeded.
+    """
+    from tradewind.metrics.catalog import METRICS
+
+    if not job_ids or len(job_ids) > MAX_COMPARED:
+        msg = f"give 1 to {MAX_COMPARED} comma-separated backtest ids"
+        raise InvalidInput("invalid ids", [FieldProblem(["query", "ids"], msg, "value_error")])
+    jobs: list[JobRecord] = []
+    for i, job_id in enumerate(job_ids):
+        record = get_job(tenant_id, job_id, "backtest", ["query", "ids", i])
+        require_succeeded(record, ["query", "ids", i])
+        jobs.append(record)
+    summaries = [_artifact(record, RESULT_SUMMARY) for record in jobs]
+    portfolios = [summary.get("portfolio", {}) for summary in summaries]
+    rows = [
+        {"metric": m, "label": spec.label, "unit": spec.unit, "values": [p.get(m) for p in portfolios]}
+        for m, spec in METRICS.items()
+        if any(m in p for p in portfolios)
+    ]
+    columns = [
+        {
+            "job_id": r.job_id,
+            "name": r.name,
+            "strategy_name": r.strategy_name,
+            "strategy_id": r.strategy_id,
+            "strategy_version": None if r.strategy_version is None else int(r.strategy_version),
+            "symbols": list(r.symbols),
+            "params": summary.get("params", {}),
+            "start": summary.get("start"),
+            "end": summary.get("end"),
+        }
+        for r, summary in zip(jobs, summaries, strict=True)
+    ]
+    return {"backtests": columns, "metrics": rows}

@@ -39,6 +39,7 @@ from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
 from tradewind.settings import get_settings
 from tradewind.strategy.models import Costs, Number, ParamRef, Strategy
+from tradewind.strategy.weights import normalized_weights, weight_problems
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
@@ -111,7 +112,8 @@ def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
         params=dict(request.params),
     )
     bars = {s: _bars_in_period(rows[s], request.start, request.end) for s in symbols}
-    weighted = [s for s in symbols if request.weights is None or request.weights.get(s, 0.0) > 0]
+    weights = normalized_weights(symbols, request.weights)
+    weighted = [s for s in symbols if weights[s] > 0]
     return Resolved(spec, name, 1, 1, bars, dict.fromkeys(weighted, 1))  # one shard per weighted symbol
 
 
@@ -229,11 +231,18 @@ def _dataset(tenant_id: str, dataset_id: str) -> DatasetRecord:
 
 
 def _symbols(tenant_id: str, universe: Universe) -> tuple[list[str], list[Loc], list[FieldProblem]]:
-    """The symbols, where each came from (for problems) and duplicates."""
+    """The symbols, where each came from (for problems) and duplicates among listed symbols (a
+    watchlist's are unique: services.watchlists refuses duplicates)."""
     locs: list[Loc]
+    problems: list[FieldProblem] = []
     if universe.symbols is not None:
         symbols = list(universe.symbols)
         locs = [["body", "symbols", i] for i in range(len(symbols))]
+        seen: set[str] = set()
+        for symbol, loc in zip(symbols, locs, strict=True):
+            if symbol in seen:
+                problems.append(FieldProblem(loc, f"{symbol} is listed twice", "duplicate"))
+            seen.add(symbol)
     else:
         from tradewind.services.watchlists import get_watchlist
 
@@ -248,12 +257,6 @@ def _symbols(tenant_id: str, universe: Universe) -> tuple[list[str], list[Loc], 
                 "The watchlist is empty.", [FieldProblem(source, "the watchlist has no symbols")]
             )
         locs = [source] * len(symbols)
-    seen: set[str] = set()
-    problems = []
-    for symbol, loc in zip(symbols, locs, strict=True):
-        if symbol in seen:
-            problems.append(FieldProblem(loc, f"{symbol} is listed twice", "duplicate"))
-        seen.add(symbol)
     return symbols, locs, problems
 
 
@@ -295,21 +298,7 @@ def _period_problems(
 
 
 def _weight_problems(symbols: list[str], weights: Mapping[str, float] | None) -> list[FieldProblem]:
-    if weights is None:
-        return []
-    problems = [
-        FieldProblem(["body", "weights", k], f"{k} is not one of the symbols", "unknown_symbol")
-        for k in weights
-        if k not in symbols
-    ]
-    problems += [
-        FieldProblem(["body", "weights", k], "must be >= 0", "greater_than_equal")
-        for k, v in weights.items()
-        if v < 0
-    ]
-    if sum(weights.get(s, 0.0) for s in symbols) <= 0:
-        problems.append(FieldProblem(["body", "weights"], "the symbols' weights must sum to more than 0"))
-    return problems
+    return [FieldProblem(["body", *p.loc], p.msg, p.type) for p in weight_problems(symbols, weights)]
 
 
 def _param_problems(strategy: Strategy, params: Mapping[str, Number]) -> list[FieldProblem]:
@@ -393,15 +382,13 @@ def _walk_forward_window_problems(
 
 
 def _objective_problems(request: OptimizationRequest) -> list[FieldProblem]:
-    from tradewind.metrics.catalog import METRICS, SCREENING
+    from tradewind.metrics.catalog import SCREENING, rankable
 
     metric, loc = request.objective.metric, ["body", "objective", "metric"]
-    rankable = [m for m, spec in METRICS.items() if spec.unit != "date"]
-    if metric not in rankable:
+    known = rankable()
+    if metric not in known:
         return [
-            FieldProblem(
-                list(loc), f"unknown metric '{metric}'; one of {', '.join(rankable)}", "unknown_metric"
-            )
+            FieldProblem(list(loc), f"unknown metric '{metric}'; one of {', '.join(known)}", "unknown_metric")
         ]
     if request.metrics == "screening" and metric not in SCREENING:
         msg = f"'{metric}' is not computed with metrics='screening' (one of {', '.join(SCREENING)})"
@@ -411,19 +398,20 @@ def _objective_problems(request: OptimizationRequest) -> list[FieldProblem]:
 
 def _window_problems(
     strategy: Strategy,
-    source: StrategySource,
+    request: BacktestRequest | OptimizationRequest,
     rows: Mapping[str, SymbolRecord],
     values: Mapping[str, list[Number]],
     values_loc: Loc,
 ) -> list[FieldProblem]:
-    """Indicator windows longer than the shortest symbol's data, located at the value that sets them."""
+    """Indicator windows longer than the shortest symbol's bars in the period, located at the value
+    that sets them."""
     from tradewind.strategy.validation import check_windows
 
     if not rows:
         return []
-    n_bars = min(int(r.rows) for r in rows.values())
+    n_bars = min(_bars_in_period(r, request.start, request.end) for r in rows.values())
     problems = check_windows(strategy, n_bars, {n: [min(v), max(v)] for n, v in values.items()})
-    return [_window_loc(strategy, source, p, values_loc) for p in problems]
+    return [_window_loc(strategy, request, p, values_loc) for p in problems]
 
 
 def _window_loc(
@@ -579,9 +567,13 @@ def _answer_for(tenant_id: str, job_id: str, bound_to: str, fingerprint: str) ->
         )
     job = get_record(tenant_id, job_id)
     if job is None:
-        msg = "the job of this key is still being created or was deleted; retry shortly or use a new key"
-        raise Conflict("Idempotency-Key has no job.", [FieldProblem(list(HEADER_LOC), msg, "key_in_use")])
+        raise _key_in_use()
     return job
+
+
+def _key_in_use() -> Conflict:
+    msg = "the job of this key is still being created or was deleted; retry shortly or use a new key"
+    return Conflict("Idempotency-Key has no job.", [FieldProblem(list(HEADER_LOC), msg, "key_in_use")])
 
 
 def _claim(tenant_id: str, key: str, fingerprint: str, job_id: str) -> JobRecord | None:
@@ -603,7 +595,10 @@ def _claim(tenant_id: str, key: str, fingerprint: str, job_id: str) -> JobRecord
     except PutError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
-        winner = IdempotencyRecord.get(*IdempotencyRecord.key(tenant_id, key))
+        try:
+            winner = IdempotencyRecord.get(*IdempotencyRecord.key(tenant_id, key), consistent_read=True)
+        except IdempotencyRecord.DoesNotExist:  # the winner's job failed to start and freed the key
+            raise _key_in_use() from None
         return _answer_for(tenant_id, winner.job_id, winner.request_hash, fingerprint)
     return None
 
@@ -659,8 +654,11 @@ def _copy_cached(
     tenant_id: str, job_id: str, resolved: Resolved, name: str | None, source: JobRecord
 ) -> JobRecord:
     """A succeeded job marked ``cached`` with a copy of ``source``'s results (objects first, record last)."""
-    store.copy_prefix(result_key(tenant_id, source.job_id, ""), result_key(tenant_id, job_id, ""))
-    store.write_spec(tenant_id, job_id, resolved.spec)
+
+    def write_objects() -> None:
+        store.copy_prefix(result_key(tenant_id, source.job_id, ""), result_key(tenant_id, job_id, ""))
+        store.write_spec(tenant_id, job_id, resolved.spec)
+
     now = datetime.now(UTC)
     record = _new_record(
         tenant_id,
@@ -677,17 +675,17 @@ def _copy_cached(
         started_at=now,
         finished_at=now,
     )
-    _save_new(record)
+    _save_new(record, write_objects)
     return record
 
 
 def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) -> JobRecord:
-    """Write the spec and the ``queued`` record, then start the workflow execution named ``job_id``."""
-    store.write_spec(tenant_id, job_id, resolved.spec)
+    """Write the spec and the ``queued`` record, then start the workflow execution named ``job_id``
+    (its ARN follows from the name: :func:`tradewind.jobs.lifecycle.execution_arn`)."""
     record = _new_record(tenant_id, job_id, resolved, name, status="queued")
-    _save_new(record)
+    _save_new(record, lambda: store.write_spec(tenant_id, job_id, resolved.spec))
     try:
-        started = aws.client("stepfunctions").start_execution(
+        aws.client("stepfunctions").start_execution(
             stateMachineArn=get_settings().job_state_machine_arn,
             name=job_id,
             input=json.dumps({"tenant_id": tenant_id, "job_id": job_id}),
@@ -695,15 +693,14 @@ def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) ->
     except Exception as exc:
         _mark_not_started(record, exc)
         raise
-    records = type(record)
-    record.update(actions=[records.execution_arn.set(started["executionArn"])], condition=records.pk.exists())
     return record
 
 
-def _save_new(record: JobRecord) -> None:
-    records = type(record)
+def _save_new(record: JobRecord, write_objects: Callable[[], None]) -> None:
+    """The job's objects, then its record; if either fails, the objects written go (nothing half-written)."""
     try:
-        record.save(condition=records.pk.does_not_exist())
+        write_objects()
+        record.save(condition=type(record).pk.does_not_exist())
     except Exception:
         store.delete_job_objects(record.tenant_id, record.job_id)
         raise
@@ -738,7 +735,7 @@ def submit_combination(
     label = source.name or source.strategy_name or "optimization"
 
     def resolved() -> Resolved:
-        request, _ = combination_request(tenant_id, optimization_id, combination)
+        request = combination_request(source, combination)
         result = resolve_backtest(tenant_id, request)
         spec = result.spec.model_copy(
             update={"strategy_id": source.strategy_id, "strategy_version": source.strategy_version}

@@ -5,6 +5,7 @@ One source for the engine (column names), the CLI table (labels), the API and do
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -82,3 +83,9 @@ _SPECS = (
 
 METRICS: dict[str, MetricSpec] = {spec.id: spec for spec in _SPECS}
 SCREENING: tuple[str, ...] = ("return_pct", "sharpe", "max_drawdown_pct", "trades")
+
+
+def rankable(ids: Iterable[str] = METRICS) -> list[str]:
+    """The metrics among ``ids`` that a sweep can rank and chart by: numbers, not the dates
+    ``start``/``end``; in the order given (ids that are not metrics are dropped)."""
+    return [m for m in ids if m in METRICS and METRICS[m].unit != "date"]

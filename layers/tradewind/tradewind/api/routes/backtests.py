@@ -6,7 +6,7 @@ the metrics per symbol and for the portfolio, the trades and the equity/drawdown
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
@@ -28,6 +28,9 @@ from tradewind.api.jobs import (
 from tradewind.api.pagination import Limit, NextToken, Page
 from tradewind.jobs import lifecycle, results, submit
 from tradewind.jobs.spec import SYMBOL_PATTERN, BacktestRequest
+
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
 
 router = APIRouter(prefix="/backtests", tags=["backtests"], responses=PROBLEM_RESPONSES)
 
@@ -110,13 +113,17 @@ class Comparison(BaseModel):
     metrics: list[ComparedMetric]
 
 
-def _trade_page(tenant: str, job_id: str, offset: int, limit: int, symbol: str | None) -> TradePage:
-    items, following, total = results.trades_page(tenant, job_id, offset, limit, symbol)
+def _trade_page(record: JobRecord, offset: int, limit: int, symbol: str | None) -> TradePage:
+    items, following, total = results.trades_page(record, offset, limit, symbol)
     return TradePage(
         items=[Trade.model_validate(t) for t in items],
-        next_token=trades_token(job_id, following),
+        next_token=trades_token(record.job_id, following),
         total=total,
     )
+
+
+def _backtest(tenant: str, job_id: str) -> JobRecord:
+    return lifecycle.get_job(tenant, job_id, "backtest")
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, responses=SUBMIT_RESPONSES, summary="Run a backtest")
@@ -140,12 +147,12 @@ def list_all(
 @router.get("/compare", summary="Compare backtests' portfolio metrics side by side")
 def compare(tenant: Tenant, ids: Ids) -> Comparison:
     job_ids = [part.strip() for part in ids.split(",") if part.strip()]
-    return Comparison.model_validate(lifecycle.compare_backtests(tenant, job_ids))
+    return Comparison.model_validate(results.compare_backtests(tenant, job_ids))
 
 
 @router.get("/{job_id}", summary="Get a backtest: status, progress, summary")
 def get(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(lifecycle.get_job(tenant, job_id, "backtest"))
+    return JobOut.of(_backtest(tenant, job_id))
 
 
 @router.delete(
@@ -168,7 +175,8 @@ def get_results(
     trades_limit: Limit = 100,
     symbol_curves: Annotated[bool, Query(description="include each symbol's curves")] = False,
 ) -> BacktestResults:
-    summary = results.backtest_summary(tenant, job_id)
+    record = _backtest(tenant, job_id)
+    summary = results.backtest_summary(record)
     return BacktestResults(
         job_id=job_id,
         portfolio=summary["portfolio"],
@@ -177,8 +185,8 @@ def get_results(
         weights=summary["weights"],
         start=summary.get("start"),
         end=summary.get("end"),
-        trades=_trade_page(tenant, job_id, 0, trades_limit, None),
-        curves=Curves.model_validate(results.curves(tenant, job_id, max_points, symbol_curves)),
+        trades=_trade_page(record, 0, trades_limit, None),
+        curves=Curves.model_validate(results.curves(record, max_points, symbol_curves)),
     )
 
 
@@ -190,7 +198,8 @@ def trades(
     next_token: NextToken = None,
     symbol: SymbolQuery = None,
 ) -> TradePage:
-    return _trade_page(tenant, job_id, trades_offset(job_id, next_token), limit, symbol)
+    offset = trades_offset(job_id, next_token)
+    return _trade_page(_backtest(tenant, job_id), offset, limit, symbol)
 
 
 @router.get("/{job_id}/curves", summary="Equity and drawdown of the portfolio (and each symbol)")
@@ -200,4 +209,4 @@ def curves(
     max_points: MaxPoints = None,
     symbols: Annotated[bool, Query(description="include each symbol's curves")] = False,
 ) -> Curves:
-    return Curves.model_validate(results.curves(tenant, job_id, max_points, symbols))
+    return Curves.model_validate(results.curves(_backtest(tenant, job_id), max_points, symbols))

@@ -3,7 +3,7 @@ heatmap, table download, walk-forward report, drill-down into one combination)."
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
@@ -24,6 +24,9 @@ from tradewind.api.pagination import Limit, NextToken, Page
 from tradewind.jobs import lifecycle, results, submit
 from tradewind.jobs.estimate import Estimate, estimate
 from tradewind.jobs.spec import Objective, OptimizationRequest
+
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
 
 router = APIRouter(prefix="/optimizations", tags=["optimizations"], responses=PROBLEM_RESPONSES)
 
@@ -72,6 +75,10 @@ class WalkForwardReport(BaseModel):
     out_of_sample: dict[str, Any] | None = Field(description="the out-of-sample metrics' mean over windows")
 
 
+def _optimization(tenant: str, job_id: str) -> JobRecord:
+    return lifecycle.get_job(tenant, job_id, "optimization")
+
+
 @router.post("/estimate", summary="Size, duration and AWS cost of an optimization, before it runs")
 def estimate_cost(tenant: Tenant, body: OptimizationRequest) -> Estimate:
     return estimate(tenant, body)
@@ -99,7 +106,7 @@ def list_all(
 
 @router.get("/{job_id}", summary="Get an optimization: status, progress, summary")
 def get(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(lifecycle.get_job(tenant, job_id, "optimization"))
+    return JobOut.of(_optimization(tenant, job_id))
 
 
 @router.delete(
@@ -118,7 +125,7 @@ def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
 def leaderboard(
     tenant: Tenant, job_id: JobId, limit: Annotated[int | None, Query(ge=1, le=1000)] = None
 ) -> Leaderboard:
-    return Leaderboard.model_validate(results.leaderboard(tenant, job_id, limit))
+    return Leaderboard.model_validate(results.leaderboard(_optimization(tenant, job_id), limit))
 
 
 @router.get("/{job_id}/heatmap", summary="A metric over the grid of two parameters")
@@ -133,19 +140,20 @@ def heatmap(
     agg: Annotated[Literal["max", "mean", "min"], Query(description="how a cell combines its rows")] = "max",
     window: Annotated[int | None, Query(ge=0, description="one walk-forward window (default: all)")] = None,
 ) -> Heatmap:
-    return Heatmap.model_validate(results.heatmap(tenant, job_id, x, y, metric, agg, window))
+    record = _optimization(tenant, job_id)
+    return Heatmap.model_validate(results.heatmap(record, x, y, metric, agg, window))
 
 
 @router.get("/{job_id}/download", summary="A presigned URL of the full table (CSV or Parquet)")
 def download(
     tenant: Tenant, job_id: JobId, format: Annotated[Literal["csv", "parquet"], Query()] = "csv"
 ) -> Download:
-    return Download.model_validate(results.download(tenant, job_id, format))
+    return Download.model_validate(results.download(_optimization(tenant, job_id), format))
 
 
 @router.get("/{job_id}/walk-forward", summary="Out-of-sample metrics of each window's in-sample winner")
 def walk_forward(tenant: Tenant, job_id: JobId) -> WalkForwardReport:
-    return WalkForwardReport.model_validate(results.walk_forward(tenant, job_id))
+    return WalkForwardReport.model_validate(results.walk_forward(_optimization(tenant, job_id)))
 
 
 @router.post(
