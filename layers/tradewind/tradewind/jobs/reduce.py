@@ -38,15 +38,14 @@ from tradewind.jobs.tables import (
     CSV_TYPE,
     JSON_TYPE,
     PARQUET_TYPE,
-    from_parquet,
     plain,
     plain_mapping,
     strict_json,
-    to_parquet,
     utc_time,
     utc_times,
 )
 from tradewind.jobs.views import COMPLETED, completed_payload
+from tradewind.marketdata.parquet import from_parquet_bytes, to_parquet_bytes
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
@@ -208,7 +207,7 @@ def reduce_optimization(job: Job, shards: list[Shard]) -> Outcome:
     bodies = read_shards(job, shards, "parquet")
     parts: dict[tuple[int | None, str], list[tuple[int, pd.DataFrame]]] = defaultdict(list)
     for shard in shards:
-        parts[(shard.window, shard.symbol)].append((shard.lo, from_parquet(bodies[shard.shard])))
+        parts[(shard.window, shard.symbol)].append((shard.lo, from_parquet_bytes(bodies[shard.shard])))
     window_numbers = sorted({shard.window for shard in shards}, key=lambda w: -1 if w is None else w)
     param_names = list(job.combinations)
     params = pd.DataFrame(
@@ -242,7 +241,7 @@ def reduce_optimization(job: Job, shards: list[Shard]) -> Outcome:
     table = pd.concat(list(tables.values()), ignore_index=True)
     files = {
         artifacts.RESULT_LEADERBOARD: (strict_json({"objective": objective_json, "rows": rows}), JSON_TYPE),
-        artifacts.RESULT_TABLE_PARQUET: (to_parquet(table), PARQUET_TYPE),
+        artifacts.RESULT_TABLE_PARQUET: (to_parquet_bytes(table, columns=None), PARQUET_TYPE),
         artifacts.RESULT_TABLE_CSV: (table.to_csv(index=False).encode(), CSV_TYPE),
     }
     if spec.walk_forward is not None:
@@ -345,20 +344,16 @@ def rebuild(job: Job, shard: dict[str, Any], bars: Bars) -> BacktestResult:
     from tradewind.engine.api import BacktestResult
     from tradewind.engine.trades import TradeArrays
 
-    trades = shard["trades"]
+    trades, empty = shard["trades"], TradeArrays.empty()
     count = len(trades["pnl"])
     arrays = TradeArrays(
-        combo=np.zeros(count, dtype=np.int64),
-        entry_idx=np.asarray(trades["entry_idx"], dtype=np.int64),
-        exit_idx=np.asarray(trades["exit_idx"], dtype=np.int64),
-        entry_price=np.asarray(trades["entry_price"], dtype=np.float64),
-        exit_price=np.asarray(trades["exit_price"], dtype=np.float64),
-        size=np.asarray(trades["size"], dtype=np.float64),
-        pnl=np.asarray(trades["pnl"], dtype=np.float64),
-        return_pct=np.asarray(trades["return_pct"], dtype=np.float64),
-        fees=np.asarray(trades["fees"], dtype=np.float64),
-        exit_reason=np.asarray(trades["exit_reason"], dtype=np.int8),
-        is_open=np.asarray(trades["is_open"], dtype=bool),
+        **{
+            # one symbol's run is combination 0 (the worker does not store ``combo``)
+            name: np.zeros(count, dtype=empty.combo.dtype)
+            if name == "combo"
+            else np.asarray(trades[name], dtype=getattr(empty, name).dtype)
+            for name in TradeArrays.columns()
+        }
     )
     return BacktestResult(
         strategy=job.strategy,

@@ -1,16 +1,15 @@
-"""Encoding of shard objects and result artifacts: Parquet frames, strict JSON, ISO times.
+"""Encoding of shard objects and result artifacts: strict JSON, ISO times, content types.
 
 Result JSON is strict (``NaN``/``inf`` become ``null``, times ISO 8601 UTC with a ``Z``) because
-browsers parse it. Shard objects are internal and must round-trip exactly: Parquet keeps float64
-bits, and the JSON shards of a backtest keep non-finite numbers as Python's ``NaN``/``Infinity``.
+browsers parse it. Shard objects are internal and must round-trip exactly: Parquet frames
+(:mod:`tradewind.marketdata.parquet`, ``columns=None``) keep float64 bits, and the JSON shards of a
+backtest keep non-finite numbers as Python's ``NaN``/``Infinity``.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,20 +19,6 @@ import pandas as pd
 JSON_TYPE = "application/json"
 PARQUET_TYPE = "application/vnd.apache.parquet"
 CSV_TYPE = "text/csv"
-
-
-def to_parquet(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fastparquet.*deprecated")
-        frame.to_parquet(buffer, engine="fastparquet", index=False)
-    return buffer.getvalue()
-
-
-def from_parquet(data: bytes) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fastparquet.*deprecated")
-        return pd.read_parquet(io.BytesIO(data), engine="fastparquet")
 
 
 def utc_times(values: np.ndarray) -> list[str]:

@@ -9,6 +9,8 @@ throttled per job with a conditional update on ``progress_published_at`` (at mos
 
 from __future__ import annotations
 
+import logging
+import random
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,19 +20,27 @@ import numpy as np
 from tradewind.engine.trades import TradeArrays
 from tradewind.errors import TradewindError
 from tradewind.jobs.artifacts import shard_key
+from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce
 from tradewind.jobs.failure import describe
-from tradewind.jobs.inputs import Job, JobInputError, Shard, load_job
+from tradewind.jobs.inputs import Job, Shard, load_job
 from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import FINAL_STATUSES
-from tradewind.jobs.tables import JSON_TYPE, PARQUET_TYPE, exact_json, to_parquet
+from tradewind.jobs.tables import JSON_TYPE, PARQUET_TYPE, exact_json
 from tradewind.jobs.views import PROGRESS, progress_payload
+from tradewind.marketdata.parquet import to_parquet_bytes
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
 PROGRESS_INTERVAL = 0.5
 """Seconds between two progress messages of one job (about 2 per second)."""
+COUNT_ATTEMPTS = 8
+"""Tries of the counting transaction when it conflicts with another worker's."""
+CONFLICT_BACKOFF = 0.05
+"""Seconds: the first retry waits up to this (uniformly random), each further one up to twice as long."""
+
+logger = logging.getLogger(__name__)
 
 
 def work(event: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +85,7 @@ def run(job: Job, shard: Shard) -> tuple[bytes, str, str]:
     columns = {name: col[shard.lo : shard.hi] for name, col in job.combinations.items()}
     metrics = sweep_columns(bars, job.strategy, columns, spec.cash, spec.metrics)
     metrics.insert(0, "combination", np.arange(shard.lo, shard.hi, dtype=np.int64))
-    return to_parquet(metrics), "parquet", PARQUET_TYPE
+    return to_parquet_bytes(metrics, columns=None), "parquet", PARQUET_TYPE
 
 
 def backtest_shard(symbol: str, result: Any) -> dict[str, Any]:
@@ -109,7 +119,11 @@ def note_error(record: JobRecord, message: str) -> None:
 
 def count(record: JobRecord, shard: Shard) -> bool:
     """Put the shard's marker and add to the job's counters, atomically; False if already counted
-    (a retry) or the job is no longer running."""
+    (a retry) or the job is no longer running.
+
+    Every worker of a job updates the same record, and DynamoDB cancels a transaction that meets
+    another one on the same item (``TransactionConflict``, not retried by botocore): that is retried
+    here with jittered backoff, so finished work is not thrown away and recomputed."""
     from pynamodb.exceptions import TransactWriteError
     from pynamodb.transactions import TransactWrite
 
@@ -124,45 +138,54 @@ def count(record: JobRecord, shard: Shard) -> bool:
         combos=shard.combos,
         finished_at=now,
     )
-    try:
-        with TransactWrite(connection=JobRecord._get_connection().connection) as transaction:
-            transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
-            transaction.update(
-                record,
-                actions=[
-                    JobRecord.shards_done.add(1),
-                    JobRecord.combos_done.add(shard.combos),
-                    JobRecord.updated_at.set(now),
-                ],
-                condition=JobRecord.status == "running",
-            )
-    except TransactWriteError:
-        if ShardMarker.count(marker.pk, ShardMarker.sk == marker.sk, consistent_read=True):
-            return False  # counted by an earlier attempt
-        fresh = get_record(record.tenant_id, record.job_id)
-        if fresh is None or fresh.status != "running":
-            return False  # cancelled or failed meanwhile
-        raise
-    return True
+    attempt = 0
+    while True:
+        try:
+            with TransactWrite(connection=JobRecord._get_connection().connection) as transaction:
+                transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
+                transaction.update(
+                    record,
+                    actions=[
+                        JobRecord.shards_done.add(1),
+                        JobRecord.combos_done.add(shard.combos),
+                        JobRecord.updated_at.set(now),
+                    ],
+                    condition=JobRecord.status == "running",
+                )
+        except TransactWriteError as exc:
+            cancelled = exc.cause_response_code == "TransactionCanceledException"
+            codes = {reason.code for reason in exc.cancellation_reasons if reason} if cancelled else set()
+            if "ConditionalCheckFailed" in codes:
+                return False  # the marker exists (an earlier attempt counted) or the job is not running
+            attempt += 1
+            if "TransactionConflict" not in codes or attempt == COUNT_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, CONFLICT_BACKOFF * 2 ** (attempt - 1)))
+            continue
+        return True
 
 
 def report(record: JobRecord) -> None:
     """Publish progress if none went out in the last ``PROGRESS_INTERVAL`` seconds, or if this was
-    the last shard; the conditional update elects one publisher among concurrent workers."""
+    the last shard; the conditional update elects one publisher among concurrent workers. Best effort:
+    the shard is counted already, so nothing here may fail it (a retry would redo its work)."""
     from pynamodb.exceptions import UpdateError
 
     from tradewind.data.jobs import JobRecord
 
-    record.refresh(consistent_read=True)
-    last = int(record.shards_done) >= int(record.shards_total)
-    now = time.time()
-    condition = JobRecord.status == "running"
-    if not last:
-        condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
     try:
+        record.refresh(consistent_read=True)
+        last = int(record.shards_done) >= int(record.shards_total)
+        now = time.time()
+        condition = JobRecord.status == "running"
+        if not last:
+            condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
         record.update(actions=[JobRecord.progress_published_at.set(now)], condition=condition)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return
-        raise
+    except Exception as exc:
+        published = (
+            isinstance(exc, UpdateError) and exc.cause_response_code == "ConditionalCheckFailedException"
+        )
+        if not published:  # else one went out recently (or the job is no longer running): nothing to do
+            logger.exception("could not report the progress of job %s", record.job_id)
+        return
     announce(record.tenant_id, record.job_id, PROGRESS, progress_payload(record))
