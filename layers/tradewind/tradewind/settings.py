@@ -39,6 +39,8 @@ class Settings:
     shard_combinations: int = 2_500  # combinations one worker evaluates on one symbol
     job_map_concurrency: int = 4  # the Distributed Map's MaxConcurrency (the estimate uses it)
     worker_memory_mb: int = 1769  # the job worker's memory (the estimate prices GB-seconds with it)
+    max_concurrent_jobs: int = 10  # a tenant's jobs queued or running at once; above it: 429
+    max_job_runs_per_day: int = 500  # jobs a tenant starts per UTC day; above it: 429
 
 
 @lru_cache(maxsize=1)
@@ -66,4 +68,6 @@ def get_settings() -> Settings:
         shard_combinations=int(env.get("TW_SHARD_COMBINATIONS", default.shard_combinations)),
         job_map_concurrency=int(env.get("TW_JOB_MAP_CONCURRENCY", default.job_map_concurrency)),
         worker_memory_mb=int(env.get("TW_WORKER_MEMORY_MB", default.worker_memory_mb)),
+        max_concurrent_jobs=int(env.get("TW_MAX_CONCURRENT_JOBS", default.max_concurrent_jobs)),
+        max_job_runs_per_day=int(env.get("TW_MAX_JOB_RUNS_PER_DAY", default.max_job_runs_per_day)),
     )
