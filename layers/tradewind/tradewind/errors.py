@@ -53,6 +53,17 @@ class PayloadTooLarge(TradewindError):
     title = "Payload too large"
 
 
+class TooManyRequests(TradewindError):
+    """A per-tenant cap is reached; answered with ``Retry-After: retry_after`` (seconds)."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, problems: list[FieldProblem] | None = None, *, retry_after: int) -> None:
+        super().__init__(detail, problems)
+        self.retry_after = retry_after
+
+
 @dataclass
 class ImportFailure(Exception):
     """A market-data file that cannot be imported: where (row, column) and why."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from tradewind.errors import TradewindError, Unauthorized
+from tradewind.errors import TooManyRequests, TradewindError, Unauthorized
 
 PROBLEM_JSON = "application/problem+json"
 WWW_AUTHENTICATE = 'Bearer realm="tradewind", ApiKey header="X-Api-Key"'
@@ -105,6 +105,8 @@ async def _domain(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TradewindError)
     errors = [{"loc": p.loc, "msg": p.msg, "type": p.type} for p in exc.problems]
     headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem_response(request, exc.status, exc.detail, title=exc.title, errors=errors, headers=headers)
 
 
