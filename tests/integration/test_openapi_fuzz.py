@@ -68,7 +68,9 @@ def api_schema(cloud: LocalCloud) -> Any:
 
 
 @pytest.mark.parametrize(("label", "mode"), _cases(), ids=lambda value: str(value))
-def test_operation_answers_as_documented(api_schema: Any, api_key: str, label: str, mode: GenerationMode) -> None:
+def test_operation_answers_as_documented(
+    api_schema: Any, api_key: str, label: str, mode: GenerationMode
+) -> None:
     operation = api_schema.find_operation_by_label(label)
     headers = {"Authorization": f"Bearer {api_key}"}
 
