@@ -1,4 +1,4 @@
-"""WebSocket ``$connect``: authenticate the API key and record the connection (non-2xx refuses it)."""
+"""WebSocket ``$connect``: redeem the `?ticket=` and record the connection (non-2xx refuses it)."""
 
 from typing import Any
 

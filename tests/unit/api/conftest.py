@@ -20,7 +20,7 @@ BUCKET = "tw-test-data"
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A fresh moto account with the main table and the data bucket."""
+    """A fresh moto account with the main table, the connections table and the data bucket."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -38,8 +38,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     apikeys.clear_cache()
     with mock_aws():
         from tradewind.data.models import ApiKeyRecord
+        from tradewind.realtime.connections import ConnectionRecord
 
         ApiKeyRecord.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        ConnectionRecord.create_table(billing_mode="PAY_PER_REQUEST", wait=True)  # tickets, revocation
         client("s3").create_bucket(Bucket=BUCKET)
         yield
     reset_clients()

@@ -179,8 +179,7 @@ def subscriber(aws: None) -> None:
 
     from tradewind.realtime import connections
 
-    connections.ConnectionRecord.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # the connections table comes with the ``aws`` fixture
     for connection_id, tenant in (("c1", "acme"), ("c2", "globex")):
         record = connections.save_connection(connection_id, tenant, now, now + timedelta(hours=2))
         connections.add_topics(record, ["notifications"])

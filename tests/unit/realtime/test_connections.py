@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 from tradewind.errors import Unauthorized
-from tradewind.realtime import connections, service
+from tradewind.realtime import connections, service, tickets
 from tradewind.realtime.connections import ConnectionRecord, SubscriptionRecord
-from tradewind.services.apikeys import create_api_key, revoke
+from tradewind.services.apikeys import create_api_key
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -22,42 +22,48 @@ def open_connections() -> list[str]:
     return [row.connection_id for row in ConnectionRecord.scan(ConnectionRecord.sk == "META")]
 
 
-def test_connect_with_a_good_key_records_tenant_and_expiry() -> None:
+def test_connect_with_a_ticket_records_tenant_key_and_expiry() -> None:
     key = create_api_key("acme", "browser")
-    assert service.connect("c1", key.secret, now=NOW) == "acme"
+    ticket = tickets.issue(key.secret, now=NOW).ticket
+    assert service.connect("c1", ticket, now=NOW) == service.Accepted("acme", key.key_id)
     meta = connections.get_connection("c1")
     assert meta is not None
-    assert (meta.pk, meta.sk, meta.tenant_id, meta.connected_at) == ("CONN#c1", "META", "acme", NOW)
+    assert (meta.pk, meta.sk, meta.tenant_id, meta.key_id, meta.connected_at) == (
+        "CONN#c1",
+        "META",
+        "acme",
+        key.key_id,
+        NOW,
+    )
     assert meta.expires_at == NOW + dt.timedelta(hours=2, minutes=10)
+    assert connections.key_connection_ids("acme", key.key_id) == ["c1"]
 
 
-@pytest.mark.parametrize(("secret", "reason"), [(None, "missing"), ("", "missing"), ("tw_nope", "unknown")])
-def test_connect_refuses_missing_or_unknown_keys(secret: str | None, reason: str) -> None:
+@pytest.mark.parametrize(("ticket", "reason"), [(None, "missing"), ("", "missing"), ("nope", "unknown")])
+def test_connect_refuses_missing_or_unknown_tickets(ticket: str | None, reason: str) -> None:
     with pytest.raises(Unauthorized, match=reason):
-        service.connect("c1", secret)
+        service.connect("c1", ticket)
     assert connections.get_connection("c1") is None
 
 
-def test_connect_refuses_a_revoked_key() -> None:
-    key = create_api_key("acme", "browser")
-    revoke("acme", key.key_id)
-    with pytest.raises(Unauthorized, match="revoked"):
-        service.connect("c1", key.secret)
-
-
 @pytest.mark.parametrize(
-    ("query", "headers", "expected"),
+    ("query", "expected"),
     [
-        ({"token": "t1"}, {}, "t1"),
-        ({"api_key": "t2"}, {}, "t2"),
-        ({}, {"authorization": "Bearer  t3 "}, "t3"),
-        ({}, {"x-api-key": "t4"}, "t4"),
-        ({}, {"authorization": "Basic abc"}, None),
-        ({}, {}, None),
+        ({"ticket": "t1"}, "t1"),
+        ({}, None),
+        (None, None),
+        ({"ticket": ""}, None),
+        ({"ticket": "t2", "token": "k"}, "t2"),
     ],
 )
-def test_credential_sources(query: dict[str, str], headers: dict[str, str], expected: str | None) -> None:
-    assert service.credential(query, headers) == expected
+def test_ticket_from_the_query(query: dict[str, str] | None, expected: str | None) -> None:
+    assert service.ticket_from(query) == expected
+
+
+@pytest.mark.parametrize("query", [{"token": "tw_key"}, {"api_key": "tw_key"}])
+def test_an_api_key_in_the_url_is_refused(query: dict[str, str]) -> None:
+    with pytest.raises(Unauthorized, match="not accepted in the URL"):
+        service.ticket_from(query)
 
 
 def test_topics_are_indexed_per_tenant_and_removed() -> None:

@@ -1,9 +1,11 @@
 """Data access for the connections table: who is connected, for which tenant, listening to what.
 
-Keys (docs/architecture.md): ``CONN#{id}``/``META`` holds the tenant, times and subscribed topics;
-``TOPIC#{tenant}#{topic}``/``CONN#{id}`` is the fan-out index a publish queries. The tenant is part
-of every index key, so a publish for one tenant can never reach another tenant's connection.
-Every row carries ``expires_at`` so DynamoDB TTL eventually removes whatever a crash left behind.
+Keys (docs/architecture.md): ``CONN#{id}``/``META`` holds the tenant, the API key id, times and
+subscribed topics; ``TOPIC#{tenant}#{topic}``/``CONN#{id}`` is the fan-out index a publish queries;
+``KEY#{tenant}#{key_id}``/``CONN#{id}`` lists a key's connections, so revoking the key can close
+them (one query, strongly consistent, no GSI). The tenant is part of every index key, so a publish
+for one tenant can never reach another tenant's connection. Every row carries ``expires_at`` so
+DynamoDB TTL eventually removes whatever a crash left behind.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ def topic_pk(tenant_id: str, topic: str) -> str:
     return f"TOPIC#{tenant_id}#{topic}"
 
 
+def key_pk(tenant_id: str, key_id: str) -> str:
+    return f"KEY#{tenant_id}#{key_id}"
+
+
 class ConnectionsTableModel(SettingsBoundModel):
     """Base of both record kinds of the connections table (one table, one shared ``Meta``)."""
 
@@ -46,6 +52,7 @@ class ConnectionRecord(ConnectionsTableModel):
 
     connection_id = UnicodeAttribute()
     tenant_id = UnicodeAttribute()
+    key_id = UnicodeAttribute(null=True)  # the API key the connection's ticket was issued to
     connected_at = UTCDateTimeAttribute()
     topics = UnicodeSetAttribute(null=True)
 
@@ -56,15 +63,37 @@ class SubscriptionRecord(ConnectionsTableModel):
     connection_id = UnicodeAttribute()
 
 
+class KeyConnectionRecord(ConnectionsTableModel):
+    """``KEY#{tenant}#{key_id}``/``CONN#{id}``: one connection opened with a ticket of that API key."""
+
+    connection_id = UnicodeAttribute()
+
+
 def save_connection(
-    connection_id: str, tenant_id: str, connected_at: dt.datetime, expires_at: dt.datetime
+    connection_id: str,
+    tenant_id: str,
+    connected_at: dt.datetime,
+    expires_at: dt.datetime,
+    key_id: str | None = None,
 ) -> ConnectionRecord:
-    """Record a newly accepted connection (a reconnect with the same id starts afresh)."""
+    """Record a newly accepted connection (a reconnect with the same id starts afresh).
+
+    The key's index row is written before ``META``: a ``META`` naming a key is always findable from
+    that key, so a revocation never misses it.
+    """
+    if key_id is not None:
+        KeyConnectionRecord(
+            key_pk(tenant_id, key_id),
+            connection_pk(connection_id),
+            connection_id=connection_id,
+            expires_at=expires_at,
+        ).save()
     record = ConnectionRecord(
         connection_pk(connection_id),
         META_SK,
         connection_id=connection_id,
         tenant_id=tenant_id,
+        key_id=key_id,
         connected_at=connected_at,
         expires_at=expires_at,
     )
@@ -126,6 +155,8 @@ def delete_connection(connection_id: str) -> bool:
         return False
     _delete_subscriptions(connection.tenant_id, connection.topics or set(), connection_id)
     connection.delete()
+    if connection.key_id is not None:
+        KeyConnectionRecord(key_pk(connection.tenant_id, connection.key_id), connection.pk).delete()
     return True
 
 
@@ -146,6 +177,19 @@ def subscriber_ids(tenant_id: str, topic: str) -> list[str]:
         topic_pk(tenant_id, topic), attributes_to_get=["connection_id"], consistent_read=True
     )
     return [row.connection_id for row in rows]
+
+
+def key_connection_ids(tenant_id: str, key_id: str) -> list[str]:
+    """Connection ids opened with tickets of one API key (one strongly consistent query)."""
+    rows = KeyConnectionRecord.query(
+        key_pk(tenant_id, key_id), attributes_to_get=["connection_id"], consistent_read=True
+    )
+    return [row.connection_id for row in rows]
+
+
+def forget_key_connection(tenant_id: str, key_id: str, connection_id: str) -> None:
+    """Remove one row of a key's index (its connection's ``META`` is already gone)."""
+    KeyConnectionRecord(key_pk(tenant_id, key_id), connection_pk(connection_id)).delete()
 
 
 def stale_connection_ids(connected_before: dt.datetime, now: dt.datetime) -> Iterator[str]:

@@ -41,14 +41,15 @@ def _reply(status: int, body: Any = None) -> dict[str, Any]:
 
 def on_connect(event: APIGatewayWebSocketEvent) -> dict[str, Any]:
     connection_id = event.request_context.connection_id
-    secret = service.credential(event.query_string_parameters, event.headers)
     try:
-        tenant_id = service.connect(connection_id, secret)
+        accepted = service.connect(connection_id, service.ticket_from(event.query_string_parameters))
     except Unauthorized as exc:
         logger.info("connection refused", connection_id=connection_id, reason=exc.detail)
         metrics.add_metric(name="ConnectionsRefused", unit=MetricUnit.Count, value=1)
         return _reply(401, {"title": exc.title, "detail": exc.detail})
-    logger.info("connected", connection_id=connection_id, tenant_id=tenant_id)
+    logger.info(
+        "connected", connection_id=connection_id, tenant_id=accepted.tenant_id, key_id=accepted.key_id
+    )
     metrics.add_metric(name="Connections", unit=MetricUnit.Count, value=1)
     return _reply(200)
 

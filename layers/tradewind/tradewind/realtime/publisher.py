@@ -1,4 +1,5 @@
-"""Delivery through the API Gateway management API: ``publish`` to a topic, ``send`` to one connection.
+"""Delivery through the API Gateway management API: ``publish`` to a topic, ``send`` to one connection,
+``hang_up`` to close one.
 
 A connection that answers 410 Gone has closed without a ``$disconnect`` reaching us (API Gateway
 delivers that event on a best-effort basis), so it is pruned on the spot. Any other failure is
@@ -44,20 +45,30 @@ def configured_endpoint() -> str:
     return endpoint
 
 
-def post(endpoint: str, connection_id: str, data: bytes) -> Delivery:
-    """Post raw bytes to one connection and classify the outcome (never raises for AWS errors)."""
+def _call(operation: str, endpoint: str, connection_id: str, **kwargs: Any) -> Delivery:
+    """One management API call on one connection, classified (never raises for AWS errors)."""
     try:
-        management_client(endpoint).post_to_connection(ConnectionId=connection_id, Data=data)
+        getattr(management_client(endpoint), operation)(ConnectionId=connection_id, **kwargs)
     except ClientError as exc:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if exc.response.get("Error", {}).get("Code") == "GoneException" or status == 410:
             return Delivery.GONE
-        logger.warning("post_to_connection failed", connection_id=connection_id, error=str(exc))
+        logger.warning(f"{operation} failed", connection_id=connection_id, error=str(exc))
         return Delivery.FAILED
     except BotoCoreError as exc:
-        logger.warning("post_to_connection failed", connection_id=connection_id, error=str(exc))
+        logger.warning(f"{operation} failed", connection_id=connection_id, error=str(exc))
         return Delivery.FAILED
     return Delivery.DELIVERED
+
+
+def post(endpoint: str, connection_id: str, data: bytes) -> Delivery:
+    """Post raw bytes to one connection and classify the outcome (never raises for AWS errors)."""
+    return _call("post_to_connection", endpoint, connection_id, Data=data)
+
+
+def hang_up(endpoint: str, connection_id: str) -> Delivery:
+    """Close one connection (``DeleteConnection``); ``GONE`` when it had closed already."""
+    return _call("delete_connection", endpoint, connection_id)
 
 
 def send(endpoint: str, connection_id: str, message: Mapping[str, Any]) -> Delivery:

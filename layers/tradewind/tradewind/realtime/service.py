@@ -1,4 +1,5 @@
-"""Realtime use cases: accept a connection, handle a client action, forget, prune stale ones.
+"""Realtime use cases: accept a connection, handle a client action, forget, prune stale ones, close a
+revoked key's connections.
 
 Called by the thin handlers through :mod:`tradewind.realtime.gateway`; everything here takes plain
 values so the same code is driven by API Gateway in AWS and by the local gateway in ``make run``.
@@ -11,12 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from tradewind.errors import Unauthorized
-from tradewind.realtime import connections
+from tradewind.realtime import connections, tickets
 from tradewind.realtime.messages import ClientMessage, FieldError, envelope, parse_client_message
-from tradewind.realtime.publisher import publish, send
+from tradewind.realtime.publisher import hang_up, publish, send
 from tradewind.realtime.snapshots import snapshot
 from tradewind.realtime.topics import MAX_TOPICS_PER_CONNECTION
+from tradewind.settings import get_settings
+
+logger = Logger(child=True)
 
 MAX_CONNECTION_AGE = dt.timedelta(hours=2)
 """API Gateway closes every WebSocket connection after 2 hours, whatever its traffic."""
@@ -32,32 +38,65 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def credential(query: Mapping[str, str], headers: Mapping[str, str]) -> str | None:
-    """The API key a client presented: ``?token=``/``?api_key=`` (browsers cannot set headers on a
-    WebSocket), else ``Authorization: Bearer`` or ``X-Api-Key``. Mappings must be case-insensitive
-    for headers, as API Gateway's are not guaranteed to be lower-case."""
-    for name in ("token", "api_key"):
-        if query.get(name):
-            return query[name]
-    authorization = headers.get("authorization") or ""
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return headers.get("x-api-key") or None
+def ticket_from(query: Mapping[str, str] | None) -> str | None:
+    """The ticket a client presented as ``?ticket=``.
+
+    API keys are refused in the URL (``?token=``/``?api_key=``, the protocol before tickets): a URL
+    ends up in access logs, proxies and browser history, and a key there would outlive them all.
+    """
+    params = query or {}
+    if not params.get("ticket") and (params.get("token") or params.get("api_key")):
+        raise Unauthorized(
+            "API keys are not accepted in the URL: connect with ?ticket=<ticket from POST /realtime/tickets>"
+        )
+    return params.get("ticket") or None
 
 
-def connect(connection_id: str, secret: str | None, now: dt.datetime | None = None) -> str:
-    """Authenticate and record a new connection; returns its tenant, raises ``Unauthorized``."""
-    from tradewind.services.apikeys import resolve
+@dataclass(frozen=True)
+class Accepted:
+    """Who an accepted connection belongs to."""
 
-    if not secret:
-        raise Unauthorized("missing API key: pass ?token=<key> or an Authorization: Bearer header")
-    tenant_id = resolve(secret)
-    if tenant_id is None:
-        raise Unauthorized("unknown or revoked API key")
+    tenant_id: str
+    key_id: str
+
+
+def connect(connection_id: str, ticket: str | None, now: dt.datetime | None = None) -> Accepted:
+    """Redeem the ticket and record the connection under its tenant and API key id.
+
+    The key is checked again *after* the connection is recorded under it: a revocation either runs
+    after this check (and finds the connection in the key's index, see :func:`close_key_connections`)
+    or before it (and the check refuses), so a ticket issued just before a revocation cannot open a
+    connection that outlives it. Raises ``Unauthorized``.
+    """
     at = now or dt.datetime.now(dt.UTC)
-    connections.save_connection(connection_id, tenant_id, at, at + MAX_CONNECTION_AGE + EXPIRY_MARGIN)
-    return tenant_id
+    redeemed = tickets.redeem(ticket, at)
+    expires_at = at + MAX_CONNECTION_AGE + EXPIRY_MARGIN
+    connections.save_connection(connection_id, redeemed.tenant_id, at, expires_at, key_id=redeemed.key_id)
+    if tickets.active_key(redeemed.key_hash) is None:
+        connections.delete_connection(connection_id)
+        raise Unauthorized("the ticket's API key was revoked")
+    return Accepted(redeemed.tenant_id, redeemed.key_id)
+
+
+def close_key_connections(tenant_id: str, key_id: str, endpoint: str | None = None) -> int:
+    """Close every open connection of one API key (it was revoked) and forget them; returns how many.
+
+    Each is closed through the management API (``DeleteConnection``; API Gateway then sends the client
+    a close frame and ``$disconnect``) and its rows are deleted here at once, so publishing stops
+    reaching it even where no management endpoint is configured.
+    """
+    ids = connections.key_connection_ids(tenant_id, key_id)
+    url = endpoint or get_settings().ws_management_endpoint
+    for connection_id in ids:
+        if url:
+            hang_up(url, connection_id)
+        else:
+            logger.warning("no management endpoint: connection not closed", connection_id=connection_id)
+        if not connections.delete_connection(connection_id):
+            connections.forget_key_connection(tenant_id, key_id, connection_id)
+    if ids:
+        logger.info("closed the connections of a revoked key", key_id=key_id, closed=len(ids))
+    return len(ids)
 
 
 def disconnect(connection_id: str) -> bool:

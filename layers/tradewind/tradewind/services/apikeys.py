@@ -172,7 +172,8 @@ def list_api_keys(
 
 
 def revoke(tenant_id: str, key_id: str) -> None:
-    """Revoke one of the tenant's keys (idempotent); another tenant's key id is simply not found."""
+    """Revoke one of the tenant's keys (idempotent) and close its WebSocket connections; another
+    tenant's key id is simply not found."""
     records = _records()
     gsi1pk, gsi1sk = records.tenant_index_key(tenant_id, key_id)
     found = list(records.gsi1.query(gsi1pk, records.gsi1sk == gsi1sk, limit=1))
@@ -183,3 +184,7 @@ def revoke(tenant_id: str, key_id: str) -> None:
         record.update(actions=[records.revoked_at.set(_now())], condition=records.pk.exists())
     with _cache_lock:
         _cache.pop(record.pk.removeprefix("APIKEY#"), None)
+    # The key's open WebSocket connections close now (also on a repeated revoke: it is idempotent).
+    from tradewind.realtime.service import close_key_connections
+
+    close_key_connections(tenant_id, key_id)
