@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tradewind.strategy.models import Constraint, Costs, Number, Strategy
+from tradewind.text import Name
 
 JobKind = Literal["backtest", "optimization"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -79,7 +80,7 @@ class BacktestRequest(StrategySource, Universe, Settings):
     """``POST /backtests``: one parameter set (``params`` override the strategy's defaults)."""
 
     params: dict[str, Number] = Field(default_factory=dict)
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = Field(default=None, max_length=200)
     force: bool = False  # run even if an identical request has a stored result
 
 
@@ -111,7 +112,7 @@ class OptimizationRequest(StrategySource, Universe, Settings):
     walk_forward: WalkForward | None = None
     metrics: Literal["screening", "full"] = "full"
     top_n: int = Field(default=50, ge=1, le=1000)
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = Field(default=None, max_length=200)
     force: bool = False
 
 

@@ -21,6 +21,7 @@ from cachetools import TLRUCache
 
 from tradewind.errors import FieldProblem, InvalidInput, NotFound
 from tradewind.settings import get_settings
+from tradewind.text import NAME_PATTERN
 
 SECRET_PREFIX = "tw_"
 MAX_SECRET_LENGTH = 128
@@ -103,8 +104,9 @@ def _check_tenant_id(tenant_id: str) -> None:
 def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
     """Issue a key for ``tenant_id``; the returned secret is the only copy."""
     _check_tenant_id(tenant_id)
-    if not 1 <= len(name) <= 64:
-        raise InvalidInput("invalid key name", [FieldProblem(["name"], "must be 1 to 64 characters")])
+    if not 1 <= len(name) <= 64 or not re.fullmatch(NAME_PATTERN, name):
+        msg = "must be 1 to 64 characters, without control characters"
+        raise InvalidInput("invalid key name", [FieldProblem(["name"], msg)])
     records = _records()
     key_id = secrets.token_hex(6)
     secret = f"{SECRET_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"

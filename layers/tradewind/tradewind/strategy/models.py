@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tradewind.text import Description, Name
+
 PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -48,7 +50,7 @@ class Parameter(_Model):
     max: Number | None = None
     step: Number | None = None
     choices: list[Number] | None = None
-    description: str | None = None
+    description: Description | None = None
 
 
 class Constraint(_Model):
@@ -167,8 +169,8 @@ class Execution(_Model):
 class Strategy(_Model):
     """A complete, self-contained strategy document."""
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
+    name: Name = Field(min_length=1, max_length=200)
+    description: Description | None = None
     parameters: dict[Annotated[str, Field(pattern=IDENTIFIER)], Parameter] = Field(default_factory=dict)
     constraints: list[Constraint] = Field(default_factory=list)
     indicators: dict[Annotated[str, Field(pattern=IDENTIFIER)], Indicator] = Field(default_factory=dict)

@@ -13,6 +13,7 @@ from tradewind.api.errors import PROBLEM_RESPONSES
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
 from tradewind.services import apikeys
+from tradewind.text import Name
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=PROBLEM_RESPONSES)
 
@@ -20,7 +21,7 @@ KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", description="the key's id
 
 
 class ApiKeyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64, description="a label to recognise the key by")
+    name: Name = Field(min_length=1, max_length=64, description="a label to recognise the key by")
 
 
 class ApiKeyOut(BaseModel):

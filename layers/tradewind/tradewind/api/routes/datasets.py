@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from tradewind.api.auth import Tenant
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import DATASET_ID_PATTERN, tenant_pk
+from tradewind.text import Name
 
 if TYPE_CHECKING:
     from tradewind.data.marketdata import DatasetRecord
@@ -84,7 +85,7 @@ class DatasetOut(BaseModel):
 
 
 class DatasetCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=128)
+    name: Name = Field(min_length=1, max_length=128)
     format: Literal["csv", "parquet"]
     symbol: str | None = Field(
         default=None, description="the symbol of a single-symbol file without a symbol column"
@@ -113,7 +114,7 @@ class YfinanceImport(BaseModel):
     symbols: list[str] = Field(min_length=1, max_length=50)
     start: date
     end: date
-    name: str | None = Field(default=None, min_length=1, max_length=128)
+    name: Name | None = Field(default=None, min_length=1, max_length=128)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a dataset and get its upload URL")

@@ -19,6 +19,7 @@ from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encod
 from tradewind.data.keys import tenant_pk
 from tradewind.services import strategies
 from tradewind.strategy import Strategy
+from tradewind.text import Description, Name
 
 router = APIRouter(prefix="/strategies", tags=["strategies"], responses=PROBLEM_RESPONSES)
 
@@ -27,9 +28,9 @@ VersionPath = Annotated[int, Path(ge=1, le=strategies.MAX_VERSION)]
 VersionQuery = Annotated[
     int | None, Query(ge=1, le=strategies.MAX_VERSION, description="a version; omit for the latest")
 ]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Tag = Annotated[Name, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Tags = Annotated[list[Tag], Field(max_length=20, description="labels, compared case-insensitively")]
-Note = Annotated[str | None, Field(max_length=500, description="what this version changed")]
+Note = Annotated[Description | None, Field(max_length=500, description="what this version changed")]
 DOCUMENT = "the strategy document (docs/strategy.schema.json)"
 
 
@@ -38,7 +39,7 @@ class StrategyIn(BaseModel):
 
     document: Strategy | None = Field(default=None, description=DOCUMENT)
     template: str | None = Field(default=None, max_length=100, examples=["sma_cross"])
-    name: str | None = Field(default=None, min_length=1, max_length=200, description="replaces the name")
+    name: Name | None = Field(default=None, min_length=1, max_length=200, description="replaces the name")
     tags: Tags = Field(default_factory=list)
     note: Note = None
 

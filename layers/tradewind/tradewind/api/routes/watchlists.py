@@ -14,6 +14,7 @@ from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encod
 from tradewind.data.keys import tenant_pk
 from tradewind.marketdata.universe import SYMBOL_PATTERN
 from tradewind.services import watchlists
+from tradewind.text import Name
 
 router = APIRouter(prefix="/watchlists", tags=["watchlists"], responses=PROBLEM_RESPONSES)
 
@@ -33,7 +34,7 @@ SymbolPath = Annotated[str, BeforeValidator(_normalize), Path(pattern=SYMBOL_PAT
 
 
 class WatchlistIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
     symbols: list[Symbol] = Field(default_factory=list, max_length=watchlists.MAX_SYMBOLS)
 
 
