@@ -1,20 +1,27 @@
 """A local stand-in for API Gateway WebSocket APIs and their ``@connections`` management API.
 
-Clients connect to ``ws://host:port/ws?token=KEY``. Each lifecycle step calls the function the
-template routes it to, with an API-Gateway-shaped event: ``$connect`` (a ``statusCode`` >= 400
-refuses the connection: the socket is closed with ``4000 + status``, e.g. 4401), each message
-(routed by ``$request.body.action`` when such a route exists, else ``$default``) and
-``$disconnect``. Handlers reply through ``POST /@connections/{id}`` exactly as they do on AWS,
-with a boto3 ``apigatewaymanagementapi`` client whose endpoint is this server; an unknown id gets
-``410 GoneException``.
+Clients connect to ``ws://host:port/ws?ticket=TICKET`` (from ``POST /realtime/tickets``). Each
+lifecycle step calls the function the template routes it to, with an API-Gateway-shaped event:
+``$connect`` (a ``statusCode`` >= 400 refuses the connection: the socket is closed with
+``4000 + status``, e.g. 4401), each message (routed by ``$request.body.action`` when such a route
+exists, else ``$default``) and ``$disconnect``. Handlers reply through ``POST /@connections/{id}``
+exactly as they do on AWS, with a boto3 ``apigatewaymanagementapi`` client whose endpoint is this
+server; an unknown id gets ``410 GoneException``.
+
+Like AWS's, the management API only answers requests signed (SigV4) with the credentials of the
+process: ``make run`` sets a random secret access key per start in its own environment, which the
+in-process handlers' boto3 clients sign with and nothing outside the process knows. An unsigned or
+wrongly signed request (a browser, another local program) gets ``403 ForbiddenException``.
 """
 
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -23,6 +30,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from anyio import to_thread
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -56,12 +66,81 @@ def _gone(connection_id: str) -> Response:
     )
 
 
-class WebSocketGateway:
-    """Connections by id, the lifecycle calls into the handlers, and the management routes."""
+def _forbidden(reason: str) -> Response:
+    log.warning("refused a @connections request: %s", reason)
+    return JSONResponse(
+        {"message": f"Forbidden: {reason}"},
+        status_code=403,
+        headers={"x-amzn-ErrorType": "ForbiddenException"},
+    )
 
-    def __init__(self, runtime: LambdaRuntime, routes: dict[str, str], stage: str = "local") -> None:
+
+_AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/,\s]+)/"
+    r"(?P<service>[^/,\s]+)/aws4_request,\s*SignedHeaders=(?P<headers>[a-z0-9;-]+),\s*"
+    r"Signature=(?P<signature>[0-9a-f]{64})"
+)
+MAX_CLOCK_SKEW_SECONDS = 300
+"""A signed request older or newer than this is refused (AWS allows 5 minutes too)."""
+
+
+@dataclass(frozen=True)
+class ManagementCredentials:
+    """The credentials a ``@connections`` request must be SigV4-signed with."""
+
+    access_key: str
+    secret_key: str
+
+    def check(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> str | None:
+        """Why the request is not signed by these credentials, or ``None`` when it is.
+
+        The signature is recomputed with botocore's own signer over exactly the headers the client
+        says it signed, with the client's timestamp (checked against the clock), and compared in
+        constant time.
+        """
+        match = _AUTHORIZATION.fullmatch(headers.get("authorization", "").strip())
+        if match is None:
+            return "missing or malformed SigV4 Authorization header"
+        if not hmac.compare_digest(match["key"], self.access_key):
+            return "unknown access key"
+        stamp = headers.get("x-amz-date", "")
+        try:
+            signed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            return "missing or malformed X-Amz-Date"
+        if abs((datetime.now(UTC) - signed_at).total_seconds()) > MAX_CLOCK_SKEW_SECONDS:
+            return "signature expired"
+        if not stamp.startswith(match["date"]):
+            return "credential date does not match X-Amz-Date"
+        names = match["headers"].split(";")
+        if any(name not in headers for name in names):
+            return "a signed header is missing"
+        request = AWSRequest(method=method, url=url, data=body, headers={n: headers[n] for n in names})
+        request.context["timestamp"] = stamp
+        signer = SigV4Auth(Credentials(self.access_key, self.secret_key), match["service"], match["region"])
+        expected = signer.signature(
+            signer.string_to_sign(request, signer.canonical_request(request)), request
+        )
+        return None if hmac.compare_digest(expected, match["signature"]) else "signature does not match"
+
+
+class WebSocketGateway:
+    """Connections by id, the lifecycle calls into the handlers, and the management routes.
+
+    ``credentials`` are those the handlers' management client signs with (the process's own);
+    every ``@connections`` request must carry their signature.
+    """
+
+    def __init__(
+        self,
+        runtime: LambdaRuntime,
+        routes: dict[str, str],
+        credentials: ManagementCredentials,
+        stage: str = "local",
+    ) -> None:
         self.runtime = runtime
         self.routes = routes
+        self.credentials = credentials
         self.stage = stage
         self.connections: dict[str, Connection] = {}
 
@@ -165,7 +244,18 @@ class WebSocketGateway:
 
     # -- the @connections management API --------------------------------------------------------
 
+    async def _refusal(self, request: Request) -> Response | None:
+        """403 unless the request is signed with the process's credentials (see the module doc)."""
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string", b"")
+        url = f"http://{request.headers.get('host', 'localhost')}{raw_path.decode('latin-1')}"
+        url += f"?{query.decode('latin-1')}" if query else ""
+        reason = self.credentials.check(request.method, url, request.headers, await request.body())
+        return None if reason is None else _forbidden(reason)
+
     async def post_to_connection(self, request: Request) -> Response:
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         connection_id = request.path_params["connection_id"]
         connection = self.connections.get(connection_id)
         if connection is None:
@@ -180,6 +270,8 @@ class WebSocketGateway:
         return Response(status_code=200)
 
     async def get_connection(self, request: Request) -> Response:
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         connection_id = request.path_params["connection_id"]
         connection = self.connections.get(connection_id)
         if connection is None:
@@ -193,6 +285,8 @@ class WebSocketGateway:
         )
 
     async def delete_connection(self, request: Request) -> Response:
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         connection_id = request.path_params["connection_id"]
         connection = self.connections.pop(connection_id, None)
         if connection is None:

@@ -54,6 +54,13 @@ class LocalStack:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
 
+    def ticket_url(self) -> str:
+        """The WebSocket URL with a fresh single-use ticket, as a client gets it: ``POST /realtime/tickets``
+        with the key in a header (the key itself never goes into a URL)."""
+        response = httpx.post(f"{self.url}/realtime/tickets", headers=self.headers, timeout=10)
+        response.raise_for_status()
+        return f"{self.ws_url}?ticket={response.json()['ticket']}"
+
     @property
     def log_path(self) -> Path:
         return self.data_dir.parent / "stack.log"

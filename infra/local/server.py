@@ -10,9 +10,11 @@ workers and writes the state one last time.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 import time
@@ -24,7 +26,7 @@ from typing import Any
 import uvicorn
 
 from infra.local.cloud import LOCAL_HANDLER_DEFAULTS, LocalCloud, bring_up
-from infra.local.gateway import WebSocketGateway
+from infra.local.gateway import ManagementCredentials, WebSocketGateway
 from infra.local.moto_server import EmbeddedMoto
 from infra.local.persistence import FlushLoop, StateStore
 from infra.local.template import synthesize
@@ -59,6 +61,29 @@ def _configure_logging() -> None:
     logging.getLogger("tradewind.local").setLevel(logging.INFO)
     # Handlers flush Powertools metrics that are disabled locally; the warning is noise here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any interface
+
+
+def exposed_warning(host: str, port: int) -> str:
+    return "\n".join(
+        [
+            "",
+            f"  WARNING: --host {host} makes this local stack reachable from other machines on port {port}.",
+            "  Anyone who can reach it can use the API without an account of yours: the local stack has",
+            "  no TLS and its data is your local tenant's. /config.json gives the API key to loopback",
+            "  clients only; others must type it in. Use --host 127.0.0.1 unless you mean it.",
+            "",
+        ]
+    )
 
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -119,13 +144,14 @@ def handler_environment(cloud: LocalCloud, moto: EmbeddedMoto, public_host: str,
 
 def _banner(public: str, api_key: str, data_dir: Path, restored: dict[str, int]) -> str:
     restored_text = ", ".join(f"{count} {kind}" for kind, count in restored.items())
+    ws = f"ws://{public.removeprefix('http://')}/ws"
     return "\n".join(
         [
             "",
             "  Tradewind is running locally (embedded AWS, nothing leaves this machine)",
             f"  Dashboard      {public}/",
             f"  API            {public}   docs: {public}/docs",
-            f"  WebSocket      ws://{public.removeprefix('http://')}/ws?token=<key>",
+            f"  WebSocket      {ws}?ticket=<ticket from POST /realtime/tickets>",
             f"  Local API key  {api_key}",
             f"  Data dir       {data_dir}   (restored {restored_text})",
             "  Stop with Ctrl-C: state is saved and comes back on the next start.",
@@ -142,10 +168,15 @@ def main(argv: list[str] | None = None) -> None:
     data_dir = Path(args.data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    if not is_loopback(args.host):
+        print(exposed_warning(args.host, args.port), file=sys.stderr, flush=True)
+    # A secret access key per start, known only to this process: the handlers' management client
+    # signs @connections requests with it, and the local gateway refuses any other (moto ignores it).
+    management = ManagementCredentials("local", secrets.token_urlsafe(32))
     os.environ.update(
         {
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_ACCESS_KEY_ID": management.access_key,
+            "AWS_SECRET_ACCESS_KEY": management.secret_key,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
         }
@@ -182,7 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         cloud.poller.start()
         ticker = Ticker(region=REGION)
         ticker.start()
-        serve(cloud, args, public_host, api_key, data_dir, restored)
+        serve(cloud, args, public_host, api_key, data_dir, restored, management)
     except KeyboardInterrupt:
         pass
     finally:
@@ -231,19 +262,20 @@ def serve(
     api_key: str,
     data_dir: Path,
     restored: dict[str, int],
+    management: ManagementCredentials,
 ) -> None:
     """Serve the composed app with uvicorn until a signal stops it."""
     from tradewind.api.app import create_app
 
     public = f"http://{public_host}:{args.port}"
-    gateway = WebSocketGateway(cloud.runtime, cloud.provisioned.websocket_routes)
+    gateway = WebSocketGateway(cloud.runtime, cloud.provisioned.websocket_routes, management)
     config = {
         "apiUrl": public,
         "wsUrl": f"ws://{public_host}:{args.port}/ws",
         "stage": "local",
         "apiKey": api_key,
     }
-    app = LocalApp(create_app(), gateway, config, ROOT / "frontend" / "dist")
+    app = LocalApp(create_app(), gateway, config, ROOT / "frontend" / "dist", public_host=public_host)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

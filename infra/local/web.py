@@ -5,10 +5,16 @@ Dispatch is a few string checks before the API's own routing, so API throughput 
 anything an API route matches goes to the API, and remaining GET/HEAD requests are the frontend's:
 a file of ``frontend/dist`` if one exists at that path, else (for requests that accept HTML)
 ``index.html``, the SPA fallback that CloudFront does in the cloud.
+
+``/config.json`` includes the local tenant's API key (so the dashboard opens signed in) only for a
+client on this machine that addressed the server by a loopback name: its address is loopback and
+its ``Host`` is ``localhost``, ``127.0.0.1``, ``[::1]`` or the advertised host (a page on another
+site that rebinds its DNS name to 127.0.0.1 still sends its own name, and gets no key).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +36,20 @@ class LocalApp:
     """The composition served by uvicorn in ``make run``."""
 
     def __init__(
-        self, api: Any, gateway: WebSocketGateway, config: dict[str, Any], frontend_dist: Path
+        self,
+        api: Any,
+        gateway: WebSocketGateway,
+        config: dict[str, Any],
+        frontend_dist: Path,
+        public_host: str = "127.0.0.1",
     ) -> None:
         self.api: ASGIApp = api
         self._api_routes = list(api.routes)
         self.gateway = gateway
         self.management = Router(routes=gateway.management_routes())
         self.config = config
+        self.public_config = {k: v for k, v in config.items() if k != "apiKey"}
+        self.loopback_names = frozenset({"localhost", "127.0.0.1", "::1", public_host.strip("[]").lower()})
         self.dist = frontend_dist.resolve()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -47,7 +60,8 @@ class LocalApp:
             return
         if kind == "http":
             if path == "/config.json":
-                await JSONResponse(self.config, headers={"Cache-Control": "no-store"})(scope, receive, send)
+                config = self.config if self._local_caller(scope) else self.public_config
+                await JSONResponse(config, headers={"Cache-Control": "no-store"})(scope, receive, send)
                 return
             if path.startswith("/@connections/"):
                 await self.management(scope, receive, send)
@@ -58,6 +72,18 @@ class LocalApp:
                     await response(scope, receive, send)
                     return
         await self.api(scope, receive, send)
+
+    def _local_caller(self, scope: Scope) -> bool:
+        """A client on this machine (loopback address) that named this server by a loopback name."""
+        client = scope.get("client")
+        try:
+            if not client or not ipaddress.ip_address(client[0]).is_loopback:
+                return False
+        except ValueError:
+            return False
+        host = Headers(scope=scope).get("host", "")
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
+        return name.lower() in self.loopback_names
 
     def _api_matches(self, scope: Scope) -> bool:
         return any(route.matches(scope)[0] != Match.NONE for route in self._api_routes)
