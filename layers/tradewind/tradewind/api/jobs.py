@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Header, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from tradewind.api.errors import PROBLEM_JSON
 from tradewind.api.pagination import Page, decode_token, encode_token
 from tradewind.errors import FieldProblem, InvalidInput
+from tradewind.jobs.caps import CONCURRENCY_RETRY_AFTER
 from tradewind.jobs.spec import JobKind, JobStatus
 
 if TYPE_CHECKING:
@@ -82,6 +84,18 @@ SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Identical work already succeeded: a new job, already `succeeded`, marked `cached`",
     },
     202: {"description": "Accepted: the job is queued; follow it on WebSocket topic `job:{job_id}`"},
+    429: {
+        "description": "A per-tenant job cap is reached (`errors[0].type` names it: `max_concurrent_jobs` "
+        "or `max_job_runs_per_day`; the message gives the count and the cap). Nothing was created.",
+        "content": {PROBLEM_JSON: {}},
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait: until the next UTC midnight for the daily cap, "
+                f"{CONCURRENCY_RETRY_AFTER} for the concurrency cap",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
 }
 
 

@@ -7,6 +7,9 @@
   retried shard is counted once (the counter on the job moves only when the marker is new).
 - ``TENANT#{t}`` / ``JOBHASH#{kind}#{sha256}``: the job that holds the result of that exact work.
 - ``TENANT#{t}`` / ``IDEMP#{key}``: an ``Idempotency-Key`` seen at submit, for 24 hours (TTL).
+- ``TENANT#{t}`` / ``JOBCOUNT#RUNNING``: how many of the tenant's jobs hold a running slot (the
+  concurrency cap); ``TENANT#{t}`` / ``JOBCOUNT#DAY#{yyyy-mm-dd}``: jobs started that UTC day (the
+  daily cap), removed by TTL two days later. See :mod:`tradewind.jobs.caps`.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ class JobRecord(MainTableModel):
     summary = JSONAttribute(null=True)
     error = UnicodeAttribute(null=True)  # a readable reason when failed
     cached = BooleanAttribute(default=False)  # answered from an identical earlier job
+    # Set at creation when the job took one of the tenant's running slots (jobs.caps); removed in the
+    # same write that makes the job final, which releases the slot exactly once.
+    holds_slot = BooleanAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
@@ -105,3 +111,25 @@ class IdempotencyRecord(MainTableModel):
     @staticmethod
     def key(tenant_id: str, idempotency_key: str) -> tuple[str, str]:
         return tenant_pk(tenant_id), f"IDEMP#{idempotency_key}"
+
+
+class JobCounter(MainTableModel):
+    """A per-tenant count behind a job cap: jobs holding a running slot, or jobs started on one UTC day.
+
+    Moved only by ``ADD`` inside the transactions that create a job or make it final (jobs.caps), so
+    concurrent API and workflow Lambdas never lose or double an increment.
+    """
+
+    tenant_id = UnicodeAttribute()
+    jobs = NumberAttribute(default=0)
+
+    RUNNING: ClassVar[str] = "JOBCOUNT#RUNNING"
+
+    @classmethod
+    def running_key(cls, tenant_id: str) -> tuple[str, str]:
+        return tenant_pk(tenant_id), cls.RUNNING
+
+    @staticmethod
+    def day_key(tenant_id: str, day: str) -> tuple[str, str]:
+        """``day`` is the UTC date, ``yyyy-mm-dd``."""
+        return tenant_pk(tenant_id), f"JOBCOUNT#DAY#{day}"

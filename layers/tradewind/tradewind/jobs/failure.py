@@ -15,7 +15,7 @@ from typing import Any
 from tradewind.errors import TradewindError
 from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce, label, notify_outcome
-from tradewind.jobs.records import get_record
+from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.views import FAILED, failed_payload
 
 MAX_REASON = 1000
@@ -60,10 +60,8 @@ def reason(caught: dict[str, Any] | None, worker_error: str | None) -> str:
 
 
 def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
-    """Set the job ``failed`` with a readable reason (unless it is already final), notify, publish."""
-    from pynamodb.exceptions import UpdateError
-
-    from tradewind.data.jobs import JobRecord
+    """Set the job ``failed`` with a readable reason (unless it is already final; releasing its
+    running slot), notify, publish."""
     from tradewind.services.notifications import JOB_FAILED
 
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
@@ -72,20 +70,7 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
         return {"tenant_id": tenant_id, "job_id": job_id, "status": None}
     text = reason(event.get("error"), record.error)
     now = datetime.now(UTC)
-    try:
-        record.update(
-            actions=[
-                JobRecord.status.set("failed"),
-                JobRecord.error.set(text),
-                JobRecord.finished_at.set(now),
-                JobRecord.updated_at.set(now),
-            ],
-            condition=JobRecord.status.is_in("queued", "running"),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        record.refresh(consistent_read=True)
+    if not finish(record, "failed", ("queued", "running"), error=text, finished_at=now, updated_at=now):
         return {"tenant_id": tenant_id, "job_id": job_id, "status": record.status}
     notify_outcome(record, JOB_FAILED, f"{label(record)} failed", text)
     announce(tenant_id, job_id, FAILED, failed_payload(record))

@@ -117,25 +117,13 @@ def cancel_job(tenant_id: str, job_id: str, kind: str) -> JobRecord:
 
 
 def _mark_cancelled(record: JobRecord) -> JobRecord:
-    """Set ``cancelled`` unless the job is final; 409 naming the status it has then."""
-    from pynamodb.exceptions import UpdateError
+    """Set ``cancelled`` (releasing the job's running slot) unless the job is final; 409 naming the
+    status it has then."""
+    from tradewind.jobs.records import finish
 
-    records, now = type(record), datetime.now(UTC)
-    try:
-        record.update(
-            actions=[
-                records.status.set("cancelled"),
-                records.finished_at.set(now),
-                records.updated_at.set(now),
-            ],
-            condition=records.status.is_in("queued", "running"),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-    else:
+    now = datetime.now(UTC)
+    if finish(record, "cancelled", ("queued", "running"), finished_at=now, updated_at=now):
         return record
-    record.refresh(consistent_read=True)
     msg = f"the job is already {record.status}"
     raise Conflict(
         f"{record.kind} {record.job_id!r} is already {record.status}",

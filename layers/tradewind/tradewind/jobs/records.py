@@ -1,15 +1,35 @@
-"""Reading a job record without loading pynamodb (or pandas) until it is needed.
+"""Job records: reading one, the write transactions on them, and the one way a job becomes final.
 
-The realtime snapshot of a ``job:<id>`` topic and every workflow step read the record through here,
-so the WebSocket handlers' cold import stays light.
+Nothing here loads pynamodb (or pandas) until it is needed: the realtime snapshot of a ``job:<id>``
+topic and every workflow step read the record through here, so the WebSocket handlers' cold import
+stays light.
+
+Every final transition (reduce's ``succeeded``, MarkFailed's ``failed``, cancel, a workflow that could
+not start) goes through :func:`finish`: one conditional write from the statuses it may leave, which
+also releases the tenant's running slot (:mod:`tradewind.jobs.caps`) when the job holds one. A
+transition that is retried, or that loses to another, fails its condition and releases nothing, so a
+slot is released exactly once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import random
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.expressions.update import Action
+    from pynamodb.transactions import TransactWrite
+
     from tradewind.data.jobs import JobRecord
+
+TRANSACT_ATTEMPTS = 8
+"""Tries of a transaction that conflicts with another one on the same item."""
+CONFLICT_BACKOFF = 0.05
+"""Seconds: the first retry waits up to this (uniformly random), each further one up to twice as long."""
+_FINISH_ATTEMPTS = 3
 
 
 def get_record(tenant_id: str, job_id: str) -> JobRecord | None:
@@ -20,3 +40,98 @@ def get_record(tenant_id: str, job_id: str) -> JobRecord | None:
         return JobRecord.get(*JobRecord.key(tenant_id, job_id), consistent_read=True)
     except JobRecord.DoesNotExist:
         return None
+
+
+def transact(
+    fill: Callable[[TransactWrite], None],
+    *,
+    attempts: int = TRANSACT_ATTEMPTS,
+    backoff: float = CONFLICT_BACKOFF,
+) -> None:
+    """Run one write transaction on the main table; ``fill`` adds its items.
+
+    DynamoDB cancels a transaction that meets another one on the same item (``TransactionConflict``,
+    which botocore does not retry): that is tried again, up to ``attempts`` times with jittered
+    exponential backoff. Anything else, a failed condition first of all, raises ``TransactWriteError``
+    (see :func:`failed_conditions`).
+    """
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from tradewind.data.jobs import JobRecord
+
+    attempt = 0
+    while True:
+        try:
+            with TransactWrite(connection=JobRecord._get_connection().connection) as transaction:
+                fill(transaction)
+        except TransactWriteError as exc:
+            codes = {reason.code for reason in _reasons(exc) if reason}
+            attempt += 1
+            if "ConditionalCheckFailed" in codes or "TransactionConflict" not in codes or attempt >= attempts:
+                raise
+            time.sleep(random.uniform(0, backoff * 2 ** (attempt - 1)))
+            continue
+        return
+
+
+def _reasons(exc: TransactWriteError) -> list[Any]:
+    return list(exc.cancellation_reasons) if exc.cause_response_code == "TransactionCanceledException" else []
+
+
+def failed_conditions(exc: TransactWriteError) -> dict[int, dict[str, Any] | None]:
+    """The items (by their position in the transaction) whose condition failed, each with its old
+    value when the item asked for it (``return_values="ALL_OLD"``) and existed."""
+    return {
+        position: reason.raw_item
+        for position, reason in enumerate(_reasons(exc))
+        if reason and reason.code == "ConditionalCheckFailed"
+    }
+
+
+def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: Any) -> bool:
+    """Make the job final: ``status`` and ``values`` (attribute names; ``None`` removes one), only if
+    its status is one of ``only_from``, releasing its running slot in the same transaction when it
+    holds one.
+
+    True when this call made the transition (``record`` then holds the new values); False when the
+    job had left ``only_from`` already (another transition won, or this is a retry): ``record`` is
+    re-read and nothing is released.
+    """
+    from pynamodb.exceptions import TransactWriteError
+
+    from tradewind.data.jobs import JobCounter, JobRecord
+    from tradewind.jobs.spec import FINAL_STATUSES
+
+    assert status in FINAL_STATUSES, status
+    sources = tuple(only_from)
+    actions: list[Action] = [JobRecord.status.set(status), JobRecord.holds_slot.remove()]
+    for name, value in values.items():
+        attribute = getattr(JobRecord, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    running = JobCounter(*JobCounter.running_key(record.tenant_id))
+    for _ in range(_FINISH_ATTEMPTS):
+        held = bool(record.holds_slot)
+        condition = JobRecord.status.is_in(*sources) & (
+            JobRecord.holds_slot.exists() if held else JobRecord.holds_slot.does_not_exist()
+        )
+
+        def fill(transaction: TransactWrite, held: bool = held, condition: Any = condition) -> None:
+            transaction.update(record, actions=actions, condition=condition)
+            if held:
+                transaction.update(running, actions=[JobCounter.jobs.add(-1)])
+
+        try:
+            transact(fill)
+        except TransactWriteError as exc:
+            if not failed_conditions(exc):
+                raise
+            record.refresh(consistent_read=True)
+            if record.status not in sources:
+                return False
+            continue  # the slot flag read earlier was stale: decide again on the fresh record
+        record.status, record.holds_slot = status, None
+        for name, value in values.items():
+            setattr(record, name, value)
+        return True
+    raise RuntimeError(f"job {record.job_id}: the final transition kept failing its condition")

@@ -32,7 +32,7 @@ from tradewind.jobs.inputs import (
     timeline,
     windows,
 )
-from tradewind.jobs.records import get_record
+from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import (
     CSV_TYPE,
@@ -67,10 +67,8 @@ class Outcome:
 
 
 def reduce(event: dict[str, Any]) -> dict[str, Any]:
-    """Write the results and set the job ``succeeded`` (only from ``running``)."""
-    from pynamodb.exceptions import UpdateError
-
-    from tradewind.data.jobs import JobHashRecord, JobRecord
+    """Write the results and set the job ``succeeded`` (only from ``running``; releasing its slot)."""
+    from tradewind.data.jobs import JobHashRecord
     from tradewind.jobs.store import delete_prefix, get_json, put_bytes
     from tradewind.services.notifications import JOB_COMPLETED
 
@@ -98,22 +96,9 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
         )
     for name, (body, content_type) in files.items():
         put_bytes(artifacts.result_key(tenant_id, job_id, name), body, content_type)
-    try:
-        record.update(
-            actions=[
-                JobRecord.status.set("succeeded"),
-                JobRecord.summary.set(outcome.summary),
-                JobRecord.error.remove(),
-                JobRecord.finished_at.set(now),
-                JobRecord.updated_at.set(now),
-            ],
-            condition=JobRecord.status == "running",
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    results = {"summary": outcome.summary, "error": None, "finished_at": now, "updated_at": now}
+    if not finish(record, "succeeded", ("running",), **results):
         delete_prefix(artifacts.result_key(tenant_id, job_id, ""))  # cancelled meanwhile: no results
-        record.refresh(consistent_read=True)
         return {**out, "status": record.status}
     JobHashRecord(
         *JobHashRecord.key(tenant_id, job.spec.kind, job.spec.content_hash()),

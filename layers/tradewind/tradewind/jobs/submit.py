@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from tradewind.jobs import store
+from tradewind.jobs import caps, store
 from tradewind.jobs.artifacts import result_key
-from tradewind.jobs.records import get_record
+from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
 from tradewind.settings import get_settings
 from tradewind.strategy.models import Costs, Number, ParamRef, Strategy
@@ -680,10 +680,12 @@ def _copy_cached(
 
 
 def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) -> JobRecord:
-    """Write the spec and the ``queued`` record, then start the workflow execution named ``job_id``
+    """Write the spec and the ``queued`` record (taking one of the tenant's running slots and a run of
+    the day, or 429: :mod:`tradewind.jobs.caps`), then start the workflow execution named ``job_id``
     (its ARN follows from the name: :func:`tradewind.jobs.lifecycle.execution_arn`)."""
+    caps.check(tenant_id)  # a tenant at a cap is answered before anything is written
     record = _new_record(tenant_id, job_id, resolved, name, status="queued")
-    _save_new(record, lambda: store.write_spec(tenant_id, job_id, resolved.spec))
+    _save_new(record, lambda: store.write_spec(tenant_id, job_id, resolved.spec), caps.create_running)
     try:
         aws.client("stepfunctions").start_execution(
             stateMachineArn=get_settings().job_state_machine_arn,
@@ -696,27 +698,27 @@ def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) ->
     return record
 
 
-def _save_new(record: JobRecord, write_objects: Callable[[], None]) -> None:
-    """The job's objects, then its record; if either fails, the objects written go (nothing half-written)."""
+def _save_new(
+    record: JobRecord, write_objects: Callable[[], None], save: Callable[[JobRecord], None] | None = None
+) -> None:
+    """The job's objects, then its record (``save``, by default a put that must create it); if either
+    fails, the objects written go (nothing half-written)."""
     try:
         write_objects()
-        record.save(condition=type(record).pk.does_not_exist())
+        if save is None:
+            record.save(condition=type(record).pk.does_not_exist())
+        else:
+            save(record)
     except Exception:
         store.delete_job_objects(record.tenant_id, record.job_id)
         raise
 
 
 def _mark_not_started(record: JobRecord, exc: Exception) -> None:
-    records, now = type(record), datetime.now(UTC)
-    record.update(
-        actions=[
-            records.status.set("failed"),
-            records.error.set(f"the workflow could not be started: {type(exc).__name__}: {exc}"[:1000]),
-            records.finished_at.set(now),
-            records.updated_at.set(now),
-        ],
-        condition=records.status == "queued",
-    )
+    """``failed`` with the reason (releasing the job's running slot), unless cancelled meanwhile."""
+    now = datetime.now(UTC)
+    reason = f"the workflow could not be started: {type(exc).__name__}: {exc}"[:1000]
+    finish(record, "failed", ("queued",), error=reason, finished_at=now, updated_at=now)
 
 
 def submit_combination(
