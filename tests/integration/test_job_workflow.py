@@ -637,12 +637,13 @@ def management_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ManagementApi]:
 
 
 def connected(connection_id: str) -> Client:
+    from tradewind.realtime import tickets
     from tradewind.services import apikeys
 
     handlers = {name: _load(name).handler for name in ("ws_connect", "ws_disconnect", "ws_default")}
     client = Client(handlers, connection_id)
     secret = apikeys.create_api_key(TENANT, "browser").secret
-    assert client.connect(query={"token": secret})["statusCode"] == 200
+    assert client.connect(query={"ticket": tickets.issue(secret).ticket})["statusCode"] == 200
     return client
 
 

@@ -4,8 +4,9 @@ Tables come from the synthesized CDK template (the shared ``clean_cloud`` fixtur
 are checked against the real key schema.
 
 moto's ``post_to_connection`` accepts any connection id and keeps no per-message record, so the
-management API here is a small HTTP server on 127.0.0.1 that records every post and answers like
-API Gateway does: 410 GoneException for connections that closed, 403 for ones it refuses.
+management API here is a small HTTP server on 127.0.0.1 that records every post (and every
+``DeleteConnection``) and answers like API Gateway does: 410 GoneException for connections that
+closed, 403 for ones it refuses. Clients connect as browsers do: with a ticket, never the key.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from urllib.parse import unquote
 
 import pytest
 from tradewind.aws import reset_clients
-from tradewind.realtime import connections, publish
+from tradewind.realtime import connections, publish, tickets
 from tradewind.realtime.connections import SubscriptionRecord
 from tradewind.realtime.publisher import RealtimeNotConfigured
 from tradewind.services import apikeys, datasets
@@ -42,6 +43,7 @@ class ManagementApi:
 
     url: str = ""
     posts: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    closed: list[str] = field(default_factory=list)
     gone: set[str] = field(default_factory=set)
     forbidden: set[str] = field(default_factory=set)
 
@@ -63,8 +65,16 @@ def _server_for(api: ManagementApi) -> type[BaseHTTPRequestHandler]:
                 api.posts[connection_id].append(json.loads(data))
                 self._answer(200, None)
 
+        def do_DELETE(self) -> None:
+            connection_id = unquote(self.path.removeprefix("/@connections/"))
+            if connection_id in api.gone or connection_id in api.closed:
+                self._answer(410, "GoneException")
+            else:
+                api.closed.append(connection_id)
+                self._answer(204, None)
+
         def _answer(self, status: int, error: str | None) -> None:
-            body = json.dumps({"message": error} if error else {}).encode()
+            body = b"" if status == 204 else json.dumps({"message": error} if error else {}).encode()
             self.send_response(status)
             if error:
                 self.send_header("x-amzn-ErrorType", error)
@@ -172,6 +182,10 @@ class Client:
     def connect(self, **kwargs: Any) -> dict[str, Any]:
         return self.handlers["ws_connect"](ws_event("$connect", self.id, **kwargs), LambdaContext())
 
+    def connect_with(self, secret: str) -> dict[str, Any]:
+        """What a browser does: a ticket for the key (over HTTPS, in a header), then ``?ticket=``."""
+        return self.connect(query={"ticket": tickets.issue(secret).ticket})
+
     def send(self, message: dict[str, Any] | str) -> dict[str, Any]:
         body = message if isinstance(message, str) else json.dumps(message)
         return self.handlers["ws_default"](ws_event("$default", self.id, body=body), LambdaContext())
@@ -189,7 +203,7 @@ def client(handlers: dict[str, Handler], realtime: LocalCloud) -> Callable[[str,
         if tenant_id not in keys:
             keys[tenant_id] = apikeys.create_api_key(tenant_id, "test").secret
         made = Client(handlers, connection_id)
-        assert made.connect(query={"token": keys[tenant_id]})["statusCode"] == 200
+        assert made.connect_with(keys[tenant_id])["statusCode"] == 200
         return made
 
     return make
@@ -200,41 +214,76 @@ def index_rows() -> set[tuple[str, str]]:
 
 
 @pytest.mark.usefixtures("realtime")
+def test_connect_redeems_a_ticket_once(handlers: dict[str, Handler]) -> None:
+    key = apikeys.create_api_key("acme", "browser")
+    ticket = tickets.issue(key.secret).ticket
+    assert Client(handlers, "c1").connect(query={"ticket": ticket}) == {"statusCode": 200}
+    meta = connections.get_connection("c1")
+    assert meta is not None
+    assert (meta.tenant_id, meta.key_id) == ("acme", key.key_id)
+
+    replay = Client(handlers, "c2").connect(query={"ticket": ticket})
+    assert replay["statusCode"] == 401
+    assert "already used" in json.loads(replay["body"])["detail"]
+    assert connections.get_connection("c2") is None
+
+
+@pytest.mark.usefixtures("realtime")
 @pytest.mark.parametrize(
-    "credentials",
+    ("credentials", "detail"),
     [
-        {"query": {"token": "SECRET"}},
-        {"query": {"api_key": "SECRET"}},
-        {"headers": {"Authorization": "Bearer SECRET"}},
-        {"headers": {"X-Api-Key": "SECRET"}},
+        ({}, "missing ticket"),
+        ({"query": {"ticket": "forged"}}, "unknown, expired or already used ticket"),
+        ({"query": {"token": "SECRET"}}, "API keys are not accepted in the URL"),
+        ({"query": {"api_key": "SECRET"}}, "API keys are not accepted in the URL"),
+        ({"headers": {"Authorization": "Bearer SECRET"}}, "missing ticket"),
+        ({"headers": {"X-Api-Key": "SECRET"}}, "missing ticket"),
     ],
 )
-def test_connect_accepts_a_valid_key_in_any_supported_place(
-    handlers: dict[str, Handler], credentials: dict[str, dict[str, str]]
+def test_connect_refuses_anything_but_a_ticket_with_401(
+    handlers: dict[str, Handler], credentials: dict[str, dict[str, str]], detail: str
 ) -> None:
+    """Even a valid key is refused in the URL (or a header): only a ticket opens a connection."""
     secret = apikeys.create_api_key("acme", "browser").secret
     filled = {
         where: {k: v.replace("SECRET", secret) for k, v in values.items()}
         for where, values in credentials.items()
     }
-    assert Client(handlers, "c1").connect(**filled) == {"statusCode": 200}
-    meta = connections.get_connection("c1")
-    assert meta is not None
-    assert meta.tenant_id == "acme"
-
-
-@pytest.mark.usefixtures("realtime")
-@pytest.mark.parametrize(
-    ("kwargs", "detail"),
-    [({}, "missing API key"), ({"query": {"token": "tw_forged"}}, "unknown or revoked API key")],
-)
-def test_connect_refuses_bad_keys_with_401(
-    handlers: dict[str, Handler], kwargs: dict[str, Any], detail: str
-) -> None:
-    reply = Client(handlers, "c1").connect(**kwargs)
+    reply = Client(handlers, "c1").connect(**filled)
     assert reply["statusCode"] == 401
     assert json.loads(reply["body"])["detail"].startswith(detail)
     assert connections.get_connection("c1") is None
+
+
+@pytest.mark.usefixtures("realtime")
+def test_an_expired_ticket_is_refused(handlers: dict[str, Handler], monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = apikeys.create_api_key("acme", "browser").secret
+    issued_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=tickets.TICKET_TTL_SECONDS + 1)
+    ticket = tickets.issue(secret, now=issued_at).ticket
+    reply = Client(handlers, "c1").connect(query={"ticket": ticket})
+    assert reply["statusCode"] == 401
+    assert "expired" in json.loads(reply["body"])["detail"]
+    assert connections.get_connection("c1") is None
+
+
+def test_revoking_a_key_closes_its_connections_through_the_management_api(
+    handlers: dict[str, Handler], realtime: LocalCloud, management_api: ManagementApi
+) -> None:
+    laptop = apikeys.create_api_key("acme", "laptop")
+    phone = apikeys.create_api_key("acme", "phone")
+    for connection_id, key in (("l1", laptop), ("l2", laptop), ("p1", phone)):
+        client = Client(handlers, connection_id)
+        assert client.connect_with(key.secret)["statusCode"] == 200
+        client.send({"action": "subscribe", "topics": ["notifications"]})
+
+    apikeys.revoke("acme", laptop.key_id)
+
+    assert sorted(management_api.closed) == ["l1", "l2"]
+    assert connections.get_connection("l1") is None
+    assert connections.subscriber_ids("acme", "notifications") == ["p1"]
+    assert publish("acme", "notifications", "notification", {"n": 1}) == 1
+    # API Gateway then delivers $disconnect for each: harmless, the rows are already gone.
+    assert Client(handlers, "l1").disconnect() == {"statusCode": 200}
 
 
 def test_subscribe_acks_and_indexes_then_unsubscribe_removes(
