@@ -50,7 +50,9 @@ def register(subparsers: Any) -> None:
 def _add_connection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="the API (TW_API_URL; default make run's http://127.0.0.1:8000)")
     parser.add_argument("--api-key", help="an API key (TW_API_KEY; default make run's .tradewind/api-key)")
-    parser.add_argument("--ws-url", help="the WebSocket URL (TW_WS_URL; default <api-url>/ws)")
+    parser.add_argument(
+        "--ws-url", help="the WebSocket URL (TW_WS_URL; default: the one the API gives with each ticket)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 

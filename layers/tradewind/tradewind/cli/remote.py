@@ -26,17 +26,21 @@ FINAL_TYPES = frozenset({COMPLETED, FAILED, CANCELLED})
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the API and its WebSocket are, and the key to use."""
+    """Where the API and its WebSocket are, and the key to use.
+
+    ``ws_url`` ``None``: the one the API names with each ticket (``POST /realtime/tickets``).
+    """
 
     api_url: str
     api_key: str
-    ws_url: str
+    ws_url: str | None = None
 
     @classmethod
     def from_env(
         cls, api_url: str | None = None, api_key: str | None = None, ws_url: str | None = None
     ) -> Endpoint:
-        """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then ``make run``'s defaults."""
+        """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then ``make run``'s defaults
+        (the WebSocket URL: the one the API gives with a ticket)."""
         url = (api_url or os.environ.get("TW_API_URL") or DEFAULT_API_URL).rstrip("/")
         key = api_key or os.environ.get("TW_API_KEY") or local_key()
         if not key:
@@ -48,8 +52,7 @@ class Endpoint:
                     )
                 ],
             )
-        ws = ws_url or os.environ.get("TW_WS_URL") or url.replace("http", "ws", 1) + "/ws"
-        return cls(url, key, ws)
+        return cls(url, key, ws_url or os.environ.get("TW_WS_URL") or None)
 
 
 def local_key(data_dir: Path = LOCAL_DATA_DIR) -> str | None:
@@ -122,12 +125,31 @@ class JobWatch:
         return next((at for at, message in self.messages if message.get("type") == kind), None)
 
 
+def ticket_url(endpoint: Endpoint, timeout: float = 10.0) -> str:
+    """The WebSocket URL with a fresh single-use ticket (``POST /realtime/tickets``, the key in a
+    header): the key itself never goes into a URL, where logs and proxies would keep it."""
+    import httpx
+
+    response = httpx.post(
+        f"{endpoint.api_url}/realtime/tickets",
+        headers={"Authorization": f"Bearer {endpoint.api_key}"},
+        timeout=timeout,
+    )
+    if response.status_code >= 400:
+        raise _api_error(response.status_code, response.text)
+    answer = response.json()
+    if not endpoint.ws_url and answer.get("url"):
+        return str(answer["url"])  # the API's own WebSocket URL, ticket included
+    base = endpoint.ws_url or endpoint.api_url.replace("http", "ws", 1) + "/ws"
+    return f"{base}{'&' if '?' in base else '?'}ticket={answer['ticket']}"
+
+
 @contextmanager
 def subscription(endpoint: Endpoint, topic: str, timeout: float = 10.0) -> Iterator[Any]:
-    """A WebSocket connection subscribed to ``topic`` (the subscription is acknowledged first)."""
+    """A WebSocket connection (opened with a new ticket) with a subscription to ``topic`` sent."""
     from websockets.sync.client import connect
 
-    with connect(f"{endpoint.ws_url}?token={endpoint.api_key}", open_timeout=timeout) as socket:
+    with connect(ticket_url(endpoint, timeout), open_timeout=timeout) as socket:
         socket.send(json.dumps({"action": "subscribe", "topics": [topic]}))
         yield socket
 
