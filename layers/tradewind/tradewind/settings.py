@@ -35,6 +35,7 @@ class Settings:
     api_key_cache_seconds: float = 60.0
     presign_expiry_seconds: int = 900
     max_upload_bytes: int = 512 * 1024 * 1024
+    max_request_body_bytes: int = 1024 * 1024  # an API request's body; above it: 413 (docs/api.md)
     max_sweep_combinations: int = 2_000_000  # combinations x symbols (x windows); above it: 422
     shard_combinations: int = 2_500  # combinations one worker evaluates on one symbol
     job_map_concurrency: int = 4  # the Distributed Map's MaxConcurrency (the estimate uses it)
@@ -64,6 +65,7 @@ def get_settings() -> Settings:
         api_key_cache_seconds=float(env.get("TW_API_KEY_CACHE_SECONDS", default.api_key_cache_seconds)),
         presign_expiry_seconds=int(env.get("TW_PRESIGN_EXPIRY_SECONDS", default.presign_expiry_seconds)),
         max_upload_bytes=int(env.get("TW_MAX_UPLOAD_BYTES", default.max_upload_bytes)),
+        max_request_body_bytes=int(env.get("TW_MAX_REQUEST_BODY_BYTES", default.max_request_body_bytes)),
         max_sweep_combinations=int(env.get("TW_MAX_SWEEP_COMBINATIONS", default.max_sweep_combinations)),
         shard_combinations=int(env.get("TW_SHARD_COMBINATIONS", default.shard_combinations)),
         job_map_concurrency=int(env.get("TW_JOB_MAP_CONCURRENCY", default.job_map_concurrency)),

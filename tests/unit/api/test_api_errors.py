@@ -36,12 +36,12 @@ def test_validation_error_names_every_bad_field(api: TestClient, key: str) -> No
     assert body["request_id"] == r.headers["x-request-id"]
 
 
-def test_malformed_json_is_a_422_naming_the_body(api: TestClient, key: str) -> None:
+def test_malformed_json_is_a_400_naming_the_body(api: TestClient, key: str) -> None:
     r = api.post(
         "/watchlists", content=b"{not json", headers={"X-Api-Key": key, "Content-Type": "application/json"}
     )
-    assert r.status_code == 422
-    assert r.json()["errors"][0]["loc"][0] == "body"
+    assert (r.status_code, r.headers["content-type"]) == (400, PROBLEM)
+    assert r.json()["errors"][0]["loc"] == ["body"]
 
 
 def test_query_validation_names_the_parameter(api: TestClient, key: str) -> None:
@@ -55,6 +55,26 @@ def test_unknown_route_and_method_are_problems(api: TestClient) -> None:
     assert (r.status_code, r.headers["content-type"], r.json()["title"]) == (404, PROBLEM, "Not Found")
     r = api.post("/health")
     assert (r.status_code, r.headers["content-type"]) == (405, PROBLEM)
+    assert r.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy_routes"])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/watchlists/w1", "DELETE, GET, PUT"),
+        ("PATCH", "/watchlists", "GET, POST"),
+        ("PUT", "/strategies/s1/versions", "GET"),
+        ("GET", "/watchlists/w1/symbols", "POST"),
+    ],
+)
+def test_a_405_allows_every_method_of_the_path(
+    aws: None, key: str, lazy: bool, method: str, path: str, allowed: str
+) -> None:
+    client = TestClient(create_app(lazy_routes=lazy), raise_server_exceptions=False)
+    r = client.request(method, path, headers={"X-Api-Key": key})
+    assert (r.status_code, r.headers["content-type"]) == (405, PROBLEM)
+    assert r.headers["allow"] == allowed
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The FastAPI application factory: routers, the problem+json error model, request ids, GZip, CORS.
+"""The FastAPI application factory: routers, the problem+json error model, request ids, body limit,
+GZip, CORS.
 
 ``create_app()`` builds everything from settings and never touches AWS: the Lambda handler calls it at
 import (cold start), with ``lazy_routes`` (see ``tradewind.api.lazy_routes``), and uvicorn calls it
@@ -13,7 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.middleware import Middleware
 
 from tradewind.api.errors import install_error_handlers
-from tradewind.api.middleware import GatewayRootPathMiddleware, RequestContextMiddleware
+from tradewind.api.middleware import BodyLimitMiddleware, GatewayRootPathMiddleware, RequestContextMiddleware
 from tradewind.api.openapi import install_openapi
 from tradewind.api.routes import all_routers
 from tradewind.settings import get_settings
@@ -42,6 +43,7 @@ def create_app(*, lazy_routes: bool = False) -> FastAPI:
             expose_headers=["X-Request-Id", "Location"],
             max_age=600,
         ),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes),
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES),
     ]
     app = FastAPI(title="Tradewind API", version=__version__, description=DESCRIPTION, middleware=middleware)

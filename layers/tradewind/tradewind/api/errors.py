@@ -17,11 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match
 
 from tradewind.errors import TooManyRequests, TradewindError, Unauthorized
 
 PROBLEM_JSON = "application/problem+json"
 WWW_AUTHENTICATE = 'Bearer realm="tradewind", ApiKey header="X-Api-Key"'
+TOO_LARGE = "Content too large"
+MALFORMED = "Malformed body"
 
 
 class ProblemDetail(BaseModel):
@@ -91,11 +94,49 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _malformed(request: Request, msg: str) -> Response:
+    """400: the body is not JSON at all (422 is for JSON whose content is wrong)."""
+    errors = [{"loc": ["body"], "msg": msg, "type": "json_invalid"}]
+    return problem_response(request, 400, f"the request body is {msg}", title=MALFORMED, errors=errors)
+
+
+def _unreadable(cause: BaseException) -> str:
+    """Why FastAPI could not read a body as JSON (it answers its own generic 400 for these)."""
+    if isinstance(cause, RecursionError):
+        return "JSON nested too deeply"
+    if isinstance(cause, UnicodeDecodeError):
+        return "not UTF-8"
+    return "not JSON"
+
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of the path takes (Starlette's 405 names only the first route's).
+
+    Asks each route whether it fully matches the path with each method: the public ``matches`` works
+    the same through FastAPI's included routers, whatever their internals.
+    """
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+    return ", ".join(allowed)
+
+
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    raw = jsonable_encoder(exc.errors())
+    for e in raw:
+        if e.get("type") == "json_invalid":
+            reason = (e.get("ctx") or {}).get("error", "invalid")
+            return _malformed(request, f"not JSON: {reason} (at character {e['loc'][-1]})")
     errors = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "value_error")}
-        for e in jsonable_encoder(exc.errors())
+        for e in raw
     ]
     fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
     return problem_response(request, 422, f"invalid request: {fields}", title="Invalid input", errors=errors)
@@ -112,8 +153,34 @@ async def _domain(request: Request, exc: Exception) -> Response:
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and exc.__cause__ is not None:  # FastAPI could not read the body
+        return _malformed(request, _unreadable(exc.__cause__))
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+    return problem_response(request, exc.status_code, detail, headers=headers)
+
+
+class BodyTooLarge(HTTPException):
+    """A request body longer than the limit, found while it streams in.
+
+    An ``HTTPException`` because FastAPI re-raises those when reading a body fails; it turns any other
+    error met there into its generic 400.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit:,} bytes, the limit")
+
+
+def too_large_errors(detail: str) -> list[dict[str, Any]]:
+    return [{"loc": ["body"], "msg": detail, "type": "too_large"}]
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    detail = str(exc.detail)
+    return problem_response(request, 413, detail, title=TOO_LARGE, errors=too_large_errors(detail))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -121,6 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(TradewindError, _domain)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(BodyTooLarge, _too_large)
 
 
 def _documented(description: str) -> dict[str, Any]:

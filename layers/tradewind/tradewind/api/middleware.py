@@ -1,11 +1,13 @@
-"""The request envelope: a request id on every response and log line, and a clean 500 for surprises.
+"""The request envelope: a request id on every response and log line, a bounded body, a clean 500.
 
 Pure ASGI middlewares (no per-request ``BaseHTTPMiddleware`` task overhead).
 :class:`RequestContextMiddleware` honours an incoming
 ``X-Request-Id`` (when it is a sane token), else reuses API Gateway's request id, else makes one; puts it
 in ``request.state.request_id``, in the Powertools log keys and in the ``X-Request-Id`` response header.
 An exception no handler knows is logged with that id and answered with a problem+json 500 that leaks
-nothing of the internals. :class:`GatewayRootPathMiddleware` makes /docs work under an API stage.
+nothing of the internals. :class:`BodyLimitMiddleware` answers 413 for a body over
+``settings.max_request_body_bytes`` before anything reads it whole or parses it.
+:class:`GatewayRootPathMiddleware` makes /docs work under an API stage.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tradewind.api.errors import PROBLEM_JSON, problem_body
+from tradewind.api.errors import PROBLEM_JSON, TOO_LARGE, BodyTooLarge, problem_body, too_large_errors
 from tradewind.api.observability import logger
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -90,22 +92,76 @@ class RequestContextMiddleware:
             )
             if started:
                 raise
-            await _send_problem_500(send, scope, header)
+            detail = "unexpected error; quote the request id when reporting it"
+            await _send_problem(send, scope, 500, "Internal error", detail, extra_headers=[header])
         finally:
             logger.thread_safe_remove_keys(["request_id"])
 
 
-async def _send_problem_500(send: Send, scope: Scope, header: tuple[bytes, bytes]) -> None:
+class BodyLimitMiddleware:
+    """413 for a request body longer than ``max_bytes``, before the app reads or parses it.
+
+    A ``Content-Length`` over the limit is answered at once, the body unread; a body without one
+    (chunked) is counted as it streams in and refused as soon as it passes the limit. Sits inside
+    CORS, so a browser can read the answer.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            detail = str(BodyTooLarge(self.max_bytes).detail)
+            await _send_problem(send, scope, 413, TOO_LARGE, detail, too_large_errors(detail))
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)  # the app's error handlers answer the 413
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+async def _send_problem(
+    send: Send,
+    scope: Scope,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     state: dict[str, Any] = scope.get("state", {})
     body = json.dumps(
         problem_body(
-            status=500,
-            title="Internal error",
-            detail="unexpected error; quote the request id when reporting it",
+            status=status,
+            title=title,
+            detail=detail,
             instance=scope.get("path"),
             request_id=state.get("request_id"),
+            errors=errors,
         )
     ).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()), header]
-    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [*headers, *(extra_headers or [])]}
+    )
     await send({"type": "http.response.body", "body": body})

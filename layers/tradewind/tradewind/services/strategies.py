@@ -2,10 +2,11 @@
 
 Every read and write is keyed by the caller's tenant (``TENANT#{t}``), so another tenant's id is simply
 not found. A save (create, update, import) validates the whole document first (every problem, each
-located by its JSON path), then writes the next version and moves the head in one DynamoDB
-transaction conditioned on the head's ``latest_version``: the client sends the version it edited
-(``expected_version``) and a stale one answers 409 naming that field, so two editors never overwrite
-each other silently and nothing is ever half-written (see :mod:`tradewind.data.strategies`).
+located by its JSON path; ``POST /strategies/validate`` runs exactly the same checks), then writes
+the next version and moves the head in one DynamoDB transaction conditioned on the head's
+``latest_version``: the client sends the version it edited (``expected_version``) and a stale one
+answers 409 naming that field, so two editors never overwrite each other silently and nothing is ever
+half-written (see :mod:`tradewind.data.strategies`).
 
 A version stores the document's canonical JSON (every field, defaults included): the version keeps
 meaning the same thing if a default changes later, and export serves those exact bytes, so
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tradewind.strategy import TEMPLATES, Strategy, parse_strategy, templates, to_json
+from tradewind.strategy.models import AllOf, AnyOf, Not
+from tradewind.strategy.models import Condition as RuleCondition
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 """A document's canonical JSON may be this long (a version is one DynamoDB item, 400 KB at most)."""
+MAX_CONDITION_DEPTH = 32
+"""``all``/``any``/``not`` nest at most this deep: far past a real rule, and well inside the JSON
+parser's own limit (about 200 levels), which every later read of a stored version goes through."""
 MAX_VERSION = 999_999
 """Versions sort by a 6-digit key; a strategy past this many saves must be copied to a new one."""
 MAX_ATTEMPTS = 3
@@ -147,13 +153,14 @@ def parse_document(document: Any, loc: Loc = ()) -> Strategy:
 def validate_document(document: Any, n_bars: int | None = None) -> list[FieldProblem]:
     """Every problem of a document, located relative to it (empty when sound); nothing is saved.
 
-    With ``n_bars``, indicator windows longer than that much data are problems too.
+    The same checks as a save, so a document this calls valid is one a save accepts. With ``n_bars``,
+    indicator windows longer than that much data are problems too.
     """
     try:
-        parse_strategy(document, n_bars)
+        strategy = parse_strategy(document, n_bars)
     except InvalidInput as exc:
         return exc.problems
-    return []
+    return _storage_problems(strategy, to_json(strategy, indent=None), ())
 
 
 def list_templates() -> list[tuple[str, Strategy]]:
@@ -175,12 +182,40 @@ def get_template(name: str) -> Strategy:
     return _template(name, NotFound, ("path", "name"))
 
 
-def _canonical(strategy: Strategy, loc: Loc) -> str:
-    text = to_json(strategy, indent=None)
+def _depth(condition: RuleCondition) -> int:
+    """How deep ``all``/``any``/``not`` nest in a condition (1 for a comparison); no recursion."""
+    depth, level = 0, [condition]
+    while level:
+        depth += 1
+        level = [
+            child
+            for c in level
+            for child in (c.of if isinstance(c, AllOf | AnyOf) else [c.of] if isinstance(c, Not) else [])
+        ]
+    return depth
+
+
+def _storage_problems(strategy: Strategy, text: str, loc: Loc) -> list[FieldProblem]:
+    """What a parsed document must also satisfy to be stored (and read back): size and nesting."""
+    problems = []
     size = len(text.encode())
     if size > MAX_DOCUMENT_BYTES:
         msg = f"the document is {size:,} bytes as JSON; at most {MAX_DOCUMENT_BYTES:,}"
-        raise InvalidInput(msg, [FieldProblem(list(loc), msg, "too_long")])
+        problems.append(FieldProblem(list(loc), msg, "too_long"))
+    for i, rule in enumerate(strategy.rules):
+        depth = _depth(rule.when)
+        if depth > MAX_CONDITION_DEPTH:
+            msg = f"conditions nest {depth} levels deep; at most {MAX_CONDITION_DEPTH}"
+            problems.append(FieldProblem([*loc, "rules", i, "when"], msg, "too_deep"))
+    return problems
+
+
+def _canonical(strategy: Strategy, loc: Loc) -> str:
+    """The document as stored, after the checks a save adds to parsing (422 listing them)."""
+    text = to_json(strategy, indent=None)
+    problems = _storage_problems(strategy, text, loc)
+    if problems:
+        raise InvalidInput(problems[0].msg, problems)
     return text
 
 
