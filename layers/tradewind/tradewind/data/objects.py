@@ -48,8 +48,10 @@ def size(bucket: str, key: str) -> int | None:
     return int(head["ContentLength"])
 
 
-def put(bucket: str, key: str, body: bytes, content_type: str) -> None:
-    aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+def put(bucket: str, key: str, body: bytes, content_type: str, tagging: str | None = None) -> None:
+    """Write the object; ``tagging`` (``"k=v&k2=v2"``) sets its tags in the same request."""
+    extra = {} if tagging is None else {"Tagging": tagging}
+    aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type, **extra)
 
 
 def list_keys(bucket: str, prefix: str) -> list[str]:
@@ -69,13 +71,41 @@ def copy_prefix(bucket: str, source: str, target: str) -> int:
 
 
 def delete_prefix(bucket: str, prefix: str) -> int:
-    """Delete every object under ``prefix``; returns how many."""
-    s3 = aws.client("s3")
+    """Delete every object under ``prefix``; returns how many. In a versioned bucket this only adds
+    delete markers (the versions stay): see :func:`purge_prefix`."""
     keys = list_keys(bucket, prefix)
-    for start in range(0, len(keys), 1000):
-        chunk = [{"Key": key} for key in keys[start : start + 1000]]
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+    _delete(bucket, [{"Key": key} for key in keys])
     return len(keys)
+
+
+def purge_prefix(bucket: str, prefix: str) -> int:
+    """Delete every version and delete marker of every object under ``prefix`` (in a versioned
+    bucket, nothing of them is left; in an unversioned one, the same as :func:`delete_prefix`).
+    Returns how many versions and markers went."""
+    pages = aws.client("s3").get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
+    found = [
+        {"Key": item["Key"], "VersionId": item["VersionId"]}
+        for page in pages
+        for item in (*page.get("Versions", []), *page.get("DeleteMarkers", []))
+    ]
+    _delete(bucket, found)
+    return len(found)
+
+
+def _delete(bucket: str, objects: list[dict[str, str]]) -> None:
+    """``DeleteObjects`` in batches of 1,000; raises if S3 could not delete any of them (it answers
+    per-key errors with a 200)."""
+    s3 = aws.client("s3")
+    for start in range(0, len(objects), 1000):
+        chunk = objects[start : start + 1000]
+        answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+        errors = answer.get("Errors") or []
+        if errors:
+            first = errors[0]
+            raise RuntimeError(
+                f"could not delete {len(errors)} object(s) in {bucket}, e.g. {first.get('Key')}: "
+                f"{first.get('Code')} {first.get('Message')}"
+            )
 
 
 def presigned_url(operation: str, expires_in: int, **params: str) -> str:

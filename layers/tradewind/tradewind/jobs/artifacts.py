@@ -7,6 +7,10 @@ A retried step rewrites the same key, so a result is never stored twice. Layout 
     tenants/{t}/jobs/{id}/shards/{n:05d}.parquet one shard's result (.json for a backtest's)
     tenants/{t}/jobs/{id}/results/{name}         final artifacts (see RESULT_* below)
 
+The manifest and the shards are intermediates: tagged :data:`INTERMEDIATE_TAGGING` when written and
+expired by the bucket's lifecycle rule, since nothing reads them once the job is final (reduce reads
+them before it sets ``succeeded``; the API reads only ``spec.json`` and ``results/``).
+
 Formats of the results (written by reduce, read by the API; all JSON is UTF-8, times ISO 8601 UTC):
 
 - backtest ``summary.json``: ``{"portfolio": {metric: value}, "symbols": {SYM: {metric: value}},
@@ -39,6 +43,12 @@ RESULT_LEADERBOARD = "leaderboard.json"  # optimization: top N rows by the objec
 RESULT_TABLE_PARQUET = "table.parquet"  # optimization: one row per combination (and symbol)
 RESULT_TABLE_CSV = "table.csv"
 RESULT_WALK_FORWARD = "walk_forward.json"  # optimization with walk_forward: per-window winners, OOS
+
+RETENTION_TAG = "tw-retention"
+INTERMEDIATE = "intermediate"
+INTERMEDIATE_TAGGING = f"{RETENTION_TAG}={INTERMEDIATE}"
+"""The S3 tag of the objects only a running job reads (``manifest.json``, ``shards/*``); the artifacts
+bucket's lifecycle rule expires objects carrying it."""
 
 
 def job_prefix(tenant_id: str, job_id: str) -> str:

@@ -39,7 +39,7 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
     from pynamodb.exceptions import UpdateError
 
     from tradewind.data.jobs import JobRecord
-    from tradewind.jobs.store import put_bytes
+    from tradewind.jobs.store import put_intermediate
 
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
     record = get_record(tenant_id, job_id)
@@ -48,14 +48,14 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
     key = manifest_key(tenant_id, job_id)
     out = {"tenant_id": tenant_id, "job_id": job_id, "manifest_key": key}
     if record.status in FINAL_STATUSES:  # cancelled before it started: an empty Map, a no-op reduce
-        put_bytes(key, b"[]", JSON_TYPE)
+        put_intermediate(key, b"[]", JSON_TYPE)
         return {**out, "shards": 0, "combinations": 0}
     try:
         job = load_job(tenant_id, job_id)
         shards = make_shards(job)
     except TradewindError as exc:
         raise JobInputError(describe(exc)) from exc
-    put_bytes(key, strict_json([shard.as_item() for shard in shards]), JSON_TYPE)
+    put_intermediate(key, strict_json([shard.as_item() for shard in shards]), JSON_TYPE)
     combos = sum(shard.combos for shard in shards)
     now = datetime.now(UTC)
     try:

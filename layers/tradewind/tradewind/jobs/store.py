@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from tradewind.data import objects
-from tradewind.jobs.artifacts import job_prefix, spec_key
+from tradewind.jobs.artifacts import INTERMEDIATE_TAGGING, job_prefix, spec_key
 from tradewind.jobs.spec import JobSpec
 from tradewind.settings import get_settings
 
@@ -21,6 +21,12 @@ def _bucket() -> str:
 
 def put_bytes(key: str, body: bytes, content_type: str) -> None:
     objects.put(_bucket(), key, body, content_type)
+
+
+def put_intermediate(key: str, body: bytes, content_type: str) -> None:
+    """An object only the running workflow reads (the manifest, a shard's result): tagged so that the
+    bucket's lifecycle rule expires it (docs/jobs.md, Retention)."""
+    objects.put(_bucket(), key, body, content_type, tagging=INTERMEDIATE_TAGGING)
 
 
 def get_bytes(key: str) -> bytes | None:
@@ -57,12 +63,15 @@ def copy_prefix(source: str, target: str) -> int:
 
 
 def delete_prefix(prefix: str) -> int:
-    """Delete every object under ``prefix``; returns how many."""
+    """Delete every object under ``prefix`` (their older versions expire by the bucket's lifecycle
+    rule); returns how many."""
     return objects.delete_prefix(_bucket(), prefix)
 
 
 def delete_job_objects(tenant_id: str, job_id: str) -> int:
-    return delete_prefix(job_prefix(tenant_id, job_id))
+    """Delete every object of the job, every version and delete marker included (the bucket is
+    versioned); returns how many versions and markers went."""
+    return objects.purge_prefix(_bucket(), job_prefix(tenant_id, job_id))
 
 
 def presigned_get(key: str, filename: str, expires_in: int) -> str:

@@ -10,7 +10,6 @@ throttled per job with a conditional update on ``progress_published_at`` (at mos
 from __future__ import annotations
 
 import logging
-import random
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -51,12 +50,12 @@ def work(event: dict[str, Any]) -> dict[str, Any]:
     record = get_record(tenant_id, job_id)
     if record is None or record.status in FINAL_STATUSES:
         return {**out, "skipped": True}
-    from tradewind.jobs.store import put_bytes
+    from tradewind.jobs.store import put_intermediate
 
     try:
         job = load_job(tenant_id, job_id)
         body, ext, content_type = run(job, shard)
-        put_bytes(shard_key(tenant_id, job_id, shard.shard, ext), body, content_type)
+        put_intermediate(shard_key(tenant_id, job_id, shard.shard, ext), body, content_type)
     except Exception as exc:
         message = describe(exc)
         note_error(record, f"shard {shard.shard} ({shard.symbol}): {message}")
@@ -128,6 +127,7 @@ def count(record: JobRecord, shard: Shard) -> bool:
     from pynamodb.transactions import TransactWrite
 
     from tradewind.data.jobs import JobRecord, ShardMarker
+    from tradewind.jobs.records import failed_conditions, transact
 
     now = datetime.now(UTC)
     marker = ShardMarker(
@@ -138,31 +138,26 @@ def count(record: JobRecord, shard: Shard) -> bool:
         combos=shard.combos,
         finished_at=now,
     )
-    attempt = 0
-    while True:
-        try:
-            with TransactWrite(connection=JobRecord._get_connection().connection) as transaction:
-                transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
-                transaction.update(
-                    record,
-                    actions=[
-                        JobRecord.shards_done.add(1),
-                        JobRecord.combos_done.add(shard.combos),
-                        JobRecord.updated_at.set(now),
-                    ],
-                    condition=JobRecord.status == "running",
-                )
-        except TransactWriteError as exc:
-            cancelled = exc.cause_response_code == "TransactionCanceledException"
-            codes = {reason.code for reason in exc.cancellation_reasons if reason} if cancelled else set()
-            if "ConditionalCheckFailed" in codes:
-                return False  # the marker exists (an earlier attempt counted) or the job is not running
-            attempt += 1
-            if "TransactionConflict" not in codes or attempt == COUNT_ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0, CONFLICT_BACKOFF * 2 ** (attempt - 1)))
-            continue
-        return True
+
+    def fill(transaction: TransactWrite) -> None:
+        transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
+        transaction.update(
+            record,
+            actions=[
+                JobRecord.shards_done.add(1),
+                JobRecord.combos_done.add(shard.combos),
+                JobRecord.updated_at.set(now),
+            ],
+            condition=JobRecord.status == "running",
+        )
+
+    try:
+        transact(fill, attempts=COUNT_ATTEMPTS, backoff=CONFLICT_BACKOFF)
+    except TransactWriteError as exc:
+        if failed_conditions(exc):
+            return False  # the marker exists (an earlier attempt counted) or the job is not running
+        raise
+    return True
 
 
 def report(record: JobRecord) -> None:
