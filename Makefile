@@ -75,11 +75,12 @@ layers: $(STAMP)
 bench: bootstrap frontend
 	$(BIN)/python -m bench
 
-# Deploy to AWS: STAGE=dev|prod, credentials from the usual AWS environment/profile.
+# Deploy to AWS: STAGE=dev|prod, credentials from the usual AWS environment/profile. The stage's
+# dependency TradewindAccount (the account's API Gateway logging role) is deployed first.
 STAGE ?= dev
 CDK_CLI := aws-cdk@2.1148.1
 deploy: bootstrap frontend layers
-	npx -y $(CDK_CLI) deploy -c stage=$(STAGE) --require-approval broadening
+	npx -y $(CDK_CLI) deploy -c stage=$(STAGE) --require-approval broadening Tradewind-$(STAGE)
 
 clean:
 	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache frontend/dist

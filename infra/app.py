@@ -1,4 +1,5 @@
-"""The CDK app: ``python -m infra.app`` (or ``cdk synth -c stage=dev``) -> ``cdk.out/Tradewind-{stage}``.
+"""The CDK app: ``python -m infra.app`` (or ``cdk synth -c stage=dev``) -> ``cdk.out/Tradewind-{stage}``
+plus ``cdk.out/TradewindAccount`` (the account-level API Gateway logging role every stage depends on).
 
 The stage comes from ``-c stage=...``, else ``TW_STAGE``, else ``dev``; ``-c alarm_email=...`` subscribes
 an address to the stage's alarms. Running the module directly also reads cdk.json's context (the CLI
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from aws_cdk import App
 
+from infra.account import TradewindAccountStack
 from infra.assets import StackAssets, resolve_assets
 from infra.nag import add_checks
 from infra.stack import TradewindStack
@@ -50,6 +52,10 @@ def create_app(
         assets=assets or resolve_assets(settings.name),
         # No env: the template is account/region-agnostic (the CLI's credentials pick both at deploy),
         # so local, CI and every account synthesize the same template.
+    )
+    # Deployed before the stage (a no-op once it exists), never destroyed with it.
+    stack.add_stack_dependency(
+        TradewindAccountStack(app), "API Gateway stages log through the account's logging role"
     )
     add_checks(app)
     return app, stack

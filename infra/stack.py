@@ -6,13 +6,13 @@ so what each Lambda may touch is readable at a glance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from aws_cdk import CfnOutput, Fn, Stack
+from aws_cdk import Aws, CfnOutput, Fn, Stack
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.assets import StackAssets
@@ -29,6 +29,34 @@ from infra.nag import acknowledge, execution_arn_pattern, logical_ref
 from infra.stages import StageSettings
 
 JANITOR_SCHEDULE = "rate(10 minutes)"
+
+# DynamoDB item actions of the workflow tasks, read off the code each one runs. pynamodb: get/refresh
+# -> GetItem, save -> PutItem, update -> UpdateItem, batch_get -> BatchGetItem, batch_write ->
+# BatchWriteItem; a TransactWrite needs the actions of its parts (no DescribeTable: pynamodb 6 takes
+# the schema from the model).
+JOB_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
+    # the job record; the dataset's symbol rows (their bars' object keys)
+    "plan": ("GetItem", "UpdateItem", "BatchGetItem"),
+    # the job record (status, error, progress counters); the shard marker, put in the counting transaction
+    "worker": ("GetItem", "UpdateItem", "PutItem"),
+    # the job record; the idempotency hash record and the outcome notification
+    "reduce": ("GetItem", "UpdateItem", "PutItem"),
+    # the job record; the outcome notification
+    "mark_failed": ("GetItem", "UpdateItem", "PutItem"),
+}
+SEED_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
+    # the dataset record (created when the execution was started directly)
+    "plan": ("GetItem", "PutItem", "UpdateItem"),
+    # the dataset record; the symbol rows, written in one batch
+    "finalize": ("GetItem", "UpdateItem", "BatchWriteItem"),
+}
+# tradewind.realtime.publish on the connections table: the topic's subscribers (Query), and pruning a
+# gone connection (its META row, then its topic and key index rows).
+PUBLISH_ITEM_ACTIONS = ("Query", "GetItem", "DeleteItem", "BatchWriteItem")
+DATA_WRITE = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+# A job's intermediates are written with the tw-retention=intermediate object tag (PutObject with
+# Tagging needs PutObjectTagging too).
+INTERMEDIATE_WRITE = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
 
 
 class TradewindStack(Stack):
@@ -67,8 +95,6 @@ class TradewindStack(Stack):
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
-        # API Gateway refuses a logged WebSocket stage until the account's logging role is set.
-        self.realtime.stage.node.add_dependency(self.api.logging_account)
         self.schedules = Schedules(self, "Schedules")
         self.schedules.invoke_on_schedule(
             "Janitor", self.realtime.janitor, JANITOR_SCHEDULE, "Prune stale WebSocket connections"
@@ -79,6 +105,7 @@ class TradewindStack(Stack):
             dist_dir=assets.frontend_dist,
             api_url=self.api.url,
             ws_url=self.realtime.url,
+            connect_origins=self.browser_connect_origins,
             access_logs=self.data.access_logs,
             settings=settings,
         )
@@ -87,6 +114,9 @@ class TradewindStack(Stack):
         self.monitoring.failed_executions("SampleSeedFailed", self.orchestration.seed_state_machine)
         self.monitoring.failed_executions("JobWorkflowFailed", self.jobs.state_machine)
         self.monitoring.function_errors("ApiErrors", self.api.function)
+        # What clients see, FastAPI's own 5xx answers included (the Lambda's Errors metric misses them).
+        self.monitoring.api_server_errors("ApiServerErrors", self.api.rest_api.deployment_stage)
+        self.monitoring.api_latency("ApiLatency", self.api.rest_api.deployment_stage)
         self._wire_environment()
         self._grant()
         self._allow_browser_uploads(self.data.data_bucket)
@@ -106,6 +136,16 @@ class TradewindStack(Stack):
     def cors_origins(self) -> str:
         """Configured origins plus the CloudFront site, comma-separated as ``TW_CORS_ORIGINS`` wants."""
         return Fn.join(",", [*self.settings.cors_origins, self.hosting.url])
+
+    @property
+    def browser_connect_origins(self) -> list[str]:
+        """Where the web app may connect besides itself: the REST API and the WebSocket API (origins,
+        from their ids: the URLs carry a stage path). The data bucket is not one: the web app does
+        not upload (and its S3 origin would form a cycle with the bucket's CORS rule on the site)."""
+        return [
+            f"https://{self.api.rest_api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            f"wss://{self.realtime.api.api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
+        ]
 
     def _wire_environment(self) -> None:
         """Give every Lambda the contract's ``TW_*`` variables, resolved to this stack's resources."""
@@ -129,17 +169,30 @@ class TradewindStack(Stack):
             "TW_JOB_STATE_MACHINE_ARN": self.jobs.state_machine.state_machine_arn,
             "TW_JOB_MAP_CONCURRENCY": str(self.settings.job_map_concurrency),
             "TW_WORKER_MEMORY_MB": str(WORKER_MEMORY_MB),
+            # Per-tenant job caps (429 + Retry-After above them), read through tradewind.settings.
+            "TW_MAX_CONCURRENT_JOBS": str(self.settings.max_concurrent_jobs_per_tenant),
+            "TW_MAX_JOB_RUNS_PER_DAY": str(self.settings.max_runs_per_day_per_tenant),
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
 
     def _grant(self) -> None:
-        """Least privilege per Lambda: what each one reads, writes, sends and starts."""
-        data, realtime, work = self.data, self.realtime, self.orchestration
+        """Least privilege per Lambda: what each one reads, writes, sends and starts.
+
+        The API, the realtime handlers and the import worker keep whole-table item access (they create,
+        query and delete most record kinds). The workflow tasks get the exact actions of the code they
+        run (``tradewind.jobs.*``, ``tradewind.services.sample``), listed in ``JOB_ITEM_ACTIONS`` and
+        ``SEED_ITEM_ACTIONS``.
+        """
+        data, realtime, work, jobs = self.data, self.realtime, self.orchestration, self.jobs
         api = self.api.function
-        # Everything that publishes realtime messages reads the fan-out index and prunes gone connections.
-        for function in (api, realtime.default, realtime.janitor, *work.functions, *self.jobs.functions):
+        # realtime.publish: the topic's fan-out query, and pruning a gone connection (its META row and
+        # index rows). Job tasks publish progress and outcomes; the seed steps publish nothing.
+        for function in (api, realtime.default, realtime.janitor, work.import_worker):
             realtime.connections_table.grant_read_write_data(function)
+        for function in jobs.functions:
+            _grant_items(realtime.connections_table, function, PUBLISH_ITEM_ACTIONS)
+        for function in (api, realtime.default, realtime.janitor, work.import_worker, *jobs.functions):
             realtime.api.grant_manage_connections(function)
             acknowledge(
                 _role(function),
@@ -152,31 +205,55 @@ class TradewindStack(Stack):
         # $connect resolves the API key (hashed) in the main table.
         data.table.grant_read_data(realtime.connect)
         self._acknowledge_indexes(realtime.connect)
-        for function in (api, *work.functions, *self.jobs.functions):
+        for function in (api, work.import_worker):
             data.table.grant_read_write_data(function)
             self._acknowledge_indexes(function)
-        for function in (api, *work.functions):
-            _grant_objects(data.data_bucket, function, write=True)
-        # Job steps read bars and write the job's objects; the API writes spec.json at submit, signs
-        # downloads and deletes a job's objects with the job.
-        for function in self.jobs.functions:
-            _grant_objects(data.data_bucket, function, write=False)
-            _grant_objects(data.artifacts_bucket, function, write=True)
-        _grant_objects(data.artifacts_bucket, api, write=True)
-        _start_executions(
-            api,
-            self.jobs.state_machine,
-            stop=True,  # cancelling a job
-            reason="Describing and stopping the job executions it started; limited to the job state machine.",
+            _grant_objects(data.data_bucket, function, DATA_WRITE)
+        for function, actions in self._workflow_item_actions().items():
+            _grant_items(data.table, function, actions)
+        # The seed writes bars (generate) and checks they are all there (finalize lists the dataset).
+        _grant_objects(data.data_bucket, work.generate, ["s3:PutObject"], list_bucket=False)
+        _grant_objects(data.data_bucket, work.finalize, [], list_bucket=True)
+        # Job steps read bars; plan and the worker write the manifest and shards, tagged
+        # tw-retention=intermediate for the lifecycle rule; reduce reads them and writes the results
+        # (and deletes them again when the job was cancelled meanwhile). mark_failed touches no object.
+        # ListBucket: a missing spec, manifest or shard reads as "no such key" rather than access denied.
+        for function in (jobs.plan, jobs.worker, jobs.reduce):
+            _grant_objects(data.data_bucket, function, ["s3:GetObject"], list_bucket=False)
+        for function in (jobs.plan, jobs.worker):
+            _grant_objects(data.artifacts_bucket, function, INTERMEDIATE_WRITE)
+        _grant_objects(data.artifacts_bucket, jobs.reduce, DATA_WRITE)
+        # The API writes spec.json at submit, copies a cached job's results, signs downloads and
+        # deletes a job's objects with the job, every version of them (the bucket is versioned).
+        _grant_objects(data.artifacts_bucket, api, [*DATA_WRITE, "s3:DeleteObjectVersion"])
+        api.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucketVersions"], resources=[data.artifacts_bucket.bucket_arn]
+            )
         )
         work.import_queue.grant_send_messages(api)
-        _start_executions(
-            api,
-            work.seed_state_machine,
-            stop=False,
-            reason="Reading the status of the sample-seed executions it started; limited to that state "
-            "machine.",
+        # The API only starts executions (and stops a cancelled job's); it never reads them: a job's
+        # record in DynamoDB is its status, and the execution ARN is derived from the job id.
+        jobs.state_machine.grant_start_execution(api)
+        work.seed_state_machine.grant_start_execution(api)
+        jobs.state_machine.grant_execution(api, "states:StopExecution")
+        acknowledge(
+            _role(api),
+            f"AwsSolutions-IAM5[Resource::{execution_arn_pattern(jobs.state_machine)}:*]",
+            "Stopping a cancelled job's execution, whose name is made at submit; limited to the job state "
+            "machine's executions.",
         )
+
+    def _workflow_item_actions(self) -> dict[lambda_.Function, tuple[str, ...]]:
+        jobs, work = self.jobs, self.orchestration
+        return {
+            jobs.plan: JOB_ITEM_ACTIONS["plan"],
+            jobs.worker: JOB_ITEM_ACTIONS["worker"],
+            jobs.reduce: JOB_ITEM_ACTIONS["reduce"],
+            jobs.mark_failed: JOB_ITEM_ACTIONS["mark_failed"],
+            work.plan: SEED_ITEM_ACTIONS["plan"],
+            work.finalize: SEED_ITEM_ACTIONS["finalize"],
+        }
 
     def _acknowledge_indexes(self, function: lambda_.Function) -> None:
         acknowledge(
@@ -214,24 +291,28 @@ def _role(function: lambda_.Function) -> iam.IRole:
     return function.role
 
 
-def _start_executions(
-    function: lambda_.Function, machine: sfn.StateMachine, *, stop: bool, reason: str
-) -> None:
-    """``function`` starts ``machine``'s executions and reads them; with ``stop`` it may also stop them."""
-    machine.grant_start_execution(function)
-    machine.grant_read(function)
-    if stop:
-        machine.grant_execution(function, "states:StopExecution")
-    acknowledge(_role(function), f"AwsSolutions-IAM5[Resource::{execution_arn_pattern(machine)}:*]", reason)
-
-
-def _grant_objects(bucket: s3.IBucket, function: lambda_.Function, *, write: bool) -> None:
-    """Exact object actions (CDK's grant_read_write adds wildcard action groups and multipart aborts)."""
-    actions = ["s3:GetObject", *(["s3:PutObject", "s3:DeleteObject"] if write else [])]
-    function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects("*")]))
-    function.add_to_role_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
-    acknowledge(
-        _role(function),
-        f"AwsSolutions-IAM5[Resource::<{logical_ref(bucket)}.Arn>/*]",
-        "Object keys are per tenant and dataset, created at run time; limited to this one bucket.",
+def _grant_items(table: dynamodb.ITable, function: lambda_.Function, actions: Iterable[str]) -> None:
+    """Exactly ``actions`` (``GetItem``...) on the table's items, not on its indexes."""
+    function.add_to_role_policy(
+        iam.PolicyStatement(actions=[f"dynamodb:{action}" for action in actions], resources=[table.table_arn])
     )
+
+
+def _grant_objects(
+    bucket: s3.IBucket, function: lambda_.Function, actions: Sequence[str], *, list_bucket: bool = True
+) -> None:
+    """Exact object actions (CDK's grant_read_write adds wildcard action groups and multipart aborts);
+    ``list_bucket`` makes a missing key answer 404 (not 403) to ``head``/``get``, and lists prefixes."""
+    if actions:
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(actions), resources=[bucket.arn_for_objects("*")])
+        )
+        acknowledge(
+            _role(function),
+            f"AwsSolutions-IAM5[Resource::<{logical_ref(bucket)}.Arn>/*]",
+            "Object keys are per tenant and dataset or job, created at run time; limited to this one bucket.",
+        )
+    if list_bucket:
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
+        )

@@ -25,6 +25,17 @@ class StageSettings:
     log_level: str
     seed_map_concurrency: int
     job_map_concurrency: int  # the job workflow's Distributed Map MaxConcurrency (parallel shards)
+    # The API Lambda's reserved concurrency: job workers can never take the last of the account's
+    # concurrency from it (and it can never take more than this).
+    api_reserved_concurrency: int
+    # Per-tenant job caps the API enforces (429 + Retry-After): TW_MAX_CONCURRENT_JOBS and
+    # TW_MAX_JOB_RUNS_PER_DAY on the API Lambda.
+    max_concurrent_jobs_per_tenant: int
+    max_runs_per_day_per_tenant: int
+    # Artifacts bucket lifecycle: days a replaced or deleted object's old version is kept, and days a
+    # job's intermediates (objects tagged tw-retention=intermediate: shards, manifest) live.
+    noncurrent_version_days: int
+    intermediate_retention_days: int
     cors_origins: tuple[str, ...] = ()
     alarm_email: str | None = None
 
@@ -48,6 +59,12 @@ STAGES: dict[str, StageSettings] = {
         log_level="INFO",
         seed_map_concurrency=4,
         job_map_concurrency=4,
+        api_reserved_concurrency=10,
+        # tradewind.settings' own defaults: make run and the tests see the same caps as a bare import.
+        max_concurrent_jobs_per_tenant=10,
+        max_runs_per_day_per_tenant=500,
+        noncurrent_version_days=7,
+        intermediate_retention_days=7,
         cors_origins=_DEV_ORIGINS,
     ),
     "dev": StageSettings(
@@ -59,6 +76,11 @@ STAGES: dict[str, StageSettings] = {
         log_level="DEBUG",
         seed_map_concurrency=8,
         job_map_concurrency=50,
+        api_reserved_concurrency=10,
+        max_concurrent_jobs_per_tenant=5,
+        max_runs_per_day_per_tenant=200,
+        noncurrent_version_days=7,
+        intermediate_retention_days=3,
         cors_origins=_DEV_ORIGINS,
     ),
     "prod": StageSettings(
@@ -70,6 +92,11 @@ STAGES: dict[str, StageSettings] = {
         log_level="INFO",
         seed_map_concurrency=16,
         job_map_concurrency=200,
+        api_reserved_concurrency=100,
+        max_concurrent_jobs_per_tenant=10,
+        max_runs_per_day_per_tenant=1000,
+        noncurrent_version_days=30,
+        intermediate_retention_days=7,
     ),
 }
 

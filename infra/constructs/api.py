@@ -9,7 +9,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from infra.constructs.function import python_function
 from infra.nag import acknowledge
@@ -39,6 +39,8 @@ class Api(Construct):
             settings=settings,
             memory_mb=1024,
             timeout=Duration.seconds(29),
+            # Held back for the API alone: a wide sweep's workers can never starve it.
+            reserved_concurrency=settings.api_reserved_concurrency,
             description="Tradewind HTTP API (FastAPI behind Mangum)",
         )
         access_logs = logs.LogGroup(
@@ -54,10 +56,10 @@ class Api(Construct):
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # Mangum base64-encodes GZip-compressed bodies; API Gateway only decodes them for these types.
             binary_media_types=["*/*"],
-            # Execution logs need the account-level CloudWatch role; the stack owns it so deploy works
-            # in a fresh account.
-            cloud_watch_role=True,
-            cloud_watch_role_removal_policy=settings.removal_policy,
+            # Execution and access logs need the account-level (per region) API Gateway CloudWatch role.
+            # A stage must not own it (destroying a dev stage would break every other stage's logging):
+            # the TradewindAccount stack (infra/account.py) sets it once and retains it.
+            cloud_watch_role=False,
             deploy_options=apigw.StageOptions(
                 stage_name=settings.name,
                 throttling_rate_limit=settings.api_rate_limit,
@@ -82,11 +84,6 @@ class Api(Construct):
         self._acknowledge()
 
     @property
-    def logging_account(self) -> IConstruct:
-        """The account-wide API Gateway logging role setting; every logged API stage must wait for it."""
-        return self.rest_api.node.find_child("Account")
-
-    @property
     def url(self) -> str:
         """The stage's invoke URL (``https://{id}.execute-api.{region}.amazonaws.com/{stage}/``)."""
         return self.rest_api.url
@@ -103,12 +100,6 @@ class Api(Construct):
             "AwsSolutions-APIG2",
             "The proxy forwards to FastAPI, which validates every body and parameter with pydantic and "
             "answers 4xx problem+json naming the field; a second, drifting schema here would disagree.",
-        )
-        acknowledge(
-            self.rest_api,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-            "AmazonAPIGatewayPushToCloudWatchLogs]",
-            "The account-level API Gateway logging role; AWS's managed policy is the documented one.",
         )
         acknowledge(
             self.rest_api.deployment_stage,

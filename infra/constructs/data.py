@@ -10,6 +10,11 @@ from constructs import Construct
 from infra.nag import acknowledge
 from infra.stages import StageSettings
 
+# The S3 object tag the job workflow puts on a job's intermediates (its manifest and shard results):
+# the artifacts bucket expires them after the stage's intermediate_retention_days.
+RETENTION_TAG = "tw-retention"
+INTERMEDIATE = "intermediate"
+
 
 def pk_sk_table(scope: Construct, construct_id: str, settings: StageSettings) -> dynamodb.Table:
     """An on-demand ``pk``/``sk`` table with PITR and the ``expires_at`` TTL (contract's key design)."""
@@ -87,4 +92,20 @@ class Data(Construct):
         self.data_bucket = private_bucket(self, "DataBucket", settings, access_logs=self.access_logs)
         self.artifacts_bucket = private_bucket(
             self, "ArtifactsBucket", settings, access_logs=self.access_logs, versioned=True
+        )
+        self._expire_artifacts(settings)
+
+    def _expire_artifacts(self, settings: StageSettings) -> None:
+        """Nothing stays by accident: old versions go after ``noncurrent_version_days`` (a deleted
+        job's objects included), then their delete markers; intermediates go after
+        ``intermediate_retention_days`` (longer than any job runs, so reduce always finds them)."""
+        self.artifacts_bucket.add_lifecycle_rule(
+            id="ExpireNoncurrentVersions",
+            noncurrent_version_expiration=Duration.days(settings.noncurrent_version_days),
+            expired_object_delete_marker=True,
+        )
+        self.artifacts_bucket.add_lifecycle_rule(
+            id="ExpireJobIntermediates",
+            tag_filters={RETENTION_TAG: INTERMEDIATE},
+            expiration=Duration.days(settings.intermediate_retention_days),
         )

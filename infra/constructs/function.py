@@ -50,6 +50,7 @@ def python_function(
     settings: StageSettings,
     memory_mb: int = 256,
     timeout: Duration = Duration.seconds(10),
+    reserved_concurrency: int | None = None,
     description: str,
 ) -> lambda_.Function:
     """A Lambda whose code asset is ``code_dir``; the stack adds the ``TW_*`` variables and grants.
@@ -79,6 +80,7 @@ def python_function(
         layers=list(layers),
         memory_size=memory_mb,
         timeout=timeout,
+        reserved_concurrent_executions=reserved_concurrency,
         tracing=lambda_.Tracing.ACTIVE,
         log_group=log_group,
         role=role,

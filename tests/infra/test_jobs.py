@@ -136,28 +136,51 @@ def test_only_the_api_knows_the_job_machine_and_its_concurrency(synthesized: Syn
         }
 
 
-def test_the_api_starts_describes_and_stops_job_executions_and_writes_specs(synthesized: Synthesized) -> None:
+def test_the_api_starts_and_stops_job_executions_and_writes_specs(synthesized: Synthesized) -> None:
     stack = synthesized.stack
     statements = policy_statements(synthesized, stack.api.function.role)  # type: ignore[arg-type]
     machine = logical_id(synthesized, stack.jobs.state_machine)
-    actions = allowed_actions(statements, machine)
-    assert {"states:StartExecution", "states:DescribeExecution", "states:StopExecution"} <= actions
+    # It never describes or lists executions (the job record is the status): only start and stop.
+    assert allowed_actions(statements, machine) == {"states:StartExecution", "states:StopExecution"}
     artifacts = allowed_actions(statements, logical_id(synthesized, stack.data.artifacts_bucket))
     assert {"s3:PutObject", "s3:GetObject"} <= artifacts
 
 
-def test_job_steps_write_artifacts_read_bars_and_publish(synthesized: Synthesized) -> None:
+# The exact item actions of each task's code (tradewind.jobs.*), and what publishing needs.
+JOB_TABLE_ACTIONS = {
+    "plan": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"},
+    "worker": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+    "reduce": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+    "mark_failed": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+}
+PUBLISH_ACTIONS = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+INTERMEDIATES = {"s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:ListBucket"}
+JOB_ARTIFACT_ACTIONS = {
+    "plan": INTERMEDIATES,
+    "worker": INTERMEDIATES,
+    "reduce": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
+    "mark_failed": set(),
+}
+
+
+def test_each_job_task_gets_exactly_the_actions_its_code_uses(synthesized: Synthesized) -> None:
     stack = synthesized.stack
-    for task in stack.jobs.functions:
+    jobs = stack.jobs
+    table = logical_id(synthesized, stack.data.table)
+    connections = logical_id(synthesized, stack.realtime.connections_table)
+    artifacts = logical_id(synthesized, stack.data.artifacts_bucket)
+    bars = logical_id(synthesized, stack.data.data_bucket)
+    tasks = {"plan": jobs.plan, "worker": jobs.worker, "reduce": jobs.reduce, "mark_failed": jobs.mark_failed}
+    for name, task in tasks.items():
         statements = policy_statements(synthesized, task.role)  # type: ignore[arg-type]
-        assert {"s3:PutObject", "s3:GetObject"} <= allowed_actions(
-            statements, logical_id(synthesized, stack.data.artifacts_bucket)
-        )
-        bars = allowed_actions(statements, logical_id(synthesized, stack.data.data_bucket))
-        assert "s3:GetObject" in bars
-        assert "s3:PutObject" not in bars
-        assert "dynamodb:UpdateItem" in allowed_actions(statements, logical_id(synthesized, stack.data.table))
-        assert "execute-api:ManageConnections" in json.dumps(statements)
+        assert allowed_actions(statements, table) == JOB_TABLE_ACTIONS[name], name
+        assert allowed_actions(statements, connections) == PUBLISH_ACTIONS, name
+        assert allowed_actions(statements, artifacts) == JOB_ARTIFACT_ACTIONS[name], name
+        expected_bars = set() if name == "mark_failed" else {"s3:GetObject"}
+        assert allowed_actions(statements, bars) == expected_bars, name
+        # Item actions only: never the table's indexes.
+        assert "/index/" not in json.dumps(statements), name
+        assert "execute-api:ManageConnections" in json.dumps(statements), name
 
 
 def test_the_machine_may_invoke_its_tasks_and_read_manifests(synthesized: Synthesized) -> None:

@@ -281,8 +281,6 @@ def test_websocket_routes_reach_their_handlers(synthesized: Synthesized) -> None
         uri = json.dumps(integrations[routes[key]]["Properties"]["IntegrationUri"])
         assert logical_id(synthesized, function) in uri, key
     (stage,) = synthesized.of_type("AWS::ApiGatewayV2::Stage").values()
-    (account_id,) = synthesized.of_type("AWS::ApiGateway::Account")
-    assert account_id in stage["DependsOn"]  # access logging needs the account's logging role first
     props = stage["Properties"]
     assert props["AutoDeploy"] is True
     assert "DestinationArn" in props["AccessLogSettings"]
@@ -292,10 +290,37 @@ def test_websocket_routes_reach_their_handlers(synthesized: Synthesized) -> None
 def test_realtime_publishers_may_post_to_connections(synthesized: Synthesized) -> None:
     stack = synthesized.stack
     api_id = logical_id(synthesized, stack.realtime.api)
-    for function in (stack.api.function, stack.realtime.default, *stack.orchestration.functions):
+    publishers = (stack.api.function, stack.realtime.default, stack.orchestration.import_worker)
+    for function in (*publishers, *stack.jobs.functions):
         assert function.role is not None
         actions = allowed_actions(policy_statements(synthesized, function.role), api_id)
         assert "execute-api:ManageConnections" in actions, function.node.path
+
+
+def test_the_seed_steps_touch_only_the_dataset_rows_and_bars(synthesized: Synthesized) -> None:
+    """They publish nothing: no connections table, no ManageConnections; exact item actions."""
+    stack = synthesized.stack
+    work = stack.orchestration
+    table = logical_id(synthesized, stack.data.table)
+    bars = logical_id(synthesized, stack.data.data_bucket)
+    expected = {
+        work.plan: ({"GetItem", "PutItem", "UpdateItem"}, set()),
+        work.generate: (set(), {"s3:PutObject"}),
+        work.finalize: ({"GetItem", "UpdateItem", "BatchWriteItem"}, {"s3:ListBucket"}),
+    }
+    for function, (items, objects) in expected.items():
+        assert function.role is not None
+        statements = policy_statements(synthesized, function.role)
+        assert allowed_actions(statements, table) == {f"dynamodb:{a}" for a in items}, function.node.path
+        assert allowed_actions(statements, bars) == objects, function.node.path
+        text = json.dumps(statements)
+        for absent in (
+            logical_id(synthesized, stack.realtime.connections_table),
+            logical_id(synthesized, stack.realtime.api),
+            logical_id(synthesized, stack.data.artifacts_bucket),
+            "/index/",
+        ):
+            assert absent not in text, (function.node.path, absent)
 
 
 def test_grants_follow_least_privilege(synthesized: Synthesized) -> None:
@@ -316,8 +341,16 @@ def test_grants_follow_least_privilege(synthesized: Synthesized) -> None:
     data_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.data_bucket))
     assert data_actions == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
     artifacts_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.artifacts_bucket))
-    # spec.json at submit, presigned result downloads, a deleted job's objects (docs/jobs.md)
-    assert artifacts_actions == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+    # spec.json at submit, presigned result downloads, a deleted job's objects, versions included
+    # (docs/jobs.md)
+    assert artifacts_actions == {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+    }
 
 
 def test_site_served_by_cloudfront_with_oac_and_spa_fallback(synthesized: Synthesized) -> None:
