@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // `npm run dev` serves the app on :5173 and forwards everything the page talks to (the API routes,
 // the WebSocket gateway and /config.json) to the local cloud started by `make run`
 // (TRADEWIND_BACKEND=http://127.0.0.1:PORT when it runs on another port).
-const apiRoutes = ["/health", "/datasets", "/symbols", "/watchlists", "/strategies", "/backtests", "/optimizations", "/config.json"];
+const apiRoutes = ["/health", "/datasets", "/symbols", "/watchlists", "/strategies", "/backtests", "/optimizations", "/realtime", "/config.json"];
 
 export default defineConfig(({ mode }) => {
   const backend = loadEnv(mode, ".", "TRADEWIND_").TRADEWIND_BACKEND || "http://127.0.0.1:8000";

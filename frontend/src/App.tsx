@@ -41,7 +41,7 @@ export function App({ config }: { config: AppConfig }) {
 
 function Authenticated({ config, apiKey, onSignOut }: { config: AppConfig; apiKey: string; onSignOut?: () => void }) {
   const client = useMemo(() => new ApiClient(config.apiUrl, apiKey), [config.apiUrl, apiKey]);
-  const realtime = useRealtime({ url: config.wsUrl, token: apiKey }, TOPICS);
+  const realtime = useRealtime({ url: config.wsUrl, apiUrl: config.apiUrl, apiKey }, TOPICS);
   const datasets = useDatasets(client); // one request, shown by both panels
   return (
     <>

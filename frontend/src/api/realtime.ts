@@ -1,4 +1,5 @@
-/** WebSocket client of the realtime API (docs/websocket.md): authenticates with ?token=, keeps its
+/** WebSocket client of the realtime API (docs/websocket.md): fetches a single-use ticket before
+ * every (re)connect and opens the socket with ?ticket= (the API key never goes into a URL), keeps its
  * subscriptions across reconnects, and reconnects with capped exponential backoff and jitter. */
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
@@ -16,9 +17,39 @@ export interface Backoff {
   maxMs: number;
 }
 
+/** Answer of `POST /realtime/tickets`. */
+export interface RealtimeTicket {
+  ticket: string;
+  expires_in: number;
+  url: string | null;
+}
+
+/** A function that gets a fresh ticket; called before every connection attempt (a ticket works once
+ * and for 60 s only, so none is kept). */
+export type TicketSource = () => Promise<string>;
+
+export class TicketRefused extends Error {
+  constructor(readonly status: number) {
+    super(`POST /realtime/tickets answered ${status}`);
+  }
+}
+
+/** Tickets from the API, authenticated with the key in a header. */
+export function apiTickets(apiUrl: string, apiKey: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): TicketSource {
+  return async () => {
+    const response = await fetchImpl(`${apiUrl}/realtime/tickets`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}` },
+      cache: "no-store",
+    });
+    if (!response.ok) throw new TicketRefused(response.status);
+    return ((await response.json()) as RealtimeTicket).ticket;
+  };
+}
+
 export interface RealtimeOptions {
   url: string;
-  token: string;
+  ticket: TicketSource;
   backoff?: Backoff;
   /** Idle connections are closed by API Gateway after 10 minutes: ping before that. */
   heartbeatMs?: number;
@@ -44,6 +75,8 @@ export class RealtimeClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private stopped = true;
+  /** Bumped by every attempt and by stop(): a ticket that arrives for an older attempt is dropped. */
+  private generation = 0;
   state: ConnectionState = "closed";
 
   constructor(private readonly options: RealtimeOptions) {}
@@ -66,6 +99,7 @@ export class RealtimeClient {
 
   stop(): void {
     this.stopped = true;
+    this.generation += 1;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.stopHeartbeat();
@@ -98,12 +132,25 @@ export class RealtimeClient {
     return true;
   }
 
+  /** Get a ticket, then connect with it; a failed ticket request counts as a failed attempt. */
   private open(state: ConnectionState): void {
+    const generation = ++this.generation;
+    this.setState(state);
+    this.options.ticket().then(
+      (ticket) => {
+        if (!this.stopped && generation === this.generation) this.connect(ticket);
+      },
+      () => {
+        if (!this.stopped && generation === this.generation) this.scheduleReconnect();
+      },
+    );
+  }
+
+  private connect(ticket: string): void {
     const Impl = this.options.WebSocketImpl ?? WebSocket;
     const separator = this.options.url.includes("?") ? "&" : "?";
-    const socket = new Impl(`${this.options.url}${separator}token=${encodeURIComponent(this.options.token)}`);
+    const socket = new Impl(`${this.options.url}${separator}ticket=${encodeURIComponent(ticket)}`);
     this.socket = socket;
-    this.setState(state);
     socket.onopen = () => {
       this.attempt = 0;
       if (this.topics.size) this.sendAction({ action: "subscribe", topics: [...this.topics] });

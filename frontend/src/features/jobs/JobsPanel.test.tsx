@@ -42,9 +42,10 @@ function listing(optimizations: Job[], backtests: Job[] = []): Record<string, An
   };
 }
 
-function connected(): { realtime: RealtimeClient; socket: FakeSocket } {
-  const realtime = new RealtimeClient({ url: "ws://x/ws", token: "tw_k", WebSocketImpl: AsWebSocket });
+async function connected(): Promise<{ realtime: RealtimeClient; socket: FakeSocket }> {
+  const realtime = new RealtimeClient({ url: "ws://x/ws", ticket: async () => "ticket", WebSocketImpl: AsWebSocket });
   realtime.start();
+  await act(async () => {}); // the ticket arrives, then the socket opens
   const socket = FakeSocket.last();
   socket.serverOpens();
   return { realtime, socket };
@@ -66,7 +67,7 @@ afterEach(cleanup);
 
 it("follows a running job live: the bar moves on job.progress, then completion replaces it", async () => {
   const { client } = api(listing([aJob({ status: "running" })]));
-  const { realtime, socket } = connected();
+  const { realtime, socket } = await connected();
   render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   const row = await screen.findByTestId("job-j1");
@@ -95,7 +96,7 @@ it("follows a running job live: the bar moves on job.progress, then completion r
 
 it("shows a failed job's reason and does not follow final jobs", async () => {
   const { client } = api(listing([aJob({ status: "running" }), aJob({ job_id: "old", status: "succeeded", created_at: "2024-12-31T00:00:00.000Z" })]));
-  const { realtime, socket } = connected();
+  const { realtime, socket } = await connected();
   render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   const row = await screen.findByTestId("job-j1");
@@ -109,7 +110,7 @@ it("shows a failed job's reason and does not follow final jobs", async () => {
 it("cancels a running job", async () => {
   const cancelled = aJob({ status: "cancelled", progress: { shards_done: 1, shards_total: 4, combos_done: 8, combos_total: 32, percent: 25 } });
   const { client, requests } = api({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
-  const { realtime } = connected();
+  const { realtime } = await connected();
   render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
 
   fireEvent.click(await screen.findByRole("button", { name: "Cancel Quick optimization" }));
@@ -126,7 +127,7 @@ it("submits the quick optimization with the SMA-cross template and follows the n
     "GET /strategies/templates/sma_cross": { status: 200, body: { template: "sma_cross", name: "SMA cross", description: null, parameters: ["fast", "slow"], document: template } },
     "POST /optimizations": { status: 202, body: created },
   });
-  const { realtime, socket } = connected();
+  const { realtime, socket } = await connected();
   render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
   await screen.findByTestId("job-old");
 

@@ -1,21 +1,40 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { AsWebSocket, FakeSocket } from "../../test/fakeSocket";
 import { RealtimeStatus } from "./RealtimeStatus";
 import { useRealtime } from "./useRealtime";
 
+const fetchImpl = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => new Response(JSON.stringify({ ticket: "tk", expires_in: 60, url: null }), { status: 201 }));
+
 function Live() {
-  return <RealtimeStatus view={useRealtime({ url: "ws://x/ws", token: "tw_k", WebSocketImpl: AsWebSocket }, ["health", "notifications"])} />;
+  const view = useRealtime(
+    { url: "ws://x/ws", apiUrl: "http://api", apiKey: "tw_k", WebSocketImpl: AsWebSocket, fetchImpl: fetchImpl as typeof fetch },
+    ["health", "notifications"],
+  );
+  return <RealtimeStatus view={view} />;
 }
 
 beforeEach(() => {
   FakeSocket.instances = [];
+  fetchImpl.mockClear();
 });
 afterEach(cleanup);
+
+it("connects with a ticket fetched with the key in a header, never the key in the URL", async () => {
+  render(<Live />);
+  await act(async () => {});
+  expect(fetchImpl).toHaveBeenCalledTimes(1);
+  const [url, init] = fetchImpl.mock.calls[0];
+  expect(url).toBe("http://api/realtime/tickets");
+  expect(init).toMatchObject({ method: "POST", headers: { Authorization: "Bearer tw_k" } });
+  expect(FakeSocket.last().url).toBe("ws://x/ws?ticket=tk");
+  expect(FakeSocket.last().url).not.toContain("tw_k");
+});
 
 it("shows the live state and pings the delivery path only once subscribed", async () => {
   render(<Live />);
   expect(screen.getByTestId("ws-state").textContent).toBe("connecting");
+  await act(async () => {});
   const socket = FakeSocket.last();
   act(() => socket.serverOpens());
   expect(screen.getByTestId("ws-state").textContent).toBe("connected");

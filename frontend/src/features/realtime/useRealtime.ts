@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { type ConnectionState, RealtimeClient, type RealtimeOptions, type ServerMessage } from "../../api/realtime";
+import { apiTickets, type ConnectionState, RealtimeClient, type ServerMessage } from "../../api/realtime";
 
 export interface RealtimeView {
   state: ConnectionState;
@@ -8,15 +8,25 @@ export interface RealtimeView {
   client: RealtimeClient | null;
 }
 
-/** Keep one realtime connection open while mounted; subscribe to `topics` and, once subscribed,
- * ping the first of them through the publish path so the page shows that messages really arrive,
- * and how fast (again after every reconnect). */
-export function useRealtime(options: RealtimeOptions, topics: string[]): RealtimeView {
+export interface RealtimeHookOptions {
+  /** The WebSocket URL (`wsUrl` of /config.json). */
+  url: string;
+  /** The API the tickets come from (`POST {apiUrl}/realtime/tickets`) and the key that pays for them. */
+  apiUrl: string;
+  apiKey: string;
+  WebSocketImpl?: typeof WebSocket;
+  fetchImpl?: typeof fetch;
+}
+
+/** Keep one realtime connection open while mounted (a new ticket for every (re)connect); subscribe
+ * to `topics` and, once subscribed, ping the first of them through the publish path so the page
+ * shows that messages really arrive, and how fast (again after every reconnect). */
+export function useRealtime(options: RealtimeHookOptions, topics: string[]): RealtimeView {
   const [view, setView] = useState<RealtimeView>({ state: "closed", lastMessage: null, roundTripMs: null, client: null });
   const topicKey = topics.join(",");
-  const { url, token, WebSocketImpl } = options;
+  const { url, apiUrl, apiKey, WebSocketImpl, fetchImpl } = options;
   useEffect(() => {
-    const client = new RealtimeClient({ url, token, WebSocketImpl });
+    const client = new RealtimeClient({ url, ticket: apiTickets(apiUrl, apiKey, fetchImpl), WebSocketImpl });
     const wanted = topicKey ? topicKey.split(",") : [];
     const offState = client.onState((state) => setView((current) => ({ ...current, state })));
     const offMessage = client.onMessage((message) => {
@@ -38,6 +48,6 @@ export function useRealtime(options: RealtimeOptions, topics: string[]): Realtim
       offMessage();
       client.stop();
     };
-  }, [url, token, WebSocketImpl, topicKey]);
+  }, [url, apiUrl, apiKey, WebSocketImpl, fetchImpl, topicKey]);
   return view;
 }
