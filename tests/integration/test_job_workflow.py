@@ -27,6 +27,7 @@ from tradewind.jobs.spec import JobSpec, Objective, WalkForward
 from tradewind.strategy.templates import TEMPLATES
 
 from infra.local.cloud import LocalCloud
+from tests.integration.marketdata_support import publish_sample_dataset
 from tests.integration.test_realtime import Client, ManagementApi, _load, _server_for
 
 TENANT = "quant"
@@ -53,30 +54,7 @@ class Market:
 @pytest.fixture(scope="module")
 def market(cloud: LocalCloud) -> Market:
     """Three sample symbols published as a ready dataset of the tenant (what an import leaves)."""
-    from tradewind.data.bars import write_bars
-    from tradewind.data.marketdata import bars_key
-    from tradewind.marketdata.sample import generate
-    from tradewind.marketdata.universe import sample_symbols
-    from tradewind.services import imports
-    from tradewind.services.datasets import new_record
-
-    chosen = sample_symbols()[:3]
-    sample = generate(chosen)
-    full = {s.symbol: sample.frame(i) for i, s in enumerate(chosen)}
-    write_bars({bars_key(TENANT, DATASET, symbol): frame for symbol, frame in full.items()})
-    record = new_record(TENANT, "sample bars", source="sample", file_format="parquet", dataset_id=DATASET)
-    record.status = "importing"
-    record.save()
-    summaries = [
-        imports.SymbolSummary(
-            symbol,
-            len(frame),
-            imports.utc_datetime(frame["timestamp"].iloc[0]),
-            imports.utc_datetime(frame["timestamp"].iloc[-1]),
-        )
-        for symbol, frame in full.items()
-    ]
-    imports.mark_ready(record, summaries)
+    full = publish_sample_dataset(TENANT, DATASET, 3)
     last = pd.Timestamp(END) + pd.Timedelta(days=1)
     cut = {
         symbol: frame[(frame["timestamp"] >= pd.Timestamp(START)) & (frame["timestamp"] < last)]
