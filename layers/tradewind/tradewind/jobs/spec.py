@@ -14,9 +14,10 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from tradewind.strategy.models import Constraint, Costs, Number, Strategy
+from tradewind.strategy.limits import FINITE_PARTS, MAGNITUDE, MODEL_CONFIG, Count, Finite, Number
+from tradewind.strategy.models import Constraint, Costs, Strategy
 from tradewind.text import Name
 
 JobKind = Literal["backtest", "optimization"]
@@ -25,12 +26,13 @@ FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
 
 SYMBOL_PATTERN = r"^[A-Z0-9][A-Z0-9.\-^=]{0,19}$"
 Symbol = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
-SpaceValue = Number | list[Number] | dict[str, Number]
-"""A parameter's values in a sweep: one value, a list, or ``{"min", "max", "step"}``."""
+SpaceValue = Annotated[Number | list[Number] | dict[str, Number], FINITE_PARTS]
+"""A parameter's values in a sweep: one value, a list, or ``{"min", "max", "step"}`` (its size and
+keys are checked by ``tradewind.strategy.space``, which also serves the Python API)."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MODEL_CONFIG
 
 
 class StrategySource(_Model):
@@ -38,7 +40,7 @@ class StrategySource(_Model):
     or an inline ``strategy`` document. Exactly one of the two."""
 
     strategy_id: str | None = Field(default=None, min_length=1, max_length=64)
-    strategy_version: int | None = Field(default=None, ge=1)
+    strategy_version: int | None = Field(default=None, ge=1, le=MAGNITUDE)
     strategy: Strategy | None = None
 
     @model_validator(mode="after")
@@ -73,7 +75,7 @@ class Settings(_Model):
 
     cash: float = Field(default=10_000.0, gt=0, le=1e12)
     costs: Costs | None = None
-    weights: dict[str, float] | None = None  # portfolio weights by symbol; equal by default
+    weights: dict[str, Finite] | None = None  # portfolio weights by symbol; equal by default
 
 
 class BacktestRequest(StrategySource, Universe, Settings):
@@ -88,9 +90,10 @@ class WalkForward(_Model):
     """Rolling windows, in bars: optimize on ``train_bars``, then test the winner on the next
     ``test_bars`` (``tradewind.jobs.inputs.windows`` cuts them)."""
 
-    train_bars: int = Field(ge=50)
-    test_bars: int = Field(ge=10)
-    step_bars: int | None = Field(default=None, ge=1)  # default: test_bars (back-to-back test windows)
+    train_bars: int = Field(ge=50, le=MAGNITUDE)
+    test_bars: int = Field(ge=10, le=MAGNITUDE)
+    # default: test_bars (back-to-back test windows)
+    step_bars: int | None = Field(default=None, ge=1, le=MAGNITUDE)
 
 
 class Objective(_Model):
@@ -104,11 +107,11 @@ class OptimizationRequest(StrategySource, Universe, Settings):
     """``POST /optimizations`` (and ``/optimizations/estimate``, which runs nothing)."""
 
     space: dict[str, SpaceValue] = Field(default_factory=dict)  # empty: the strategy's own ranges
-    samples: int | None = Field(default=None, ge=1)  # random sample of N combinations instead of the grid
-    seed: int = 0
+    samples: int | None = Field(default=None, ge=1, le=MAGNITUDE)  # a random sample of N instead of the grid
+    seed: Count = 0  # numpy's generator takes no negative seed
     objective: Objective = Field(default_factory=Objective)
     constraints: list[Constraint] = Field(default_factory=list)
-    min_trades: int = Field(default=0, ge=0)
+    min_trades: Count = 0
     walk_forward: WalkForward | None = None
     metrics: Literal["screening", "full"] = "full"
     top_n: int = Field(default=50, ge=1, le=1000)

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from tradewind.strategy.limits import FINITE_FIRST, MAGNITUDE, MODEL_CONFIG, Number
 from tradewind.text import Description, Name
 
 PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
-Number = int | float
-
 
 class _Model(BaseModel):
-    """Strict base: unknown keys are errors, so a typo never silently disables a rule."""
+    """Strict base: unknown keys are errors, so a typo never silently disables a rule; every number
+    is finite and within ``limits.MAGNITUDE``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = MODEL_CONFIG
 
 
 class ParamRef(_Model):
@@ -30,12 +30,12 @@ class ParamRef(_Model):
     param: str
 
 
-Value = Number | ParamRef
+Value = Annotated[Number | ParamRef, FINITE_FIRST]
 # A series: a price column, an indicator id, or ``id.output`` for multi-output indicators.
 SeriesRef = Annotated[
     str, Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 ]
-Operand = Number | ParamRef | SeriesRef
+Operand = Annotated[Number | ParamRef | SeriesRef, FINITE_FIRST]
 
 
 class Parameter(_Model):
@@ -58,7 +58,7 @@ class Constraint(_Model):
 
     left: str
     op: Literal["<", "<=", ">", ">=", "!="]
-    right: str | Number
+    right: Annotated[str | Number, FINITE_FIRST]
 
 
 class Indicator(_Model):
@@ -126,7 +126,7 @@ class Rule(_Model):
     when: Condition
     action: Literal["buy", "sell", "short", "cover", "close"]
     enabled: bool = True
-    priority: int = 0
+    priority: int = Field(default=0, ge=-MAGNITUDE, le=MAGNITUDE)
 
 
 class Sizing(_Model):
@@ -155,7 +155,7 @@ class Costs(_Model):
     """Commission per side (a fraction of the notional and/or a fixed amount) and slippage."""
 
     commission: float = Field(default=0.0, ge=0, lt=1)
-    commission_fixed: float = Field(default=0.0, ge=0)
+    commission_fixed: float = Field(default=0.0, ge=0, le=MAGNITUDE)
     slippage_bps: float = Field(default=0.0, ge=0, lt=10_000)
 
 

@@ -27,6 +27,7 @@ from tradewind.strategy.models import (
     Strategy,
     Value,
 )
+from tradewind.strategy.space import MAX_COMBINATIONS, amount, steps_between
 
 Loc = list[str | int]
 
@@ -65,6 +66,15 @@ def parameter_values(p: Parameter) -> list[float]:
     """The extreme values a parameter can take (default, bounds, choices): what range checks need."""
     values = [p.default, *(v for v in (p.min, p.max) if v is not None), *(p.choices or [])]
     return [float(v) for v in values]
+
+
+def _range_size(low: float, high: float, step: float, loc: Loc) -> Iterator[FieldProblem]:
+    """A sweep range is counted, never enumerated: one with more values than a grid may hold is
+    refused with its count."""
+    count = steps_between(low, high, step)
+    if count > MAX_COMBINATIONS:
+        msg = f"min..max by step is {amount(count)} values, above the limit of {MAX_COMBINATIONS:,}"
+        yield FieldProblem(loc, msg, "too_long")
 
 
 class _Checker:
@@ -144,6 +154,8 @@ class _Checker:
             if p.step is not None:
                 if p.step <= 0:
                     yield FieldProblem([*loc, "step"], "step must be > 0", "greater_than")
+                elif p.min is not None and p.max is not None:
+                    yield from _range_size(p.min, p.max, p.step, [*loc, "step"])
                 if p.min is None or p.max is None:
                     yield FieldProblem([*loc, "step"], "a step needs both min and max", "missing")
             if p.choices is not None and not p.choices:
