@@ -73,10 +73,11 @@ def test_the_concurrency_cap_is_429_with_the_cap_the_count_and_retry_after(
     _submit(api, h, _body(data[0], 2000))
     assert running("acme") == 2
 
-    r = api.post("/backtests", json=_body(data[0], 3000), headers=h)
+    r = api.post("/backtests", json=_body(data[0], 3000), headers={**h, "Origin": "https://app.example.com"})
     assert r.status_code == 429, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert r.headers["Retry-After"] == str(caps.CONCURRENCY_RETRY_AFTER)
+    assert "retry-after" in r.headers["Access-Control-Expose-Headers"].lower()  # a browser may read it
     problem = r.json()
     assert (problem["status"], problem["title"]) == (429, "Too many requests")
     assert "2 queued or running, the cap is 2" in problem["detail"]

@@ -40,7 +40,7 @@ def create_app(*, lazy_routes: bool = False) -> FastAPI:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "X-Api-Key", "X-Request-Id", "Content-Type", "Idempotency-Key"],
-            expose_headers=["X-Request-Id", "Location"],
+            expose_headers=["X-Request-Id", "Location", "Retry-After"],
             max_age=600,
         ),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes),
