@@ -27,6 +27,10 @@ from tradewind.marketdata.universe import SYMBOL_PATTERN
 
 PRICE_COLUMNS = ("open", "high", "low", "close")
 NUMERIC_COLUMNS = (*PRICE_COLUMNS, "volume")
+# Above any traded price or volume, and far from float64's overflow: a price or volume beyond them is
+# a unit or parsing mistake (1e400 reads as inf), and would turn equity, fees and JSON answers non-finite.
+MAX_PRICE = 1e12
+MAX_VOLUME = 1e15
 ALIASES: dict[str, tuple[str, ...]] = {
     "timestamp": ("timestamp", "date", "datetime", "time", "ts"),
     "open": ("open", "o"),
@@ -215,10 +219,14 @@ def _checks(
         values = parsed[name].to_numpy()
         checks.append(_Check(name, ~present, lambda i: "the value is empty"))
         checks.append(_Check(name, present & np.isnan(values), _quoted(raw[name], "is not a number")))
+        checks.append(_Check(name, np.isinf(values), _quoted(raw[name], "is not a finite number")))
         if name == "volume":
             checks.append(_Check(name, values < 0, _valued(name, values, "is negative")))
         else:
             checks.append(_Check(name, values <= 0, _valued(name, values, "must be > 0")))
+        limit = MAX_VOLUME if name == "volume" else MAX_PRICE
+        above = np.isfinite(values) & (values > limit)
+        checks.append(_Check(name, above, _valued(name, values, f"is above the limit of {limit:g}")))
     o, h, lo, c = (parsed[n].to_numpy() for n in PRICE_COLUMNS)
     checks.append(_Check("high", h < lo, lambda i: f"high {h[i]:g} is below low {lo[i]:g}"))
     for name, values in (("open", o), ("close", c)):
