@@ -195,9 +195,17 @@ def _documented(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_JSON: {}}}
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _documented("Not found (another tenant's records are never visible)"),
-    409: _documented("Conflict with the current state (a limit reached, a concurrent edit)"),
+PROBLEM_DESCRIPTIONS: dict[int, str] = {
+    404: "Not found (another tenant's records are never visible)",
+    409: "Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished)",
+    503: "A dependency or provider is unavailable",
 }
-"""Problem responses a router documents with ``APIRouter(responses=PROBLEM_RESPONSES)``; 401, 422 and
-500 are added to every operation by :mod:`tradewind.api.openapi`, which also fills in the schema."""
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that answers these problem statuses, and only of such a route.
+
+    400 and 413 (operations with a body), 401 (with security), 422 (with parameters) and 500 are
+    added where they apply by :mod:`tradewind.api.openapi`, which also fills in the schema.
+    """
+    return {status: _documented(PROBLEM_DESCRIPTIONS[status]) for status in statuses}

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
 from tradewind.services import apikeys
 from tradewind.text import Name
 
-router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api-keys", tags=["api keys"])
 
 KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", description="the key's id (`tw_<key_id>_...`)")]
 
@@ -56,6 +56,7 @@ def create_key(tenant: Tenant, body: ApiKeyIn) -> ApiKeyCreatedOut:
 
 @router.delete(
     "/{key_id}",
+    responses=problems(404),
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke one of your keys (takes effect everywhere within the key cache TTL)",
 )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.jobs import (
     SUBMIT_RESPONSES,
     IdempotencyKey,
@@ -32,7 +32,7 @@ from tradewind.jobs.spec import SYMBOL_PATTERN, BacktestRequest
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
-router = APIRouter(prefix="/backtests", tags=["backtests"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/backtests", tags=["backtests"])
 
 MaxPoints = Annotated[
     int | None, Query(ge=2, le=100_000, description="cut each curve to at most this many points")
@@ -126,7 +126,12 @@ def _backtest(tenant: str, job_id: str) -> JobRecord:
     return lifecycle.get_job(tenant, job_id, "backtest")
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=SUBMIT_RESPONSES, summary="Run a backtest")
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={**SUBMIT_RESPONSES, **problems(404, 409)},
+    summary="Run a backtest",
+)
 def create(
     tenant: Tenant, body: BacktestRequest, response: Response, idempotency_key: IdempotencyKey = None
 ) -> JobOut:
@@ -144,30 +149,43 @@ def list_all(
     return list_page(tenant, "backtest", limit, next_token, status, strategy_id)
 
 
-@router.get("/compare", summary="Compare backtests' portfolio metrics side by side")
+@router.get(
+    "/compare", responses=problems(404, 409), summary="Compare backtests' portfolio metrics side by side"
+)
 def compare(tenant: Tenant, ids: Ids) -> Comparison:
     job_ids = [part.strip() for part in ids.split(",") if part.strip()]
     return Comparison.model_validate(results.compare_backtests(tenant, job_ids))
 
 
-@router.get("/{job_id}", summary="Get a backtest: status, progress, summary")
+@router.get("/{job_id}", responses=problems(404), summary="Get a backtest: status, progress, summary")
 def get(tenant: Tenant, job_id: JobId) -> JobOut:
     return JobOut.of(_backtest(tenant, job_id))
 
 
 @router.delete(
-    "/{job_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a backtest and its results"
+    "/{job_id}",
+    responses=problems(404),
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a backtest and its results",
 )
 def delete(tenant: Tenant, job_id: JobId) -> None:
     lifecycle.delete_job(tenant, job_id, "backtest")
 
 
-@router.post("/{job_id}/cancel", summary="Cancel a queued or running backtest (409 when already final)")
+@router.post(
+    "/{job_id}/cancel",
+    responses=problems(404, 409),
+    summary="Cancel a queued or running backtest (409 when already final)",
+)
 def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
     return JobOut.of(lifecycle.cancel_job(tenant, job_id, "backtest"))
 
 
-@router.get("/{job_id}/results", summary="Metrics, the first page of trades and the curves")
+@router.get(
+    "/{job_id}/results",
+    responses=problems(404, 409),
+    summary="Metrics, the first page of trades and the curves",
+)
 def get_results(
     tenant: Tenant,
     job_id: JobId,
@@ -190,7 +208,9 @@ def get_results(
     )
 
 
-@router.get("/{job_id}/trades", summary="The trades, a page at a time, by entry time")
+@router.get(
+    "/{job_id}/trades", responses=problems(404, 409), summary="The trades, a page at a time, by entry time"
+)
 def trades(
     tenant: Tenant,
     job_id: JobId,
@@ -202,7 +222,11 @@ def trades(
     return _trade_page(_backtest(tenant, job_id), offset, limit, symbol)
 
 
-@router.get("/{job_id}/curves", summary="Equity and drawdown of the portfolio (and each symbol)")
+@router.get(
+    "/{job_id}/curves",
+    responses=problems(404, 409),
+    summary="Equity and drawdown of the portfolio (and each symbol)",
+)
 def curves(
     tenant: Tenant,
     job_id: JobId,

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
+from tradewind.api.errors import problems
+from tradewind.api.params import SYMBOL_ANY_CASE
 
 router = APIRouter(prefix="/symbols", tags=["symbols"])
 
@@ -36,10 +38,15 @@ class CandlesOut(BaseModel):
     v: list[float]
 
 
-@router.get("/{symbol}/candles", summary="OHLCV of a symbol over a range", response_model=CandlesOut)
+@router.get(
+    "/{symbol}/candles",
+    responses=problems(404, 409),
+    summary="OHLCV of a symbol over a range",
+    response_model=CandlesOut,
+)
 def get_candles(
     tenant: Tenant,
-    symbol: str,
+    symbol: Annotated[str, Path(pattern=SYMBOL_ANY_CASE, description="any case", examples=["AAPL"])],
     dataset_id: Annotated[
         str | None, Query(max_length=40, description="default: a real dataset before a synthetic one")
     ] = None,

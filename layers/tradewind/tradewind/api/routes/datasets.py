@@ -13,7 +13,9 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
+from tradewind.api.errors import problems
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
+from tradewind.api.params import SYMBOL_PADDED
 from tradewind.data.keys import DATASET_ID_PATTERN, tenant_pk
 from tradewind.text import Name
 
@@ -88,7 +90,9 @@ class DatasetCreate(BaseModel):
     name: Name = Field(min_length=1, max_length=128)
     format: Literal["csv", "parquet"]
     symbol: str | None = Field(
-        default=None, description="the symbol of a single-symbol file without a symbol column"
+        default=None,
+        pattern=SYMBOL_PADDED,
+        description="the symbol of a single-symbol file without a symbol column (upper-cased)",
     )
     timezone: str | None = Field(default=None, description="IANA zone of naive timestamps (default UTC)")
 
@@ -111,7 +115,7 @@ class SampleSeeding(BaseModel):
 
 
 class YfinanceImport(BaseModel):
-    symbols: list[str] = Field(min_length=1, max_length=50)
+    symbols: list[Annotated[str, Field(pattern=SYMBOL_PADDED)]] = Field(min_length=1, max_length=50)
     start: date
     end: date
     name: Name | None = Field(default=None, min_length=1, max_length=128)
@@ -134,7 +138,10 @@ def seed_sample(tenant: Tenant) -> SampleSeeding:
 
 
 @router.post(
-    "/import/yfinance", status_code=status.HTTP_202_ACCEPTED, summary="Import daily bars from Yahoo Finance"
+    "/import/yfinance",
+    responses=problems(503),
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Import daily bars from Yahoo Finance",
 )
 def import_yfinance(tenant: Tenant, body: YfinanceImport) -> DatasetOut:
     from tradewind.services import providers
@@ -151,7 +158,9 @@ def list_all(tenant: Tenant, limit: Limit = 50, next_token: NextToken = None) ->
     return Page(items=[DatasetOut.of(r) for r in items], next_token=encode_token(last))
 
 
-@router.get("/{dataset_id}", summary="Get a dataset: status, error, symbols, date range")
+@router.get(
+    "/{dataset_id}", responses=problems(404), summary="Get a dataset: status, error, symbols, date range"
+)
 def get(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
     from tradewind.services import datasets
 
@@ -160,6 +169,7 @@ def get(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
 
 @router.post(
     "/{dataset_id}/complete",
+    responses=problems(404, 409),
     status_code=status.HTTP_202_ACCEPTED,
     summary="Start the import of the uploaded file",
 )
@@ -170,7 +180,10 @@ def complete(tenant: Tenant, dataset_id: DatasetId) -> DatasetOut:
 
 
 @router.delete(
-    "/{dataset_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a dataset and its data"
+    "/{dataset_id}",
+    responses=problems(404),
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a dataset and its data",
 )
 def delete(tenant: Tenant, dataset_id: DatasetId) -> None:
     from tradewind.services import datasets

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
 from tradewind.services import notifications
 
-router = APIRouter(prefix="/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/notifications", tags=["notifications"])
 
 NotificationId = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,64}$")]
 Unread = Annotated[bool, Query(description="only unread notifications")]
@@ -72,6 +72,8 @@ def read_all(tenant: Tenant) -> MarkedOut:
     return MarkedOut(marked=notifications.mark_all_read(tenant))
 
 
-@router.post("/{notification_id}/read", summary="Mark a notification read (idempotent)")
+@router.post(
+    "/{notification_id}/read", responses=problems(404), summary="Mark a notification read (idempotent)"
+)
 def read(tenant: Tenant, notification_id: NotificationId) -> NotificationOut:
     return _out(notifications.mark_read(tenant, notification_id))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.jobs import (
     SUBMIT_RESPONSES,
     IdempotencyKey,
@@ -28,7 +28,7 @@ from tradewind.jobs.spec import Objective, OptimizationRequest
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
-router = APIRouter(prefix="/optimizations", tags=["optimizations"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/optimizations", tags=["optimizations"])
 
 ParamName = Annotated[str, Query(min_length=1, max_length=64, description="a parameter of the strategy")]
 
@@ -79,13 +79,20 @@ def _optimization(tenant: str, job_id: str) -> JobRecord:
     return lifecycle.get_job(tenant, job_id, "optimization")
 
 
-@router.post("/estimate", summary="Size, duration and AWS cost of an optimization, before it runs")
+@router.post(
+    "/estimate",
+    responses=problems(404, 409),
+    summary="Size, duration and AWS cost of an optimization, before it runs",
+)
 def estimate_cost(tenant: Tenant, body: OptimizationRequest) -> Estimate:
     return estimate(tenant, body)
 
 
 @router.post(
-    "", status_code=status.HTTP_202_ACCEPTED, responses=SUBMIT_RESPONSES, summary="Run an optimization"
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={**SUBMIT_RESPONSES, **problems(404, 409)},
+    summary="Run an optimization",
 )
 def create(
     tenant: Tenant, body: OptimizationRequest, response: Response, idempotency_key: IdempotencyKey = None
@@ -104,31 +111,44 @@ def list_all(
     return list_page(tenant, "optimization", limit, next_token, status, strategy_id)
 
 
-@router.get("/{job_id}", summary="Get an optimization: status, progress, summary")
+@router.get("/{job_id}", responses=problems(404), summary="Get an optimization: status, progress, summary")
 def get(tenant: Tenant, job_id: JobId) -> JobOut:
     return JobOut.of(_optimization(tenant, job_id))
 
 
 @router.delete(
-    "/{job_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an optimization and its results"
+    "/{job_id}",
+    responses=problems(404),
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an optimization and its results",
 )
 def delete(tenant: Tenant, job_id: JobId) -> None:
     lifecycle.delete_job(tenant, job_id, "optimization")
 
 
-@router.post("/{job_id}/cancel", summary="Stop a queued or running optimization (409 when already final)")
+@router.post(
+    "/{job_id}/cancel",
+    responses=problems(404, 409),
+    summary="Stop a queued or running optimization (409 when already final)",
+)
 def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
     return JobOut.of(lifecycle.cancel_job(tenant, job_id, "optimization"))
 
 
-@router.get("/{job_id}/leaderboard", summary="The best combinations by the objective, with all metrics")
+@router.get(
+    "/{job_id}/leaderboard",
+    responses=problems(404, 409),
+    summary="The best combinations by the objective, with all metrics",
+)
 def leaderboard(
     tenant: Tenant, job_id: JobId, limit: Annotated[int | None, Query(ge=1, le=1000)] = None
 ) -> Leaderboard:
     return Leaderboard.model_validate(results.leaderboard(_optimization(tenant, job_id), limit))
 
 
-@router.get("/{job_id}/heatmap", summary="A metric over the grid of two parameters")
+@router.get(
+    "/{job_id}/heatmap", responses=problems(404, 409), summary="A metric over the grid of two parameters"
+)
 def heatmap(
     tenant: Tenant,
     job_id: JobId,
@@ -144,14 +164,22 @@ def heatmap(
     return Heatmap.model_validate(results.heatmap(record, x, y, metric, agg, window))
 
 
-@router.get("/{job_id}/download", summary="A presigned URL of the full table (CSV or Parquet)")
+@router.get(
+    "/{job_id}/download",
+    responses=problems(404, 409),
+    summary="A presigned URL of the full table (CSV or Parquet)",
+)
 def download(
     tenant: Tenant, job_id: JobId, format: Annotated[Literal["csv", "parquet"], Query()] = "csv"
 ) -> Download:
     return Download.model_validate(results.download(_optimization(tenant, job_id), format))
 
 
-@router.get("/{job_id}/walk-forward", summary="Out-of-sample metrics of each window's in-sample winner")
+@router.get(
+    "/{job_id}/walk-forward",
+    responses=problems(404, 409),
+    summary="Out-of-sample metrics of each window's in-sample winner",
+)
 def walk_forward(tenant: Tenant, job_id: JobId) -> WalkForwardReport:
     return WalkForwardReport.model_validate(results.walk_forward(_optimization(tenant, job_id)))
 
@@ -159,7 +187,7 @@ def walk_forward(tenant: Tenant, job_id: JobId) -> WalkForwardReport:
 @router.post(
     "/{job_id}/combinations/{n}/backtest",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=SUBMIT_RESPONSES,
+    responses={**SUBMIT_RESPONSES, **problems(404, 409)},
     summary="Rerun one combination as a full backtest (trades and curves)",
 )
 def drill_down(

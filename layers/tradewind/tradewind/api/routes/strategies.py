@@ -14,14 +14,14 @@ from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
 from tradewind.services import strategies
 from tradewind.strategy import Strategy
 from tradewind.text import Description, Name
 
-router = APIRouter(prefix="/strategies", tags=["strategies"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/strategies", tags=["strategies"])
 
 StrategyId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 VersionPath = Annotated[int, Path(ge=1, le=strategies.MAX_VERSION)]
@@ -155,7 +155,7 @@ def list_templates(tenant: Tenant) -> TemplatesOut:
     return TemplatesOut(items=items)
 
 
-@router.get("/templates/{name}", summary="Get a built-in template's document")
+@router.get("/templates/{name}", responses=problems(404), summary="Get a built-in template's document")
 def get_template(tenant: Tenant, name: Annotated[str, Path(max_length=100)]) -> TemplateOut:
     s = strategies.get_template(name)
     return TemplateOut(
@@ -208,12 +208,18 @@ def create(tenant: Tenant, body: StrategyIn) -> StrategyOut:
     return _out(stored)
 
 
-@router.get("/{strategy_id}", summary="Get a strategy with its latest (or a given) version")
+@router.get(
+    "/{strategy_id}", responses=problems(404), summary="Get a strategy with its latest (or a given) version"
+)
 def get(tenant: Tenant, strategy_id: StrategyId, version: VersionQuery = None) -> StrategyOut:
     return _out(strategies.get_strategy(tenant, strategy_id, version))
 
 
-@router.put("/{strategy_id}", summary="Save the next version (optimistic locking on expected_version)")
+@router.put(
+    "/{strategy_id}",
+    responses=problems(404, 409),
+    summary="Save the next version (optimistic locking on expected_version)",
+)
 def update(tenant: Tenant, strategy_id: StrategyId, body: StrategyUpdate) -> StrategyOut:
     stored = strategies.update_strategy(
         tenant,
@@ -227,13 +233,18 @@ def update(tenant: Tenant, strategy_id: StrategyId, body: StrategyUpdate) -> Str
 
 
 @router.delete(
-    "/{strategy_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a strategy and its versions"
+    "/{strategy_id}",
+    responses=problems(404, 409),
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a strategy and its versions",
 )
 def delete(tenant: Tenant, strategy_id: StrategyId) -> None:
     strategies.delete_strategy(tenant, strategy_id)
 
 
-@router.get("/{strategy_id}/versions", summary="List a strategy's versions, newest first")
+@router.get(
+    "/{strategy_id}/versions", responses=problems(404), summary="List a strategy's versions, newest first"
+)
 def list_versions(
     tenant: Tenant, strategy_id: StrategyId, limit: Limit = 50, next_token: NextToken = None
 ) -> Page[VersionOut]:
@@ -242,7 +253,9 @@ def list_versions(
     return Page(items=[VersionOut(**vars(v)) for v in items], next_token=encode_token(last))
 
 
-@router.get("/{strategy_id}/versions/{version}", summary="Get one version with its document")
+@router.get(
+    "/{strategy_id}/versions/{version}", responses=problems(404), summary="Get one version with its document"
+)
 def get_version(tenant: Tenant, strategy_id: StrategyId, version: VersionPath) -> VersionDocumentOut:
     stored = strategies.get_strategy(tenant, strategy_id, version, version_loc=("path", "version"))
     return VersionDocumentOut(**vars(stored.version), document=stored.strategy)
@@ -252,7 +265,7 @@ def get_version(tenant: Tenant, strategy_id: StrategyId, version: VersionPath) -
     "/{strategy_id}/export",
     summary="Download a version's document as JSON (import takes it back unchanged)",
     response_class=Response,
-    responses={200: {"content": {"application/json": {}}, "description": DOCUMENT}},
+    responses={**problems(404), 200: {"content": {"application/json": {}}, "description": DOCUMENT}},
 )
 def export(tenant: Tenant, strategy_id: StrategyId, version: VersionQuery = None) -> Response:
     stored = strategies.get_strategy(tenant, strategy_id, version)

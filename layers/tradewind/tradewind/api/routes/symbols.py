@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tradewind.api.auth import Tenant
+from tradewind.api.params import SYMBOL_PREFIX
 from tradewind.services import symbols
 
 router = APIRouter(prefix="/symbols", tags=["symbols"])
@@ -39,7 +40,10 @@ class SymbolList(BaseModel):
 async def search(
     tenant: Tenant,
     q: Annotated[
-        str, Query(max_length=symbols.MAX_QUERY_LENGTH, description="prefix, case-insensitive")
+        str,
+        Query(
+            max_length=symbols.MAX_QUERY_LENGTH, pattern=SYMBOL_PREFIX, description="prefix, case-insensitive"
+        ),
     ] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SymbolList:

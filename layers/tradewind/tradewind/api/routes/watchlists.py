@@ -9,14 +9,14 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from tradewind.api.auth import Tenant
-from tradewind.api.errors import PROBLEM_RESPONSES
+from tradewind.api.errors import problems
 from tradewind.api.pagination import Limit, NextToken, Page, decode_token, encode_token
 from tradewind.data.keys import tenant_pk
 from tradewind.marketdata.universe import SYMBOL_PATTERN
 from tradewind.services import watchlists
 from tradewind.text import Name
 
-router = APIRouter(prefix="/watchlists", tags=["watchlists"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/watchlists", tags=["watchlists"])
 
 
 def _normalize(value: object) -> object:
@@ -54,7 +54,7 @@ def _out(w: watchlists.Watchlist) -> WatchlistOut:
     return WatchlistOut(**vars(w))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a watchlist")
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409), summary="Create a watchlist")
 def create(tenant: Tenant, body: WatchlistIn) -> WatchlistOut:
     return _out(watchlists.create_watchlist(tenant, body.name, body.symbols))
 
@@ -66,26 +66,37 @@ def list_all(tenant: Tenant, limit: Limit = 50, next_token: NextToken = None) ->
     return Page(items=[_out(w) for w in items], next_token=encode_token(last))
 
 
-@router.get("/{watchlist_id}", summary="Get a watchlist")
+@router.get("/{watchlist_id}", responses=problems(404), summary="Get a watchlist")
 def get(tenant: Tenant, watchlist_id: WatchlistId) -> WatchlistOut:
     return _out(watchlists.get_watchlist(tenant, watchlist_id))
 
 
-@router.put("/{watchlist_id}", summary="Replace a watchlist's name and symbols")
+@router.put("/{watchlist_id}", responses=problems(404, 409), summary="Replace a watchlist's name and symbols")
 def replace(tenant: Tenant, watchlist_id: WatchlistId, body: WatchlistIn) -> WatchlistOut:
     return _out(watchlists.replace_watchlist(tenant, watchlist_id, body.name, body.symbols))
 
 
-@router.delete("/{watchlist_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a watchlist")
+@router.delete(
+    "/{watchlist_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, 409),
+    summary="Delete a watchlist",
+)
 def delete(tenant: Tenant, watchlist_id: WatchlistId) -> None:
     watchlists.delete_watchlist(tenant, watchlist_id)
 
 
-@router.post("/{watchlist_id}/symbols", summary="Add a symbol (no-op if present)")
+@router.post(
+    "/{watchlist_id}/symbols", responses=problems(404, 409), summary="Add a symbol (no-op if present)"
+)
 def add_symbol(tenant: Tenant, watchlist_id: WatchlistId, body: SymbolIn) -> WatchlistOut:
     return _out(watchlists.add_symbol(tenant, watchlist_id, body.symbol))
 
 
-@router.delete("/{watchlist_id}/symbols/{symbol}", summary="Remove a symbol (no-op if absent)")
+@router.delete(
+    "/{watchlist_id}/symbols/{symbol}",
+    responses=problems(404, 409),
+    summary="Remove a symbol (no-op if absent)",
+)
 def remove_symbol(tenant: Tenant, watchlist_id: WatchlistId, symbol: SymbolPath) -> WatchlistOut:
     return _out(watchlists.remove_symbol(tenant, watchlist_id, symbol))
