@@ -8,8 +8,9 @@ same FastAPI app, tables, buckets and state machines as ``make run``. Three kind
 - ``existing``: positive requests whose path names objects that exist (a watchlist, a strategy, a
   dataset with bars, a finished backtest and optimization), so handlers past the 404 are fuzzed too.
 
-A case fails on any 5xx, any status the document does not list for the operation, and any response
-whose body, content type or headers do not match what the document says. The seed and the budget are
+A case fails on any 5xx, any status the document does not list for the operation, any response whose
+body, content type or headers do not match what the document says, and any request breaking the
+document that is not refused with a 4xx. The seed and the budget are
 fixed (``derandomize``, ``max_examples``) so CI is deterministic and bounded.
 
 Operations are listed from the app's own document at collection time (building the app touches no
@@ -31,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -52,6 +54,7 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    negative_data_rejection,
 ]
 
 
