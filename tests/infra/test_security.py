@@ -205,6 +205,15 @@ def test_artifacts_expire_old_versions_delete_markers_and_tagged_intermediates(
     assert any("AbortIncompleteMultipartUpload" in rule for rule in rules)
 
 
+def test_the_lifecycle_rule_filters_on_the_tag_the_workflow_writes() -> None:
+    from tradewind.jobs import artifacts
+
+    from infra.constructs import data
+
+    assert (data.RETENTION_TAG, data.INTERMEDIATE) == (artifacts.RETENTION_TAG, artifacts.INTERMEDIATE)
+    assert f"{data.RETENTION_TAG}={data.INTERMEDIATE}" == artifacts.INTERMEDIATE_TAGGING
+
+
 def test_retention_settings_outlive_a_job_and_prod_keeps_versions_longest() -> None:
     for settings in STAGES.values():
         assert settings.intermediate_retention_days >= 1  # a job runs at most 6 hours
