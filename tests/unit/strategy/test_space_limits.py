@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from tradewind.errors import InvalidInput
+from tradewind.jobs.spec import OptimizationRequest
 from tradewind.strategy.models import Strategy
 from tradewind.strategy.space import count, expand, steps_between
 from tradewind.strategy.templates import template
@@ -141,6 +143,50 @@ def test_any_entry_expands_within_the_limit_or_is_refused(space: dict[str, Any])
         expand(strategy, space, max_combinations=LIMIT)
 
 
+_literal = st.one_of(
+    st.integers(-(10**20), 10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(json.dumps),  # NaN, Infinity, -Infinity too
+    st.sampled_from(["1e400", "-1e400", "1" + "0" * 400, '"7"', '"NaN"', "true", "null", "0", "1e-12"]),
+)
+_entry_text = st.one_of(
+    _literal,
+    st.lists(_literal, max_size=4).map(lambda items: f"[{','.join(items)}]"),
+    st.dictionaries(st.sampled_from(["min", "max", "step", "stp"]), _literal, max_size=4).map(
+        lambda d: "{" + ",".join(f'"{k}": {v}' for k, v in d.items()) + "}"
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entry=_entry_text)
+def test_any_json_entry_is_a_field_error_a_space_error_or_a_bounded_grid(entry: str) -> None:
+    """What the API does with a body: the model refuses it at ``space.fast``, or the space refuses it
+    at ``["space", ...]``, or it expands within the limit; nothing else is raised (Python's json and
+    pydantic's parser alike)."""
+    strategy = json.dumps(template("sma_cross").model_dump(mode="json"))
+    text = f'{{"strategy": {strategy}, "dataset_id": "d", "symbols": ["AAA"], "space": {{"fast": {entry}}}}}'
+    for parse in (
+        OptimizationRequest.model_validate_json,
+        lambda t: OptimizationRequest.model_validate(json.loads(t)),
+    ):
+        try:
+            request = parse(text)
+        except ValidationError as exc:
+            errors = exc.errors()
+        else:
+            errors = []
+            assert request.strategy is not None
+            try:
+                columns = expand(request.strategy, request.space, max_combinations=LIMIT)
+            except InvalidInput as exc:
+                problems = exc.problems
+            else:
+                assert len(next(iter(columns.values()))) <= LIMIT
+                continue
+            assert all(p.loc == ["space"] or p.loc[:2] == ["space", "fast"] for p in problems), problems
+        assert all(e["loc"][:2] == ("space", "fast") for e in errors), errors
+
+
 def _doc(**parameter: Any) -> dict[str, Any]:
     doc = template("sma_cross").model_dump(mode="json")
     doc["parameters"]["fast"].update(parameter)
@@ -192,5 +238,5 @@ def test_a_non_finite_or_huge_number_is_refused_at_its_field(path: tuple[Any, ..
     text = json.dumps(doc).replace('"__HERE__"', literal)
     loc = ("rules", 0, "when", ">", "right") if path[:3] == ("rules", 0, "when") else path  # op's tag
     for document in (text, json.loads(text)):  # JSON text (pydantic's parser) and Python's json
-        found = _doc_problems(document)  # type: ignore[arg-type]
+        found = _doc_problems(document)
         assert loc in found, found
