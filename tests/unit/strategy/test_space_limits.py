@@ -19,6 +19,7 @@ from tradewind.strategy.models import Strategy
 from tradewind.strategy.space import count, expand, steps_between
 from tradewind.strategy.templates import template
 from tradewind.strategy.validation import parse_strategy
+from tradewind.strategy.weights import weight_problems
 
 LIMIT = 10_000
 
@@ -240,3 +241,10 @@ def test_a_non_finite_or_huge_number_is_refused_at_its_field(path: tuple[Any, ..
     for document in (text, json.loads(text)):  # JSON text (pydantic's parser) and Python's json
         found = _doc_problems(document)
         assert loc in found, found
+
+
+@pytest.mark.parametrize("weight", [math.nan, math.inf, -math.inf, 1e300])
+def test_a_non_finite_weight_is_refused_at_its_symbol(weight: float) -> None:
+    """The API's models refuse these; the Python API's portfolio backtest reaches ``weight_problems``."""
+    problems = weight_problems(["AAA", "BBB"], {"AAA": weight, "BBB": 1.0})
+    assert [(p.loc, p.type) for p in problems] == [(["weights", "AAA"], "finite_number")]

@@ -21,7 +21,7 @@ MAGNITUDE = 10**15
 MODEL_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 """Strict base: unknown keys are errors (a typo never silently disables a rule); floats are finite."""
 
-_MESSAGE = "must be a finite number between -1e15 and 1e15"  # = ±MAGNITUDE
+NOT_FINITE = "must be a finite number between -1e15 and 1e15"  # = ±MAGNITUDE
 
 
 def is_number(value: object) -> TypeGuard[float]:
@@ -38,7 +38,7 @@ def in_range(value: float) -> bool:
 def finite(value: Any) -> Any:
     """Refuse a number out of range; anything else is left to the type's own validation."""
     if is_number(value) and not in_range(value):
-        raise PydanticCustomError("finite_number", _MESSAGE)
+        raise PydanticCustomError("finite_number", NOT_FINITE)
     return value
 
 
@@ -46,7 +46,7 @@ def problem(value: object) -> str | None:
     """Why ``value`` is not an acceptable number (for inputs that bypass pydantic), else ``None``."""
     if not is_number(value):
         return "must be a number"
-    return None if in_range(value) else _MESSAGE
+    return None if in_range(value) else NOT_FINITE
 
 
 def finite_parts(value: Any) -> Any:
@@ -55,7 +55,7 @@ def finite_parts(value: Any) -> Any:
     for key, item in parts:
         if is_number(item) and not in_range(item):
             where = key if isinstance(key, str) else f"item {key}"
-            raise PydanticCustomError("finite_number", f"{where} {_MESSAGE}")
+            raise PydanticCustomError("finite_number", f"{where} {NOT_FINITE}")
     return finite(value)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tradewind.errors import FieldProblem, InvalidInput
+from tradewind.strategy import limits
 
 
 def weight_problems(symbols: list[str], weights: Mapping[str, float] | None) -> list[FieldProblem]:
-    """Given weights must name known symbols, be >= 0 and not sum to 0 (locs under ``["weights"]``)."""
+    """Given weights must name known symbols, be finite and >= 0 and not sum to 0 (locs under
+    ``["weights"]``)."""
     if weights is None:
         return []
     problems = [
@@ -20,11 +22,11 @@ def weight_problems(symbols: list[str], weights: Mapping[str, float] | None) -> 
         for k in weights
         if k not in symbols
     ]
-    problems += [
-        FieldProblem(["weights", k], "must be >= 0", "greater_than_equal")
-        for k, v in weights.items()
-        if v < 0
-    ]
+    for k, v in weights.items():
+        if not limits.in_range(v):  # the API's models refuse these; the Python API reaches here
+            problems.append(FieldProblem(["weights", k], limits.NOT_FINITE, "finite_number"))
+        elif v < 0:
+            problems.append(FieldProblem(["weights", k], "must be >= 0", "greater_than_equal"))
     if sum(weights.get(s, 0.0) for s in symbols) <= 0:
         problems.append(
             FieldProblem(["weights"], "the symbols' weights must sum to more than 0", "greater_than")
