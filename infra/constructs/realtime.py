@@ -115,8 +115,9 @@ class Realtime(Construct):
         acknowledge(
             self.api,
             "AwsSolutions-APIG4",
-            "$connect authenticates the API key or token from the query string in its Lambda and rejects "
-            "the upgrade; $disconnect/$default are only reachable on a connection $connect accepted.",
+            "$connect authorizes in its Lambda: it consumes a single-use, 60 s ticket from the query string "
+            "(issued by the API-key-authenticated POST /realtime/tickets) and rejects the upgrade otherwise; "
+            "$disconnect/$default are only reachable on a connection $connect accepted.",
         )
 
     @property
