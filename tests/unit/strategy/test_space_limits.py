@@ -247,4 +247,6 @@ def test_a_non_finite_or_huge_number_is_refused_at_its_field(path: tuple[Any, ..
 def test_a_non_finite_weight_is_refused_at_its_symbol(weight: float) -> None:
     """The API's models refuse these; the Python API's portfolio backtest reaches ``weight_problems``."""
     problems = weight_problems(["AAA", "BBB"], {"AAA": weight, "BBB": 1.0})
-    assert [(p.loc, p.type) for p in problems] == [(["weights", "AAA"], "finite_number")]
+    assert [(p.loc, p.type) for p in problems if p.loc != ["weights"]] == [
+        (["weights", "AAA"], "finite_number")
+    ]
