@@ -175,6 +175,19 @@ def test_a_retried_final_transition_with_a_stale_record_does_not_release_twice(
     assert running("acme") == 1
 
 
+def test_a_final_transition_of_a_deleted_job_creates_and_releases_nothing(
+    api: TestClient, h: dict[str, str], data: tuple[str, Any]
+) -> None:
+    job = _submit(api, h, _body(data[0]))
+    stale = records.get_record("acme", job["job_id"])
+    assert stale is not None
+    assert api.delete(f"/backtests/{job['job_id']}", headers=h).status_code == 204  # cancels: releases
+    assert running("acme") == 0
+    assert records.finish(stale, "failed", ("queued", "running"), error="late") is False  # a late MarkFailed
+    assert records.get_record("acme", job["job_id"]) is None
+    assert running("acme") == 0
+
+
 def test_a_job_created_before_the_caps_releases_nothing(
     api: TestClient, h: dict[str, str], data: tuple[str, Any]
 ) -> None:

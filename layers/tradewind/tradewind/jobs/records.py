@@ -96,7 +96,7 @@ def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: A
 
     True when this call made the transition (``record`` then holds the new values); False when the
     job had left ``only_from`` already (another transition won, or this is a retry): ``record`` is
-    re-read and nothing is released.
+    re-read (unless the job was deleted) and nothing is released.
     """
     from pynamodb.exceptions import TransactWriteError
 
@@ -126,7 +126,10 @@ def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: A
         except TransactWriteError as exc:
             if not failed_conditions(exc):
                 raise
-            record.refresh(consistent_read=True)
+            try:
+                record.refresh(consistent_read=True)
+            except JobRecord.DoesNotExist:
+                return False  # deleted meanwhile: nothing to transition, nothing to release
             if record.status not in sources:
                 return False
             continue  # the slot flag read earlier was stale: decide again on the fresh record
