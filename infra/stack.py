@@ -39,9 +39,10 @@ JOB_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
     "plan": ("GetItem", "UpdateItem", "BatchGetItem"),
     # the job record (status, error, progress counters); the shard marker, put in the counting transaction
     "worker": ("GetItem", "UpdateItem", "PutItem"),
-    # the job record; the idempotency hash record and the outcome notification
+    # the job record and, in the same transaction, the tenant's running-jobs counter (jobs.caps);
+    # the idempotency hash record and the outcome notification
     "reduce": ("GetItem", "UpdateItem", "PutItem"),
-    # the job record; the outcome notification
+    # the job record and the tenant's running-jobs counter (one transaction); the outcome notification
     "mark_failed": ("GetItem", "UpdateItem", "PutItem"),
 }
 SEED_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
