@@ -50,6 +50,12 @@ def test_the_limit_applies_before_authentication(api: TestClient) -> None:
     assert r.status_code == 413
 
 
+def test_a_body_no_operation_reads_is_ignored_not_refused(api: TestClient, key: str) -> None:
+    """GET and DELETE take no body: it is never read, and their documented statuses hold (no 413)."""
+    r = api.request("GET", "/watchlists", content=_big_watchlist(LIMIT), headers={"X-Api-Key": key})
+    assert r.status_code == 200
+
+
 def test_a_chunked_body_is_counted_as_it_streams(api: TestClient, key: str) -> None:
     r = api.post(
         "/watchlists",

@@ -60,3 +60,19 @@ def test_a_document_at_the_limits_is_valid_and_saves(api: TestClient, key: str) 
     r = api.post("/strategies/import", json=doc, headers=h)
     assert r.status_code == 201, r.text
     assert api.get(f"/strategies/{r.json()['strategy_id']}", headers=h).status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/backtests", "/optimizations/estimate", "/optimizations"])
+@pytest.mark.parametrize(
+    ("doc", "where", "kind"),
+    [(TOO_BIG, [], "too_long"), (TOO_DEEP, ["rules", 0, "when"], "too_deep")],
+    ids=["size", "nesting"],
+)
+def test_an_inline_job_strategy_gets_the_same_verdict(
+    api: TestClient, key: str, route: str, doc: dict[str, Any], where: list[Any], kind: str
+) -> None:
+    """A job stores its inline document in its spec: one a save refuses would fail in the workflow."""
+    body = {"strategy": doc, "dataset_id": "sample", "symbols": ["AAA"]}
+    r = api.post(route, json=body, headers={"X-Api-Key": key})
+    assert r.status_code == 422, r.text
+    assert [(e["loc"], e["type"]) for e in r.json()["errors"]] == [(["body", "strategy", *where], kind)]

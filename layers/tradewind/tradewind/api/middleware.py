@@ -103,15 +103,18 @@ class BodyLimitMiddleware:
 
     A ``Content-Length`` over the limit is answered at once, the body unread; a body without one
     (chunked) is counted as it streams in and refused as soon as it passes the limit. Sits inside
-    CORS, so a browser can read the answer.
+    CORS, so a browser can read the answer. Only methods whose operations take a body are checked: no
+    route reads the body of a GET or DELETE, and the document promises 413 only where a body is taken.
     """
+
+    CHECKED_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] not in self.CHECKED_METHODS:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)

@@ -111,3 +111,11 @@ class MainTableModel(SettingsBoundModel):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
+
+
+def condition_failed(exc: Exception) -> bool:
+    """Whether a pynamodb write failed only because its condition did not hold (a lost race, a stale
+    version, a record already there): the caller's expected outcome, not an error."""
+    from pynamodb.exceptions import PynamoDBException
+
+    return isinstance(exc, PynamoDBException) and exc.cause_response_code == "ConditionalCheckFailedException"

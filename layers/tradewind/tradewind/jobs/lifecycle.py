@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
+from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, NotFound
 from tradewind.jobs import store
 from tradewind.jobs.spec import FINAL_STATUSES
@@ -177,5 +178,5 @@ def _delete_if(item: Any, condition: Any) -> None:
     try:
         item.delete(condition=condition)
     except DeleteError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(exc):
             raise

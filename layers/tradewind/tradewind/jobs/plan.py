@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from tradewind.data.table import condition_failed
 from tradewind.errors import TradewindError
 from tradewind.jobs.artifacts import manifest_key
 from tradewind.jobs.errors import JobInputError
@@ -72,7 +73,7 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
             condition=JobRecord.status.is_in("queued", "running"),
         )
     except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(exc):
             raise
         return {**out, "shards": len(shards), "combinations": job.n_combinations}  # workers will skip
     announce(tenant_id, job_id, PROGRESS, progress_payload(record, now))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from tradewind.marketdata.universe import SYMBOL_PATTERN
 from tradewind.strategy.limits import FINITE_PARTS, MAGNITUDE, MODEL_CONFIG, Count, Finite, Number
 from tradewind.strategy.models import Constraint, Costs, Strategy
 from tradewind.text import Name
@@ -24,8 +25,7 @@ JobKind = Literal["backtest", "optimization"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
 
-SYMBOL_PATTERN = r"^[A-Z0-9][A-Z0-9.\-^=]{0,19}$"
-Symbol = Annotated[str, Field(pattern=SYMBOL_PATTERN)]
+Symbol = Annotated[str, Field(pattern=SYMBOL_PATTERN.pattern)]  # any symbol a dataset can hold
 SpaceValue = Annotated[Number | list[Number] | dict[str, Number], FINITE_PARTS]
 """A parameter's values in a sweep: one value, a list, or ``{"min", "max", "step"}`` (its size and
 keys are checked by ``tradewind.strategy.space``, which also serves the Python API)."""

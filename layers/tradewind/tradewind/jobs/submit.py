@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
+from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tradewind.jobs import caps, store
 from tradewind.jobs.artifacts import result_key
@@ -196,15 +197,16 @@ def check_size(resolved: Resolved) -> None:
 
 def _strategy(tenant_id: str, source: StrategySource) -> tuple[Strategy, str | None, int | None, str]:
     """The document to run, its stored id and version (``None`` inline) and its name."""
+    from tradewind.services.strategies import resolve, storage_problems
+
     if source.strategy is not None:
         from tradewind.strategy.validation import check_strategy
 
-        problems = check_strategy(source.strategy)
+        problems = check_strategy(source.strategy) or storage_problems(source.strategy, ())
         if problems:
             rerooted = [FieldProblem(["body", "strategy", *p.loc], p.msg, p.type) for p in problems]
             raise InvalidInput("The strategy document is invalid.", rerooted)
         return source.strategy, None, None, source.strategy.name
-    from tradewind.services.strategies import resolve
 
     assert source.strategy_id is not None  # StrategySource guarantees one of the two
     stored = resolve(tenant_id, source.strategy_id, source.strategy_version)
@@ -593,7 +595,7 @@ def _claim(tenant_id: str, key: str, fingerprint: str, job_id: str) -> JobRecord
     try:
         record.save(condition=IdempotencyRecord.pk.does_not_exist() | (IdempotencyRecord.expires_at <= now))
     except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(exc):
             raise
         try:
             winner = IdempotencyRecord.get(*IdempotencyRecord.key(tenant_id, key), consistent_read=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tradewind.data.table import condition_failed
 from tradewind.engine.trades import TradeArrays
 from tradewind.errors import TradewindError
 from tradewind.jobs.artifacts import shard_key
@@ -164,7 +165,6 @@ def report(record: JobRecord) -> None:
     """Publish progress if none went out in the last ``PROGRESS_INTERVAL`` seconds, or if this was
     the last shard; the conditional update elects one publisher among concurrent workers. Best effort:
     the shard is counted already, so nothing here may fail it (a retry would redo its work)."""
-    from pynamodb.exceptions import UpdateError
 
     from tradewind.data.jobs import JobRecord
 
@@ -177,10 +177,9 @@ def report(record: JobRecord) -> None:
             condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
         record.update(actions=[JobRecord.progress_published_at.set(now)], condition=condition)
     except Exception as exc:
-        published = (
-            isinstance(exc, UpdateError) and exc.cause_response_code == "ConditionalCheckFailedException"
-        )
-        if not published:  # else one went out recently (or the job is no longer running): nothing to do
+        if not condition_failed(
+            exc
+        ):  # else one went out recently (or the job is no longer running): nothing to do
             logger.exception("could not report the progress of job %s", record.job_id)
         return
     announce(record.tenant_id, record.job_id, PROGRESS, progress_payload(record))

@@ -17,7 +17,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UnicodeSetAttrib
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
-from tradewind.data.table import SettingsBoundModel
+from tradewind.data.table import SettingsBoundModel, condition_failed
 
 META_SK = "META"
 
@@ -143,7 +143,7 @@ def _update_topics(connection: ConnectionRecord, action: Action) -> None:
     try:
         connection.update(actions=[action], condition=ConnectionRecord.pk.exists())
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             raise ConnectionGone(connection.connection_id) from exc
         raise
 

@@ -22,6 +22,7 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError
 
+from tradewind.data.table import condition_failed
 from tradewind.errors import Unauthorized
 from tradewind.realtime.connections import ConnectionsTableModel
 
@@ -118,7 +119,7 @@ def redeem(ticket: str | None, now: dt.datetime | None = None) -> Redeemed:
             ticket_pk(ticket), TICKET_SK, condition=condition, return_values="ALL_OLD"
         )
     except DeleteError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             raise Unauthorized(REFUSED) from None
         raise
     record = TicketRecord.from_raw_data(answer["Attributes"])

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tradewind.data.table import condition_failed
 from tradewind.errors import NotFound
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def _mark(record: NotificationRecord, at: datetime) -> bool:
             condition=records.pk.exists() & records.read_at.does_not_exist(),
         )
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             return False
         raise
     return True

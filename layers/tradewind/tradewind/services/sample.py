@@ -23,6 +23,7 @@ from tradewind.data.marketdata import (
     bars_key,
     dataset_prefix,
 )
+from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, ImportFailure
 from tradewind.marketdata.universe import SAMPLE_DATASET_ID, SAMPLE_DATASET_NAME, SampleSymbol, sample_symbols
 from tradewind.services import imports
@@ -37,9 +38,16 @@ def seed_sample(tenant_id: str) -> tuple[DatasetRecord, bool]:
     existing = imports.load(tenant_id, SAMPLE_DATASET_ID)
     if existing is not None and existing.status != FAILED:
         return existing, False
+    from pynamodb.exceptions import PutError
+
     record = _sample_record(tenant_id, QUEUED)
     condition = DatasetRecord.pk.does_not_exist() | (DatasetRecord.status == FAILED)
-    record.save(condition=condition)
+    try:
+        record.save(condition=condition)
+    except PutError as exc:
+        if not condition_failed(exc):
+            raise
+        return imports.load(tenant_id, SAMPLE_DATASET_ID) or record, False  # a concurrent request started it
     aws.client("stepfunctions").start_execution(
         stateMachineArn=get_settings().seed_state_machine_arn,
         name=f"{tenant_id}-{SAMPLE_DATASET_ID}-{int(time.time() * 1000)}"[:80],

@@ -160,7 +160,7 @@ def validate_document(document: Any, n_bars: int | None = None) -> list[FieldPro
         strategy = parse_strategy(document, n_bars)
     except InvalidInput as exc:
         return exc.problems
-    return _storage_problems(strategy, to_json(strategy, indent=None), ())
+    return storage_problems(strategy, ())
 
 
 def list_templates() -> list[tuple[str, Strategy]]:
@@ -195,10 +195,13 @@ def _depth(condition: RuleCondition) -> int:
     return depth
 
 
-def _storage_problems(strategy: Strategy, text: str, loc: Loc) -> list[FieldProblem]:
-    """What a parsed document must also satisfy to be stored (and read back): size and nesting."""
+def storage_problems(strategy: Strategy, loc: Loc, text: str | None = None) -> list[FieldProblem]:
+    """What a parsed document must also satisfy to be stored (and read back): size and nesting.
+
+    A job's inline strategy is stored too (in its spec), so submit checks it with this as well.
+    """
     problems = []
-    size = len(text.encode())
+    size = len((to_json(strategy, indent=None) if text is None else text).encode())
     if size > MAX_DOCUMENT_BYTES:
         msg = f"the document is {size:,} bytes as JSON; at most {MAX_DOCUMENT_BYTES:,}"
         problems.append(FieldProblem(list(loc), msg, "too_long"))
@@ -213,7 +216,7 @@ def _storage_problems(strategy: Strategy, text: str, loc: Loc) -> list[FieldProb
 def _canonical(strategy: Strategy, loc: Loc) -> str:
     """The document as stored, after the checks a save adds to parsing (422 listing them)."""
     text = to_json(strategy, indent=None)
-    problems = _storage_problems(strategy, text, loc)
+    problems = storage_problems(strategy, loc, text)
     if problems:
         raise InvalidInput(problems[0].msg, problems)
     return text

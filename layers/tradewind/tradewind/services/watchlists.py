@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tradewind.data.keys import tenant_pk
+from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 
 MAX_WATCHLISTS = 100
@@ -31,15 +32,6 @@ def _records() -> type[WatchlistRecord]:
     from tradewind.data.models import WatchlistRecord
 
     return WatchlistRecord
-
-
-def _lost_race(exc: Exception) -> bool:
-    """Whether a failed save/delete lost the version check to a concurrent writer."""
-    from pynamodb.exceptions import DeleteError, PutError
-
-    if not isinstance(exc, PutError | DeleteError):
-        return False
-    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ def _update(tenant_id: str, watchlist_id: str, change: Callable[[WatchlistRecord
         try:
             record.save()
         except Exception as exc:
-            if not _lost_race(exc):
+            if not condition_failed(exc):
                 raise
             continue
         return _view(record)
@@ -178,7 +170,7 @@ def delete_watchlist(tenant_id: str, watchlist_id: str) -> None:
         try:
             record.delete()
         except Exception as exc:
-            if not _lost_race(exc):
+            if not condition_failed(exc):
                 raise
             continue
         return

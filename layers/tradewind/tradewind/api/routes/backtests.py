@@ -27,7 +27,8 @@ from tradewind.api.jobs import (
 )
 from tradewind.api.pagination import Limit, NextToken, Page
 from tradewind.jobs import lifecycle, results, submit
-from tradewind.jobs.spec import SYMBOL_PATTERN, BacktestRequest
+from tradewind.jobs.spec import BacktestRequest
+from tradewind.marketdata.universe import SYMBOL_PATTERN
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
@@ -37,7 +38,9 @@ router = APIRouter(prefix="/backtests", tags=["backtests"])
 MaxPoints = Annotated[
     int | None, Query(ge=2, le=100_000, description="cut each curve to at most this many points")
 ]
-SymbolQuery = Annotated[str | None, Query(pattern=SYMBOL_PATTERN, description="only this symbol's trades")]
+SymbolQuery = Annotated[
+    str | None, Query(pattern=SYMBOL_PATTERN.pattern, description="only this symbol's trades")
+]
 Ids = Annotated[str, Query(max_length=1000, description="comma-separated backtest ids (1 to 10)")]
 
 
