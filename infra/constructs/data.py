@@ -6,14 +6,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+from tradewind.jobs.artifacts import INTERMEDIATE, RETENTION_TAG
 
 from infra.nag import acknowledge
 from infra.stages import StageSettings
-
-# The S3 object tag the job workflow puts on a job's intermediates (its manifest and shard results):
-# the artifacts bucket expires them after the stage's intermediate_retention_days.
-RETENTION_TAG = "tw-retention"
-INTERMEDIATE = "intermediate"
 
 
 def pk_sk_table(scope: Construct, construct_id: str, settings: StageSettings) -> dynamodb.Table:
@@ -106,6 +102,6 @@ class Data(Construct):
         )
         self.artifacts_bucket.add_lifecycle_rule(
             id="ExpireJobIntermediates",
-            tag_filters={RETENTION_TAG: INTERMEDIATE},
+            tag_filters={RETENTION_TAG: INTERMEDIATE},  # the tag the job workflow writes on them
             expiration=Duration.days(settings.intermediate_retention_days),
         )
