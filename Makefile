@@ -9,13 +9,13 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
 # cdk.json runs `python -m infra.app`: the CDK CLI must find the venv's python first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help bootstrap frontend browser run demo test test-unit test-integration test-infra test-e2e lint synth layers bench deploy clean
+.PHONY: help bootstrap frontend browser run demo test test-unit test-integration test-infra test-e2e lint api-types synth layers bench deploy clean
 
 help:
 	@echo "make run    start the whole product locally (embedded AWS), prints where to open it"
 	@echo "make test   lint + unit + integration + infra + e2e tests"
 	@echo "make demo   optimize SMA cross on 10 sample symbols against make run's stack (starts one if none)"
-	@echo "make lint | synth | layers | bench | clean"
+	@echo "make lint | api-types | synth | layers | bench | clean"
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -47,10 +47,17 @@ run: bootstrap frontend
 demo: bootstrap frontend
 	$(BIN)/python -m infra.demo $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) frontend/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy layers/tradewind/tradewind functions infra bench
+	cd frontend && npm run lint
+
+# The frontend's typed client: the API's OpenAPI document (frontend/openapi.json), then its types
+# (frontend/src/api/schema.d.ts). Tests fail when either is stale; commit both.
+api-types: $(STAMP) frontend/node_modules/.installed
+	$(BIN)/python -m tradewind.api.export_openapi frontend/openapi.json
+	cd frontend && npm run gen:api
 
 test: bootstrap frontend browser lint
 	cd frontend && npm test --silent

@@ -1,23 +1,43 @@
+import { readFileSync } from "node:fs";
 import react from "@vitejs/plugin-react";
-import { loadEnv } from "vite";
+import { loadEnv, type ProxyOptions } from "vite";
 import { defineConfig } from "vitest/config";
 
-// `npm run dev` serves the app on :5173 and forwards everything the page talks to (the API routes,
-// the WebSocket gateway and /config.json) to the local cloud started by `make run`
-// (TRADEWIND_BACKEND=http://127.0.0.1:PORT when it runs on another port).
-const apiRoutes = ["/health", "/datasets", "/symbols", "/watchlists", "/strategies", "/backtests", "/optimizations", "/realtime", "/config.json"];
+/** The API's top-level routes (`/datasets`, `/health`, …), read from the committed OpenAPI document
+ * the typed client is generated from, so the proxy never misses a route the client can call. */
+export function apiRoutes(document: { paths: Record<string, unknown> }): string[] {
+  const first = Object.keys(document.paths).map((path) => `/${path.split("/")[1]}`);
+  return [...new Set(first)].sort();
+}
 
+const openapi = JSON.parse(readFileSync(new URL("./openapi.json", import.meta.url), "utf-8")) as { paths: Record<string, unknown> };
+
+// `npm run dev` serves the app on :5173 and forwards everything the page talks to (the API routes,
+// the WebSocket gateway, /config.json and the API docs) to the local cloud started by `make run`
+// (TRADEWIND_BACKEND=http://127.0.0.1:PORT when it runs on another port). Page URLs such as
+// /health or /backtests/<id> share their first segment with API routes: a browser navigation
+// (Accept: text/html) gets the app, everything else goes to the API.
 export default defineConfig(({ mode }) => {
   const backend = loadEnv(mode, ".", "TRADEWIND_").TRADEWIND_BACKEND || "http://127.0.0.1:8000";
+  const toApi: ProxyOptions = {
+    target: backend,
+    changeOrigin: true,
+    bypass: (req) => (req.headers.accept?.includes("text/html") ? "/index.html" : undefined),
+  };
+  const routes = [...apiRoutes(openapi), "/config.json", "/openapi.json", "/docs"];
   return {
     plugins: [react()],
     server: {
       proxy: {
-        ...Object.fromEntries(apiRoutes.map((route) => [route, { target: backend, changeOrigin: true }])),
+        ...Object.fromEntries(routes.map((route) => [route, route === "/docs" ? { target: backend, changeOrigin: true } : toApi])),
         "/ws": { target: backend.replace(/^http/, "ws"), ws: true },
       },
     },
-    build: { outDir: "dist", sourcemap: true },
-    test: { environment: "jsdom", restoreMocks: true },
+    build: {
+      outDir: "dist",
+      // Source maps for local debugging only (`make run` and CloudFront must not publish them).
+      sourcemap: mode === "development" ? true : "hidden",
+    },
+    test: { environment: "jsdom", restoreMocks: true, setupFiles: ["./src/test/setup.ts"], css: false },
   };
 });

@@ -1,94 +1,66 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiClient, ApiError } from "./client";
+import { ApiProblem, createApi, unwrap } from "./client";
 
-function recording(status: number, body: unknown) {
-  const calls: { url: string; headers: Headers }[] = [];
-  const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(url), headers: new Headers(init?.headers) });
-    return new Response(JSON.stringify(body), { status });
+function recording(status: number, body: unknown, contentType = "application/json") {
+  const requests: Request[] = [];
+  const fetchImpl = vi.fn(async (request: Request) => {
+    requests.push(request);
+    return new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
   }) as unknown as typeof fetch;
-  return { calls, fetchImpl };
+  return { requests, fetchImpl };
 }
 
-describe("ApiClient", () => {
+describe("createApi", () => {
   it("joins a stage base URL and sends the key as a bearer token", async () => {
-    const { calls, fetchImpl } = recording(200, { items: [], next_token: null });
-    await new ApiClient("https://x.execute-api.us-east-1.amazonaws.com/prod/", "tw_k", fetchImpl).datasets(10);
-    expect(calls[0].url).toBe("https://x.execute-api.us-east-1.amazonaws.com/prod/datasets?limit=10");
-    expect(calls[0].headers.get("Authorization")).toBe("Bearer tw_k");
+    const { requests, fetchImpl } = recording(200, { items: [], next_token: null });
+    const api = createApi({ baseUrl: "https://x.execute-api.us-east-1.amazonaws.com/prod/", apiKey: "tw_k", fetch: fetchImpl });
+    await unwrap(api.GET("/datasets", { params: { query: { limit: 10 } } }));
+    expect(requests[0].url).toBe("https://x.execute-api.us-east-1.amazonaws.com/prod/datasets?limit=10");
+    expect(requests[0].headers.get("Authorization")).toBe("Bearer tw_k");
+    expect(requests[0].url).not.toContain("tw_k");
   });
 
-  it("uses same-origin paths without a base URL and no key header without a key", async () => {
-    const { calls, fetchImpl } = recording(200, { version: "1", commit: "c", stage: "local", region: "r" });
-    expect((await new ApiClient("", null, fetchImpl).info()).stage).toBe("local");
-    expect(calls[0].url).toBe("/health/info");
-    expect(calls[0].headers.has("Authorization")).toBe(false);
-  });
-
-  it("turns a 503 readiness problem into failing checks", async () => {
-    const problem = { title: "Service unavailable", status: 503, errors: [{ loc: ["dependencies", "dynamodb"], msg: "tradewind-main: ResourceNotFoundException", type: "unavailable" }] };
-    const { fetchImpl } = recording(503, problem);
-    expect(await new ApiClient("", null, fetchImpl).readiness()).toEqual({
-      ready: false,
-      checks: { dynamodb: { ok: false, detail: "tradewind-main: ResourceNotFoundException" } },
-    });
-  });
-
-  it("raises ApiError carrying the problem", async () => {
-    const { fetchImpl } = recording(401, { title: "Unauthorized", status: 401, detail: "missing API key" });
-    const error = await new ApiClient("", null, fetchImpl).datasets().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(401);
-    expect((error as ApiError).message).toBe("missing API key");
+  it("uses the page's origin without a base URL and sends no key header without a key", async () => {
+    const { requests, fetchImpl } = recording(200, { version: "1", commit: "c", stage: "local", region: "r" });
+    const info = await unwrap(createApi({ baseUrl: "", apiKey: null, fetch: fetchImpl }).GET("/health/info"));
+    expect(info.stage).toBe("local");
+    expect(requests[0].url).toBe(`${window.location.origin}/health/info`);
+    expect(requests[0].headers.has("Authorization")).toBe(false);
   });
 });
 
-describe("ApiClient jobs", () => {
-  function routed(status: number, body: unknown) {
-    const calls: { url: string; method: string; body: string | null; headers: Headers }[] = [];
-    const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
-      calls.push({ url: String(url), method: init?.method ?? "GET", body: (init?.body as string | undefined) ?? null, headers: new Headers(init?.headers) });
-      return new Response(JSON.stringify(body), { status });
-    }) as unknown as typeof fetch;
-    return { calls, fetchImpl };
-  }
+describe("ApiProblem", () => {
+  const problem = {
+    type: "about:blank",
+    title: "Unprocessable Entity",
+    status: 422,
+    detail: "Request validation failed",
+    request_id: "r1",
+    errors: [
+      { loc: ["body", "name"], msg: "name is taken", type: "conflict" },
+      { loc: ["body", "space", "fast", "min"], msg: "must be >= 2", type: "greater_than_equal" },
+      { loc: ["query", "limit"], msg: "too big", type: "less_than_equal" },
+    ],
+  };
 
-  it("lists each kind from its own collection", async () => {
-    const { calls, fetchImpl } = routed(200, { items: [], next_token: null });
-    const client = new ApiClient("", "k", fetchImpl);
-    await client.jobs("optimization", 5);
-    await client.jobs("backtest");
-    expect(calls.map((c) => c.url)).toEqual(["/optimizations?limit=5", "/backtests?limit=10"]);
+  it("turns a problem+json answer into a typed error with the server's messages at their fields", async () => {
+    const { fetchImpl } = recording(422, problem, "application/problem+json");
+    const api = createApi({ baseUrl: "http://api.test", apiKey: "k", fetch: fetchImpl });
+    const error = await unwrap(api.POST("/api-keys", { body: { name: "x" } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiProblem);
+    const p = error as ApiProblem;
+    expect([p.status, p.title, p.message, p.requestId]).toEqual([422, "Unprocessable Entity", "Request validation failed", "r1"]);
+    expect(p.at("name")).toEqual(["name is taken"]);
+    expect(p.at("space", "fast")).toEqual(["must be >= 2"]);
+    expect(p.at("symbols")).toEqual([]);
+    expect(p.byField()).toEqual({ name: ["name is taken"], "space.fast.min": ["must be >= 2"], "query.limit": ["too big"] });
   });
 
-  it("posts an optimization as JSON", async () => {
-    const { calls, fetchImpl } = routed(202, { job_id: "j1", status: "queued" });
-    const job = await new ApiClient("", "k", fetchImpl).submitOptimization({
-      strategy_id: "s1",
-      dataset_id: "sample",
-      symbols: ["ZENX"],
-      space: { fast: { min: 5, max: 10, step: 5 } },
-    });
-    expect(job.job_id).toBe("j1");
-    expect(calls[0]).toMatchObject({ url: "/optimizations", method: "POST" });
-    expect(calls[0].headers.get("Content-Type")).toBe("application/json");
-    expect(JSON.parse(calls[0].body!)).toEqual({ strategy_id: "s1", dataset_id: "sample", symbols: ["ZENX"], space: { fast: { min: 5, max: 10, step: 5 } } });
-  });
-
-  it("cancels under the job's kind and reads a leaderboard", async () => {
-    const { calls, fetchImpl } = routed(200, {});
-    const client = new ApiClient("", "k", fetchImpl);
-    await client.cancelJob("backtest", "b/1");
-    await client.cancelJob("optimization", "o1");
-    await client.leaderboard("o1", 20);
-    await client.leaderboard("o1");
-    await client.strategyTemplate("sma_cross");
-    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
-      "POST /backtests/b%2F1/cancel",
-      "POST /optimizations/o1/cancel",
-      "GET /optimizations/o1/leaderboard?limit=20",
-      "GET /optimizations/o1/leaderboard",
-      "GET /strategies/templates/sma_cross",
-    ]);
+  it("keeps the status of an answer that is not JSON", async () => {
+    const { fetchImpl } = recording(502, "Bad gateway", "text/plain");
+    const error = (await unwrap(createApi({ baseUrl: "http://api.test", apiKey: null, fetch: fetchImpl }).GET("/health/info")).catch(
+      (e: unknown) => e,
+    )) as ApiProblem;
+    expect([error.status, error.message, error.errors]).toEqual([502, "Bad gateway", []]);
   });
 });

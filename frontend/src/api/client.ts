@@ -1,238 +1,108 @@
-/** The one typed client of the Tradewind HTTP API. */
+/** The one typed client of the Tradewind HTTP API: openapi-fetch over the types generated from the
+ * API's own OpenAPI document (`src/api/schema.d.ts`, `npm run gen:api`). Never write a response type
+ * by hand: name it from `Schemas` below. */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
 
-export interface Check {
-  ok: boolean;
-  detail: string;
+export type { paths } from "./schema";
+export type Schemas = components["schemas"];
+export type Api = Client<paths>;
+
+export type Job = Schemas["JobOut"];
+export type JobKind = Job["kind"];
+export type JobStatus = Job["status"];
+export type JobProgress = Schemas["Progress"];
+export type Dataset = Schemas["DatasetOut"];
+export type Notification = Schemas["NotificationOut"];
+export type ApiKey = Schemas["ApiKeyOut"];
+export type ApiKeyCreated = Schemas["ApiKeyCreatedOut"];
+export type BuildInfo = Schemas["BuildInfo"];
+export type Leaderboard = Schemas["Leaderboard"];
+export type LeaderboardRow = Schemas["LeaderboardRow"];
+export type OptimizationRequest = Schemas["OptimizationRequest"];
+export type ProblemBody = Schemas["Problem"];
+export type ProblemDetail = Schemas["ProblemDetail"];
+
+export interface ApiOptions {
+  /** `apiUrl` of /config.json: may carry a stage path (`https://x.execute-api…/prod/`) or be "" (same origin). */
+  baseUrl: string;
+  apiKey: string | null;
+  fetch?: typeof fetch;
 }
 
-export interface Readiness {
-  ready: boolean;
-  checks: Record<string, Check>;
+/** Sends the key as `Authorization: Bearer <key>` on every request (never in a URL). */
+export function authMiddleware(apiKey: string): Middleware {
+  return {
+    onRequest({ request }) {
+      request.headers.set("Authorization", `Bearer ${apiKey}`);
+      return request;
+    },
+  };
 }
 
-export interface BuildInfo {
-  version: string;
-  commit: string;
-  stage: string;
-  region: string;
+export function createApi({ baseUrl, apiKey, fetch: fetchImpl }: ApiOptions): Api {
+  // openapi-fetch builds a Request, which needs an absolute URL outside a browser page.
+  const origin = baseUrl || (typeof window !== "undefined" ? window.location.origin : "");
+  const client = createClient<paths>({
+    baseUrl: origin.replace(/\/+$/, ""),
+    fetch: fetchImpl ?? ((request) => fetch(request)),
+    headers: { Accept: "application/json" },
+  });
+  if (apiKey) client.use(authMiddleware(apiKey));
+  return client;
 }
 
-export type DatasetStatus = "awaiting_upload" | "queued" | "importing" | "ready" | "failed";
+/** An API error answer (application/problem+json), typed: `errors[].loc` locate each bad field. */
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | null;
+  readonly errors: ProblemDetail[];
+  readonly requestId: string | null;
 
-export interface Dataset {
-  dataset_id: string;
-  name: string;
-  status: DatasetStatus;
-  source: "upload" | "sample" | "yfinance";
-  synthetic: boolean;
-  symbols_count: number;
-  rows: number;
-  start: string | null;
-  end: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  next_token: string | null;
-}
-
-export type JobKind = "backtest" | "optimization";
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-
-/** `combos_*` count runs: combinations x symbols (x walk-forward windows); one per symbol for a backtest. */
-export interface JobProgress {
-  shards_done: number;
-  shards_total: number;
-  combos_done: number;
-  combos_total: number;
-  percent: number;
-}
-
-export type ParamValue = number | string | boolean;
-
-export interface OptimizationSummary {
-  best_params: Record<string, ParamValue> | null;
-  best_objective: number | null;
-  combinations: number;
-}
-
-export interface BacktestSummary {
-  return_pct: number | null;
-  sharpe: number | null;
-  max_drawdown_pct: number | null;
-  trades: number;
-}
-
-/** A backtest or optimization as the API shows it (`JobOut`). */
-export interface Job {
-  job_id: string;
-  kind: JobKind;
-  status: JobStatus;
-  name: string | null;
-  strategy_id: string | null;
-  strategy_version: number | null;
-  strategy_name: string | null;
-  dataset_id: string;
-  symbols: string[];
-  progress: JobProgress;
-  /** Set once succeeded: an `OptimizationSummary` or a `BacktestSummary` by `kind`. */
-  summary: OptimizationSummary | BacktestSummary | null;
-  error: string | null;
-  cached: boolean;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  updated_at: string;
-}
-
-export interface Objective {
-  metric: string;
-  direction: "maximize" | "minimize";
-}
-
-export interface LeaderboardRow {
-  rank: number;
-  combination: number;
-  params: Record<string, ParamValue>;
-  /** Each metric's mean over the symbols; `null` where it is not finite. */
-  metrics: Record<string, number | string | null>;
-}
-
-export interface Leaderboard {
-  objective: Objective;
-  rows: LeaderboardRow[];
-}
-
-/** A strategy-language document (docs/strategy.schema.json); the dashboard passes it through. */
-export type StrategyDocument = Record<string, unknown>;
-
-export interface StrategyTemplate {
-  template: string;
-  name: string;
-  description: string | null;
-  parameters: string[];
-  document: StrategyDocument;
-}
-
-/** One parameter's values in a sweep: one value, a list, or an inclusive range. */
-export type SpaceValue = number | number[] | { min: number; max: number; step?: number };
-
-/** `POST /optimizations` (the fields the dashboard sends; the API takes more, see docs/api.md). */
-export type OptimizationRequest = ({ strategy_id: string } | { strategy: StrategyDocument }) & {
-  dataset_id: string;
-  symbols: string[];
-  space: Record<string, SpaceValue>;
-  objective?: Objective;
-  metrics?: "screening" | "full";
-  top_n?: number;
-  name?: string;
-};
-
-const COLLECTION: Record<JobKind, string> = { backtest: "/backtests", optimization: "/optimizations" };
-
-/** The API's error body (application/problem+json); `errors` locate each bad field. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string | null;
-  request_id?: string | null;
-  errors?: { loc: (string | number)[]; msg: string; type: string }[];
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Problem | null,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-    this.name = "ApiError";
-  }
-}
-
-export class ApiClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly apiKey: string | null,
-    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
-  ) {}
-
-  /** `apiUrl` may carry a stage path (`https://x.execute-api…/prod/`) or be "" (same origin). */
-  url(path: string): string {
-    if (!this.baseUrl) return path;
-    return this.baseUrl.replace(/\/+$/, "") + path;
+  constructor(status: number, body: Partial<ProblemBody> | null) {
+    const title = body?.title || `HTTP ${status}`;
+    super(body?.detail || title);
+    this.name = "ApiProblem";
+    this.status = status;
+    this.title = title;
+    this.detail = body?.detail ?? null;
+    this.errors = Array.isArray(body?.errors) ? body.errors : [];
+    this.requestId = body?.request_id ?? null;
   }
 
-  private async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("Accept", "application/json");
-    if (this.apiKey) headers.set("Authorization", `Bearer ${this.apiKey}`);
-    return this.fetchImpl(this.url(path), { ...init, headers });
+  /** The messages located at `field` of the request body (or below it): `at("name")`, `at("space", "fast")`. */
+  at(...field: (string | number)[]): string[] {
+    return this.errors.filter((e) => e.loc[0] === "body" && field.every((part, i) => e.loc[i + 1] === part)).map((e) => e.msg);
   }
 
-  private async json<T>(path: string, init?: RequestInit): Promise<T> {
-    const response = await this.send(path, init);
-    if (!response.ok) throw new ApiError(response.status, await problemOf(response));
-    return (await response.json()) as T;
-  }
-
-  /** GET /health/ready. A 503 is an answer too: its problem names each failing dependency. */
-  async readiness(): Promise<Readiness> {
-    const response = await this.send("/health/ready");
-    if (response.ok) {
-      const body = (await response.json()) as { checks: Record<string, Check> };
-      return { ready: true, checks: body.checks };
+  /** Every located problem keyed by its dotted body path (`space.fast.min`), for forms that map fields. */
+  byField(): Record<string, string[]> {
+    const found: Record<string, string[]> = {};
+    for (const error of this.errors) {
+      const [where, ...path] = error.loc;
+      const key = where === "body" ? path.join(".") : error.loc.join(".");
+      (found[key] ??= []).push(error.msg);
     }
-    const problem = await problemOf(response);
-    if (response.status !== 503 || !problem) throw new ApiError(response.status, problem);
-    const checks: Record<string, Check> = {};
-    for (const error of problem.errors ?? []) {
-      checks[String(error.loc[error.loc.length - 1])] = { ok: false, detail: error.msg };
-    }
-    return { ready: false, checks };
-  }
-
-  info(): Promise<BuildInfo> {
-    return this.json<BuildInfo>("/health/info");
-  }
-
-  datasets(limit = 50): Promise<Page<Dataset>> {
-    return this.json<Page<Dataset>>(`/datasets?limit=${limit}`);
-  }
-
-  /** GET /optimizations or /backtests: the newest jobs of that kind first. */
-  jobs(kind: JobKind, limit = 10): Promise<Page<Job>> {
-    return this.json<Page<Job>>(`${COLLECTION[kind]}?limit=${limit}`);
-  }
-
-  /** 202 a queued job to follow on `job:<id>`, or 200 one already succeeded (`cached`). */
-  submitOptimization(request: OptimizationRequest): Promise<Job> {
-    return this.json<Job>("/optimizations", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(request),
-    });
-  }
-
-  /** 409 when the job is already final. */
-  cancelJob(kind: JobKind, jobId: string): Promise<Job> {
-    return this.json<Job>(`${COLLECTION[kind]}/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
-  }
-
-  leaderboard(jobId: string, limit?: number): Promise<Leaderboard> {
-    const query = limit === undefined ? "" : `?limit=${limit}`;
-    return this.json<Leaderboard>(`/optimizations/${encodeURIComponent(jobId)}/leaderboard${query}`);
-  }
-
-  strategyTemplate(name: string): Promise<StrategyTemplate> {
-    return this.json<StrategyTemplate>(`/strategies/templates/${encodeURIComponent(name)}`);
+    return found;
   }
 }
 
-async function problemOf(response: Response): Promise<Problem | null> {
-  try {
-    return (await response.json()) as Problem;
-  } catch {
-    return null;
-  }
+/** The problem of a failed openapi-fetch call (`error` is the parsed body, or its text). */
+export function toApiProblem(error: unknown, response: Response): ApiProblem {
+  const body = error && typeof error === "object" ? (error as Partial<ProblemBody>) : null;
+  return new ApiProblem(response.status, body ?? { title: typeof error === "string" && error ? error : undefined });
+}
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Await an openapi-fetch call: its data, or a thrown `ApiProblem` (what TanStack Query expects). */
+export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toApiProblem(error, response);
+  return data as T;
 }

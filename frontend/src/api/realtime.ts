@@ -71,6 +71,7 @@ export class RealtimeClient {
   private readonly topics = new Set<string>();
   private readonly messageListeners = new Set<Listener<ServerMessage>>();
   private readonly stateListeners = new Set<Listener<ConnectionState>>();
+  private readonly attemptListeners = new Set<Listener<number>>();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -89,6 +90,18 @@ export class RealtimeClient {
   onState(listener: Listener<ConnectionState>): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called with the number of the reconnect attempt about to be made (1, 2, …) each time one is
+   * scheduled; `reconnectAttempts` goes back to 0 once a connection opens. */
+  onReconnectAttempt(listener: Listener<number>): () => void {
+    this.attemptListeners.add(listener);
+    return () => this.attemptListeners.delete(listener);
+  }
+
+  /** Failed attempts since the last open connection. */
+  get reconnectAttempts(): number {
+    return this.attempt;
   }
 
   start(): void {
@@ -180,6 +193,7 @@ export class RealtimeClient {
     const delay = backoffDelay(this.attempt, backoff, this.options.random);
     this.attempt += 1;
     this.setState("reconnecting");
+    this.attemptListeners.forEach((listener) => listener(this.attempt));
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.stopped) this.open("reconnecting");

@@ -21,5 +21,5 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     finished_at: null,
     updated_at: "2025-01-01T00:00:00.000Z",
     ...overrides,
-  };
+  } as Job;
 }

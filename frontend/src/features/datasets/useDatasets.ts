@@ -1,23 +1,14 @@
-import { useEffect, useState } from "react";
-import type { ApiClient, Dataset } from "../../api/client";
+import { useQuery } from "@tanstack/react-query";
+import { unwrap } from "../../api/client";
+import { queryKeys } from "../../api/queryKeys";
+import { useApi } from "../../app/ApiContext";
 
-export interface DatasetsView {
-  datasets: Dataset[] | null; // null until the first answer
-  error: string | null;
-}
-
-/** The tenant's datasets, fetched once per client and shared by every panel that shows them. */
-export function useDatasets(client: ApiClient): DatasetsView {
-  const [view, setView] = useState<DatasetsView>({ datasets: null, error: null });
-  useEffect(() => {
-    let cancelled = false;
-    client
-      .datasets()
-      .then((page) => !cancelled && setView({ datasets: page.items, error: null }))
-      .catch((e: Error) => !cancelled && setView({ datasets: null, error: e.message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [client]);
-  return view;
+/** The tenant's datasets (first page of `limit`), shared by every view that shows them; refreshed
+ * by `dataset:<id>` and dataset notifications (features/realtime/invalidation.ts). */
+export function useDatasets(limit = 100) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.datasets.list({ limit }),
+    queryFn: () => unwrap(api.GET("/datasets", { params: { query: { limit } } })),
+  });
 }

@@ -1,85 +1,142 @@
-import { useState } from "react";
-import type { ApiClient } from "../../api/client";
-import { formatDuration, formatNumber, jobTitle, summaryText } from "./format";
-import { isFinal, tracked, type TrackedJob } from "./jobState";
+import { Badge, Box, Button, Group, Progress, Text, UnstyledButton } from "@mantine/core";
+import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
+import { useTranslation } from "react-i18next";
+import type { Job } from "../../api/client";
+import { useErrorMessage } from "../../app/Page";
+import { useFormat } from "../../i18n/format";
+import { jobTitle, summaryText } from "./format";
+import { isFinal } from "./jobState";
 import { LeaderboardTable } from "./LeaderboardTable";
+import { useCancelJob, useJobLive } from "./useJobs";
+
+export const STATUS_COLORS: Record<string, string> = {
+  queued: "gray",
+  running: "blue",
+  succeeded: "teal",
+  failed: "red",
+  cancelled: "orange",
+  stopped: "orange",
+  paused: "yellow",
+};
 
 interface Props {
-  job: TrackedJob;
-  client: ApiClient;
+  job: Job;
   /** The job ran on synthetic sample data: say so wherever its results show. */
   synthetic: boolean;
   open: boolean;
   onToggle: () => void;
-  onChange: (job: TrackedJob) => void;
 }
 
-/** One job: what it is, then its live progress bar until a final status replaces it. */
-export function JobRow({ job, client, synthetic, open, onToggle, onChange }: Props) {
-  const [cancelError, setCancelError] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const title = jobTitle(job);
+/** One job: what it ran, its status, then its live progress bar until a final status replaces it. */
+export function JobRow({ job, synthetic, open, onToggle }: Props) {
+  const { t } = useTranslation("jobs");
+  const { t: common } = useTranslation();
+  const format = useFormat();
+  const errorMessage = useErrorMessage();
+  const cancel = useCancelJob();
+  const title = jobTitle(t, job);
   const final = isFinal(job.status);
   const hasLeaderboard = job.kind === "optimization" && job.status === "succeeded";
-
-  const cancel = () => {
-    setCancelling(true);
-    setCancelError(null);
-    client
-      .cancelJob(job.kind, job.job_id)
-      .then((view) => onChange(tracked(view)))
-      .catch((e: Error) => setCancelError(e.message))
-      .finally(() => setCancelling(false));
-  };
+  const Chevron = open ? IconChevronDown : IconChevronRight;
 
   return (
-    <li className="job" data-testid={`job-${job.job_id}`}>
-      <div className="job-head">
-        {hasLeaderboard ? (
-          <button type="button" className="link job-title" aria-expanded={open} aria-controls={`board-${job.job_id}`} onClick={onToggle}>
-            {title}
-          </button>
-        ) : (
-          <strong className="job-title">{title}</strong>
-        )}
-        <span className={`status status-${job.status}`} data-testid="job-status">
-          {job.status}
-        </span>
-        {job.cached && <span className="badge">cached result</span>}
-        {synthetic && <span className="badge">synthetic sample data</span>}
+    <Box component="li" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)", listStyle: "none" }} data-testid={`job-${job.job_id}`}>
+      <Group gap="xs" wrap="wrap" justify="space-between">
+        <Group gap="xs" wrap="wrap" miw={0} style={{ flex: 1 }}>
+          {hasLeaderboard ? (
+            <UnstyledButton
+              onClick={onToggle}
+              aria-expanded={open}
+              aria-controls={`board-${job.job_id}`}
+              fw={600}
+              fz="sm"
+              c="var(--mantine-primary-color-filled)"
+            >
+              <Group gap={4} wrap="nowrap">
+                <Chevron size={14} aria-hidden />
+                <span>{title}</span>
+              </Group>
+            </UnstyledButton>
+          ) : (
+            <Text fw={600} fz="sm" style={{ wordBreak: "break-word" }}>
+              {title}
+            </Text>
+          )}
+          <Badge variant="light" color="gray" size="sm">
+            {common(`jobKind.${job.kind}`)}
+          </Badge>
+          <Badge variant="light" color={STATUS_COLORS[job.status] ?? "gray"} size="sm" data-testid="job-status" data-status={job.status}>
+            {common(`jobStatus.${job.status}`)}
+          </Badge>
+          {job.cached && (
+            <Badge variant="outline" color="gray" size="sm">
+              {t("cached")}
+            </Badge>
+          )}
+          {synthetic && (
+            <Badge variant="light" color="yellow" size="sm">
+              {common("synthetic")}
+            </Badge>
+          )}
+        </Group>
         {!final && (
-          <button type="button" onClick={cancel} disabled={cancelling} aria-label={`Cancel ${title}`}>
-            Cancel
-          </button>
+          <Button size="compact-xs" variant="default" onClick={() => cancel.mutate(job)} loading={cancel.isPending} aria-label={t("cancelJob", { title })}>
+            {common("actions.cancel")}
+          </Button>
         )}
-      </div>
-      <p className="muted job-meta">
-        {job.kind} · {job.strategy_name ?? job.strategy_id ?? "inline strategy"} · {job.symbols.length} symbols · created{" "}
-        <time dateTime={job.created_at}>{new Date(job.created_at).toLocaleString()}</time>
-      </p>
-      {!final && <JobProgressBar job={job} title={title} />}
-      {job.status === "succeeded" && <p aria-live="polite">{summaryText(job)}</p>}
-      {job.status === "failed" && (
-        <p className="error" aria-live="polite">
-          {job.error}
-        </p>
+      </Group>
+      <Text size="xs" c="dimmed" mt={2}>
+        {t("meta", {
+          strategy: job.strategy_name ?? job.strategy_id ?? t("inlineStrategy"),
+          symbols: t("symbolCount", { count: job.symbols.length, formatted: format.integer(job.symbols.length) }),
+        })}{" "}
+        · <time dateTime={job.created_at}>{format.dateTime(job.created_at)}</time>
+      </Text>
+      {!final && <JobProgress job={job} title={title} />}
+      {job.status === "succeeded" && (
+        <Text size="sm" mt={4} aria-live="polite" className="tw-num" style={{ whiteSpace: "normal" }}>
+          {summaryText(t, format, job)}
+        </Text>
       )}
-      {cancelError && <p className="error">{cancelError}</p>}
-      {open && hasLeaderboard && <LeaderboardTable client={client} job={job} synthetic={synthetic} />}
-    </li>
+      {job.status === "failed" && (
+        <Text size="sm" c="red.8" mt={4} aria-live="polite">
+          {job.error}
+        </Text>
+      )}
+      {cancel.error && (
+        <Text size="sm" c="red.8" mt={4} role="alert">
+          {errorMessage(cancel.error)}
+        </Text>
+      )}
+      {open && hasLeaderboard && <LeaderboardTable job={job} synthetic={synthetic} />}
+    </Box>
   );
 }
 
 /** Runs (combinations x symbols) done of the total, the rate and the time left, as `job.progress` says. */
-function JobProgressBar({ job, title }: { job: TrackedJob; title: string }) {
+function JobProgress({ job, title }: { job: Job; title: string }) {
+  const { t } = useTranslation("jobs");
+  const format = useFormat();
+  const live = useJobLive(job.job_id);
   const { combos_done: done, combos_total: total, percent } = job.progress;
-  const parts = [`${formatNumber(done, 0)} / ${formatNumber(total, 0)} runs`, `${formatNumber(percent, 1)} %`];
-  if (job.runsPerSecond !== null) parts.push(`${formatNumber(job.runsPerSecond, 0)} runs/s`);
-  if (job.etaSeconds !== null) parts.push(`ETA ${formatDuration(job.etaSeconds)}`);
+  const parts = [
+    t("progress.runs", { done: format.integer(done), total: format.integer(total) }),
+    t("progress.percent", { percent: format.number(percent, 1) }),
+  ];
+  if (live.runsPerSecond !== null) parts.push(t("progress.rate", { rate: format.integer(live.runsPerSecond) }));
+  if (live.etaSeconds !== null) parts.push(t("progress.eta", { eta: format.duration(live.etaSeconds) }));
   return (
-    <div className="job-progress">
-      <progress max={Math.max(total, 1)} value={done} aria-label={`Progress of ${title}`} />
-      <span data-testid="job-progress-text">{parts.join(" · ")}</span>
-    </div>
+    <Group gap="sm" mt={6} wrap="wrap">
+      <Progress
+        value={total ? (100 * done) / total : 0}
+        w={{ base: "100%", xs: 240 }}
+        size="md"
+        aria-label={t("progress.label", { title })}
+        animated={job.status === "running"}
+      />
+      <Text size="xs" c="dimmed" className="tw-num" data-testid="job-progress-text">
+        {parts.join(" · ")}
+      </Text>
+    </Group>
   );
 }

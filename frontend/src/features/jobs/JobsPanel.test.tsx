@@ -1,12 +1,14 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { ApiClient, type Dataset, type Job, type Leaderboard } from "../../api/client";
-import { RealtimeClient, type ServerMessage } from "../../api/realtime";
-import { AsWebSocket, FakeSocket } from "../../test/fakeSocket";
+import { fireEvent, screen, within } from "@testing-library/react";
+import { beforeEach, expect, it, vi } from "vitest";
+import type { Dataset, Job, Leaderboard } from "../../api/client";
+import { fakeApi, type Route } from "../../test/api";
+import { FakeSocket } from "../../test/fakeSocket";
 import { aJob } from "../../test/jobs";
+import { connected, push } from "../../test/realtime";
+import { renderWithApp } from "../../test/render";
 import { JobsPanel } from "./JobsPanel";
 
-const SAMPLE: Dataset = {
+const SAMPLE = {
   dataset_id: "sample",
   name: "Sample universe (synthetic)",
   status: "ready",
@@ -16,77 +18,67 @@ const SAMPLE: Dataset = {
   rows: 1000,
   start: null,
   end: null,
-};
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: "2025-01-01T00:00:00Z",
+} as Dataset;
 
-type Answer = { status: number; body: unknown };
+/** The listings as the server has them now: a test changes `server.optimizations` as jobs move on. */
+const server: { optimizations: Job[]; backtests: Job[] } = { optimizations: [], backtests: [] };
 
-/** A fake API: answers by "METHOD /path" and records every request's body. */
-function api(routes: Record<string, Answer | ((body: unknown) => Answer)>) {
-  const requests: { route: string; body: unknown }[] = [];
-  const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
-    const route = `${init?.method ?? "GET"} ${String(url)}`;
-    const body = init?.body ? JSON.parse(String(init.body)) : null;
-    requests.push({ route, body });
-    const found = routes[route];
-    if (!found) return new Response(JSON.stringify({ title: "Not Found", status: 404 }), { status: 404 });
-    const answer = typeof found === "function" ? found(body) : found;
-    return new Response(JSON.stringify(answer.body), { status: answer.status });
-  }) as unknown as typeof fetch;
-  return { client: new ApiClient("", "tw_k", fetchImpl), requests };
-}
-
-function listing(optimizations: Job[], backtests: Job[] = []): Record<string, Answer> {
+function listing(optimizations: Job[], backtests: Job[] = []): Record<string, Route> {
+  server.optimizations = optimizations;
+  server.backtests = backtests;
   return {
-    "GET /optimizations?limit=10": { status: 200, body: { items: optimizations, next_token: null } },
-    "GET /backtests?limit=10": { status: 200, body: { items: backtests, next_token: null } },
+    "GET /optimizations?limit=10": () => ({ status: 200, body: { items: server.optimizations, next_token: null } }),
+    "GET /backtests?limit=10": () => ({ status: 200, body: { items: server.backtests, next_token: null } }),
   };
 }
 
-async function connected(): Promise<{ realtime: RealtimeClient; socket: FakeSocket }> {
-  const realtime = new RealtimeClient({ url: "ws://x/ws", ticket: async () => "ticket", WebSocketImpl: AsWebSocket });
-  realtime.start();
-  await act(async () => {}); // the ticket arrives, then the socket opens
-  const socket = FakeSocket.last();
-  socket.serverOpens();
-  return { realtime, socket };
-}
-
-function send(socket: FakeSocket, type: string, payload: Record<string, unknown>, jobId = "j1") {
-  const message: ServerMessage = { type, topic: `job:${jobId}`, ts: "2025-01-01T00:00:01.000Z", payload };
-  act(() => socket.serverSends(message));
-}
-
 function progress(done: number, rate: number | null, eta: number | null) {
-  return { job_id: "j1", status: "running", shards_done: done, shards_total: 4, combos_done: done * 8, combos_total: 32, combos_per_second: rate, eta_seconds: eta };
+  return {
+    job_id: "j1",
+    status: "running",
+    shards_done: done,
+    shards_total: 4,
+    combos_done: done * 8,
+    combos_total: 32,
+    combos_per_second: rate,
+    eta_seconds: eta,
+  };
 }
 
 beforeEach(() => {
   FakeSocket.instances = [];
 });
-afterEach(cleanup);
+
+function setup(routes: Record<string, Route>, connection: Parameters<typeof renderWithApp>[1]["connection"] = null) {
+  const api = fakeApi(routes);
+  renderWithApp(<JobsPanel datasets={[SAMPLE]} />, { fetch: api.fetch, connection });
+  return api;
+}
 
 it("follows a running job live: the bar moves on job.progress, then completion replaces it", async () => {
-  const { client } = api(listing([aJob({ status: "running" })]));
-  const { realtime, socket } = await connected();
-  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
+  const { connection, socket } = await connected();
+  setup(listing([aJob({ status: "running" })]), connection);
 
   const row = await screen.findByTestId("job-j1");
-  // Subscribing is an effect: it runs after the row is drawn.
   await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["job:j1"] }));
-  const bar = within(row).getByRole("progressbar", { name: "Progress of Quick optimization" }) as HTMLProgressElement;
-  expect([bar.value, bar.max]).toEqual([0, 32]);
+  const bar = within(row).getByRole("progressbar", { name: "Progress of Quick optimization" });
+  expect(bar.getAttribute("aria-valuenow")).toBe("0");
   expect(within(row).getByText("synthetic sample data")).toBeTruthy();
 
-  send(socket, "job.progress", progress(1, 16, 1.5));
-  expect(bar.value).toBe(8);
-  expect(within(row).getByTestId("job-progress-text").textContent).toBe("8 / 32 runs · 25 % · 16 runs/s · ETA 2 s");
+  await push(socket, "job.progress", "job:j1", progress(1, 16, 1.5));
+  expect(bar.getAttribute("aria-valuenow")).toBe("25");
+  expect(within(row).getByTestId("job-progress-text").textContent).toBe("8 / 32 runs · 25 % · 16 runs/s · ETA 2 sec");
 
-  send(socket, "job.progress", progress(3, 12.5, 0.6));
-  expect(bar.value).toBe(24);
-  expect(within(row).getByTestId("job-progress-text").textContent).toBe("24 / 32 runs · 75 % · 13 runs/s · ETA 1 s");
+  await push(socket, "job.progress", "job:j1", progress(3, 12.5, 0.6));
+  expect(within(row).getByTestId("job-progress-text").textContent).toBe("24 / 32 runs · 75 % · 13 runs/s · ETA 1 sec");
 
   const summary = { best_params: { fast: 10, slow: 40 }, best_objective: 1.234, combinations: 16 };
-  send(socket, "job.completed", { job_id: "j1", status: "succeeded", summary });
+  server.optimizations = [
+    aJob({ status: "succeeded", summary, progress: { shards_done: 4, shards_total: 4, combos_done: 32, combos_total: 32, percent: 100 } }),
+  ];
+  await push(socket, "job.completed", "job:j1", { job_id: "j1", status: "succeeded", summary });
   expect(within(row).queryByRole("progressbar")).toBeNull();
   expect(within(row).getByTestId("job-status").textContent).toBe("succeeded");
   expect(within(row).getByText("best objective 1.23 at fast=10, slow=40 · 16 combinations")).toBeTruthy();
@@ -95,13 +87,13 @@ it("follows a running job live: the bar moves on job.progress, then completion r
 });
 
 it("shows a failed job's reason and does not follow final jobs", async () => {
-  const { client } = api(listing([aJob({ status: "running" }), aJob({ job_id: "old", status: "succeeded", created_at: "2024-12-31T00:00:00.000Z" })]));
-  const { realtime, socket } = await connected();
-  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
+  const { connection, socket } = await connected();
+  setup(listing([aJob({ status: "running" }), aJob({ job_id: "old", status: "succeeded", created_at: "2024-12-31T00:00:00.000Z" })]), connection);
 
   const row = await screen.findByTestId("job-j1");
-  await vi.waitFor(() => expect(socket.sent).toEqual([{ action: "subscribe", topics: ["job:j1"] }]));
-  send(socket, "job.failed", { job_id: "j1", status: "failed", error: "a shard failed after its retries: shard 1 (ZENX): boom" });
+  await vi.waitFor(() => expect(socket.sent.filter((s) => s.action === "subscribe")).toEqual([{ action: "subscribe", topics: ["job:j1"] }]));
+  server.optimizations = [aJob({ status: "failed", error: "a shard failed after its retries: shard 1 (ZENX): boom" }), server.optimizations[1]];
+  await push(socket, "job.failed", "job:j1", { job_id: "j1", status: "failed", error: "a shard failed after its retries: shard 1 (ZENX): boom" });
   expect(within(row).getByTestId("job-status").textContent).toBe("failed");
   expect(within(row).getByText("a shard failed after its retries: shard 1 (ZENX): boom")).toBeTruthy();
   expect(within(row).queryByRole("progressbar")).toBeNull();
@@ -109,9 +101,7 @@ it("shows a failed job's reason and does not follow final jobs", async () => {
 
 it("cancels a running job", async () => {
   const cancelled = aJob({ status: "cancelled", progress: { shards_done: 1, shards_total: 4, combos_done: 8, combos_total: 32, percent: 25 } });
-  const { client, requests } = api({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
-  const { realtime } = await connected();
-  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
+  const { requests } = setup({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
 
   fireEvent.click(await screen.findByRole("button", { name: "Cancel Quick optimization" }));
   expect(await screen.findByText("cancelled")).toBeTruthy();
@@ -122,16 +112,21 @@ it("cancels a running job", async () => {
 it("submits the quick optimization with the SMA-cross template and follows the new job at the top", async () => {
   const template = { name: "SMA cross", parameters: { fast: {}, slow: {} } };
   const created = aJob({ job_id: "new", name: "Quick optimization", created_at: "2025-02-01T00:00:00.000Z" });
-  const { client, requests } = api({
-    ...listing([aJob({ job_id: "old", status: "succeeded", name: "Earlier" })]),
-    "GET /strategies/templates/sma_cross": { status: 200, body: { template: "sma_cross", name: "SMA cross", description: null, parameters: ["fast", "slow"], document: template } },
-    "POST /optimizations": { status: 202, body: created },
-  });
-  const { realtime, socket } = await connected();
-  render(<JobsPanel client={client} realtime={realtime} datasets={[SAMPLE]} />);
+  const { connection, socket } = await connected();
+  const { requests } = setup(
+    {
+      ...listing([aJob({ job_id: "old", status: "succeeded", name: "Earlier" })]),
+      "GET /strategies/templates/sma_cross": {
+        status: 200,
+        body: { template: "sma_cross", name: "SMA cross", description: null, parameters: ["fast", "slow"], document: template },
+      },
+      "POST /optimizations": { status: 202, body: created },
+    },
+    connection,
+  );
   await screen.findByTestId("job-old");
 
-  expect(screen.getByLabelText("Dataset").parentElement?.textContent).toContain("synthetic sample data");
+  expect(screen.getByText("synthetic sample data", { selector: "form *" })).toBeTruthy();
   fireEvent.change(screen.getByLabelText("Symbols"), { target: { value: "zenx, QUBIT ," } });
   fireEvent.change(screen.getByLabelText("slow max"), { target: { value: "50" } });
   fireEvent.click(screen.getByRole("button", { name: "Run optimization" }));
@@ -166,8 +161,7 @@ it("shows each field's problem next to the field", async () => {
       { loc: ["body", "seed"], msg: "an unexpected field", type: "extra" },
     ],
   };
-  const { client, requests } = api({ ...listing([]), "POST /optimizations": { status: 422, body: problem } });
-  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
+  const { requests } = setup({ ...listing([]), "POST /optimizations": { status: 422, body: problem } });
   await screen.findByText("No backtests or optimizations yet.");
 
   fireEvent.change(screen.getByLabelText("Stored strategy id"), { target: { value: "s1" } });
@@ -178,26 +172,24 @@ it("shows each field's problem next to the field", async () => {
   const symbols = screen.getByLabelText("Symbols");
   await vi.waitFor(() => expect(symbols.getAttribute("aria-invalid")).toBe("true"));
   expect(requests.find((r) => r.route === "POST /optimizations")?.body).toMatchObject({ strategy_id: "s1", symbols: ["ZENX", "NOPE", "BAD SYM"] });
-  expect(document.getElementById(symbols.getAttribute("aria-describedby")!)?.textContent).toBe(
-    "NOPE is not in dataset 'sample'; BAD SYM: String should match pattern",
-  );
+  const describedBy = symbols.getAttribute("aria-describedby")!.split(" ");
+  expect(describedBy.map((id) => document.getElementById(id)?.textContent)).toContain("NOPE is not in dataset 'sample'; BAD SYM: String should match pattern");
   expect(screen.getByRole("group", { name: "fast SMA window" }).textContent).toContain("must be >= 2");
   expect(screen.getByRole("group", { name: "slow SMA window" }).textContent).not.toContain("must be");
   expect(screen.getByText("9 combinations x 3 symbols = 27 runs exceed the limit of 20")).toBeTruthy();
   expect(screen.getByRole("alert").textContent).toBe("Request validation failed · body.seed: an unexpected field");
-  expect(screen.getByLabelText("Dataset").getAttribute("aria-invalid")).toBeNull();
+  expect(screen.getByLabelText("Dataset").getAttribute("aria-invalid")).not.toBe("true");
 });
 
 it("asks for a missing range bound instead of sending it", async () => {
-  const { client, requests } = api(listing([]));
-  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
+  const { requests } = setup(listing([]));
   await screen.findByText("No backtests or optimizations yet.");
 
   fireEvent.change(screen.getByLabelText("slow step"), { target: { value: "" } });
   fireEvent.click(screen.getByRole("button", { name: "Run optimization" }));
   expect(await screen.findByText("slow step: enter a number")).toBeTruthy();
   expect(screen.getByLabelText("slow step").getAttribute("aria-invalid")).toBe("true");
-  expect(screen.getByLabelText("fast step").getAttribute("aria-invalid")).toBeNull();
+  expect(screen.getByLabelText("fast step").getAttribute("aria-invalid")).not.toBe("true");
   expect(requests.map((r) => r.route)).not.toContain("POST /optimizations");
 });
 
@@ -210,8 +202,7 @@ it("shows a succeeded optimization's leaderboard when clicked", async () => {
       { rank: 2, combination: 3, params: { fast: 5, slow: 40 }, metrics: { sharpe: 1.25, return_pct: 30, max_drawdown_pct: null, trades: 9 } },
     ],
   };
-  const { client, requests } = api({ ...listing([done]), "GET /optimizations/j1/leaderboard?limit=20": { status: 200, body: board } });
-  render(<JobsPanel client={client} realtime={null} datasets={[SAMPLE]} />);
+  const { requests } = setup({ ...listing([done]), "GET /optimizations/j1/leaderboard?limit=20": { status: 200, body: board } });
 
   const title = await screen.findByRole("button", { name: "Quick optimization" });
   expect(title.getAttribute("aria-expanded")).toBe("false");

@@ -1,5 +1,12 @@
-import { type FormEvent, type ReactNode, useState } from "react";
-import { type ApiClient, ApiError, type Dataset, type Job, type OptimizationRequest, type StrategyDocument } from "../../api/client";
+import { Alert, Badge, Button, Fieldset, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiProblem, type Dataset, type OptimizationRequest, unwrap } from "../../api/client";
+import { queryKeys } from "../../api/queryKeys";
+import { useApi } from "../../app/ApiContext";
+import { useErrorMessage } from "../../app/Page";
+import { rememberJob } from "./useJobs";
 
 const TEMPLATE = "sma_cross";
 const WINDOWS = ["fast", "slow"] as const;
@@ -14,25 +21,22 @@ type FieldErrors = Partial<Record<Field, string[]>>;
 
 const INITIAL_RANGES: Ranges = { fast: { min: "5", max: "20", step: "5" }, slow: { min: "30", max: "60", step: "10" } };
 
-interface Props {
-  client: ApiClient;
-  datasets: Dataset[];
-  onSubmitted: (job: Job) => void;
-}
-
 /** An SMA-cross sweep (the `sma_cross` template inline, or a stored strategy) over a few symbols of
  * a dataset, ranked by Sharpe with the screening metrics. Every problem the API names appears next
  * to its field. */
-export function QuickOptimizationForm({ client, datasets, onSubmitted }: Props) {
+export function QuickOptimizationForm({ datasets }: { datasets: Dataset[] }) {
+  const { t } = useTranslation("jobs");
+  const { t: common } = useTranslation();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
   const [strategyId, setStrategyId] = useState("");
   const [datasetId, setDatasetId] = useState("");
   const [symbols, setSymbols] = useState("");
-  const [name, setName] = useState("Quick optimization");
+  const [name, setName] = useState(() => t("quick.defaultName"));
   const [ranges, setRanges] = useState<Ranges>(INITIAL_RANGES);
-  const [template, setTemplate] = useState<StrategyDocument | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   const dataset = datasets.find((d) => d.dataset_id === datasetId) ?? datasets.find((d) => d.source === "sample") ?? datasets[0];
   const listed = symbols
@@ -40,34 +44,21 @@ export function QuickOptimizationForm({ client, datasets, onSubmitted }: Props) 
     .map((symbol) => symbol.trim().toUpperCase())
     .filter(Boolean);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setErrors({});
-    setFormError(null);
-    // An empty number input reads as "", which Number() would send as 0: ask for it here instead.
-    const blank: FieldErrors = {};
-    for (const w of WINDOWS) {
-      const missing = BOUNDS.filter((b) => !Number.isFinite(parseFloat(ranges[w][b])));
-      if (missing.length) blank[`space.${w}`] = missing.map((b) => `${w} ${b}: enter a number`);
-    }
-    if (Object.keys(blank).length) {
-      setErrors(blank);
-      return;
-    }
-    setPending(true);
-    try {
-      let source: { strategy_id: string } | { strategy: StrategyDocument };
+  const submit = useMutation({
+    mutationFn: async () => {
+      let source: Pick<OptimizationRequest, "strategy_id" | "strategy">;
       if (strategyId.trim()) {
         source = { strategy_id: strategyId.trim() };
       } else {
-        const strategy = template ?? (await client.strategyTemplate(TEMPLATE)).document;
-        setTemplate(strategy);
-        source = { strategy };
+        const template = await queryClient.fetchQuery({
+          queryKey: queryKeys.strategies.template(TEMPLATE),
+          queryFn: () => unwrap(api.GET("/strategies/templates/{name}", { params: { path: { name: TEMPLATE } } })),
+          staleTime: Infinity,
+        });
+        source = { strategy: template.document as OptimizationRequest["strategy"] };
       }
-      const space = Object.fromEntries(
-        WINDOWS.map((w) => [w, { min: Number(ranges[w].min), max: Number(ranges[w].max), step: Number(ranges[w].step) }]),
-      );
-      const request: OptimizationRequest = {
+      const space = Object.fromEntries(WINDOWS.map((w) => [w, { min: Number(ranges[w].min), max: Number(ranges[w].max), step: Number(ranges[w].step) }]));
+      const request = {
         ...source,
         dataset_id: dataset?.dataset_id ?? "",
         symbols: listed,
@@ -76,112 +67,145 @@ export function QuickOptimizationForm({ client, datasets, onSubmitted }: Props) 
         metrics: "screening",
         top_n: 20,
         name: name.trim() || undefined,
-      };
-      onSubmitted(await client.submitOptimization(request));
-    } catch (e) {
-      const { fields, rest } = e instanceof ApiError ? fieldErrors(e, listed) : { fields: {}, rest: [] };
+      } as OptimizationRequest;
+      return unwrap(api.POST("/optimizations", { body: request }));
+    },
+    // Shown at once from the answer; the lists' next refresh brings the server's copy.
+    onSuccess: (job) => rememberJob(queryClient, job),
+    onError: (error) => {
+      const { fields, rest } = error instanceof ApiProblem ? fieldErrors(error, listed) : { fields: {}, rest: [] };
       setErrors(fields);
-      setFormError([(e as Error).message, ...rest].join(" · "));
-    } finally {
-      setPending(false);
+      setFormError([errorMessage(error), ...rest].join(" · "));
+    },
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    setFormError(null);
+    // An empty number input reads as "", which Number() would send as 0: ask for it here instead.
+    const blank: FieldErrors = {};
+    for (const w of WINDOWS) {
+      const missing = BOUNDS.filter((b) => !Number.isFinite(parseFloat(ranges[w][b])));
+      if (missing.length) blank[`space.${w}`] = missing.map((b) => t("quick.enterNumber", { field: boundLabel(w, b) }));
     }
+    if (Object.keys(blank).length) {
+      setErrors(blank);
+      return;
+    }
+    submit.mutate();
   };
 
+  const boundLabel = (w: Window, bound: Bound) => t("quick.bound", { window: w, bound: t(`quick.bounds.${bound}`) });
   const setBound = (w: Window, bound: Bound, value: string) => setRanges((current) => ({ ...current, [w]: { ...current[w], [bound]: value } }));
+  const join = (messages?: string[]) => (messages?.length ? messages.join("; ") : undefined);
 
   return (
-    <form className="quick-optimization" onSubmit={submit} aria-labelledby="qo-title" noValidate>
-      <h3 id="qo-title">Quick optimization</h3>
-      <Row id="qo-strategy" label="Stored strategy id" errors={errors.strategy} hint="leave empty for the SMA-cross template">
-        <input id="qo-strategy" value={strategyId} placeholder="sma_cross template" onChange={(e) => setStrategyId(e.target.value)} {...invalid("qo-strategy", errors.strategy)} />
-      </Row>
-      <Row id="qo-dataset" label="Dataset" errors={errors.dataset_id} hint={datasets.length ? undefined : "no datasets yet"}>
-        <select id="qo-dataset" value={dataset?.dataset_id ?? ""} onChange={(e) => setDatasetId(e.target.value)} {...invalid("qo-dataset", errors.dataset_id)}>
-          {datasets.map((d) => (
-            <option key={d.dataset_id} value={d.dataset_id}>
-              {d.name}
-            </option>
+    <form onSubmit={onSubmit} aria-labelledby="qo-title" noValidate>
+      <Stack gap="sm" mb="md">
+        <Title order={3} fz="h5" id="qo-title">
+          {t("quick.title")}
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
+          <TextInput
+            id="qo-strategy"
+            label={t("quick.strategy")}
+            description={t("quick.strategyHint")}
+            placeholder={t("quick.strategyPlaceholder")}
+            value={strategyId}
+            onChange={(e) => setStrategyId(e.currentTarget.value)}
+            error={join(errors.strategy)}
+          />
+          <NativeSelect
+            id="qo-dataset"
+            label={t("quick.dataset")}
+            description={
+              datasets.length ? (
+                dataset?.synthetic ? (
+                  <Badge component="span" variant="light" color="yellow" size="sm">
+                    {common("synthetic")}
+                  </Badge>
+                ) : undefined
+              ) : (
+                t("quick.noDatasets")
+              )
+            }
+            value={dataset?.dataset_id ?? ""}
+            onChange={(e) => setDatasetId(e.currentTarget.value)}
+            error={join(errors.dataset_id)}
+            data={datasets.map((d) => ({ value: d.dataset_id, label: d.name }))}
+          />
+          <TextInput
+            id="qo-symbols"
+            label={t("quick.symbols")}
+            description={t("quick.symbolsHint")}
+            value={symbols}
+            onChange={(e) => setSymbols(e.currentTarget.value)}
+            error={join(errors.symbols)}
+          />
+          <TextInput id="qo-name" label={t("quick.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} error={join(errors.name)} />
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          {WINDOWS.map((w) => (
+            <Fieldset key={w} legend={t("quick.window", { window: w })} aria-describedby={errors[`space.${w}`] ? `qo-${w}-error` : undefined} p="xs">
+              <Group gap="xs" grow wrap="nowrap">
+                {BOUNDS.map((bound) => (
+                  <TextInput
+                    key={bound}
+                    type="number"
+                    inputMode="decimal"
+                    label={boundLabel(w, bound)}
+                    value={ranges[w][bound]}
+                    onChange={(e) => setBound(w, bound, e.currentTarget.value)}
+                    error={errors[`space.${w}`] ? true : undefined}
+                    miw={0}
+                  />
+                ))}
+              </Group>
+              {errors[`space.${w}`] && (
+                <Text id={`qo-${w}-error`} c="red.8" size="sm" mt={4}>
+                  {join(errors[`space.${w}`])}
+                </Text>
+              )}
+            </Fieldset>
           ))}
-        </select>
-        {dataset?.synthetic && <span className="badge">synthetic sample data</span>}
-      </Row>
-      <Row id="qo-symbols" label="Symbols" errors={errors.symbols} hint="comma-separated, e.g. ZENX, QUBIT">
-        <input id="qo-symbols" value={symbols} onChange={(e) => setSymbols(e.target.value)} {...invalid("qo-symbols", errors.symbols)} />
-      </Row>
-      {WINDOWS.map((w) => (
-        <fieldset key={w} aria-describedby={errors[`space.${w}`] ? `qo-${w}-error` : undefined}>
-          <legend>{w} SMA window</legend>
-          {BOUNDS.map((bound) => (
-            <label key={bound}>
-              {w} {bound}
-              <input
-                type="number"
-                className="short"
-                value={ranges[w][bound]}
-                onChange={(e) => setBound(w, bound, e.target.value)}
-                aria-invalid={errors[`space.${w}`] ? true : undefined}
-              />
-            </label>
-          ))}
-          <FieldError id={`qo-${w}-error`} messages={errors[`space.${w}`]} />
-        </fieldset>
-      ))}
-      <FieldError id="qo-space-error" messages={errors.space} />
-      <Row id="qo-name" label="Name" errors={errors.name}>
-        <input id="qo-name" value={name} onChange={(e) => setName(e.target.value)} {...invalid("qo-name", errors.name)} />
-      </Row>
-      <div className="form-actions">
-        <button type="submit" disabled={pending}>
-          {pending ? "Submitting…" : "Run optimization"}
-        </button>
-        <span className="muted">ranked by Sharpe; screening metrics</span>
-      </div>
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
+        </SimpleGrid>
+        {errors.space && (
+          <Text id="qo-space-error" c="red.8" size="sm">
+            {join(errors.space)}
+          </Text>
+        )}
+        <Group gap="sm">
+          <Button type="submit" loading={submit.isPending}>
+            {t("quick.submit")}
+          </Button>
+          <Text size="sm" c="dimmed">
+            {t("quick.ranking")}
+          </Text>
+        </Group>
+        {formError && (
+          <Alert color="red" variant="light" role="alert" p="xs">
+            {formError}
+          </Alert>
+        )}
+      </Stack>
     </form>
   );
 }
 
-function Row({ id, label, errors, hint, children }: { id: string; label: string; errors?: string[]; hint?: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint && <span className="muted">{hint}</span>}
-      <FieldError id={`${id}-error`} messages={errors} />
-    </div>
-  );
-}
-
-function FieldError({ id, messages }: { id: string; messages?: string[] }) {
-  if (!messages?.length) return null;
-  return (
-    <span id={id} className="error field-error">
-      {messages.join("; ")}
-    </span>
-  );
-}
-
-function invalid(id: string, messages?: string[]) {
-  return messages?.length ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
-}
-
 /** Sort a problem's `errors[]` onto the form's fields by `loc`; what fits no field is returned as
  * text with its location, so no problem goes unshown. */
-function fieldErrors(error: ApiError, symbols: string[]): { fields: FieldErrors; rest: string[] } {
+function fieldErrors(problem: ApiProblem, symbols: string[]): { fields: FieldErrors; rest: string[] } {
   const fields: FieldErrors = {};
   const rest: string[] = [];
-  for (const problem of error.problem?.errors ?? []) {
-    const [where, ...path] = problem.loc;
+  for (const error of problem.errors) {
+    const [where, ...path] = error.loc;
     const field = where === "body" ? fieldOf(path) : null;
     if (!field) {
-      rest.push(`${problem.loc.join(".")}: ${problem.msg}`);
+      rest.push(`${error.loc.join(".")}: ${error.msg}`);
       continue;
     }
-    let message = problem.msg;
+    let message = error.msg;
     const index = path[1];
     if (field === "symbols" && typeof index === "number" && symbols[index] && !message.includes(symbols[index])) {
       message = `${symbols[index]}: ${message}`;

@@ -1,0 +1,39 @@
+/** Every TanStack Query key of the app, so the WebSocket invalidations (features/realtime/invalidation.ts)
+ * reach every query about an object. Put a new query about a job under `jobs.detail(id)`, about a
+ * dataset under `datasets.detail(id)`: it then refreshes when that object's topic says it changed. */
+import type { JobKind } from "./client";
+
+export const queryKeys = {
+  jobs: {
+    all: ["jobs"] as const,
+    /** Every listing of jobs (any kind, any page size). */
+    lists: ["jobs", "list"] as const,
+    list: (kind: JobKind, params: Record<string, unknown> = {}) => ["jobs", "list", kind, params] as const,
+    /** A job and everything under it (results, leaderboard, trades, …). */
+    detail: (jobId: string) => ["jobs", "detail", jobId] as const,
+    /** The rate and ETA that only `job.progress` messages carry (written by the realtime layer). */
+    live: (jobId: string) => ["jobs", "live", jobId] as const,
+  },
+  datasets: {
+    all: ["datasets"] as const,
+    lists: ["datasets", "list"] as const,
+    list: (params: Record<string, unknown> = {}) => ["datasets", "list", params] as const,
+    detail: (datasetId: string) => ["datasets", "detail", datasetId] as const,
+  },
+  notifications: {
+    all: ["notifications"] as const,
+    list: (params: Record<string, unknown> = {}) => ["notifications", "list", params] as const,
+    unreadCount: ["notifications", "unread-count"] as const,
+  },
+  apiKeys: {
+    all: ["api-keys"] as const,
+  },
+  health: {
+    ready: ["health", "ready"] as const,
+    info: ["health", "info"] as const,
+  },
+  strategies: {
+    all: ["strategies"] as const,
+    template: (name: string) => ["strategies", "templates", name] as const,
+  },
+};

@@ -1,0 +1,59 @@
+import { QueryClient } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement, ReactNode } from "react";
+import { MemoryRouter } from "react-router";
+import { createApi } from "../api/client";
+import { SessionProvider } from "../app/ApiContext";
+import type { Feature } from "../app/registry";
+import { AppRoutes } from "../app/router";
+import { Providers } from "../app/Providers";
+import type { AppConfig } from "../config";
+import type { RealtimeConnection } from "../features/realtime/connection";
+import { RealtimeInvalidation } from "../features/realtime/RealtimeInvalidation";
+import { ConnectionProvider } from "../features/realtime/RealtimeProvider";
+import { createI18n, type Language } from "../i18n";
+import { resources } from "../i18n/resources";
+
+export interface AppOptions {
+  fetch: typeof fetch;
+  connection?: RealtimeConnection | null;
+  language?: Language;
+  queryClient?: QueryClient;
+  signOut?: () => void;
+}
+
+export const TEST_CONFIG: AppConfig = { apiUrl: "http://api.test", wsUrl: "ws://api.test/ws", stage: "test" };
+
+export function testQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } });
+}
+
+/** Everything a page needs (theme, i18n, query client, session with a fake API, realtime). */
+export function AppHarness({ options, children }: { options: AppOptions; children: ReactNode }) {
+  const api = createApi({ baseUrl: TEST_CONFIG.apiUrl, apiKey: "tw_test", fetch: options.fetch });
+  return (
+    <Providers i18n={createI18n(options.language ?? "en", resources)} queryClient={options.queryClient ?? testQueryClient()}>
+      <SessionProvider session={{ api, config: TEST_CONFIG, apiKey: "tw_test", signOut: options.signOut }}>
+        <ConnectionProvider connection={options.connection ?? null}>
+          <RealtimeInvalidation />
+          {children}
+        </ConnectionProvider>
+      </SessionProvider>
+    </Providers>
+  );
+}
+
+export function renderWithApp(ui: ReactElement, options: AppOptions) {
+  return render(<AppHarness options={options}>{ui}</AppHarness>);
+}
+
+/** The whole app (shell and registered pages, or `features`) at `path`, inside the harness. */
+export function renderApp(path: string, options: AppOptions & { features?: Feature[] }) {
+  return render(
+    <AppHarness options={options}>
+      <MemoryRouter initialEntries={[path]}>
+        <AppRoutes features={options.features} />
+      </MemoryRouter>
+    </AppHarness>,
+  );
+}
