@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from tradewind.errors import FieldProblem, TradewindError
-from tradewind.jobs.views import CANCELLED, COMPLETED, FAILED, topic
+from tradewind.jobs.views import CANCELLED, COMPLETED, FAILED, STOPPED, topic
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 LOCAL_DATA_DIR = Path(".tradewind")
 """``make run``'s data directory, where it keeps the local tenant's API key (``api-key``)."""
-FINAL_TYPES = frozenset({COMPLETED, FAILED, CANCELLED})
+FINAL_TYPES = frozenset({COMPLETED, FAILED, CANCELLED, STOPPED})
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ class JobRecord(MainTableModel):
 
     tenant_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # backtest | optimization
-    status = UnicodeAttribute()  # queued | running | succeeded | failed | cancelled
+    kind = UnicodeAttribute()  # backtest | optimization | pipeline
+    status = UnicodeAttribute()  # queued | running | succeeded | failed | cancelled | stopped
     name = UnicodeAttribute(null=True)
     strategy_id = UnicodeAttribute(null=True)
     strategy_version = NumberAttribute(null=True)
@@ -59,6 +59,15 @@ class JobRecord(MainTableModel):
     # Set at creation when the job took one of the tenant's running slots (jobs.caps); removed in the
     # same write that makes the job final, which releases the slot exactly once.
     holds_slot = BooleanAttribute(null=True)
+    # Pipeline runs (kind ``pipeline``, docs/pipeline.md): shards are symbol batches and combos are
+    # symbols; these say what else the run is and found.
+    mode = UnicodeAttribute(null=True)  # demo | small | full
+    timeframe = UnicodeAttribute(null=True)  # 1d | 1w | 1mo | intraday
+    universe = UnicodeAttribute(null=True)  # the universe key its breadth history is kept under
+    signals_found = NumberAttribute(null=True)  # ADDed by each counted batch
+    batches_skipped = NumberAttribute(null=True)  # batches counted without running (a stop)
+    stop_requested = BooleanAttribute(null=True)  # POST /pipeline/runs/{id}/stop
+    aggregating_at = NumberAttribute(null=True)  # epoch seconds: the aggregation's claim (a lease)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)

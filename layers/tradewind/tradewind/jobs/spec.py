@@ -21,9 +21,10 @@ from tradewind.strategy.limits import FINITE_PARTS, MAGNITUDE, MODEL_CONFIG, Cou
 from tradewind.strategy.models import Constraint, Costs, Strategy
 from tradewind.text import Name
 
-JobKind = Literal["backtest", "optimization"]
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+JobKind = Literal["backtest", "optimization", "pipeline"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "stopped"]
+# ``stopped``: a pipeline run asked to stop ends with what it had finished (docs/pipeline.md).
+FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "stopped"})
 
 Symbol = Annotated[str, Field(pattern=SYMBOL_PATTERN.pattern)]  # any symbol a dataset can hold
 SpaceValue = Annotated[Number | list[Number] | dict[str, Number], FINITE_PARTS]

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
 PROGRESS, COMPLETED, FAILED, CANCELLED = "job.progress", "job.completed", "job.failed", "job.cancelled"
+STOPPED = "job.stopped"  # a pipeline run that was asked to stop, with what it had finished
 
 
 def topic(job_id: str) -> str:
@@ -81,7 +82,7 @@ def progress_payload(record: JobRecord, now: datetime | None = None) -> dict[str
         if elapsed > 0 and done > 0:
             rate = done / elapsed
             eta = max(0.0, (total - done) / rate)
-    return {
+    payload = {
         "job_id": record.job_id,
         "status": record.status,
         "shards_done": counts["shards_done"],
@@ -91,6 +92,17 @@ def progress_payload(record: JobRecord, now: datetime | None = None) -> dict[str
         "combos_per_second": None if rate is None else round(rate, 1),
         "eta_seconds": None if eta is None else round(eta, 1),
     }
+    if record.kind == "pipeline":  # the same counters in a pipeline's words (docs/websocket.md)
+        payload.update(
+            batches_done=counts["shards_done"],
+            batches_total=counts["shards_total"],
+            symbols_done=done,
+            symbols_total=total,
+            signals_found=_int(record.signals_found),
+            symbols_per_second=payload["combos_per_second"],
+            stop_requested=bool(record.stop_requested),
+        )
+    return payload
 
 
 def completed_payload(record: JobRecord) -> dict[str, Any]:
@@ -110,4 +122,6 @@ def job_message(record: JobRecord) -> tuple[str, dict[str, Any]]:
         return FAILED, failed_payload(record)
     if record.status == "cancelled":
         return CANCELLED, job_view(record)
+    if record.status == "stopped":
+        return STOPPED, completed_payload(record)
     return PROGRESS, progress_payload(record)
