@@ -92,7 +92,7 @@ def progress_payload(record: JobRecord, now: datetime | None = None) -> dict[str
         "combos_per_second": None if rate is None else round(rate, 1),
         "eta_seconds": None if eta is None else round(eta, 1),
     }
-    if getattr(record, "kind", None) == "pipeline":  # the same counters in a pipeline's words (docs/websocket.md)
+    if getattr(record, "kind", None) == "pipeline":  # the counters in a pipeline's words (websocket.md)
         payload.update(
             batches_done=counts["shards_done"],
             batches_total=counts["shards_total"],
