@@ -23,6 +23,7 @@ from infra.constructs.jobs import WORKER_MEMORY_MB, Jobs
 from infra.constructs.layers import Layers
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.orchestration import Orchestration
+from infra.constructs.pipeline import BATCH_SYMBOLS, Pipeline
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import Schedules
 from infra.nag import acknowledge, execution_arn_pattern, logical_ref
@@ -45,6 +46,11 @@ JOB_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
     # the job record and the tenant's running-jobs counter (one transaction); the outcome notification
     "mark_failed": ("GetItem", "UpdateItem", "PutItem"),
 }
+# The pipeline worker (tradewind.pipeline.worker/aggregate/history): the run record (read, counters,
+# the aggregation claim, the final transition with the tenant's running-jobs counter), the batch
+# marker (put in the counting transaction) and the markers' query at aggregation, the universe's
+# breadth history record (get, conditional put), the outcome notification (put).
+PIPELINE_ITEM_ACTIONS = ("GetItem", "UpdateItem", "PutItem", "Query")
 SEED_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
     # the dataset record (created when the execution was started directly)
     "plan": ("GetItem", "PutItem", "UpdateItem"),
@@ -93,6 +99,9 @@ class TradewindStack(Stack):
             settings=settings,
             artifacts=self.data.artifacts_bucket,
         )
+        self.pipeline = Pipeline(
+            self, "Pipeline", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
@@ -112,6 +121,7 @@ class TradewindStack(Stack):
         )
         self.monitoring = Monitoring(self, "Monitoring", settings=settings)
         self.monitoring.dead_letters("ImportDeadLetters", self.orchestration.dead_letters)
+        self.monitoring.dead_letters("PipelineDeadLetters", self.pipeline.dead_letters)
         self.monitoring.failed_executions("SampleSeedFailed", self.orchestration.seed_state_machine)
         self.monitoring.failed_executions("JobWorkflowFailed", self.jobs.state_machine)
         self.monitoring.function_errors("ApiErrors", self.api.function)
@@ -131,6 +141,7 @@ class TradewindStack(Stack):
             *self.realtime.functions,
             *self.orchestration.functions,
             *self.jobs.functions,
+            *self.pipeline.functions,
         ]
 
     @property
@@ -173,6 +184,9 @@ class TradewindStack(Stack):
             # Per-tenant job caps (429 + Retry-After above them), read through tradewind.settings.
             "TW_MAX_CONCURRENT_JOBS": str(self.settings.max_concurrent_jobs_per_tenant),
             "TW_MAX_JOB_RUNS_PER_DAY": str(self.settings.max_runs_per_day_per_tenant),
+            # POST /pipeline/runs sends one message per batch of this many symbols.
+            "TW_PIPELINE_QUEUE_URL": self.pipeline.queue.queue_url,
+            "TW_PIPELINE_BATCH_SYMBOLS": str(BATCH_SYMBOLS),
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
@@ -191,9 +205,17 @@ class TradewindStack(Stack):
         # index rows). Job tasks publish progress and outcomes; the seed steps publish nothing.
         for function in (api, realtime.default, realtime.janitor, work.import_worker):
             realtime.connections_table.grant_read_write_data(function)
-        for function in jobs.functions:
+        pipeline = self.pipeline.worker
+        for function in (*jobs.functions, pipeline):
             _grant_items(realtime.connections_table, function, PUBLISH_ITEM_ACTIONS)
-        for function in (api, realtime.default, realtime.janitor, work.import_worker, *jobs.functions):
+        for function in (
+            api,
+            realtime.default,
+            realtime.janitor,
+            work.import_worker,
+            *jobs.functions,
+            pipeline,
+        ):
             realtime.api.grant_manage_connections(function)
             acknowledge(
                 _role(function),
@@ -232,7 +254,12 @@ class TradewindStack(Stack):
                 actions=["s3:ListBucketVersions"], resources=[data.artifacts_bucket.bucket_arn]
             )
         )
+        # The pipeline worker reads bars; writes its batches (intermediates, tagged), the run's results
+        # and the breadth history; deletes results a failed run must not show and old history objects.
+        _grant_objects(data.data_bucket, pipeline, ["s3:GetObject"], list_bucket=False)
+        _grant_objects(data.artifacts_bucket, pipeline, [*INTERMEDIATE_WRITE, "s3:DeleteObject"])
         work.import_queue.grant_send_messages(api)
+        self.pipeline.queue.grant_send_messages(api)
         # The API only starts executions (and stops a cancelled job's); it never reads them: a job's
         # record in DynamoDB is its status, and the execution ARN is derived from the job id.
         jobs.state_machine.grant_start_execution(api)
@@ -252,6 +279,7 @@ class TradewindStack(Stack):
             jobs.worker: JOB_ITEM_ACTIONS["worker"],
             jobs.reduce: JOB_ITEM_ACTIONS["reduce"],
             jobs.mark_failed: JOB_ITEM_ACTIONS["mark_failed"],
+            self.pipeline.worker: PIPELINE_ITEM_ACTIONS,
             work.plan: SEED_ITEM_ACTIONS["plan"],
             work.finalize: SEED_ITEM_ACTIONS["finalize"],
         }

@@ -417,7 +417,7 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
 ) -> None:
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
-    assert len(stack.functions) == 13
+    assert len(stack.functions) == 14
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"
