@@ -25,6 +25,7 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "strategies": ("strategies",),
     "backtests": ("backtests",),
     "optimizations": ("optimizations",),
+    "pipeline": ("pipeline",),
     "realtime": ("realtime",),
 }
 """First path segment -> the route modules serving it, in matching order."""
