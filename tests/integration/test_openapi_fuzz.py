@@ -47,7 +47,7 @@ EXAMPLES_PER_CASE = 20
 TENANT = "fuzz"
 DATASET = "fuzzbars"
 EXISTING = "existing"  # the third kind of case: positive, with the path naming real objects
-FINAL = {"succeeded", "failed", "cancelled"}
+FINAL = {"succeeded", "failed", "cancelled", "stopped"}
 
 
 def no_unplanned_server_error(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
@@ -109,7 +109,7 @@ def api_key(cloud: LocalCloud) -> str:
 
 
 @pytest.fixture(scope="module")
-def existing(app: Any, api_key: str) -> Iterator[dict[str, str]]:
+def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, str]]:
     """Path parameter values that name real objects of the fuzz tenant, created through the API."""
     symbols = list(publish_sample_dataset(TENANT, DATASET, 2))
     with TestClient(app, headers={"Authorization": f"Bearer {api_key}"}) as api:
@@ -119,7 +119,14 @@ def existing(app: Any, api_key: str) -> Iterator[dict[str, str]]:
         backtest = api.post("/backtests", json={**universe, "params": {"fast": 10, "slow": 40}}).json()
         space = {"fast": {"min": 5, "max": 20, "step": 5}, "slow": {"min": 30, "max": 60, "step": 10}}
         optimization = api.post("/optimizations", json={**universe, "space": space}).json()
-        for path in (f"/backtests/{backtest['job_id']}", f"/optimizations/{optimization['job_id']}"):
+        scan = {"template": "sma_cross", "universe": {"kind": "dataset", "dataset_id": DATASET}}
+        run = api.post("/pipeline/runs", json=scan).json()
+        cloud.drain_queues()
+        for path in (
+            f"/backtests/{backtest['job_id']}",
+            f"/optimizations/{optimization['job_id']}",
+            f"/pipeline/runs/{run['job_id']}",
+        ):
             assert _wait_final(api, path)["status"] == "succeeded"
         notification = api.get("/notifications").json()["items"][0]
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
@@ -135,6 +142,8 @@ def existing(app: Any, api_key: str) -> Iterator[dict[str, str]]:
             "n": "0",
             "/backtests/": backtest["job_id"],
             "/optimizations/": optimization["job_id"],
+            "/pipeline/runs/": run["job_id"],
+            "universe": run["universe"],
         }
 
 

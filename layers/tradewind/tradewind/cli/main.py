@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tradewind.cli import backtest, cloud, sweep
+from tradewind.cli import backtest, cloud, pipeline, sweep
 from tradewind.errors import TradewindError
 from tradewind.version import __version__
 
-SUBCOMMANDS = (backtest, sweep, cloud)
+SUBCOMMANDS = (backtest, sweep, cloud, pipeline)
 
 
 def build_parser() -> argparse.ArgumentParser:

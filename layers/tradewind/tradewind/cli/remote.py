@@ -87,6 +87,17 @@ class Client:
             raise _api_error(response.status_code, response.text)
         return response.json() if response.content else None
 
+    def download(self, path: str, **kwargs: Any) -> bytes:
+        """A file answer's bytes; a 303 to a presigned URL is fetched without the API key."""
+        import httpx
+
+        response = self._http.get(path, **kwargs)
+        if response.status_code == 303:
+            response = httpx.get(response.headers["location"], timeout=self.timeout)
+        if response.status_code >= 400:
+            raise _api_error(response.status_code, response.text)
+        return bytes(response.content)
+
     def close(self) -> None:
         self._http.close()
 
