@@ -538,6 +538,211 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pipeline/breadth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The universes and timeframes with a breadth history */
+        get: operations["breadth_histories_pipeline_breadth_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/breadth/{universe}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A universe's breadth series over a range */
+        get: operations["breadth_series_pipeline_breadth__universe__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your pipeline runs, newest first */
+        get: operations["list_runs_pipeline_runs_get"];
+        put?: never;
+        /** Start a pipeline run over a universe */
+        post: operations["start_run_pipeline_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a run: status, progress, summary */
+        get: operations["get_run_pipeline_runs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs/{job_id}/breadth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's breadth measures over its period */
+        get: operations["run_breadth_pipeline_runs__job_id__breadth_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs/{job_id}/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's signals, filtered, sorted, a page at a time */
+        get: operations["run_signals_pipeline_runs__job_id__signals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs/{job_id}/signals/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's signals (filtered, sorted) as CSV or JSON */
+        get: operations["export_run_signals_pipeline_runs__job_id__signals_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/runs/{job_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a run: its remaining batches are skipped and it ends `stopped` (409 when final) */
+        post: operations["stop_run_pipeline_runs__job_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scan a dataset with a strategy: its signal table in one call */
+        post: operations["scan_pipeline_scan_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest signals: the newest runs' tables merged, filtered, sorted, paged */
+        get: operations["latest_signals_pipeline_signals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/signals/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest signals (filtered, sorted) as CSV or JSON */
+        get: operations["export_latest_signals_pipeline_signals_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipeline/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, success rate, runs in the last 24 h, average duration */
+        get: operations["stats_pipeline_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/realtime/tickets": {
         parameters: {
             query?: never;
@@ -584,6 +789,23 @@ export interface paths {
         put?: never;
         /** Store a document as a new strategy */
         post: operations["import_strategy_strategies_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/strategies/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the indicator kinds with their parameters and outputs */
+        get: operations["list_indicator_kinds_strategies_indicators_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1018,6 +1240,37 @@ export interface components {
             /** Upper */
             upper: number | components["schemas"]["ParamRef"] | string;
         };
+        /** BreadthHistory */
+        BreadthHistory: {
+            /** Bars */
+            bars: number;
+            /** First */
+            first: string | null;
+            /** Last */
+            last: string | null;
+            /** Run Id */
+            run_id: string;
+            /** Timeframe */
+            timeframe: string;
+            /** Universe */
+            universe: string;
+        };
+        /** BreadthSeries */
+        BreadthSeries: {
+            /**
+             * Series
+             * @description each measure of docs/pipeline.md, one value per time
+             */
+            series: {
+                [key: string]: (number | null)[];
+            };
+            /** Time */
+            time: string[];
+            /** Timeframe */
+            timeframe: string | null;
+            /** Universe */
+            universe: string | null;
+        };
         /** BuildInfo */
         BuildInfo: {
             /** Commit */
@@ -1443,6 +1696,49 @@ export interface components {
              */
             source?: string;
         };
+        /** IndicatorKindOut */
+        IndicatorKindOut: {
+            /**
+             * Inputs
+             * @description `source` reads the indicator's `source`; the others high/low/close, high/low or volume
+             * @enum {string}
+             */
+            inputs: "source" | "hlc" | "hl" | "volume";
+            /**
+             * Kind
+             * @description what an indicator's `kind` takes
+             */
+            kind: string;
+            /**
+             * Outputs
+             * @description `id.output` references; the first is what a bare `id` means
+             */
+            outputs: string[];
+            /** Params */
+            params: components["schemas"]["IndicatorParamOut"][];
+        };
+        /** IndicatorKindsOut */
+        IndicatorKindsOut: {
+            /** Items */
+            items: components["schemas"]["IndicatorKindOut"][];
+        };
+        /** IndicatorParamOut */
+        IndicatorParamOut: {
+            /** Default */
+            default: number;
+            /**
+             * Integer
+             * @description takes whole numbers only
+             */
+            integer: boolean;
+            /**
+             * Minimum
+             * @description the smallest value accepted
+             */
+            minimum: number;
+            /** Name */
+            name: string;
+        };
         /**
          * JobOut
          * @description A backtest or optimization: status, progress, the short summary, and why it failed.
@@ -1473,7 +1769,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "backtest" | "optimization";
+            kind: "backtest" | "optimization" | "pipeline";
             /** Name */
             name: string | null;
             progress: components["schemas"]["Progress"];
@@ -1483,7 +1779,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
             /** Strategy Id */
             strategy_id: string | null;
             /** Strategy Name */
@@ -1693,6 +1989,13 @@ export interface components {
             /** Next Token */
             next_token?: string | null;
         };
+        /** Page[PipelineRun] */
+        Page_PipelineRun_: {
+            /** Items */
+            items: components["schemas"]["PipelineRun"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
         /** Page[StrategySummaryOut] */
         Page_StrategySummaryOut_: {
             /** Items */
@@ -1747,6 +2050,161 @@ export interface components {
              * @enum {string}
              */
             type?: "int" | "float";
+        };
+        /**
+         * PipelineRun
+         * @description A pipeline run: a job of kind ``pipeline`` (status, progress) in a pipeline's words.
+         */
+        PipelineRun: {
+            /**
+             * Batches Done
+             * @description batches scanned
+             */
+            batches_done: number;
+            /**
+             * Batches Skipped
+             * @description batches left out because the run was asked to stop
+             */
+            batches_skipped: number;
+            /** Batches Total */
+            batches_total: number;
+            /** Cached */
+            cached: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Error
+             * @description a readable reason (the failed batch's symbols), when failed
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "pipeline";
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "demo" | "small" | "full";
+            /** Name */
+            name: string | null;
+            /** @description shards are batches, combos are symbols */
+            progress: components["schemas"]["Progress"];
+            /** Signals Found */
+            signals_found: number;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
+            /** Stop Requested */
+            stop_requested: boolean;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name: string | null;
+            /** Strategy Version */
+            strategy_version: number | null;
+            /**
+             * Summary
+             * @description signals, symbols, symbols_with_signals, by_action, first_signal, last_signal, breadth_bars, breadth_last, universe, timeframe, aggregation_seconds
+             */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Symbols Done */
+            symbols_done: number;
+            /** Symbols Total */
+            symbols_total: number;
+            /**
+             * Timeframe
+             * @enum {string}
+             */
+            timeframe: "1d" | "1w" | "1mo" | "intraday";
+            /**
+             * Universe
+             * @description the key its breadth history is kept under (GET /pipeline/breadth/{universe})
+             */
+            universe: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PipelineRunRequest
+         * @description ``POST /pipeline/runs``: scan a universe over a period (inclusive UTC dates) and timeframe.
+         */
+        PipelineRunRequest: {
+            /** End */
+            end?: string | null;
+            /**
+             * Mode
+             * @default full
+             * @enum {string}
+             */
+            mode?: "demo" | "small" | "full";
+            /** Name */
+            name?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: number;
+            };
+            /** Start */
+            start?: string | null;
+            strategy?: components["schemas"]["Strategy-Input"] | null;
+            /** Strategy Id */
+            strategy_id?: string | null;
+            /** Strategy Version */
+            strategy_version?: number | null;
+            /** Template */
+            template?: string | null;
+            /**
+             * Timeframe
+             * @default 1d
+             * @enum {string}
+             */
+            timeframe?: "1d" | "1w" | "1mo" | "intraday";
+            universe?: components["schemas"]["UniverseRequest"];
+        };
+        /** PipelineStats */
+        PipelineStats: {
+            /**
+             * Average Duration Seconds
+             * @description from start to end, over runs that ended
+             */
+            average_duration_seconds: number | null;
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Runs Last 24H */
+            runs_last_24h: number;
+            /**
+             * Success Rate
+             * @description succeeded / runs that ended (null before any ended)
+             */
+            success_rate: number | null;
+            /** Total Runs */
+            total_runs: number;
+            /**
+             * Window
+             * @description the figures cover at most this many of the newest runs
+             */
+            window: number;
         };
         /**
          * Problem
@@ -1910,6 +2368,136 @@ export interface components {
              * @description false when the sample already exists or is being seeded
              */
             started: boolean;
+        };
+        /**
+         * ScanRequest
+         * @description ``POST /pipeline/scan``: one dataset's signals in one call (the signal explorer).
+         */
+        ScanRequest: {
+            /** Dataset Id */
+            dataset_id: string;
+            /** End */
+            end?: string | null;
+            /**
+             * Limit
+             * @default 1000
+             */
+            limit?: number;
+            /** Params */
+            params?: {
+                [key: string]: number;
+            };
+            /** Start */
+            start?: string | null;
+            strategy?: components["schemas"]["Strategy-Input"] | null;
+            /** Strategy Id */
+            strategy_id?: string | null;
+            /** Strategy Version */
+            strategy_version?: number | null;
+            /** Symbols */
+            symbols?: string[] | null;
+            /** Template */
+            template?: string | null;
+            /**
+             * Timeframe
+             * @default 1d
+             * @enum {string}
+             */
+            timeframe?: "1d" | "1w" | "1mo" | "intraday";
+        };
+        /** ScanResult */
+        ScanResult: {
+            /** By Action */
+            by_action: {
+                [key: string]: number;
+            };
+            /** By Symbol */
+            by_symbol: {
+                [key: string]: number;
+            };
+            /** Dataset Id */
+            dataset_id: string;
+            /** Signals */
+            signals: components["schemas"]["Signal"][];
+            /** Strategy Name */
+            strategy_name: string;
+            /** Symbols */
+            symbols: string[];
+            /** Timeframe */
+            timeframe: string;
+            /** Total */
+            total: number;
+            /**
+             * Truncated
+             * @description more signals than `limit`: the newest are listed
+             */
+            truncated: boolean;
+        };
+        /**
+         * Signal
+         * @description A decision the strategy takes on a bar: exactly what a backtest would decide there.
+         */
+        Signal: {
+            /**
+             * Action
+             * @description after the strategy's direction
+             * @enum {string}
+             */
+            action: "buy" | "sell" | "short" | "cover" | "close";
+            /**
+             * Bar
+             * @description the bar's number in the run's period
+             */
+            bar: number;
+            /** Close */
+            close: number | null;
+            /**
+             * Rule
+             * @description the deciding rule's id
+             */
+            rule: string;
+            /**
+             * Run Id
+             * @description the run it came from (latest signals)
+             */
+            run_id?: string | null;
+            /**
+             * Side
+             * @description the position the action asks for
+             * @enum {string}
+             */
+            side: "long" | "short" | "flat";
+            /**
+             * Strength
+             * @description 0 (on the threshold) to 1 (docs/pipeline.md, Strength)
+             */
+            strength: number | null;
+            /** Symbol */
+            symbol: string;
+            /**
+             * Time
+             * @description the bar's time, ISO 8601 UTC
+             */
+            time: string;
+            /**
+             * Values
+             * @description the series the rule read, at this bar
+             */
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        /** SignalPage */
+        SignalPage: {
+            /** Items */
+            items: components["schemas"]["Signal"][];
+            /** Next Token */
+            next_token?: string | null;
+            /**
+             * Total
+             * @description signals matching the filters
+             */
+            total: number;
         };
         /**
          * Sizing
@@ -2254,6 +2842,25 @@ export interface components {
              * @description trades in the whole list (of the symbol, when filtered)
              */
             total: number;
+        };
+        /**
+         * UniverseRequest
+         * @description Which symbols: the sample universe, a whole dataset, a watchlist's or listed symbols (the last
+         *     two with the dataset their bars come from).
+         */
+        UniverseRequest: {
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /**
+             * Kind
+             * @default sample
+             * @enum {string}
+             */
+            kind?: "sample" | "dataset" | "watchlist" | "symbols";
+            /** Symbols */
+            symbols?: string[] | null;
+            /** Watchlist Id */
+            watchlist_id?: string | null;
         };
         /** UnreadCountOut */
         UnreadCountOut: {
@@ -2648,7 +3255,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only jobs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled") | null;
+                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description only jobs of this stored strategy */
                 strategy_id?: string | null;
             };
@@ -4014,7 +4621,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only jobs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled") | null;
+                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description only jobs of this stored strategy */
                 strategy_id?: string | null;
             };
@@ -4818,6 +5425,927 @@ export interface operations {
             };
         };
     };
+    breadth_histories_pipeline_breadth_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreadthHistory"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    breadth_series_pipeline_breadth__universe__get: {
+        parameters: {
+            query?: {
+                /** @description the history's timeframe */
+                timeframe?: "1d" | "1w" | "1mo" | "intraday";
+                /** @description bars from this UTC date (inclusive) */
+                start?: string | null;
+                /** @description bars up to this UTC date (inclusive) */
+                end?: string | null;
+                /** @description cut the series to at most this many points */
+                max_points?: number | null;
+            };
+            header?: never;
+            path: {
+                universe: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreadthSeries"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_runs_pipeline_runs_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+                /** @description only runs with this status */
+                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
+                /** @description only runs of this mode */
+                mode?: ("demo" | "small" | "full") | null;
+                /** @description only jobs of this stored strategy */
+                strategy_id?: string | null;
+                /** @description only runs started on this UTC date */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PipelineRun_"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_run_pipeline_runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the job is queued; follow it on WebSocket topic `job:{job_id}` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A per-tenant job cap is reached (`errors[0].type` names it: `max_concurrent_jobs` or `max_job_runs_per_day`; the message gives the count and the cap). Nothing was created. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait: until the next UTC midnight for the daily cap, 30 for the concurrency cap */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_run_pipeline_runs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_breadth_pipeline_runs__job_id__breadth_get: {
+        parameters: {
+            query?: {
+                /** @description cut the series to at most this many points */
+                max_points?: number | null;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreadthSeries"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_signals_pipeline_runs__job_id__signals_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+                /** @description only this symbol */
+                symbol?: string | null;
+                /** @description only this side */
+                side?: ("long" | "short" | "flat") | null;
+                /** @description only this action */
+                action?: ("buy" | "sell" | "short" | "cover" | "close") | null;
+                /** @description only this rule id */
+                rule?: string | null;
+                /** @description only signals at least this strong */
+                min_strength?: number | null;
+                /** @description bars from this UTC date (inclusive) */
+                start?: string | null;
+                /** @description bars up to this UTC date (inclusive) */
+                end?: string | null;
+                /** @description order by (ties: symbol, then time) */
+                sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
+                /** @description direction of the order */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalPage"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_run_signals_pipeline_runs__job_id__signals_export_get: {
+        parameters: {
+            query?: {
+                /** @description the file's format */
+                format?: "csv" | "json";
+                /** @description only this symbol */
+                symbol?: string | null;
+                /** @description only this side */
+                side?: ("long" | "short" | "flat") | null;
+                /** @description only this action */
+                action?: ("buy" | "sell" | "short" | "cover" | "close") | null;
+                /** @description only this rule id */
+                rule?: string | null;
+                /** @description only signals at least this strong */
+                min_strength?: number | null;
+                /** @description bars from this UTC date (inclusive) */
+                start?: string | null;
+                /** @description bars up to this UTC date (inclusive) */
+                end?: string | null;
+                /** @description order by (ties: symbol, then time) */
+                sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
+                /** @description direction of the order */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signals as a file (up to 10,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>[];
+                    "text/csv": string;
+                };
+            };
+            /** @description A larger table: `Location` is a presigned download of the file */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stop_run_pipeline_runs__job_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scan_pipeline_scan_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanResult"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    latest_signals_pipeline_signals_get: {
+        parameters: {
+            query?: {
+                /** @description newest runs with results to merge */
+                runs?: number;
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+                /** @description only this symbol */
+                symbol?: string | null;
+                /** @description only this side */
+                side?: ("long" | "short" | "flat") | null;
+                /** @description only this action */
+                action?: ("buy" | "sell" | "short" | "cover" | "close") | null;
+                /** @description only this rule id */
+                rule?: string | null;
+                /** @description only signals at least this strong */
+                min_strength?: number | null;
+                /** @description bars from this UTC date (inclusive) */
+                start?: string | null;
+                /** @description bars up to this UTC date (inclusive) */
+                end?: string | null;
+                /** @description order by (ties: symbol, then time) */
+                sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
+                /** @description direction of the order */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalPage"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_latest_signals_pipeline_signals_export_get: {
+        parameters: {
+            query?: {
+                /** @description newest runs with results to merge */
+                runs?: number;
+                /** @description the file's format */
+                format?: "csv" | "json";
+                /** @description only this symbol */
+                symbol?: string | null;
+                /** @description only this side */
+                side?: ("long" | "short" | "flat") | null;
+                /** @description only this action */
+                action?: ("buy" | "sell" | "short" | "cover" | "close") | null;
+                /** @description only this rule id */
+                rule?: string | null;
+                /** @description only signals at least this strong */
+                min_strength?: number | null;
+                /** @description bars from this UTC date (inclusive) */
+                start?: string | null;
+                /** @description bars up to this UTC date (inclusive) */
+                end?: string | null;
+                /** @description order by (ties: symbol, then time) */
+                sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
+                /** @description direction of the order */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signals as a file (up to 10,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>[];
+                    "text/csv": string;
+                };
+            };
+            /** @description A larger table: `Location` is a presigned download of the file */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats_pipeline_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineStats"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_ticket_realtime_tickets_post: {
         parameters: {
             query?: never;
@@ -5034,6 +6562,44 @@ export interface operations {
             };
             /** @description Invalid input: `errors[].loc` names every bad field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_indicator_kinds_strategies_indicators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorKindsOut"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ from tradewind.data.strategies import StrategyRecord, StrategyVersionRecord
 from tradewind.errors import NotFound
 from tradewind.services import strategies
 from tradewind.strategy import TEMPLATES, template
+from tradewind.strategy.models import Indicator
 
 
 @pytest.fixture
@@ -359,6 +360,18 @@ def test_templates_are_listed_and_fetched(api: TestClient, h: dict[str, str]) ->
     missing = api.get("/strategies/templates/nope", headers=h)
     assert (missing.status_code, missing.json()["errors"][0]["loc"]) == (404, ["path", "name"])
     assert api.get("/strategies/templates").status_code == 401
+
+
+def test_indicator_kinds_list_their_parameters_and_outputs(api: TestClient, h: dict[str, str]) -> None:
+    items = {k["kind"]: k for k in api.get("/strategies/indicators", headers=h).json()["items"]}
+    schema_kinds = Indicator.model_json_schema()["properties"]["kind"]["enum"]
+    assert sorted(items) == sorted(schema_kinds)  # every kind the document accepts, no other
+    assert items["macd"]["outputs"] == ["line", "signal", "hist"]
+    assert [p["name"] for p in items["macd"]["params"]] == ["fast", "slow", "signal"]
+    k = next(p for p in items["bollinger"]["params"] if p["name"] == "k")
+    assert (k["default"], k["integer"], k["minimum"]) == (2.0, False, 0)
+    assert (items["atr"]["inputs"], items["lag"]["params"][0]["name"]) == ("hlc", "periods")
+    assert api.get("/strategies/indicators").status_code == 401
 
 
 def test_delete_removes_the_head_and_every_version(api: TestClient, h: dict[str, str]) -> None:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from tradewind.indicators.registry import SPECS, IndicatorSpec
 from tradewind.strategy import TEMPLATES, Strategy, parse_strategy, templates, to_json
 from tradewind.strategy.models import AllOf, AnyOf, Not
 from tradewind.strategy.models import Condition as RuleCondition
@@ -166,6 +167,11 @@ def validate_document(document: Any, n_bars: int | None = None) -> list[FieldPro
 def list_templates() -> list[tuple[str, Strategy]]:
     """The engine's built-in templates by name, in their catalogue order: starting points to copy."""
     return [(name, factory()) for name, factory in TEMPLATES.items()]
+
+
+def indicator_kinds() -> list[tuple[str, IndicatorSpec]]:
+    """Every indicator kind with what it reads, its parameters (defaults, bounds) and its outputs."""
+    return list(SPECS.items())
 
 
 def _template(name: str, error: type[InvalidInput | NotFound], loc: Loc) -> Strategy:

@@ -1,14 +1,14 @@
 """Strategy routes: the caller's versioned strategy documents, validation, import/export, templates.
 
-Literal paths (``/templates``, ``/validate``, ``/import``) are declared before ``/{strategy_id}`` so
-that they are never taken for an id.
+Literal paths (``/templates``, ``/indicators``, ``/validate``, ``/import``) are declared before
+``/{strategy_id}`` so that they are never taken for an id.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field, StringConstraints, model_validator
@@ -105,6 +105,26 @@ class TemplatesOut(BaseModel):
     items: list[TemplateSummaryOut]
 
 
+class IndicatorParamOut(BaseModel):
+    name: str
+    default: float
+    integer: bool = Field(description="takes whole numbers only")
+    minimum: float = Field(description="the smallest value accepted")
+
+
+class IndicatorKindOut(BaseModel):
+    kind: str = Field(description="what an indicator's `kind` takes")
+    inputs: Literal["source", "hlc", "hl", "volume"] = Field(
+        description="`source` reads the indicator's `source`; the others high/low/close, high/low or volume"
+    )
+    params: list[IndicatorParamOut]
+    outputs: list[str] = Field(description="`id.output` references; the first is what a bare `id` means")
+
+
+class IndicatorKindsOut(BaseModel):
+    items: list[IndicatorKindOut]
+
+
 class ValidationProblem(BaseModel):
     loc: list[str | int] = Field(description="path inside the document", examples=[["rules", 0, "when"]])
     path: str = Field(description="the same path as JSONPath", examples=["$.rules[0].when"])
@@ -153,6 +173,23 @@ def list_templates(tenant: Tenant) -> TemplatesOut:
         for name, s in strategies.list_templates()
     ]
     return TemplatesOut(items=items)
+
+
+@router.get("/indicators", summary="List the indicator kinds with their parameters and outputs")
+def list_indicator_kinds(tenant: Tenant) -> IndicatorKindsOut:
+    items = [
+        IndicatorKindOut(
+            kind=kind,
+            inputs=spec.inputs,
+            params=[
+                IndicatorParamOut(name=name, default=p.default, integer=p.integer, minimum=p.minimum)
+                for name, p in spec.params.items()
+            ],
+            outputs=list(spec.outputs),
+        )
+        for kind, spec in strategies.indicator_kinds()
+    ]
+    return IndicatorKindsOut(items=items)
 
 
 @router.get("/templates/{name}", responses=problems(404), summary="Get a built-in template's document")
