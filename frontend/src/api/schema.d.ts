@@ -521,6 +521,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/optimizations/{job_id}/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The full table a page at a time, sorted by any column */
+        get: operations["table_optimizations__job_id__table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/optimizations/{job_id}/walk-forward": {
         parameters: {
             query?: never;
@@ -2748,6 +2765,64 @@ export interface components {
              * @description true if any dataset holding it is synthetic
              */
             synthetic: boolean;
+        };
+        /** TablePage */
+        TablePage: {
+            /**
+             * Metrics
+             * @description the metric columns (numbers: not the dates start/end)
+             */
+            metrics: string[];
+            /** Offset */
+            offset: number;
+            /**
+             * Order
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /**
+             * Params
+             * @description the parameter columns, in the strategy's order
+             */
+            params: string[];
+            /** Rows */
+            rows: components["schemas"]["TableRow"][];
+            /** Sort */
+            sort: string;
+            /**
+             * Total
+             * @description rows in the table (of the chosen window)
+             */
+            total: number;
+            /**
+             * Windowed
+             * @description rows are per walk-forward window and combination
+             */
+            windowed: boolean;
+        };
+        /** TableRow */
+        TableRow: {
+            /**
+             * Combination
+             * @description the combination's number (drill down with it)
+             */
+            combination: number;
+            /**
+             * Metrics
+             * @description each metric's mean over the symbols
+             */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Window
+             * @description the walk-forward window (null without walk_forward)
+             */
+            window: number | null;
         };
         /** TemplateOut */
         TemplateOut: {
@@ -5309,6 +5384,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    table_optimizations__job_id__table_get: {
+        parameters: {
+            query?: {
+                /** @description a parameter, a metric, combination or window; default: the objective */
+                sort?: string | null;
+                /** @description default: the objective's direction when sorting by it, else asc */
+                order?: ("asc" | "desc") | null;
+                offset?: number;
+                limit?: number;
+                /** @description one walk-forward window (default: all) */
+                window?: number | null;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TablePage"];
                 };
             };
             /** @description Missing, invalid or revoked API key */

@@ -134,7 +134,8 @@ def test_nothing_reads_the_intermediates_of_a_final_optimization(
     job_id = _submit(api, h, "/optimizations", body)
     assert run_workflow("acme", job_id)["status"] == "succeeded"
     url = f"/optimizations/{job_id}"
-    reads = ["", "/leaderboard", "/heatmap?x=fast&y=slow", "/walk-forward", "/download?format=csv"]
+    reads = ["", "/leaderboard", "/table?limit=5", "/heatmap?x=fast&y=slow", "/walk-forward"]
+    reads.append("/download?format=csv")
     before = {path: api.get(url + path, headers=h) for path in reads}
     assert all(r.status_code == 200 for r in before.values()), {p: r.text for p, r in before.items()}
     _expire_intermediates("acme", job_id)

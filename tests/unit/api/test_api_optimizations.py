@@ -334,3 +334,46 @@ def test_cancel_and_delete_an_optimization(
     assert api.delete(url, headers=h).status_code == 204
     assert api.get(url, headers=h).status_code == 404
     assert keys_under(job_prefix("acme", job["job_id"])) == []
+
+
+def test_table_pages_the_full_table_sorted_by_any_column(
+    api: TestClient, h: dict[str, str], data: tuple[str, dict[str, pd.DataFrame]]
+) -> None:
+    dataset_id, frames = data
+    space = {"window": [7, 14], "low": [25, 30], "high": [70, 75]}
+    body = _body(dataset_id, strategy=template("rsi_mean_reversion").model_dump(mode="json"), space=space)
+    job = _submit(api, h, {**body, "top_n": 2})
+    url = f"/optimizations/{job['job_id']}/table"
+    early = api.get(url, headers=h)
+    assert (early.status_code, _loc(early)) == (409, ["path", "job_id"])
+    table = finish_optimization("acme", job["job_id"], frames)
+
+    first = api.get(url, headers=h, params={"limit": 3}).json()
+    assert (first["params"], first["sort"], first["order"]) == (["window", "low", "high"], "sharpe", "desc")
+    assert (first["total"], first["offset"], first["windowed"]) == (8, 0, False)
+    assert "sharpe" in first["metrics"]
+    assert "start" not in first["metrics"]
+    rest = api.get(url, headers=h, params={"offset": 3, "limit": 10}).json()
+    rows = first["rows"] + rest["rows"]
+    defined = table[table["sharpe"].notna()].sort_values(["sharpe", "combination"], ascending=[False, True])
+    undefined = table[table["sharpe"].isna()].sort_values("combination")
+    assert [r["combination"] for r in rows] == [*defined["combination"], *undefined["combination"]]
+    assert len(rows) == 8  # every combination, not only the top_n of the leaderboard
+    assert rows[0]["metrics"]["sharpe"] == pytest.approx(defined["sharpe"].iloc[0])
+    assert rows[0]["params"] == {k: int(defined[k].iloc[0]) for k in space}
+    assert rows[0]["window"] is None
+
+    by_low = api.get(url, headers=h, params={"sort": "low", "order": "asc", "limit": 8}).json()
+    assert [r["params"]["low"] for r in by_low["rows"]] == sorted(table["low"])
+    assert [r["combination"] for r in by_low["rows"]][:4] == sorted(table[table["low"] == 25]["combination"])
+    up = api.get(url, headers=h, params={"sort": "trades", "limit": 8}).json()
+    assert up["order"] == "asc"
+    trades = [r["metrics"]["trades"] for r in up["rows"]]
+    assert trades == sorted(trades)
+
+    bad = api.get(url, headers=h, params={"sort": "start"})
+    assert (bad.status_code, _loc(bad)) == (422, ["query", "sort"])
+    assert "sharpe" in bad.json()["errors"][0]["msg"]
+    windowless = api.get(url, headers=h, params={"window": 0})
+    assert (windowless.status_code, _loc(windowless)) == (422, ["query", "window"])
+    assert api.get(url, headers=h, params={"limit": 1001}).status_code == 422

@@ -214,6 +214,82 @@ def heatmap(
     }
 
 
+def table_page(
+    record: JobRecord,
+    sort: str | None,
+    order: Literal["asc", "desc"] | None,
+    offset: int,
+    limit: int,
+    window: int | None,
+) -> dict[str, Any]:
+    """Rows ``offset..offset+limit`` of the full table (``table.parquet``: every combination, per
+    walk-forward window when there are windows), sorted by ``sort`` (a parameter, a metric but the
+    dates, ``combination`` or ``window``; default: the objective) in ``order`` (default: the
+    objective's direction for it, else ascending). Rows without a value sort last either way; ties
+    go to the lower combination, then window. ``window`` keeps one walk-forward window."""
+    import numpy as np
+    import pandas as pd
+
+    from tradewind.jobs.tables import plain
+    from tradewind.marketdata.parquet import from_parquet_bytes
+    from tradewind.metrics.catalog import rankable
+
+    require_succeeded(record)
+    tenant_id, job_id = record.tenant_id, record.job_id
+    spec = store.read_spec(tenant_id, job_id)
+    if spec is None:
+        raise RuntimeError(f"job {job_id} has no spec.json")
+    raw = store.get_bytes(result_key(tenant_id, job_id, RESULT_TABLE_PARQUET))
+    if raw is None:
+        raise RuntimeError(f"job {job_id} succeeded but has no {RESULT_TABLE_PARQUET}")
+    frame: pd.DataFrame = from_parquet_bytes(raw)
+    params = [name for name in spec.strategy.parameters if name in frame.columns]
+    metrics = rankable(c for c in frame.columns if c not in {"combination", "window", *params})
+    # Not "window" in the columns: a strategy may name a parameter "window" (rsi_mean_reversion).
+    windowed = spec.walk_forward is not None
+    keys = list(dict.fromkeys(["combination", *(["window"] if windowed else []), *params, *metrics]))
+    objective = spec.objective
+    column = sort or objective.metric
+    problems = []
+    if column not in keys:
+        msg = f"'{column}' is not a column of the table ({', '.join(keys)})"
+        problems.append(FieldProblem(["query", "sort"], msg))
+    if window is not None and not windowed:
+        problems.append(FieldProblem(["query", "window"], "this optimization ran without walk_forward"))
+    if problems:
+        raise InvalidInput("The table request is invalid.", problems)
+    if order is None:
+        maximize = column == objective.metric and objective.direction == "maximize"
+        order = "desc" if maximize else "asc"
+    if window is not None:
+        frame = frame[frame["window"] == window].reset_index(drop=True)
+    values = frame[column].to_numpy(dtype=np.float64)
+    missing = np.isnan(values)
+    key = -values if order == "desc" else values
+    ties = [frame["window"].to_numpy()] if windowed else []
+    ranked = np.lexsort((*ties, frame["combination"].to_numpy(), np.where(missing, 0.0, key), missing))
+    chosen = frame.iloc[ranked[offset : offset + limit]]
+    rows = [
+        {
+            "combination": int(row["combination"]),
+            "window": int(row["window"]) if windowed else None,
+            "params": {name: plain(row[name]) for name in params},
+            "metrics": {name: plain(row[name]) for name in metrics},
+        }
+        for row in chosen.to_dict("records")
+    ]
+    return {
+        "params": params,
+        "metrics": metrics,
+        "windowed": windowed,
+        "sort": column,
+        "order": order,
+        "total": len(frame),
+        "offset": offset,
+        "rows": rows,
+    }
+
+
 def combination_request(record: JobRecord, combination: int) -> BacktestRequest:
     """A backtest request for combination ``combination`` of a succeeded optimization: its strategy,
     symbols, dataset, period, cash and weights, with that combination's parameter values."""

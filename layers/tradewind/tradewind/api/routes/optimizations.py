@@ -75,6 +75,24 @@ class WalkForwardReport(BaseModel):
     out_of_sample: dict[str, Any] | None = Field(description="the out-of-sample metrics' mean over windows")
 
 
+class TableRow(BaseModel):
+    combination: int = Field(description="the combination's number (drill down with it)")
+    window: int | None = Field(description="the walk-forward window (null without walk_forward)")
+    params: dict[str, Any]
+    metrics: dict[str, float | None] = Field(description="each metric's mean over the symbols")
+
+
+class TablePage(BaseModel):
+    params: list[str] = Field(description="the parameter columns, in the strategy's order")
+    metrics: list[str] = Field(description="the metric columns (numbers: not the dates start/end)")
+    windowed: bool = Field(description="rows are per walk-forward window and combination")
+    sort: str
+    order: Literal["asc", "desc"]
+    total: int = Field(description="rows in the table (of the chosen window)")
+    offset: int
+    rows: list[TableRow]
+
+
 def _optimization(tenant: str, job_id: str) -> JobRecord:
     return lifecycle.get_job(tenant, job_id, "optimization")
 
@@ -144,6 +162,32 @@ def leaderboard(
     tenant: Tenant, job_id: JobId, limit: Annotated[int | None, Query(ge=1, le=1000)] = None
 ) -> Leaderboard:
     return Leaderboard.model_validate(results.leaderboard(_optimization(tenant, job_id), limit))
+
+
+@router.get(
+    "/{job_id}/table",
+    responses=problems(404, 409),
+    summary="The full table a page at a time, sorted by any column",
+)
+def table(
+    tenant: Tenant,
+    job_id: JobId,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=64, description="a parameter, a metric, combination or window; default: the objective"
+        ),
+    ] = None,
+    order: Annotated[
+        Literal["asc", "desc"] | None,
+        Query(description="default: the objective's direction when sorting by it, else asc"),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    window: Annotated[int | None, Query(ge=0, description="one walk-forward window (default: all)")] = None,
+) -> TablePage:
+    record = _optimization(tenant, job_id)
+    return TablePage.model_validate(results.table_page(record, sort, order, offset, limit, window))
 
 
 @router.get(
