@@ -5444,6 +5444,8 @@ export interface operations {
                 limit?: number;
                 /** @description one walk-forward window (default: all) */
                 window?: number | null;
+                /** @description `param:value`, repeated: only rows with those values (a heatmap cell) */
+                where?: string[] | null;
             };
             header?: never;
             path: {

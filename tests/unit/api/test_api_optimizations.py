@@ -371,6 +371,16 @@ def test_table_pages_the_full_table_sorted_by_any_column(
     trades = [r["metrics"]["trades"] for r in up["rows"]]
     assert trades == sorted(trades)
 
+    cell = api.get(
+        url, headers=h, params={"where": ["low:30", "high:75"], "sort": "sharpe", "limit": 8}
+    ).json()
+    expected = table[(table["low"] == 30) & (table["high"] == 75)]
+    assert cell["total"] == len(expected) == 2
+    assert {r["combination"] for r in cell["rows"]} == set(expected["combination"])
+    nowhere = api.get(url, headers=h, params={"where": ["low:30", "lo:1", "high:x"]})
+    assert nowhere.status_code == 422
+    assert [e["loc"] for e in nowhere.json()["errors"]] == [["query", "where", 1], ["query", "where", 2]]
+
     bad = api.get(url, headers=h, params={"sort": "start"})
     assert (bad.status_code, _loc(bad)) == (422, ["query", "sort"])
     assert "sharpe" in bad.json()["errors"][0]["msg"]

@@ -221,12 +221,16 @@ def table_page(
     offset: int,
     limit: int,
     window: int | None,
+    where: list[str] | None = None,
 ) -> dict[str, Any]:
     """Rows ``offset..offset+limit`` of the full table (``table.parquet``: every combination, per
     walk-forward window when there are windows), sorted by ``sort`` (a parameter, a metric but the
     dates, ``combination`` or ``window``; default: the objective) in ``order`` (default: the
     objective's direction for it, else ascending). Rows without a value sort last either way; ties
-    go to the lower combination, then window. ``window`` keeps one walk-forward window."""
+    go to the lower combination, then window. ``window`` keeps one walk-forward window, ``where``
+    (``["fast:10", "slow:40"]``) the rows whose parameters have those values (a heatmap's cell)."""
+    import math
+
     import numpy as np
     import pandas as pd
 
@@ -256,13 +260,28 @@ def table_page(
         problems.append(FieldProblem(["query", "sort"], msg))
     if window is not None and not windowed:
         problems.append(FieldProblem(["query", "window"], "this optimization ran without walk_forward"))
+    equal: dict[str, float] = {}
+    for i, condition in enumerate(where or []):
+        name, _, text = condition.partition(":")
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if name not in params or not math.isfinite(value):
+            msg = f"'{condition}' is not parameter:value with a parameter of {', '.join(params)}"
+            problems.append(FieldProblem(["query", "where", i], msg))
+        else:
+            equal[name] = value
     if problems:
         raise InvalidInput("The table request is invalid.", problems)
+    for name, value in equal.items():
+        frame = frame[frame[name].to_numpy(dtype=np.float64) == value]
     if order is None:
         maximize = column == objective.metric and objective.direction == "maximize"
         order = "desc" if maximize else "asc"
     if window is not None:
-        frame = frame[frame["window"] == window].reset_index(drop=True)
+        frame = frame[frame["window"] == window]
+    frame = frame.reset_index(drop=True)
     values = frame[column].to_numpy(dtype=np.float64)
     missing = np.isnan(values)
     key = -values if order == "desc" else values

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from tradewind.api.auth import Tenant
 from tradewind.api.errors import problems
@@ -185,9 +185,15 @@ def table(
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     window: Annotated[int | None, Query(ge=0, description="one walk-forward window (default: all)")] = None,
+    where: Annotated[
+        list[Annotated[str, StringConstraints(max_length=100)]] | None,
+        Query(
+            max_length=20, description="`param:value`, repeated: only rows with those values (a heatmap cell)"
+        ),
+    ] = None,
 ) -> TablePage:
     record = _optimization(tenant, job_id)
-    return TablePage.model_validate(results.table_page(record, sort, order, offset, limit, window))
+    return TablePage.model_validate(results.table_page(record, sort, order, offset, limit, window, where))
 
 
 @router.get(
