@@ -152,11 +152,14 @@ class TradewindStack(Stack):
     @property
     def browser_connect_origins(self) -> list[str]:
         """Where the web app may connect besides itself: the REST API and the WebSocket API (origins,
-        from their ids: the URLs carry a stage path). The data bucket is not one: the web app does
-        not upload (and its S3 origin would form a cycle with the bucket's CORS rule on the site)."""
+        from their ids: the URLs carry a stage path), and the region's S3 virtual-hosted origins, where
+        the browser PUTs an upload through its presigned URL (``https://<bucket>.s3.<region>...``, the
+        form ``tradewind.data.objects`` signs). A wildcard, not the data bucket's own name: that would
+        form a cycle with the bucket's CORS rule, which names the site (``_allow_browser_uploads``)."""
         return [
             f"https://{self.api.rest_api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             f"wss://{self.realtime.api.api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            f"https://*.s3.{Aws.REGION}.{Aws.URL_SUFFIX}",
         ]
 
     def _wire_environment(self) -> None:

@@ -142,6 +142,43 @@ def handler_environment(cloud: LocalCloud, moto: EmbeddedMoto, public_host: str,
     }
 
 
+def local_origins(public_host: str, port: int) -> list[str]:
+    """The origins a browser on this machine opens the dashboard at."""
+    names = {public_host, "127.0.0.1", "localhost"} if is_loopback(public_host) else {public_host}
+    return sorted(f"http://{name}:{port}" for name in names)
+
+
+def allow_browser_uploads(bucket: str, origins: list[str]) -> None:
+    """Let the dashboard PUT uploads to the data bucket through presigned URLs.
+
+    Those URLs point at the embedded moto (another port, so another origin than the dashboard's):
+    the browser sends a CORS preflight, which moto answers from the bucket's CORS rules like S3.
+    The template's rule (infra/stack.py ``_allow_browser_uploads``) names the stage's fixed
+    origins; this server's own, on whatever port it runs, join them."""
+    from botocore.exceptions import ClientError
+    from tradewind import aws
+
+    s3 = aws.client("s3")
+    try:
+        rules = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except ClientError:
+        rules = []
+    uploads = [rule for rule in rules if "PUT" in rule.get("AllowedMethods", [])]
+    if not uploads:
+        uploads = [
+            {
+                "AllowedMethods": ["PUT"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3000,
+            }
+        ]
+        rules.append(uploads[0])
+    for rule in uploads:
+        rule["AllowedOrigins"] = sorted({*rule.get("AllowedOrigins", []), *origins})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+
+
 def _banner(public: str, api_key: str, data_dir: Path, restored: dict[str, int]) -> str:
     restored_text = ", ".join(f"{count} {kind}" for kind, count in restored.items())
     ws = f"ws://{public.removeprefix('http://')}/ws"
@@ -195,6 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         from tradewind.aws import reset_clients
 
         reset_clients()
+        allow_browser_uploads(cloud.env["TW_DATA_BUCKET"], local_origins(public_host, args.port))
         provisioned = cloud.provisioned
         store = StateStore(
             data_dir,

@@ -176,6 +176,7 @@ def test_the_content_security_policy_allows_only_the_app_and_its_apis(
             "'self'",
             f"https://{{{rest_api}}}.execute-api.{region}",
             f"wss://{{{ws_api}}}.execute-api.{region}",
+            f"https://*.s3.{region}",  # browser uploads: presigned PUTs to the data bucket
         ],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

@@ -119,12 +119,30 @@ def presigned_url(operation: str, expires_in: int, **params: str) -> str:
     return url
 
 
+def regional_endpoint(region: str) -> str:
+    """The region's own S3 endpoint (``https://s3.<region>.amazonaws.com``, ``.com.cn`` in China)."""
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://s3.{region}.{suffix}"
+
+
 @lru_cache(maxsize=4)
 def _presigner(region: str, endpoint: str | None) -> Any:
-    """An S3 client that signs with SigV4 (SigV2 URLs are refused in newer regions)."""
+    """An S3 client that signs with SigV4 (SigV2 URLs are refused in newer regions).
+
+    In AWS the URL is virtual-hosted on the region's endpoint (``https://<bucket>.s3.<region>...``):
+    botocore's default, the global ``<bucket>.s3.amazonaws.com``, redirects a new bucket outside
+    us-east-1 (a browser's CORS preflight does not follow that), and the web app's CSP allows the
+    regional form only (infra/stack.py ``browser_connect_origins``)."""
     import boto3
     from botocore.config import Config
 
+    if endpoint is None:
+        return boto3.session.Session().client(
+            "s3",
+            region_name=region,
+            endpoint_url=regional_endpoint(region),
+            config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
+        )
     return boto3.session.Session().client(
         "s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4")
     )
