@@ -473,6 +473,10 @@ def test_a_backtest_equals_the_engine_portfolio(cloud: LocalCloud, market: Marke
     assert curves["portfolio"]["drawdown_pct"] == direct.drawdown.tolist()
     assert len(curves["portfolio"]["time"]) == len(direct.equity)
     assert curves["symbols"][symbols[1]]["equity"] == direct.symbols[symbols[1]].equity.tolist()
+    benchmark = curves["portfolio"]["benchmark"]
+    assert len(benchmark) == len(direct.equity)
+    assert benchmark[0] == pytest.approx(spec.cash)
+    assert benchmark[-1] / spec.cash - 1 == pytest.approx(float(direct.metrics["buy_hold_return_pct"]) / 100)
 
 
 Fault = Callable[[dict[str, Any], int], None]

@@ -1450,6 +1450,11 @@ export interface components {
         /** Curve */
         Curve: {
             /**
+             * Benchmark
+             * @description buy and hold: the same cash (split by the weights) bought at the first close and held, valued at each time (absent from results stored before it existed)
+             */
+            benchmark?: (number | null)[] | null;
+            /**
              * Drawdown Pct
              * @description percent below the running peak (<= 0)
              */

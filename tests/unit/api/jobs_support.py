@@ -30,7 +30,7 @@ from tradewind.jobs.artifacts import (
     RESULT_WALK_FORWARD,
     result_key,
 )
-from tradewind.jobs.reduce import curve, leaderboard_row, mean_over_symbols, rank, trade_list
+from tradewind.jobs.reduce import buy_and_hold, curve, leaderboard_row, mean_over_symbols, rank, trade_list
 from tradewind.jobs.store import put_bytes, read_spec
 from tradewind.jobs.tables import (
     CSV_TYPE,
@@ -143,10 +143,24 @@ def finish_backtest(tenant_id: str, job_id: str, frames: dict[str, pd.DataFrame]
         },
     )
     _put_json(tenant_id, job_id, RESULT_TRADES, trade_list(result.symbols))
+    closes = {
+        s: (np.asarray(data[s].index, dtype="datetime64[ns]"), data[s]["close"].to_numpy()) for s in data
+    }
     curves = {
-        "portfolio": curve(equity_index, result.equity.to_numpy(), result.drawdown.to_numpy()),
+        "portfolio": curve(
+            equity_index,
+            result.equity.to_numpy(),
+            result.drawdown.to_numpy(),
+            buy_and_hold(equity_index, closes, result.weights, spec.cash),
+        ),
         "symbols": {
-            s: curve(r.index, r.equity_values, r.drawdown.to_numpy()) for s, r in result.symbols.items()
+            s: curve(
+                r.index,
+                r.equity_values,
+                r.drawdown.to_numpy(),
+                buy_and_hold(r.index, {s: closes[s]}, {s: result.weights[s]}, spec.cash),
+            )
+            for s, r in result.symbols.items()
         },
     }
     _put_json(tenant_id, job_id, RESULT_CURVES, curves)

@@ -333,6 +333,18 @@ def test_results_are_the_engines_with_trade_pages_and_cut_curves(
     assert (cut["time"][0], cut["time"][-1]) == (full["portfolio"]["time"][0], full["portfolio"]["time"][-1])
     assert cut["equity"][-1] == pytest.approx(engine.equity.iloc[-1])
     assert min(cut["drawdown_pct"]) == pytest.approx(engine.drawdown.min())
+    # buy and hold of the same cash, what buy_hold_return_pct measures, survives the cut at its end
+    cash = full["portfolio"]["benchmark"][0]
+    assert cash == pytest.approx(full["portfolio"]["equity"][0])
+    growth = full["portfolio"]["benchmark"][-1] / cash - 1
+    assert growth * 100 == pytest.approx(engine.metrics["buy_hold_return_pct"])
+    assert len(cut["benchmark"]) == 40
+    assert cut["benchmark"][-1] == pytest.approx(full["portfolio"]["benchmark"][-1])
+    for symbol in SYMBOLS:
+        own = full["symbols"][symbol]
+        assert len(own["benchmark"]) == len(own["time"])
+        own_growth = own["benchmark"][-1] / own["benchmark"][0] - 1
+        assert own_growth * 100 == pytest.approx(engine.symbols[symbol].metrics["buy_hold_return_pct"])
 
 
 def test_cancel_stops_the_execution_and_notifies(

@@ -18,8 +18,9 @@ Formats of the results (written by reduce, read by the API; all JSON is UTF-8, t
 - ``trades.json``: a list ordered by entry time of ``{"symbol", "entry_time", "exit_time",
   "entry_price", "exit_price", "size", "pnl", "return_pct", "fees", "duration_bars", "exit_reason",
   "is_open"}``.
-- ``curves.json``: ``{"portfolio": {"time": [...], "equity": [...], "drawdown_pct": [...]},
-  "symbols": {SYM: {same}}}``.
+- ``curves.json``: ``{"portfolio": {"time": [...], "equity": [...], "drawdown_pct": [...],
+  "benchmark": [...]}, "symbols": {SYM: {same}}}``; ``benchmark`` is buy and hold of the same cash
+  (split by the weights), bought at the first close (results written before it have none).
 - optimization ``summary.json``: ``{"objective": {"metric", "direction"}, "best": <leaderboard row>,
   "combinations": n, "symbols": [...], "elapsed_seconds": s, "combos_per_second": r}``.
 - ``leaderboard.json``: ``{"objective": {...}, "rows": [{"rank", "combination", "params": {...},

@@ -360,12 +360,39 @@ def symbol_metrics(shard: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def curve(index: np.ndarray, equity: np.ndarray, drawdown: np.ndarray) -> dict[str, list[Any]]:
-    return {
+def curve(
+    index: np.ndarray, equity: np.ndarray, drawdown: np.ndarray, benchmark: np.ndarray | None = None
+) -> dict[str, list[Any]]:
+    out = {
         "time": utc_times(index),
         "equity": [plain(v) for v in equity.tolist()],
         "drawdown_pct": [plain(v) for v in drawdown.tolist()],
     }
+    if benchmark is not None:
+        out["benchmark"] = [plain(v) for v in benchmark.tolist()]
+    return out
+
+
+def buy_and_hold(
+    index: np.ndarray,
+    closes: dict[str, tuple[np.ndarray, np.ndarray]],
+    weights: dict[str, float],
+    cash: float,
+) -> np.ndarray:
+    """The equity of buying and holding: each symbol's share of ``cash`` (``weights``) bought at its
+    first close of ``closes`` (``{symbol: (times, close)}``) and held, valued at each time of
+    ``index`` (a symbol not trading yet holds its cash; later gaps keep its last close). The same
+    benchmark ``engine.portfolio.combine`` measures ``buy_hold_return_pct`` against."""
+    at = pd.DatetimeIndex(index)
+    total = np.zeros(len(index))
+    for symbol, (times, close) in closes.items():
+        share = cash * weights[symbol]
+        if len(close) == 0 or not close[0] > 0:
+            total += share
+            continue
+        growth = pd.Series(close / close[0], index=pd.DatetimeIndex(times)).reindex(at).ffill().fillna(1.0)
+        total += share * growth.to_numpy()
+    return total
 
 
 def reduce_backtest(job: Job, shards: list[Shard]) -> Outcome:
@@ -391,10 +418,21 @@ def reduce_backtest(job: Job, shards: list[Shard]) -> Outcome:
         "end": utc_time(equity_index[-1]),
     }
     trades = trade_list(results)
+    closes = {symbol: (bars[symbol].index, bars[symbol].close) for symbol in results}
     curves = {
-        "portfolio": curve(equity_index, portfolio.equity.to_numpy(), portfolio.drawdown.to_numpy()),
+        "portfolio": curve(
+            equity_index,
+            portfolio.equity.to_numpy(),
+            portfolio.drawdown.to_numpy(),
+            buy_and_hold(equity_index, closes, weights, spec.cash),
+        ),
         "symbols": {
-            symbol: curve(result.index, result.equity_values, result.drawdown.to_numpy())
+            symbol: curve(
+                result.index,
+                result.equity_values,
+                result.drawdown.to_numpy(),
+                buy_and_hold(result.index, {symbol: closes[symbol]}, {symbol: weights[symbol]}, spec.cash),
+            )
             for symbol, result in results.items()
         },
     }

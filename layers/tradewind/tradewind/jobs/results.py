@@ -87,7 +87,8 @@ def downsample_curve(curve: Curve, max_points: int) -> Curve:
     """At most ``max_points`` points that keep what an equity chart shows.
 
     The first point stays; the rest are cut into equal runs, each shown at its last time with its last
-    equity and its deepest drawdown, so the worst drawdown and the final equity survive any cut.
+    equity (and buy-and-hold ``benchmark``, when the curve has one) and its deepest drawdown, so the
+    worst drawdown and the final equity survive any cut.
     """
     if max_points < 2:
         raise ValueError("max_points must be at least 2")
@@ -102,11 +103,15 @@ def downsample_curve(curve: Curve, max_points: int) -> Curve:
         min((v for v in drawdown[a:b] if v is not None), default=None)
         for a, b in zip(starts, ends, strict=True)
     ]
-    return {
+    out: Curve = {
         "time": [times[0], *(times[b - 1] for b in ends)],
         "equity": [equity[0], *(equity[b - 1] for b in ends)],
         "drawdown_pct": [drawdown[0], *deepest],
     }
+    benchmark = curve.get("benchmark")
+    if benchmark is not None:
+        out["benchmark"] = [benchmark[0], *(benchmark[b - 1] for b in ends)]
+    return out
 
 
 # --- optimizations --------------------------------------------------------------------------------

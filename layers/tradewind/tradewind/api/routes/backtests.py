@@ -71,6 +71,11 @@ class Curve(BaseModel):
     time: list[str]
     equity: list[float | None]
     drawdown_pct: list[float | None] = Field(description="percent below the running peak (<= 0)")
+    benchmark: list[float | None] | None = Field(
+        default=None,
+        description="buy and hold: the same cash (split by the weights) bought at the first close and "
+        "held, valued at each time (absent from results stored before it existed)",
+    )
 
 
 class Curves(BaseModel):
