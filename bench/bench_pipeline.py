@@ -108,15 +108,23 @@ def run(
     return elapsed, final
 
 
-def first_page_ms(client: Client, job_id: str, symbol: str) -> tuple[float, float, int]:
-    """The first page (100) of the run's signals of ``symbol``: first request and warm median (ms)."""
-    path, params = f"/pipeline/runs/{job_id}/signals", {"symbol": symbol, "limit": 100}
-    timings = []
+def timed(client: Client, path: str, params: dict[str, Any]) -> tuple[list[float], Any]:
+    """``PAGE_REPEATS + 1`` GETs: each one's milliseconds, and the last answer."""
+    timings, answer = [], None
     for _ in range(PAGE_REPEATS + 1):
         began = time.perf_counter()
-        page = client.call("GET", path, params=params)
+        answer = client.call("GET", path, params=params)
         timings.append((time.perf_counter() - began) * 1000)
-    return timings[0], statistics.median(timings[1:]), int(page["total"])
+    return timings, answer
+
+
+def first_page_ms(client: Client, job_id: str, symbol: str) -> tuple[float, float, int, float]:
+    """The first page (100) of the run's signals of ``symbol``: first request and warm median (ms),
+    the symbol's signals, and the warm median of ``GET /pipeline/runs/{id}`` (the same route's fixed
+    cost: auth, the run's record, HTTP) for comparison."""
+    timings, page = timed(client, f"/pipeline/runs/{job_id}/signals", {"symbol": symbol, "limit": 100})
+    baseline, _ = timed(client, f"/pipeline/runs/{job_id}", {})
+    return timings[0], statistics.median(timings[1:]), int(page["total"]), statistics.median(baseline[1:])
 
 
 def _verdict(value: float, target: float) -> str:
@@ -137,9 +145,8 @@ def main() -> None:
             dataset_id = upload(client, endpoint, bars)
             run_s, full = run(client, endpoint, dataset_id, {})
             _, dense = run(client, endpoint, dataset_id, DENSE)
-            first_ms, warm_ms, matched = first_page_ms(
-                client, dense["job_id"], bars.symbols[SYMBOLS // 2].symbol
-            )
+            symbol = bars.symbols[SYMBOLS // 2].symbol
+            first_ms, warm_ms, matched, run_ms = first_page_ms(client, dense["job_id"], symbol)
         finally:
             local.stop()
     width = 48
@@ -156,3 +163,4 @@ def main() -> None:
     )
     verdict = _verdict(warm_ms, TARGETS["page_ms"])
     print(f"  {'first page by symbol: warm median':<{width}} {warm_ms:8.1f} ms   ({verdict} ms)")
+    print(f"  {'GET /pipeline/runs/{id} (fixed cost), warm median':<{width}} {run_ms:8.1f} ms")

@@ -117,7 +117,7 @@ def test_a_run_scans_every_batch_and_aggregates_once(
     assert (int(done.shards_done), int(done.shards_total), int(done.combos_done)) == (3, 3, SYMBOLS)
     want = expected_signals(frames, sorted(frames))
     assert int(done.signals_found) == len(want) == done.summary["signals"]
-    table = results.run_signals(done)
+    table = results.run_signals(done).frame
     assert table[["symbol", "rule", "action"]].to_dict("list") == want[["symbol", "rule", "action"]].to_dict(
         "list"
     )
@@ -162,7 +162,7 @@ def test_stop_mid_run_ends_stopped_with_what_it_finished(
     assert done is not None
     assert done.status == "stopped"
     assert (int(done.shards_done), int(done.batches_skipped), int(done.combos_done)) == (3, 2, BATCH)
-    table = results.run_signals(done)
+    table = results.run_signals(done).frame
     assert set(table["symbol"]) <= set(done.symbols[:BATCH])
     assert len(table) == done.summary["signals"]
     with pytest.raises(Exception, match="already stopped"):

@@ -1,8 +1,9 @@
 """Reading a run's results: signals (filter, sort, page, export), latest signals across runs, and a
 universe's breadth series. pandas loads here, inside the API's routes, never at its cold start.
 
-A run's tables are immutable once it is final, so parsed tables are cached in-process by key: a
-warm Lambda pages and filters a 100,000-signal table without reading it again.
+A run's tables are immutable once it is final, so parsed tables are cached in-process by key with
+each symbol's row range (the table is sorted by symbol): a warm Lambda answers a symbol's page of a
+100,000-signal table by slicing, without reading or scanning the table again.
 """
 
 from __future__ import annotations
@@ -37,8 +38,27 @@ EXPORT_INLINE_ROWS = 10_000
 redirects (303) to a presigned download."""
 MAX_LATEST_RUNS = 20
 _CACHE_ENTRIES = 8
-_cache: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_cache: OrderedDict[str, Table] = OrderedDict()
 _lock = Lock()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A signal table and, when it is sorted by symbol, each symbol's row range."""
+
+    frame: pd.DataFrame
+    ranges: dict[str, tuple[int, int]] | None = None
+
+    @classmethod
+    def indexed(cls, frame: pd.DataFrame) -> Table:
+        if "symbol" not in frame.columns:
+            return cls(frame)
+        symbols = frame["symbol"].to_numpy()
+        if len(symbols) and not (symbols[:-1] <= symbols[1:]).all():
+            return cls(frame)
+        names, starts = np.unique(symbols, return_index=True)
+        stops = np.append(starts[1:], len(symbols))
+        return cls(frame, {str(n): (int(a), int(b)) for n, a, b in zip(names, starts, stops, strict=True)})
 
 
 @dataclass(frozen=True)
@@ -60,23 +80,23 @@ class SignalQuery:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _cached(key: str) -> pd.DataFrame:
+def _cached(key: str) -> Table:
     with _lock:
-        frame = _cache.get(key)
-        if frame is not None:
+        table = _cache.get(key)
+        if table is not None:
             _cache.move_to_end(key)
-            return frame
+            return table
     raw = store.get_bytes(key)
     if raw is None:
         raise NotFound(
             "the run's results are missing", [FieldProblem(["path", "job_id"], "no results", "not_found")]
         )
-    frame = from_parquet_bytes(raw)
+    table = Table.indexed(from_parquet_bytes(raw))
     with _lock:
-        _cache[key] = frame
+        _cache[key] = table
         while len(_cache) > _CACHE_ENTRIES:
             _cache.popitem(last=False)
-    return frame
+    return table
 
 
 def require_results(record: JobRecord) -> None:
@@ -89,13 +109,13 @@ def require_results(record: JobRecord) -> None:
         )
 
 
-def run_signals(record: JobRecord) -> pd.DataFrame:
+def run_signals(record: JobRecord) -> Table:
     """The run's whole signal table (by symbol, then time)."""
     require_results(record)
     return _cached(run_result(record.tenant_id, record.job_id, SIGNALS))
 
 
-def latest_signals(tenant_id: str, runs: int) -> pd.DataFrame:
+def latest_signals(tenant_id: str, runs: int) -> Table:
     """The signals of the tenant's ``runs`` newest runs with results, each row with its ``run_id``."""
     from tradewind.pipeline.runs import list_runs
 
@@ -105,25 +125,13 @@ def latest_signals(tenant_id: str, runs: int) -> pd.DataFrame:
         page, start = list_runs(tenant_id, 50, start)
         for record in page:
             if record.status in WITH_RESULTS and len(frames) < runs:
-                frames.append(run_signals(record).assign(run_id=record.job_id))
+                frames.append(run_signals(record).frame.assign(run_id=record.job_id))
         if start is None:
             break
     if not frames:
-        return pd.DataFrame(
-            columns=[
-                "symbol",
-                "time",
-                "bar",
-                "rule",
-                "action",
-                "side",
-                "strength",
-                "close",
-                "values",
-                "run_id",
-            ]
-        )
-    return pd.concat(frames, ignore_index=True)
+        columns = ["symbol", "time", "bar", "rule", "action", "side", "strength", "close", "values", "run_id"]
+        return Table(pd.DataFrame(columns=columns))
+    return Table(pd.concat(frames, ignore_index=True))
 
 
 def _bound(day: date, after: bool) -> np.datetime64:
@@ -131,10 +139,15 @@ def _bound(day: date, after: bool) -> np.datetime64:
     return np.datetime64(moment, "ns")
 
 
-def select(table: pd.DataFrame, query: SignalQuery) -> pd.DataFrame:
+def select(source: Table, query: SignalQuery) -> pd.DataFrame:
     """The rows matching every filter, in the query's order (ties: symbol, then time, ascending)."""
+    table = source.frame
+    columns = ["symbol", "side", "action", "rule"]
+    if query.symbol is not None and source.ranges is not None:
+        start, stop = source.ranges.get(query.symbol, (0, 0))
+        table, columns = table.iloc[start:stop], columns[1:]
     keep = np.ones(len(table), dtype=bool)
-    for column in ("symbol", "side", "action", "rule"):
+    for column in columns:
         value = getattr(query, column)
         if value is not None:
             keep &= table[column].to_numpy() == value
@@ -153,22 +166,26 @@ def select(table: pd.DataFrame, query: SignalQuery) -> pd.DataFrame:
 
 def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready signal rows (``values`` parsed, times ISO 8601 with a ``Z``)."""
-    times = utc_times(frame["time"].to_numpy())
+    columns = {name: frame[name].tolist() for name in ("symbol", "bar", "rule", "action", "side", "values")}
+    numbers = {
+        name: [plain(v) for v in frame[name].to_numpy(dtype=np.float64)] for name in ("strength", "close")
+    }
+    runs = frame["run_id"].tolist() if "run_id" in frame.columns else None
     out = []
-    for i, row in enumerate(frame.itertuples(index=False)):
+    for i, time_text in enumerate(utc_times(frame["time"].to_numpy())):
         item = {
-            "symbol": row.symbol,
-            "time": times[i],
-            "bar": int(row.bar),
-            "rule": row.rule,
-            "action": row.action,
-            "side": row.side,
-            "strength": plain(row.strength),
-            "close": plain(row.close),
-            "values": json.loads(row.values),
+            "symbol": columns["symbol"][i],
+            "time": time_text,
+            "bar": int(columns["bar"][i]),
+            "rule": columns["rule"][i],
+            "action": columns["action"][i],
+            "side": columns["side"][i],
+            "strength": numbers["strength"][i],
+            "close": numbers["close"][i],
+            "values": json.loads(columns["values"][i]),
         }
-        if "run_id" in frame.columns:
-            item["run_id"] = row.run_id
+        if runs is not None:
+            item["run_id"] = runs[i]
         out.append(item)
     return out
 
@@ -263,7 +280,7 @@ def breadth_series(
 def run_breadth(record: JobRecord, max_points: int | None) -> dict[str, Any]:
     """The breadth measures of one run (its period only)."""
     require_results(record)
-    frame = _cached(run_result(record.tenant_id, record.job_id, BREADTH))
+    frame = _cached(run_result(record.tenant_id, record.job_id, BREADTH)).frame
     frame = frame.set_index(pd.DatetimeIndex(frame["time"])).drop(columns=["time"])
     if max_points is not None and len(frame) > max_points:
         ends = ((np.arange(max_points) + 1) * len(frame)) // max_points - 1

@@ -59,7 +59,7 @@ def scan_dataset(tenant_id: str, request: ScanRequest) -> dict[str, Any]:
         batch_size=len(rows),
     )
     found, _ = batch.run(spec, ((r.symbol, r.object_key) for r in rows), read_bars)
-    ordered = results.select(found, results.SignalQuery())
+    ordered = results.select(results.Table(found), results.SignalQuery())
     return {
         "dataset_id": request.dataset_id,
         "strategy_name": chosen.name,
