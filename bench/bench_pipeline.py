@@ -127,8 +127,8 @@ def first_page_ms(client: Client, job_id: str, symbol: str) -> tuple[float, floa
     return timings[0], statistics.median(timings[1:]), int(page["total"]), statistics.median(baseline[1:])
 
 
-def _verdict(value: float, target: float) -> str:
-    return f"target <= {target:g}: {'ok' if value <= target else 'MISSED'}"
+def _verdict(value: float, target: float, unit: str) -> str:
+    return f"target <= {target:g} {unit}: {'ok' if value <= target else 'MISSED'}"
 
 
 def main() -> None:
@@ -153,14 +153,14 @@ def main() -> None:
     print(f"  {SYMBOLS} symbols x {n_bars:,} daily bars ({START} to {END}), batches of {BATCH}, make run")
     print(f"  {'worker cost per batch (median, in-process)':<{width}} {per_batch:8.1f} ms")
     print(f"  {'worker cost per symbol (signals + breadth)':<{width}} {per_symbol:8.2f} ms")
-    verdict = _verdict(run_s, TARGETS["run_s"])
-    print(f"  {'full run: submit -> job.completed':<{width}} {run_s:8.2f} s    ({verdict} s)")
+    verdict = _verdict(run_s, TARGETS["run_s"], "s")
+    print(f"  {'full run: submit -> job.completed':<{width}} {run_s:8.2f} s    ({verdict})")
     rate = SYMBOLS / run_s
     print(f"  {'full run throughput':<{width}} {rate:8.1f} symbols/s, {full['signals_found']:,} signals")
     print(f"  {'dense run (fast 2, slow 5) signals':<{width}} {dense['signals_found']:8,}")
     print(
         f"  {'first page by symbol: first request':<{width}} {first_ms:8.1f} ms   ({matched} of the symbol)"
     )
-    verdict = _verdict(warm_ms, TARGETS["page_ms"])
-    print(f"  {'first page by symbol: warm median':<{width}} {warm_ms:8.1f} ms   ({verdict} ms)")
+    verdict = _verdict(warm_ms, TARGETS["page_ms"], "ms")
+    print(f"  {'first page by symbol: warm median':<{width}} {warm_ms:8.1f} ms   ({verdict})")
     print(f"  {'GET /pipeline/runs/{id} (fixed cost), warm median':<{width}} {run_ms:8.1f} ms")
