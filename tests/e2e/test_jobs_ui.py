@@ -1,4 +1,4 @@
-"""The dashboard's Jobs panel in a real browser against ``make run``'s stack: the quick optimization
+"""The Overview's Jobs panel in a real browser against ``make run``'s stack: the quick optimization
 form shows the API's 422 problems next to their fields, then submits ``POST /optimizations``; the
 new job is followed live on ``job:<id>`` with a progress bar, ends ``succeeded``, and its
 leaderboard opens with the ranked combinations."""
@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOT = Path("/tmp/tradewind-jobs.png")
+SCREENSHOT = Path(__file__).resolve().parent / "artifacts" / "jobs-quick-optimization.png"
 SAMPLE_TIMEOUT = 180.0
 FAST = ("5", "15", "5")  # 3 values
 SLOW = ("30", "50", "10")  # 3 values: 9 combinations, all fast < slow
@@ -53,7 +53,7 @@ def sample_symbols(stack: Any, count: int) -> list[str]:
 def test_quick_optimization_runs_live_and_shows_its_leaderboard(stack: Any, page: Page) -> None:
     symbols = sample_symbols(stack, 2)
     page.goto(f"{stack.url}/")
-    expect(page.get_by_test_id("ws-state")).to_have_text("connected", timeout=20_000)
+    expect(page.get_by_test_id("realtime-badge")).to_have_attribute("data-state", "connected", timeout=20_000)
     form = page.get_by_role("form", name="Quick optimization")
     expect(form.get_by_label("Dataset")).to_have_value("sample", timeout=10_000)
     expect(form.get_by_text("synthetic sample data")).to_be_visible()
@@ -73,9 +73,14 @@ def test_quick_optimization_runs_live_and_shows_its_leaderboard(stack: Any, page
         form.get_by_label(f"{window} max").fill(high)
         form.get_by_label(f"{window} step").fill(step)
     page.evaluate(RECORD_PROGRESS)
-    form.get_by_role("button", name="Run optimization").click()
-
-    job = page.get_by_role("list", name="Recent jobs").get_by_role("listitem").first
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/optimizations") and r.status in (200, 202)
+    ) as submitted:
+        form.get_by_role("button", name="Run optimization").click()
+    # Other tests of the session may have listed jobs already: follow this one by its id.
+    job = page.get_by_role("list", name="Recent jobs").get_by_test_id(
+        f"job-{submitted.value.json()['job_id']}"
+    )
     expect(job.get_by_test_id("job-status")).to_have_text("succeeded", timeout=60_000)
     seen = page.evaluate("window.progressSeen")
     # Drawn from the POST's answer (queued, totals known), then moved by the last shard's
@@ -95,4 +100,5 @@ def test_quick_optimization_runs_live_and_shows_its_leaderboard(stack: Any, page
     expect(rows.first).to_be_visible()
     assert 1 <= rows.count() <= 9
     expect(rows.first.get_by_role("rowheader")).to_have_text("1")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,7 +1,7 @@
-import { ActionIcon, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+import { ActionIcon, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from "@mantine/core";
 import { IconMoon, IconSun } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import { LANGUAGES } from "../i18n";
+import { LANGUAGE_NAMES, LANGUAGES } from "../i18n";
 
 /** EN ⇄ FR in one click (remembered in localStorage and set on <html lang>, see src/i18n); the button
  * shows the language it switches to. Settings has the full choice. */
@@ -9,21 +9,12 @@ export function LanguageToggle() {
   const { t, i18n } = useTranslation();
   const current = i18n.resolvedLanguage ?? "en";
   const next = LANGUAGES[(LANGUAGES.indexOf(current as (typeof LANGUAGES)[number]) + 1) % LANGUAGES.length];
-  const label = t("header.switchLanguage", { language: t(`languages.${next}`, { lng: next }) });
+  const label = t("header.switchLanguage", { language: LANGUAGE_NAMES[next] });
+  // The name is "Switch to Français FR": the visible code is part of it, as speech input expects.
   return (
-    <ActionIcon
-      variant="subtle"
-      color="gray"
-      size="lg"
-      aria-label={label}
-      title={label}
-      onClick={() => void i18n.changeLanguage(next)}
-      data-testid="language-toggle"
-      lang={next}
-    >
-      <span aria-hidden="true" style={{ fontSize: 12, fontWeight: 700 }}>
-        {next.toUpperCase()}
-      </span>
+    <ActionIcon variant="subtle" color="gray" size="lg" title={label} onClick={() => void i18n.changeLanguage(next)} data-testid="language-toggle">
+      <VisuallyHidden>{label} </VisuallyHidden>
+      <span style={{ fontSize: 12, fontWeight: 700 }}>{next.toUpperCase()}</span>
     </ActionIcon>
   );
 }

@@ -24,7 +24,7 @@ function PageFailed({ error }: { error: unknown }) {
       <Title order={1} fz="h3">
         {t("errors.title")}
       </Title>
-      <Text c="red.8">{message(error)}</Text>
+      <Text c="var(--tw-error)">{message(error)}</Text>
     </Stack>
   );
 }

@@ -5,7 +5,7 @@ export const colorSchemeManager = localStorageColorSchemeManager({ key: "tradewi
 /** Dense and calm: small radius, compact tables with tabular figures, one accent colour. */
 export const theme = createTheme({
   primaryColor: "indigo",
-  primaryShade: { light: 7, dark: 4 },
+  primaryShade: { light: 7, dark: 8 },
   defaultRadius: "sm",
   fontFamily: "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
   fontFamilyMonospace: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
@@ -17,9 +17,15 @@ export const theme = createTheme({
   },
 });
 
-/** Readable secondary text in both schemes (WCAG AA on the page and on cards). */
-export const cssVariablesResolver: CSSVariablesResolver = () => ({
+/** Readable text in both schemes (WCAG AA): secondary text, and the text of light badges and
+ * subtle buttons, which Mantine draws in shade 6 (too pale on white for teal, yellow, orange…). */
+export const cssVariablesResolver: CSSVariablesResolver = (resolved) => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  light: {
+    "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    ...Object.fromEntries(
+      Object.keys(resolved.colors).map((color) => [`--mantine-color-${color}-light-color`, `color-mix(in srgb, var(--mantine-color-${color}-9) 70%, black)`]),
+    ),
+  },
   dark: { "--mantine-color-dimmed": "var(--mantine-color-dark-1)" },
 });

@@ -7,7 +7,7 @@ import { initReactI18next } from "react-i18next";
 import type { Tree } from "./bundles/collect";
 import { type Language, LANGUAGES } from "./languages";
 
-export { LANGUAGES, type Language } from "./languages";
+export { LANGUAGE_NAMES, LANGUAGES, type Language } from "./languages";
 
 export const LANGUAGE_STORAGE = "tradewind.language";
 

@@ -4,8 +4,6 @@ import type { ReactElement, ReactNode } from "react";
 import { MemoryRouter } from "react-router";
 import { createApi } from "../api/client";
 import { SessionProvider } from "../app/ApiContext";
-import type { Feature } from "../app/registry";
-import { AppRoutes } from "../app/router";
 import { Providers } from "../app/Providers";
 import type { AppConfig } from "../config";
 import type { RealtimeConnection } from "../features/realtime/connection";
@@ -43,17 +41,11 @@ export function AppHarness({ options, children }: { options: AppOptions; childre
   );
 }
 
-export function renderWithApp(ui: ReactElement, options: AppOptions) {
-  return render(<AppHarness options={options}>{ui}</AppHarness>);
-}
-
-/** The whole app (shell and registered pages, or `features`) at `path`, inside the harness. */
-export function renderApp(path: string, options: AppOptions & { features?: Feature[] }) {
+/** One component (a page, a panel) with everything it needs, at `path` of a memory router. */
+export function renderWithApp(ui: ReactElement, options: AppOptions & { path?: string }) {
   return render(
     <AppHarness options={options}>
-      <MemoryRouter initialEntries={[path]}>
-        <AppRoutes features={options.features} />
-      </MemoryRouter>
+      <MemoryRouter initialEntries={[options.path ?? "/"]}>{ui}</MemoryRouter>
     </AppHarness>,
   );
 }

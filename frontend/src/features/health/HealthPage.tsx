@@ -3,7 +3,9 @@ import { IconCheck, IconX } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import { useRealtimeConnection, useRealtimeStatus } from "../realtime/RealtimeProvider";
+import { useRealtimeConnection, useRealtimeStatus, useTopics } from "../realtime/RealtimeProvider";
+
+const HEALTH_TOPICS = ["health"];
 import { useBuildInfo, useReadiness } from "./useHealth";
 
 /** System health: the API and each dependency it checks, the build, and the realtime connection. */
@@ -49,7 +51,7 @@ function ApiHealth({ intervalMs }: { intervalMs: number }) {
         )}
       </Group>
       {error && (
-        <Text c="red.8" size="sm" role="alert">
+        <Text c="var(--tw-error)" size="sm" role="alert" translate="no">
           {message(error)}
         </Text>
       )}
@@ -70,14 +72,16 @@ function ApiHealth({ intervalMs }: { intervalMs: number }) {
                     <Code>{name}</Code>
                   </Table.Th>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap" c={check.ok ? "teal.8" : "red.8"}>
+                    <Group gap={4} wrap="nowrap" c={check.ok ? "var(--tw-ok)" : "var(--tw-error)"}>
                       {check.ok ? <IconCheck size={16} aria-hidden /> : <IconX size={16} aria-hidden />}
                       <Text size="sm" span>
                         {t(check.ok ? "ok" : "failing")}
                       </Text>
                     </Group>
                   </Table.Td>
-                  <Table.Td style={{ wordBreak: "break-word" }}>{check.detail}</Table.Td>
+                  <Table.Td style={{ wordBreak: "break-word" }} translate="no">
+                    {check.detail}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -124,13 +128,14 @@ function RealtimeCard() {
   const format = useFormat();
   const connection = useRealtimeConnection();
   const { state, attempt, latencyMs, lastMessage } = useRealtimeStatus();
+  useTopics(HEALTH_TOPICS);
   return (
     <Paper p="md" component="section" aria-labelledby="realtime-title">
       <Group justify="space-between" mb="sm" wrap="wrap">
         <Title order={2} fz="h4" id="realtime-title">
           {t("realtime")}
         </Title>
-        <Button size="xs" variant="light" disabled={state !== "connected"} onClick={() => connection?.ping()}>
+        <Button size="xs" variant="light" disabled={state !== "connected"} title={t("pingHint")} onClick={() => connection?.pingTopic("health")}>
           {t("ping")}
         </Button>
       </Group>

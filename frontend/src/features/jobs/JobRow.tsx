@@ -44,21 +44,14 @@ export function JobRow({ job, synthetic, open, onToggle }: Props) {
       <Group gap="xs" wrap="wrap" justify="space-between">
         <Group gap="xs" wrap="wrap" miw={0} style={{ flex: 1 }}>
           {hasLeaderboard ? (
-            <UnstyledButton
-              onClick={onToggle}
-              aria-expanded={open}
-              aria-controls={`board-${job.job_id}`}
-              fw={600}
-              fz="sm"
-              c="var(--mantine-primary-color-filled)"
-            >
+            <UnstyledButton onClick={onToggle} aria-expanded={open} aria-controls={`board-${job.job_id}`} fw={600} fz="sm" c="var(--mantine-color-anchor)">
               <Group gap={4} wrap="nowrap">
                 <Chevron size={14} aria-hidden />
-                <span>{title}</span>
+                <span translate={job.name ? "no" : undefined}>{title}</span>
               </Group>
             </UnstyledButton>
           ) : (
-            <Text fw={600} fz="sm" style={{ wordBreak: "break-word" }}>
+            <Text fw={600} fz="sm" style={{ wordBreak: "break-word" }} translate={job.name ? "no" : undefined}>
               {title}
             </Text>
           )}
@@ -99,12 +92,12 @@ export function JobRow({ job, synthetic, open, onToggle }: Props) {
         </Text>
       )}
       {job.status === "failed" && (
-        <Text size="sm" c="red.8" mt={4} aria-live="polite">
+        <Text size="sm" c="var(--tw-error)" mt={4} aria-live="polite" translate="no">
           {job.error}
         </Text>
       )}
       {cancel.error && (
-        <Text size="sm" c="red.8" mt={4} role="alert">
+        <Text size="sm" c="var(--tw-error)" mt={4} role="alert">
           {errorMessage(cancel.error)}
         </Text>
       )}

@@ -26,7 +26,7 @@ export function LeaderboardTable({ job, synthetic }: { job: Job; synthetic: bool
   const id = `board-${job.job_id}`;
   if (error)
     return (
-      <Text id={id} c="red.8" size="sm" role="alert">
+      <Text id={id} c="var(--tw-error)" size="sm" role="alert">
         {errorMessage(error)}
       </Text>
     );

@@ -163,7 +163,7 @@ export function QuickOptimizationForm({ datasets }: { datasets: Dataset[] }) {
                 ))}
               </Group>
               {errors[`space.${w}`] && (
-                <Text id={`qo-${w}-error`} c="red.8" size="sm" mt={4}>
+                <Text id={`qo-${w}-error`} c="var(--tw-error)" size="sm" mt={4}>
                   {join(errors[`space.${w}`])}
                 </Text>
               )}
@@ -171,7 +171,7 @@ export function QuickOptimizationForm({ datasets }: { datasets: Dataset[] }) {
           ))}
         </SimpleGrid>
         {errors.space && (
-          <Text id="qo-space-error" c="red.8" size="sm">
+          <Text id="qo-space-error" c="var(--tw-error)" size="sm">
             {join(errors.space)}
           </Text>
         )}

@@ -50,7 +50,7 @@ export function NotificationsPage() {
         }
       />
       {markAll.error && (
-        <Text c="red.8" size="sm" role="alert" mb="sm">
+        <Text c="var(--tw-error)" size="sm" role="alert" mb="sm">
           {errorMessage(markAll.error)}
         </Text>
       )}
@@ -107,7 +107,8 @@ function NotificationItem({ notification }: { notification: Notification }) {
               </time>
             </Text>
           </Group>
-          <Text fw={unread ? 600 : 400} size="sm" style={{ wordBreak: "break-word" }}>
+          {/* The server writes titles and bodies (in English): marked as content, not interface. */}
+          <Text fw={unread ? 600 : 400} size="sm" style={{ wordBreak: "break-word" }} translate="no">
             {to ? (
               <Anchor component={Link} to={to} inherit>
                 {notification.title}
@@ -116,11 +117,11 @@ function NotificationItem({ notification }: { notification: Notification }) {
               notification.title
             )}
           </Text>
-          <Text size="sm" c="dimmed" style={{ wordBreak: "break-word" }}>
+          <Text size="sm" c="dimmed" style={{ wordBreak: "break-word" }} translate="no">
             {notification.body}
           </Text>
           {markRead.error && (
-            <Text size="sm" c="red.8" role="alert">
+            <Text size="sm" c="var(--tw-error)" role="alert">
               {errorMessage(markRead.error)}
             </Text>
           )}

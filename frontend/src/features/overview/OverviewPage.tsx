@@ -109,7 +109,7 @@ function DataCoverage({ datasets, error, loaded }: { datasets: Dataset[]; error:
         {datasets.map((d) => (
           <li key={d.dataset_id}>
             <Group gap={6} wrap="wrap">
-              <Text size="sm" fw={500} style={{ wordBreak: "break-word" }}>
+              <Text size="sm" fw={500} style={{ wordBreak: "break-word" }} translate="no">
                 {d.name}
               </Text>
               <Badge size="xs" variant="light" color={DATASET_COLORS[d.status] ?? "gray"}>

@@ -33,7 +33,7 @@ export class RealtimeConnection {
     readonly client: RealtimeClient,
     options: ConnectionOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.pingIntervalMs = options.pingIntervalMs ?? 30_000;
     this.snapshot = { state: client.state, attempt: 0, latencyMs: null, lastMessage: null };
   }
@@ -52,9 +52,9 @@ export class RealtimeConnection {
   }
 
   stop(): void {
+    this.client.stop();
     this.offs.splice(0).forEach((off) => off());
     this.stopPinging();
-    this.client.stop();
   }
 
   /** Follow `topics` until the returned function is called (each topic once per connection). */
@@ -90,6 +90,12 @@ export class RealtimeConnection {
   /** Measure the latency now (also done every `pingIntervalMs` while connected). */
   ping(): boolean {
     return this.client.ping([], { [PING_MARK]: this.now() });
+  }
+
+  /** Ping through the publish path: the `pong` comes back on `topic` (held by this connection),
+   * proving that published messages reach this browser. */
+  pingTopic(topic: string): boolean {
+    return this.client.ping([topic], { sent: this.now() });
   }
 
   subscribe = (listener: () => void): (() => void) => {

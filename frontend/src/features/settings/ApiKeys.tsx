@@ -63,7 +63,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
         </Button>
       </Group>
       {create.error && !atName.length && (
-        <Text c="red.8" size="sm" role="alert" mb="sm">
+        <Text c="var(--tw-error)" size="sm" role="alert" mb="sm">
           {errorMessage(create.error)}
         </Text>
       )}
@@ -101,7 +101,7 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) 
             return (
               <Table.Tr key={key.key_id} data-testid={`key-${key.key_id}`}>
                 <Table.Th scope="row" fw={500}>
-                  {key.name}{" "}
+                  <span translate="no">{key.name}</span>{" "}
                   {current && (
                     <Badge size="xs" variant="light" ml={4}>
                       {t("keys.thisBrowser")}
@@ -197,7 +197,7 @@ function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () =
           </Alert>
         )}
         {revoke.error && (
-          <Text c="red.8" size="sm" role="alert">
+          <Text c="var(--tw-error)" size="sm" role="alert">
             {errorMessage(revoke.error)}
           </Text>
         )}

@@ -2,7 +2,7 @@ import { Button, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title, useMan
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../app/ApiContext";
 import { PageHeader } from "../../app/Page";
-import { LANGUAGES } from "../../i18n";
+import { LANGUAGE_NAMES, LANGUAGES } from "../../i18n";
 import { ApiKeys } from "./ApiKeys";
 
 /** API keys, language and theme. */
@@ -24,7 +24,6 @@ export function SettingsPage() {
 
 function Appearance() {
   const { t, i18n } = useTranslation("settings");
-  const { t: common } = useTranslation();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <Paper p="md" component="section" aria-labelledby="appearance-title">
@@ -40,7 +39,7 @@ function Appearance() {
             aria-labelledby="language-label"
             value={i18n.resolvedLanguage ?? "en"}
             onChange={(lang) => void i18n.changeLanguage(lang)}
-            data={LANGUAGES.map((lang) => ({ value: lang, label: common(`languages.${lang}`) }))}
+            data={LANGUAGES.map((lang) => ({ value: lang, label: LANGUAGE_NAMES[lang] }))}
           />
         </div>
         <div>
