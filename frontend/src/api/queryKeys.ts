@@ -20,6 +20,17 @@ export const queryKeys = {
     list: (params: Record<string, unknown> = {}) => ["datasets", "list", params] as const,
     detail: (datasetId: string) => ["datasets", "detail", datasetId] as const,
   },
+  symbols: {
+    all: ["symbols"] as const,
+    search: (q: string) => ["symbols", "search", q] as const,
+    candles: (symbol: string, params: Record<string, unknown> = {}) => ["symbols", "candles", symbol, params] as const,
+  },
+  watchlists: {
+    all: ["watchlists"] as const,
+    lists: ["watchlists", "list"] as const,
+    list: (params: Record<string, unknown> = {}) => ["watchlists", "list", params] as const,
+    detail: (watchlistId: string) => ["watchlists", "detail", watchlistId] as const,
+  },
   notifications: {
     all: ["notifications"] as const,
     list: (params: Record<string, unknown> = {}) => ["notifications", "list", params] as const,
