@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { loadEnv, type ProxyOptions } from "vite";
+import { loadEnv, type Plugin, type ProxyOptions } from "vite";
 import { defineConfig } from "vitest/config";
 
 /** The API's top-level routes (`/datasets`, `/health`, …), read from the committed OpenAPI document
@@ -8,6 +9,34 @@ import { defineConfig } from "vitest/config";
 export function apiRoutes(document: { paths: Record<string, unknown> }): string[] {
   const first = Object.keys(document.paths).map((path) => `/${path.split("/")[1]}`);
   return [...new Set(first)].sort();
+}
+
+/** After a build, print the JavaScript the first page load needs: the entry chunk and every chunk it
+ * imports statically (what index.html preloads), gzipped. Issue #9's budget is 150 KB; pages,
+ * charts and the other language's translations load later. */
+export function initialJsReport(budgetKb = 150): Plugin {
+  return {
+    name: "tradewind-initial-js",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const chunks = new Map(Object.values(bundle).flatMap((item) => (item.type === "chunk" ? [[item.fileName, item] as const] : [])));
+      const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+      if (!entry) return;
+      const initial = new Set<string>();
+      const visit = (name: string) => {
+        if (initial.has(name) || !chunks.has(name)) return;
+        initial.add(name);
+        chunks.get(name)!.imports.forEach(visit);
+      };
+      visit(entry.fileName);
+      const size = (name: string) => gzipSync(chunks.get(name)!.code).length / 1024;
+      const total = [...initial].reduce((sum, name) => sum + size(name), 0);
+      const verdict = total <= budgetKb ? "within" : "OVER";
+      this.info(
+        `initial JS: entry ${size(entry.fileName).toFixed(1)} KB + ${initial.size - 1} preloaded chunk(s) = ${total.toFixed(1)} KB gzipped (${verdict} the ${budgetKb} KB budget)`,
+      );
+    },
+  };
 }
 
 const openapi = JSON.parse(readFileSync(new URL("./openapi.json", import.meta.url), "utf-8")) as { paths: Record<string, unknown> };
@@ -26,7 +55,7 @@ export default defineConfig(({ mode }) => {
   };
   const routes = [...apiRoutes(openapi), "/config.json", "/openapi.json", "/docs"];
   return {
-    plugins: [react()],
+    plugins: [react(), initialJsReport()],
     server: {
       proxy: {
         ...Object.fromEntries(routes.map((route) => [route, route === "/docs" ? { target: backend, changeOrigin: true } : toApi])),
