@@ -88,7 +88,9 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) 
           <Table.Tr>
             <Table.Th scope="col">{t("keys.name")}</Table.Th>
             <Table.Th scope="col">{t("keys.prefix")}</Table.Th>
-            <Table.Th scope="col">{t("keys.created")}</Table.Th>
+            <Table.Th scope="col" className="tw-num">
+              {t("keys.created")}
+            </Table.Th>
             <Table.Th scope="col">{t("keys.status")}</Table.Th>
             <Table.Th scope="col">
               <VisuallyHidden>{t("keys.actions")}</VisuallyHidden>
