@@ -1,0 +1,369 @@
+import { Alert, Button, Checkbox, Group, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { type FormEvent, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { ApiProblem, type Dataset, type OptimizationRequest } from "../../api/client";
+import { useErrorMessage } from "../../app/Page";
+import { EstimatePanel } from "./EstimatePanel";
+import { METRIC_IDS, SCREENING } from "./metrics";
+import { ParamFieldEditor } from "./ParamField";
+import { buildSpace, describeField, initialField, type ParamField, type ParamSpec } from "./space";
+import { useEstimate, useStoredStrategy, useStrategyList, useSubmitOptimization, useTemplate, useTemplates, useWatchlists } from "./useOptimizations";
+
+type Level = "full" | "screening";
+type Direction = "maximize" | "minimize";
+const NAME_MAX = 200;
+
+/** Split "ZENX, qubit ," into ["ZENX", "QUBIT"]. */
+export function parseSymbols(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+}
+
+/** The parameter-space editor: strategy (and version), dataset, symbols or watchlist, period, each
+ * parameter's range with its allowed bounds, objective, minimum trades and walk-forward; the estimate
+ * follows as you type; submitting opens the new job's page with its live progress. */
+export function OptimizationForm({ datasets }: { datasets: Dataset[] }) {
+  const { t } = useTranslation("optimizations");
+  const navigate = useNavigate();
+  const errorMessage = useErrorMessage();
+  const templates = useTemplates();
+  const stored = useStrategyList();
+  const watchlists = useWatchlists();
+  const [source, setSource] = useState("template:sma_cross");
+  const [version, setVersion] = useState("");
+  const [datasetId, setDatasetId] = useState("");
+  const [universe, setUniverse] = useState<"symbols" | "watchlist">("symbols");
+  const [symbols, setSymbols] = useState("");
+  const [watchlistId, setWatchlistId] = useState("");
+  const [start, setStart] = useState("");
+  const [end, setEnd] = useState("");
+  const [fields, setFields] = useState<Record<string, ParamField>>({});
+  const [metric, setMetric] = useState("sharpe");
+  const [direction, setDirection] = useState<Direction>("maximize");
+  const [level, setLevel] = useState<Level>("full");
+  const [minTrades, setMinTrades] = useState("0");
+  const [walk, setWalk] = useState(false);
+  const [train, setTrain] = useState("252");
+  const [test, setTest] = useState("63");
+  const [stepBars, setStepBars] = useState("");
+  const [name, setName] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+
+  const [kind, ref] = source.split(/:(.*)/s) as ["template" | "stored", string];
+  const template = useTemplate(kind === "template" ? ref : null);
+  const storedDoc = useStoredStrategy(kind === "stored" ? ref : null, version ? Number(version) : null);
+  const document = kind === "template" ? template.data?.document : storedDoc.data?.document;
+  const strategyName = kind === "template" ? (template.data?.name ?? ref) : (storedDoc.data?.name ?? ref);
+  const latestVersion = kind === "stored" ? (stored.data?.items.find((s) => s.strategy_id === ref)?.latest_version ?? 0) : 0;
+  const params = useMemo(() => (document?.parameters ?? {}) as Record<string, ParamSpec>, [document]);
+  const docKey = `${source}@${version}`;
+
+  // A new strategy (or version) brings its own parameters and their ranges.
+  const [fieldsOf, setFieldsOf] = useState<string | null>(null);
+  // (State adjusted while rendering, as React recommends over an effect.)
+  if (document && fieldsOf !== docKey) {
+    setFields(Object.fromEntries(Object.entries(params).map(([n, p]) => [n, initialField(p)])));
+    setFieldsOf(docKey);
+  }
+
+  const dataset = datasets.find((d) => d.dataset_id === datasetId) ?? datasets.find((d) => d.source === "sample") ?? datasets[0];
+  const listed = parseSymbols(symbols);
+  const space = buildSpace(params, fields);
+  const metrics = level === "screening" ? SCREENING : METRIC_IDS;
+  const objective = (metrics as readonly string[]).includes(metric) ? metric : "sharpe";
+  const defaultName = t("form.defaultName", {
+    strategy: strategyName,
+    space: Object.keys(params)
+      .filter((n) => fields[n])
+      .map((n) => `${n} ${describeField(fields[n])}`)
+      .join(" × "),
+    direction: t(`form.directionShort.${direction}`),
+    metric: t(`metrics.${objective}`),
+  }).slice(0, NAME_MAX);
+
+  const request: OptimizationRequest | null =
+    document && fieldsOf === docKey && space.valid && dataset && (universe === "symbols" ? listed.length > 0 : Boolean(watchlistId))
+      ? ({
+          ...(kind === "template" ? { strategy: document } : { strategy_id: ref, ...(version ? { strategy_version: Number(version) } : {}) }),
+          dataset_id: dataset.dataset_id,
+          ...(universe === "symbols" ? { symbols: listed } : { watchlist_id: watchlistId }),
+          ...(start ? { start } : {}),
+          ...(end ? { end } : {}),
+          space: space.space,
+          objective: { metric: objective, direction },
+          metrics: level,
+          min_trades: Number(minTrades) || 0,
+          ...(walk
+            ? { walk_forward: { train_bars: Number(train) || 0, test_bars: Number(test) || 0, ...(stepBars ? { step_bars: Number(stepBars) || 0 } : {}) } }
+            : {}),
+          name: name.trim() || defaultName,
+        } as OptimizationRequest)
+      : null;
+
+  const estimate = useEstimate(request);
+  const submit = useSubmitOptimization();
+  // The server's problems: the submission's when it failed, else the estimate's (the same checks).
+  const problem = [submit.error, estimate.error].find((e): e is ApiProblem => e instanceof ApiProblem) ?? null;
+  const at = (...field: (string | number)[]) => problem?.at(...field) ?? [];
+  const joined = (messages: string[]) => (messages.length ? messages.join("; ") : undefined);
+  const symbolErrors = (problem?.errors ?? [])
+    .filter((e) => e.loc[0] === "body" && e.loc[1] === "symbols")
+    .map((e) => (typeof e.loc[2] === "number" && listed[e.loc[2]] && !e.msg.includes(listed[e.loc[2]]) ? `${listed[e.loc[2]]}: ${e.msg}` : e.msg));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!request) {
+      const first = window.document.querySelector<HTMLElement>('form[aria-labelledby="opt-form-title"] [aria-invalid="true"]');
+      first?.focus();
+      return;
+    }
+    submit.mutate(request, { onSuccess: (job) => navigate(`/optimizations/${job.job_id}`) });
+  };
+
+  const strategyData = [
+    {
+      group: t("form.templates"),
+      items: (templates.data?.items ?? [{ template: "sma_cross", name: "SMA cross" }]).map((tpl) => ({ value: `template:${tpl.template}`, label: tpl.name })),
+    },
+    ...(stored.data?.items.length
+      ? [{ group: t("form.stored"), items: stored.data.items.map((s) => ({ value: `stored:${s.strategy_id}`, label: s.name })) }]
+      : []),
+  ];
+
+  return (
+    <Paper p="md" component="section" aria-labelledby="opt-form-title">
+      <form onSubmit={onSubmit} aria-labelledby="opt-form-title" noValidate>
+        <Stack gap="sm">
+          <Title order={2} fz="h4" id="opt-form-title">
+            {t("form.title")}
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" verticalSpacing="xs">
+            <NativeSelect
+              id="opt-strategy"
+              label={t("form.strategy")}
+              value={source}
+              onChange={(e) => {
+                setSource(e.currentTarget.value);
+                setVersion("");
+              }}
+              data={strategyData}
+              error={joined([...at("strategy"), ...at("strategy_id")])}
+            />
+            {kind === "stored" && (
+              <NativeSelect
+                id="opt-version"
+                label={t("form.version")}
+                value={version}
+                onChange={(e) => setVersion(e.currentTarget.value)}
+                data={[
+                  { value: "", label: t("form.latest") },
+                  ...Array.from({ length: latestVersion }, (_, i) => latestVersion - i).map((v) => ({ value: String(v), label: `v${v}` })),
+                ]}
+                error={joined(at("strategy_version"))}
+              />
+            )}
+            <NativeSelect
+              id="opt-dataset"
+              label={t("form.dataset")}
+              description={datasets.length ? undefined : t("form.noDatasets")}
+              value={dataset?.dataset_id ?? ""}
+              onChange={(e) => setDatasetId(e.currentTarget.value)}
+              data={datasets.map((d) => ({ value: d.dataset_id, label: d.name }))}
+              error={joined(at("dataset_id"))}
+            />
+          </SimpleGrid>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="opt-universe-label">
+              {t("form.universe")}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="opt-universe-label"
+              value={universe}
+              onChange={(value) => setUniverse(value as "symbols" | "watchlist")}
+              data={[
+                { value: "symbols", label: t("form.bySymbols") },
+                { value: "watchlist", label: t("form.byWatchlist") },
+              ]}
+              style={{ alignSelf: "flex-start" }}
+            />
+          </Stack>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm" verticalSpacing="xs">
+            {universe === "symbols" ? (
+              <TextInput
+                id="opt-symbols"
+                label={t("form.symbols")}
+                description={t("form.symbolsHint")}
+                value={symbols}
+                onChange={(e) => setSymbols(e.currentTarget.value)}
+                error={joined(symbolErrors) ?? (submitted && !listed.length ? t("form.problems.empty") : undefined)}
+              />
+            ) : (
+              <NativeSelect
+                id="opt-watchlist"
+                label={t("form.watchlist")}
+                description={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
+                value={watchlistId}
+                onChange={(e) => setWatchlistId(e.currentTarget.value)}
+                data={[{ value: "", label: "—" }, ...(watchlists.data?.items ?? []).map((w) => ({ value: w.watchlist_id, label: w.name }))]}
+                error={joined(at("watchlist_id")) ?? (submitted && !watchlistId ? t("form.problems.empty") : undefined)}
+              />
+            )}
+            <TextInput
+              id="opt-start"
+              type="date"
+              label={t("form.start")}
+              description={t("form.periodHint")}
+              value={start}
+              onChange={(e) => setStart(e.currentTarget.value)}
+              error={joined(at("start"))}
+            />
+            <TextInput
+              id="opt-end"
+              type="date"
+              label={t("form.end")}
+              description={t("form.periodHint")}
+              value={end}
+              onChange={(e) => setEnd(e.currentTarget.value)}
+              error={joined(at("end"))}
+            />
+          </SimpleGrid>
+
+          <Stack gap="xs" component="section" aria-labelledby="opt-space-title">
+            <Title order={3} fz="h5" id="opt-space-title">
+              {t("form.parameters")}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {t("form.parametersHint")}
+            </Text>
+            {document && Object.keys(params).length === 0 && (
+              <Text size="sm" c="dimmed">
+                {t("form.noParameters")}
+              </Text>
+            )}
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
+              {Object.entries(params).map(([param, spec]) =>
+                fields[param] ? (
+                  <ParamFieldEditor
+                    key={`${docKey}-${param}`}
+                    name={param}
+                    spec={spec}
+                    field={fields[param]}
+                    problems={space.problems[param] ?? []}
+                    serverErrors={at("space", param)}
+                    onChange={(field) => setFields((current) => ({ ...current, [param]: field }))}
+                  />
+                ) : null,
+              )}
+            </SimpleGrid>
+            {problem?.errors.some((e) => e.loc[0] === "body" && e.loc[1] === "space" && e.loc.length === 2) && (
+              <Text id="opt-space-error" c="var(--tw-error)" size="sm" role="alert">
+                {problem.errors
+                  .filter((e) => e.loc[0] === "body" && e.loc[1] === "space" && e.loc.length === 2)
+                  .map((e) => e.msg)
+                  .join("; ")}
+              </Text>
+            )}
+          </Stack>
+
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+            <NativeSelect
+              id="opt-metric"
+              label={t("form.objective")}
+              value={objective}
+              onChange={(e) => setMetric(e.currentTarget.value)}
+              data={metrics.map((m) => ({ value: m, label: t(`metrics.${m}`) }))}
+              error={joined(at("objective"))}
+            />
+            <NativeSelect
+              id="opt-direction"
+              label={t("form.direction")}
+              value={direction}
+              onChange={(e) => setDirection(e.currentTarget.value as Direction)}
+              data={(["maximize", "minimize"] as const).map((d) => ({ value: d, label: t(`form.directions.${d}`) }))}
+            />
+            <NativeSelect
+              id="opt-level"
+              label={t("form.metricsLevel")}
+              value={level}
+              onChange={(e) => setLevel(e.currentTarget.value as Level)}
+              data={(["full", "screening"] as const).map((l) => ({ value: l, label: t(`form.levels.${l}`) }))}
+            />
+            <TextInput
+              id="opt-min-trades"
+              label={t("form.minTrades")}
+              inputMode="numeric"
+              value={minTrades}
+              onChange={(e) => setMinTrades(e.currentTarget.value)}
+              error={joined(at("min_trades"))}
+            />
+          </SimpleGrid>
+          <Checkbox
+            id="opt-walk"
+            label={t("form.walkForward")}
+            description={t("form.walkForwardHint")}
+            checked={walk}
+            onChange={(e) => setWalk(e.currentTarget.checked)}
+          />
+          {walk && (
+            <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm" verticalSpacing="xs">
+              <TextInput
+                id="opt-train"
+                label={t("form.trainBars")}
+                inputMode="numeric"
+                value={train}
+                onChange={(e) => setTrain(e.currentTarget.value)}
+                error={joined(at("walk_forward", "train_bars"))}
+              />
+              <TextInput
+                id="opt-test"
+                label={t("form.testBars")}
+                inputMode="numeric"
+                value={test}
+                onChange={(e) => setTest(e.currentTarget.value)}
+                error={joined(at("walk_forward", "test_bars"))}
+              />
+              <TextInput
+                id="opt-step-bars"
+                label={t("form.stepBars")}
+                description={t("form.stepBarsHint")}
+                inputMode="numeric"
+                value={stepBars}
+                onChange={(e) => setStepBars(e.currentTarget.value)}
+                error={joined(at("walk_forward", "step_bars"))}
+              />
+            </SimpleGrid>
+          )}
+          <TextInput
+            id="opt-name"
+            label={t("form.name")}
+            description={t("form.nameHint", { name: defaultName })}
+            value={name}
+            maxLength={NAME_MAX}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={joined(at("name"))}
+          />
+          <EstimatePanel estimate={estimate.data ?? null} pending={estimate.pending || estimate.isFetching} error={estimate.error} ready={request !== null} />
+          <Group gap="sm">
+            <Button type="submit" loading={submit.isPending} disabled={estimate.data ? !estimate.data.within_limit && !estimate.pending : false}>
+              {t("form.submit")}
+            </Button>
+            {submitted && !request && (
+              <Text size="sm" c="var(--tw-error)" role="alert">
+                {t("form.fixProblems")}
+              </Text>
+            )}
+          </Group>
+          {submit.error && !(submit.error instanceof ApiProblem && submit.error.errors.length) ? (
+            <Alert color="red" variant="light" role="alert" p="xs">
+              {errorMessage(submit.error)}
+            </Alert>
+          ) : null}
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

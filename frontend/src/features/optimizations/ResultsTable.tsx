@@ -1,0 +1,192 @@
+import { Table, Text, UnstyledButton } from "@mantine/core";
+import { IconArrowDown, IconArrowUp } from "@tabler/icons-react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type KeyboardEvent, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorAlert } from "../../app/Page";
+import { useFormat } from "../../i18n/format";
+import { BLOCK, type SortOrder, type TablePage, useTableBlock } from "./useOptimizations";
+
+export const ROW_HEIGHT = 34;
+const VIEW_HEIGHT = 520;
+const COLUMN_WIDTH = 112;
+
+type Row = TablePage["rows"][number];
+
+interface Props {
+  jobId: string;
+  title: string;
+  objective: { metric: string; direction: "maximize" | "minimize" };
+  onPick: (combination: number) => void;
+}
+
+/** The full table of an optimization (every combination), sorted on the server by any column and
+ * virtualized: only the rows in view are in the DOM, fetched a block of 500 at a time. A row (its
+ * first cell is a button) backtests that combination. */
+export function ResultsTable({ jobId, title, objective, onPick }: Props) {
+  const { t } = useTranslation("optimizations");
+  const format = useFormat();
+  const [sort, setSort] = useState<{ column: string; order: SortOrder } | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const first = useTableBlock(jobId, 0, sort?.column, sort?.order);
+  const head = first.data;
+  const total = head?.total ?? 0;
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table re-renders on scroll by design
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const firstBlock = items.length ? Math.floor(items[0].index / BLOCK) : 0;
+  const lastBlock = items.length ? Math.floor(items[items.length - 1].index / BLOCK) : 0;
+  const a = useTableBlock(jobId, firstBlock, sort?.column, sort?.order, Boolean(head) && firstBlock > 0);
+  const b = useTableBlock(jobId, lastBlock, sort?.column, sort?.order, Boolean(head) && lastBlock > 0 && lastBlock !== firstBlock);
+  const blocks: Record<number, TablePage | undefined> = {
+    0: head,
+    [firstBlock]: firstBlock ? a.data : head,
+    [lastBlock]: lastBlock === firstBlock ? (firstBlock ? a.data : head) : b.data,
+  };
+  const rowAt = (index: number): Row | undefined => blocks[Math.floor(index / BLOCK)]?.rows[index % BLOCK];
+
+  if (first.error) return <ErrorAlert error={first.error} />;
+  if (!head)
+    return (
+      <Text size="sm" c="dimmed">
+        {t("table.loadingRow")}
+      </Text>
+    );
+  const column = head.sort;
+  const order = head.order as SortOrder;
+  const columns = ["combination", ...(head.windowed ? ["window"] : []), ...head.params, ...head.metrics];
+  const isMetric = new Set(head.metrics);
+  const label = (c: string) => (isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" || c === "window" ? t(`table.${c}`) : c);
+  const toggle = (c: string) => {
+    const defaultOrder: SortOrder = isMetric.has(c) && !(c === objective.metric && objective.direction === "minimize") ? "desc" : "asc";
+    setSort({ column: c, order: c === column ? (order === "asc" ? "desc" : "asc") : defaultOrder });
+    if (scroller.current) scroller.current.scrollTop = 0;
+  };
+  const width = (columns.length + 1) * COLUMN_WIDTH;
+  const padTop = items.length ? items[0].start : 0;
+  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const onRowKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(total - 1, index + (event.key === "ArrowDown" ? 1 : -1)));
+    virtualizer.scrollToIndex(next);
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`[data-row="${next}"]`)?.focus());
+  };
+  return (
+    <>
+      <Text size="sm" c="dimmed" mb={4} className="tw-num" id={`table-caption-${jobId}`}>
+        {t("table.caption", { count: total, formatted: format.integer(total), column: label(column), order: t(`table.orders.${order}`) }).replace(
+          String(total),
+          format.integer(total),
+        )}
+      </Text>
+      <div
+        ref={scroller}
+        style={{
+          height: Math.min(VIEW_HEIGHT, (total + 1) * ROW_HEIGHT + 4),
+          overflow: "auto",
+          contain: "strict",
+          border: "1px solid var(--mantine-color-default-border)",
+          borderRadius: 4,
+        }}
+        data-testid="results-scroller"
+      >
+        <Table
+          aria-label={t("table.label", { title })}
+          aria-describedby={`table-caption-${jobId}`}
+          aria-rowcount={total + 1}
+          striped
+          highlightOnHover
+          style={{ tableLayout: "fixed", width, minWidth: "100%" }}
+          verticalSpacing={0}
+        >
+          <Table.Thead style={{ position: "sticky", top: 0, zIndex: 1, background: "var(--mantine-color-body)" }}>
+            <Table.Tr style={{ height: ROW_HEIGHT }} aria-rowindex={1}>
+              <Table.Th scope="col" className="tw-num" style={{ width: 64 }}>
+                {t("table.rank")}
+              </Table.Th>
+              {columns.map((c) => (
+                <Table.Th
+                  key={c}
+                  scope="col"
+                  className="tw-num"
+                  aria-sort={c === column ? (order === "asc" ? "ascending" : "descending") : "none"}
+                  style={{ width: COLUMN_WIDTH }}
+                >
+                  <UnstyledButton
+                    onClick={() => toggle(c)}
+                    aria-label={t("table.sortBy", { column: label(c) })}
+                    fz="xs"
+                    fw={700}
+                    style={{ display: "inline-flex", alignItems: "center", gap: 2, maxWidth: "100%" }}
+                    title={label(c)}
+                  >
+                    <span style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} translate={isMetric.has(c) ? undefined : "no"}>
+                      {label(c)}
+                    </span>
+                    {c === column && (order === "asc" ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />)}
+                  </UnstyledButton>
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {padTop > 0 && (
+              <tr aria-hidden style={{ height: padTop }}>
+                <td colSpan={columns.length + 1} />
+              </tr>
+            )}
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              return (
+                <Table.Tr key={item.key} style={{ height: ROW_HEIGHT }} aria-rowindex={item.index + 2} data-testid="results-row">
+                  <Table.Td className="tw-num">
+                    {row ? (
+                      <UnstyledButton
+                        data-row={item.index}
+                        onClick={() => onPick(row.combination)}
+                        onKeyDown={(e) => onRowKey(e, item.index)}
+                        aria-label={t("table.backtest", { n: row.combination })}
+                        c="var(--mantine-color-anchor)"
+                        fz="sm"
+                        className="tw-num"
+                        w="100%"
+                      >
+                        {format.integer(item.index + 1)}
+                      </UnstyledButton>
+                    ) : (
+                      t("table.loadingRow")
+                    )}
+                  </Table.Td>
+                  {columns.map((c) => (
+                    <Table.Td
+                      key={c}
+                      className="tw-num"
+                      onClick={row ? () => onPick(row.combination) : undefined}
+                      style={{ cursor: row ? "pointer" : undefined, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}
+                    >
+                      {row ? cellText(format, row, c, isMetric.has(c)) : ""}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              );
+            })}
+            {padBottom > 0 && (
+              <tr aria-hidden style={{ height: padBottom }}>
+                <td colSpan={columns.length + 1} />
+              </tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </div>
+    </>
+  );
+}
+
+function cellText(format: ReturnType<typeof useFormat>, row: Row, column: string, metric: boolean): string {
+  if (column === "combination") return String(row.combination);
+  if (column === "window") return row.window === null || row.window === undefined ? "" : String(row.window);
+  if (metric) return format.significant(row.metrics[column] ?? null);
+  const value = row.params[column];
+  return typeof value === "number" ? format.number(value, 6) : String(value);
+}
