@@ -31,6 +31,8 @@ SAMPLE_TIMEOUT = 180.0
 # (route, nav label in English, nav label in French, page heading in English)
 PAGES = [
     ("/", "Overview", "Vue d\u2019ensemble", "Overview"),
+    ("/data", "Data", "Données", "Data"),
+    ("/watchlists", "Watchlists", "Listes de suivi", "Watchlists"),
     ("/optimizations", "Optimizations", "Optimisations", "Optimizations"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),

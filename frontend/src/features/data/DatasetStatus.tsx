@@ -36,7 +36,7 @@ export function ImportErrorAlert({ error }: { error: NonNullable<Dataset["error"
     <Alert color="red" variant="light" title={t("importError.title")} role="alert" data-testid="import-error">
       <Group gap="xs" mb={4} wrap="wrap">
         {error.row != null && (
-          <Badge size="sm" color="red" variant="outline" data-testid="import-error-row">
+          <Badge size="sm" color="red" variant="outline" data-testid="import-error-row" style={{ textTransform: "none" }}>
             {t("importError.row", { row: format.integer(error.row) })}
           </Badge>
         )}
