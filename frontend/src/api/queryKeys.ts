@@ -46,5 +46,13 @@ export const queryKeys = {
   strategies: {
     all: ["strategies"] as const,
     template: (name: string) => ["strategies", "templates", name] as const,
+    templates: ["strategies", "templates"] as const,
+    indicators: ["strategies", "indicators"] as const,
+    lists: ["strategies", "list"] as const,
+    list: (params: Record<string, unknown> = {}) => ["strategies", "list", params] as const,
+    /** A strategy and everything under it (its versions, each version's document). */
+    detail: (strategyId: string) => ["strategies", "detail", strategyId] as const,
+    versions: (strategyId: string) => ["strategies", "detail", strategyId, "versions"] as const,
+    version: (strategyId: string, version: number) => ["strategies", "detail", strategyId, "versions", version] as const,
   },
 };

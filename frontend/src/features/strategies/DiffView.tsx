@@ -1,0 +1,66 @@
+/** Two versions side by side, aligned line by line; changed lines carry a −/+ mark as well as colour. */
+import { Group, Table, Text } from "@mantine/core";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { type Cell, changeCount, sideBySide } from "./diff";
+import classes from "./DiffView.module.css";
+
+const MARK = { removed: "−", added: "+", same: " ", empty: " " } as const;
+
+function Cells({ cell, first }: { cell: Cell; first?: boolean }) {
+  const tone = cell.kind === "removed" ? classes.removed : cell.kind === "added" ? classes.added : cell.kind === "empty" ? classes.empty : "";
+  return (
+    <>
+      <td className={`${classes.num} ${first ? "" : classes.sep} ${tone}`}>{cell.line ?? ""}</td>
+      <td className={`${classes.code} ${tone}`} data-kind={cell.kind}>
+        <span className={classes.mark} aria-hidden={cell.kind === "same" || cell.kind === "empty"}>
+          {MARK[cell.kind]}
+        </span>
+        {cell.text}
+      </td>
+    </>
+  );
+}
+
+export function DiffView({ before, after, beforeLabel, afterLabel }: { before: string; after: string; beforeLabel: string; afterLabel: string }) {
+  const { t } = useTranslation("strategies");
+  const rows = useMemo(() => sideBySide(before, after), [before, after]);
+  const counts = changeCount(rows);
+  return (
+    <>
+      <Group gap="md" mb="xs">
+        <Text size="sm" c="dimmed" data-testid="diff-summary">
+          {counts.added + counts.removed === 0 ? t("history.identical") : t("history.changes", { added: counts.added, removed: counts.removed })}
+        </Text>
+      </Group>
+      <Table.ScrollContainer minWidth={640}>
+        <table className={classes.table} aria-label={t("history.diffLabel", { before: beforeLabel, after: afterLabel })} data-testid="diff" translate="no">
+          <colgroup>
+            <col style={{ width: "3.2rem" }} />
+            <col />
+            <col style={{ width: "3.2rem" }} />
+            <col />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col" colSpan={2} style={{ textAlign: "left", padding: "4px 6px" }}>
+                {beforeLabel}
+              </th>
+              <th scope="col" colSpan={2} style={{ textAlign: "left", padding: "4px 6px" }}>
+                {afterLabel}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={i}>
+                <Cells cell={row.left} first />
+                <Cells cell={row.right} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Table.ScrollContainer>
+    </>
+  );
+}
