@@ -2,9 +2,14 @@
 
 Dispatch is a few string checks before the API's own routing, so API throughput is not taxed:
 ``/ws`` (WebSocket) and ``/@connections/...`` go to the gateway, ``/config.json`` is answered here,
-anything an API route matches goes to the API, and remaining GET/HEAD requests are the frontend's:
-a file of ``frontend/dist`` if one exists at that path, else (for requests that accept HTML)
-``index.html``, the SPA fallback that CloudFront does in the cloud.
+a browser's page load (a GET accepting HTML) goes to the frontend whatever its path (the app's pages
+share paths with API routes: ``/health``, ``/backtests/<id>``), except the API's own docs pages;
+anything else an API route matches goes to the API, and remaining GET/HEAD requests are the
+frontend's: a file of ``frontend/dist`` if one exists at that path, else (for requests that accept
+HTML) ``index.html``, the SPA fallback that CloudFront does in the cloud.
+
+Frontend files go out gzip-compressed; the hashed files under ``/assets/`` are cached for a year
+(``immutable``: a new build has new names), the rest revalidated; source maps are not served.
 
 ``/config.json`` includes the local tenant's API key (so the dashboard opens signed in) only for a
 client on this machine that addressed the server by a loopback name: its address is loopback and
@@ -19,12 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
+from tradewind.api.app import DOCS_ASSETS_PATH, GZIP_MINIMUM_BYTES
 
 from infra.local.gateway import WebSocketGateway
+
+API_PAGES = ("/docs", "/redoc", "/openapi.json", DOCS_ASSETS_PATH)
+"""Paths a browser loads from the API itself, never the frontend's."""
+HASHED_ASSETS = "assets/"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
 
 NOT_BUILT = """<!doctype html><html><head><title>Tradewind (local)</title></head>
 <body><h1>Tradewind is running</h1><p>The frontend is not built: run <code>make frontend</code>
@@ -66,10 +79,12 @@ class LocalApp:
             if path.startswith("/@connections/"):
                 await self.management(scope, receive, send)
                 return
-            if scope["method"] in ("GET", "HEAD") and not self._api_matches(scope):
+            if scope["method"] in ("GET", "HEAD") and (
+                self._page_load(scope) or not self._api_matches(scope)
+            ):
                 response = self._frontend(scope)
                 if response is not None:
-                    await response(scope, receive, send)
+                    await GZipMiddleware(response, minimum_size=GZIP_MINIMUM_BYTES)(scope, receive, send)
                     return
         await self.api(scope, receive, send)
 
@@ -85,6 +100,14 @@ class LocalApp:
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
         return name.lower() in self.loopback_names
 
+    @staticmethod
+    def _page_load(scope: Scope) -> bool:
+        """A browser loading a page of the app (it accepts HTML), not one of the API's docs pages."""
+        path: str = scope["path"]
+        if path.startswith(API_PAGES):
+            return False
+        return "text/html" in Headers(scope=scope).get("accept", "")
+
     def _api_matches(self, scope: Scope) -> bool:
         return any(route.matches(scope)[0] != Match.NONE for route in self._api_routes)
 
@@ -92,12 +115,13 @@ class LocalApp:
         """A dist file, the SPA's index for a browser navigation, or None (the API answers 404)."""
         relative = scope["path"].lstrip("/") or "index.html"
         candidate = (self.dist / relative).resolve()
-        if candidate.is_relative_to(self.dist) and candidate.is_file():
-            return FileResponse(candidate)
+        if candidate.is_relative_to(self.dist) and candidate.is_file() and candidate.suffix != ".map":
+            cache = IMMUTABLE if relative.startswith(HASHED_ASSETS) else REVALIDATE
+            return FileResponse(candidate, headers={"Cache-Control": cache})
         accepts_html = "text/html" in Headers(scope=scope).get("accept", "")
         if not accepts_html and relative != "index.html":
             return None
         index = self.dist / "index.html"
         if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return FileResponse(index, headers={"Cache-Control": REVALIDATE})
         return HTMLResponse(NOT_BUILT)

@@ -77,5 +77,7 @@ def test_docs_behind_a_stage_load_the_staged_openapi(invoke: Any) -> None:
     page = invoke("GET", "/docs")
     assert page["statusCode"] == 200
     assert "/prod/openapi.json" in page["body"]
+    assert "/prod/docs-assets/swagger-ui-bundle.js" in page["body"]  # served by the app, no CDN
+    assert invoke("GET", "/docs-assets/swagger-ui-bundle.js")["statusCode"] == 200
     doc = _json(invoke("GET", "/openapi.json", stage="prod"))
     assert doc["servers"] == [{"url": "/prod"}]

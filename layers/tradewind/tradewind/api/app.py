@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.middleware import Middleware
 
 from tradewind.api.errors import install_error_handlers
@@ -21,6 +22,7 @@ from tradewind.settings import get_settings
 from tradewind.version import __version__
 
 GZIP_MINIMUM_BYTES = 1024
+DOCS_ASSETS_PATH = "/docs-assets"
 
 DESCRIPTION = """Tradewind research API.
 
@@ -46,7 +48,15 @@ def create_app(*, lazy_routes: bool = False) -> FastAPI:
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes),
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES),
     ]
-    app = FastAPI(title="Tradewind API", version=__version__, description=DESCRIPTION, middleware=middleware)
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the app, not a CDN (offline
+    # machines, locked-down networks, a strict Content-Security-Policy).
+    app = FastAPIOffline(
+        title="Tradewind API",
+        version=__version__,
+        description=DESCRIPTION,
+        middleware=middleware,
+        static_url=DOCS_ASSETS_PATH,
+    )
     install_error_handlers(app)
     if lazy_routes:
         from tradewind.api.lazy_routes import LazyRoutesMiddleware, RouteLoader
