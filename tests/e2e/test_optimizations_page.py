@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_app_shell import sample_symbols
+from tests.e2e.test_app_shell import go, sample_symbols
 
 pytestmark = pytest.mark.e2e
 
@@ -23,24 +23,26 @@ def test_run_an_optimization_from_the_editor_then_drill_into_a_heatmap_cell(stac
     symbol = sample_symbols(stack, 1)[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
-    page.goto(f"{stack.url}/optimizations")
+    # The local stack answers a browser GET /optimizations with the API itself: navigate in the app.
+    page.goto(f"{stack.url}/")
     expect(page.get_by_test_id("realtime-badge")).to_have_attribute("data-state", "connected", timeout=20_000)
+    go(page, "Optimizations", "Optimizations")
     form = page.get_by_role("form", name="New optimization")
     expect(form.get_by_test_id("param-fast")).to_contain_text("allowed 2", timeout=15_000)
-    expect(form.get_by_label("Dataset")).to_have_value("sample", timeout=10_000)
+    expect(form.get_by_label("Dataset", exact=True)).to_have_value("sample", timeout=10_000)
 
     # Refused at the field, before any request: a step of 0.
     form.get_by_label("fast step").fill("0")
     expect(form.get_by_label("fast step")).to_have_attribute("aria-invalid", "true")
     expect(form.get_by_test_id("param-fast")).to_contain_text("The step must be above 0")
 
-    form.get_by_label("Symbols").fill(symbol)
+    form.get_by_label("Symbols", exact=True).fill(symbol)
     for name, (low, high, step) in (("fast", ("5", "15", "5")), ("slow", ("30", "50", "10"))):
         form.get_by_label(f"{name} min").fill(low)
         form.get_by_label(f"{name} max").fill(high)
         form.get_by_label(f"{name} step").fill(step)
     expect(form.get_by_label("fast step")).not_to_have_attribute("aria-invalid", "true")
-    form.get_by_label("Metrics").select_option("screening")
+    form.get_by_label("Metrics", exact=True).select_option("screening")
     # 3 x 3 combinations on one symbol.
     expect(form.get_by_test_id("estimate-runs")).to_have_text("9", timeout=15_000)
     expect(form.get_by_test_id("estimate-cost")).to_contain_text("USD")
