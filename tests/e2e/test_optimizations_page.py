@@ -23,7 +23,7 @@ def test_run_an_optimization_from_the_editor_then_drill_into_a_heatmap_cell(stac
     symbol = sample_symbols(stack, 1)[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
-    # The local stack answers a browser GET /optimizations with the API itself: navigate in the app.
+    # Start at the Overview and use the left navigation, as a user would.
     page.goto(f"{stack.url}/")
     expect(page.get_by_test_id("realtime-badge")).to_have_attribute("data-state", "connected", timeout=20_000)
     go(page, "Optimizations", "Optimizations")
