@@ -50,7 +50,7 @@ it("keeps the bell's unread count live: refetched on the notifications topic", a
   const fake = api(3);
   renderApp("/health", { fetch: fake.fetch, connection });
   expect(await screen.findByRole("link", { name: "Notifications: 3 unread" })).toBeTruthy();
-  await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["notifications"] }));
+  await vi.waitFor(() => expect(socket.sent).toContainEqual({ action: "subscribe", topics: ["jobs", "notifications"] }));
   fake.counts.unread = 4;
   await push(socket, "notification", "notifications", {
     notification_id: "n",

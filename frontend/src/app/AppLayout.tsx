@@ -10,7 +10,7 @@ import { PageErrorBoundary, PageLoader } from "./PageStates";
 import { features as registered, type Feature, headerItems, navEntries, type NavEntry } from "./registry";
 
 /** Topics the shell follows for as long as the app is open (the bell and the job lists need them). */
-const SHELL_TOPICS = ["notifications"];
+const SHELL_TOPICS = ["notifications", "jobs"];
 
 function isActive(entry: NavEntry, pathname: string): boolean {
   return entry.to === "/" ? pathname === "/" : pathname === entry.to || pathname.startsWith(`${entry.to}/`);

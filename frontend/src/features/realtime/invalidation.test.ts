@@ -43,6 +43,12 @@ it("refetches everything about a job and the job lists when it ends", () => {
   expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([queryKeys.jobs.detail("j1"), queryKeys.jobs.lists]);
 });
 
+it("refetches the job lists when the tenant's job feed announces a new job", () => {
+  const { queryClient, invalidate } = client();
+  applyRealtimeMessage(queryClient, msg("job.created", "jobs", { job_id: "j2", status: "queued" }));
+  expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([queryKeys.jobs.lists]);
+});
+
 it("refetches notifications on the notifications topic, and what the notification is about", () => {
   const { queryClient, invalidate } = client();
   applyRealtimeMessage(queryClient, msg("notification", "notifications", { kind: "job.completed" }));

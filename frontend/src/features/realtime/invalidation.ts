@@ -5,9 +5,10 @@
  *   under `queryKeys.jobs.live(id)`.
  * - `job:<id>` `job.completed` / `job.failed` / `job.cancelled`: patched, then everything under the
  *   job (`queryKeys.jobs.detail(id)`: results, leaderboard, …) and every job listing refetch.
+ * - `jobs` `job.created`: the tenant's job feed; every job listing refetches, so a job submitted
+ *   elsewhere (the CLI, another browser) shows up at once.
  * - `notifications`: the notification queries refetch (list and unread count); a job's or a
- *   dataset's outcome is also announced there, so the job lists and datasets refetch too (that is
- *   how a job submitted from the CLI shows up, together with the lists' periodic refresh).
+ *   dataset's outcome is also announced there, so the job lists and datasets refetch too.
  * - `dataset:<id>`: the dataset's queries and the dataset listings refetch. */
 import type { QueryClient } from "@tanstack/react-query";
 import type { Job } from "../../api/client";
@@ -37,6 +38,10 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: ServerMe
       void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.detail(jobId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.lists });
     }
+    return;
+  }
+  if (topic === "jobs") {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.lists });
     return;
   }
   if (topic === "notifications") {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from tradewind.jobs.views import topic
+from tradewind.jobs.views import job_view, topic
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
@@ -25,6 +25,21 @@ def announce(tenant_id: str, job_id: str, event_type: str, payload: dict[str, An
         publish(tenant_id, topic(job_id), event_type, payload)
     except Exception:
         logger.exception("could not publish %s for job %s", event_type, job_id)
+
+
+JOBS_TOPIC = "jobs"
+"""The tenant's job feed: ``job.created`` for every new job, so a job submitted elsewhere (the CLI,
+another browser, a schedule) appears in every open job list at once."""
+
+
+def announce_created(record: JobRecord) -> None:
+    """Publish the new job on the tenant's job feed; failures are logged, never raised."""
+    from tradewind.realtime import publish
+
+    try:
+        publish(record.tenant_id, JOBS_TOPIC, "job.created", job_view(record))
+    except Exception:
+        logger.exception("could not announce job %s", record.job_id)
 
 
 def label(record: JobRecord) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from tradewind import aws
 from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from tradewind.jobs import caps, store
+from tradewind.jobs import caps, events, store
 from tradewind.jobs.artifacts import result_key
 from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
@@ -704,7 +704,7 @@ def _save_new(
     record: JobRecord, write_objects: Callable[[], None], save: Callable[[JobRecord], None] | None = None
 ) -> None:
     """The job's objects, then its record (``save``, by default a put that must create it); if either
-    fails, the objects written go (nothing half-written)."""
+    fails, the objects written go (nothing half-written). Then the job is announced on the tenant's feed."""
     try:
         write_objects()
         if save is None:
@@ -714,6 +714,7 @@ def _save_new(
     except Exception:
         store.delete_job_objects(record.tenant_id, record.job_id)
         raise
+    events.announce_created(record)
 
 
 def _mark_not_started(record: JobRecord, exc: Exception) -> None:

@@ -12,12 +12,14 @@ import re
 MAX_TOPICS_PER_CONNECTION = 50
 """Bounds the fan-out rows one connection can create (and the work of its ``$disconnect``)."""
 
-FIXED_TOPICS = ("notifications", "health", "system")
+FIXED_TOPICS = ("notifications", "jobs", "health", "system")
 PREFIXED_TOPICS = ("job", "dataset")
 _TOPIC = re.compile(
     rf"^(?:{'|'.join(FIXED_TOPICS)}|(?:{'|'.join(PREFIXED_TOPICS)}):[A-Za-z0-9][A-Za-z0-9_.-]{{0,99}})$"
 )
-TOPIC_HELP = "expected notifications, health, system, job:<id> or dataset:<id> (id: letters, digits, _ . -)"
+TOPIC_HELP = (
+    "expected notifications, jobs, health, system, job:<id> or dataset:<id> (id: letters, digits, _ . -)"
+)
 
 
 def check_topic(topic: str) -> str:
