@@ -1,0 +1,467 @@
+import { Alert, Button, Checkbox, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { type FormEvent, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Dataset, Job } from "../../api/client";
+import { ApiProblem } from "../../api/client";
+import { useErrorMessage } from "../../app/Page";
+import { useFormat } from "../../i18n/format";
+import {
+  type BacktestRequest,
+  type StrategyParameter,
+  SubmitProblem,
+  useStrategies,
+  useStrategyDocument,
+  useStrategyVersions,
+  useSubmitBacktest,
+  useSymbolSearch,
+  useTemplates,
+  useWatchlists,
+} from "./api";
+import { defaultName } from "./describe";
+
+const DEFAULT_TEMPLATE = "sma_cross";
+
+/** `s:<id>` a stored strategy, `t:<name>` a built-in template. */
+type StrategyChoice = string;
+
+interface FormState {
+  strategy: StrategyChoice | null;
+  version: string; // "" = latest
+  datasetId: string | null;
+  universe: "symbols" | "watchlist";
+  symbols: string[];
+  watchlistId: string | null;
+  start: string;
+  end: string;
+  cash: number | string;
+  commissionPct: number | string;
+  commissionFixed: number | string;
+  slippageBps: number | string;
+  params: Record<string, number | string>;
+  name: string;
+  force: boolean;
+}
+
+/** The request the form sends (what it holds, less what is left empty). */
+export function buildRequest(form: FormState, strategyName: string, t: (key: string) => string): BacktestRequest {
+  const body: BacktestRequest = { dataset_id: form.datasetId ?? "", cash: Number(form.cash), force: form.force } as BacktestRequest;
+  if (form.strategy?.startsWith("s:")) {
+    body.strategy_id = form.strategy.slice(2);
+    if (form.version) body.strategy_version = Number(form.version);
+  }
+  if (form.universe === "symbols") body.symbols = form.symbols;
+  else body.watchlist_id = form.watchlistId ?? "";
+  if (form.start) body.start = form.start;
+  if (form.end) body.end = form.end;
+  body.costs = {
+    commission: Number(form.commissionPct || 0) / 100,
+    commission_fixed: Number(form.commissionFixed || 0),
+    slippage_bps: Number(form.slippageBps || 0),
+  };
+  const params: Record<string, number> = {};
+  for (const [name, value] of Object.entries(form.params)) if (value !== "" && value !== null) params[name] = Number(value);
+  body.params = params;
+  body.name = form.name.trim() || defaultName(t as never, strategyName, form.universe === "symbols" ? form.symbols : [], form.start || null, form.end || null);
+  return body;
+}
+
+/** A parameter value the server would refuse: not a number, a fraction for an int, outside its range. */
+export function parameterProblem(parameter: StrategyParameter, value: number | string): "number" | "whole" | "range" | null {
+  const number = typeof value === "number" ? value : Number(value);
+  if (value === "" || !Number.isFinite(number)) return "number";
+  if (parameter.type !== "float" && !Number.isInteger(number)) return "whole";
+  if (
+    (parameter.min !== null && parameter.min !== undefined && number < parameter.min) ||
+    (parameter.max !== null && parameter.max !== undefined && number > parameter.max)
+  )
+    return "range";
+  return null;
+}
+
+/** Body fields the form shows a problem at (anything else goes to the alert above the button). */
+const FIELDS = [
+  "strategy_id",
+  "strategy_version",
+  "strategy",
+  "dataset_id",
+  "symbols",
+  "watchlist_id",
+  "start",
+  "end",
+  "cash",
+  "costs",
+  "params",
+  "weights",
+  "name",
+];
+
+export function fieldOf(path: string): string | null {
+  const top = path.split(".")[0];
+  if (top === "params" && path.includes(".")) return path; // params.<name>: at that parameter
+  return FIELDS.includes(top) ? top : null;
+}
+
+export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubmitted: (job: Job) => void }) {
+  const { t } = useTranslation("backtests");
+  const format = useFormat();
+  const errorMessage = useErrorMessage();
+  const strategies = useStrategies();
+  const templates = useTemplates();
+  const watchlists = useWatchlists();
+  const submit = useSubmitBacktest();
+  const ready = datasets.filter((d) => d.status === "ready");
+
+  const [form, setForm] = useState<FormState>({
+    strategy: null,
+    version: "",
+    datasetId: null,
+    universe: "symbols",
+    symbols: [],
+    watchlistId: null,
+    start: "",
+    end: "",
+    cash: 10000,
+    commissionPct: 0.1,
+    commissionFixed: 0,
+    slippageBps: 0,
+    params: {},
+    name: "",
+    force: false,
+  });
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
+
+  // Defaults once the choices are known: the newest stored strategy, else the SMA-cross template; the sample dataset.
+  const stored = strategies.data?.items ?? [];
+  const templateItems = templates.data?.items ?? [];
+  const strategy =
+    form.strategy ??
+    (stored[0]
+      ? `s:${stored[0].strategy_id}`
+      : templateItems.some((x) => x.template === DEFAULT_TEMPLATE)
+        ? `t:${DEFAULT_TEMPLATE}`
+        : templateItems[0]
+          ? `t:${templateItems[0].template}`
+          : null);
+  const datasetId = form.datasetId ?? (ready.find((d) => d.dataset_id === "sample") ?? ready[0])?.dataset_id ?? null;
+  const strategyId = strategy?.startsWith("s:") ? strategy.slice(2) : null;
+  const template = strategy?.startsWith("t:") ? strategy.slice(2) : null;
+  const versions = useStrategyVersions(strategyId);
+  const documentQuery = useStrategyDocument({ strategyId, version: form.version ? Number(form.version) : null, template });
+  const document = documentQuery.data?.document;
+  const parameters = useMemo(() => Object.entries((document?.parameters ?? {}) as Record<string, StrategyParameter>), [document]);
+
+  const [search, setSearch] = useState("");
+  const [debounced] = useDebouncedValue(search.trim().toUpperCase(), 200);
+  const symbols = useSymbolSearch(debounced, datasetId);
+  const symbolOptions = useMemo(() => {
+    const found = (symbols.data ?? []).map((item) => item.symbol);
+    return Array.from(new Set([...form.symbols, ...found]));
+  }, [symbols.data, form.symbols]);
+
+  const problem = submit.error instanceof ApiProblem ? submit.error : null;
+  const located = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    const rest: string[] = [];
+    if (!problem || problem.status === 429) return { out, rest };
+    for (const [path, messages] of Object.entries(problem.byField())) {
+      const field = fieldOf(path);
+      if (field)
+        (out[field] ??= []).push(
+          ...messages.map((m) => (field === "symbols" && path !== "symbols" ? `${form.symbols[Number(path.split(".")[1])] ?? path}: ${m}` : m)),
+        );
+      else rest.push(...messages);
+    }
+    return { out, rest };
+  }, [problem, form.symbols]);
+  const at = (field: string) => (located.out[field]?.length ? located.out[field].join(" ") : undefined);
+
+  const strategyName = documentQuery.data?.name ?? "";
+  const proposedName = defaultName(
+    t,
+    strategyName,
+    form.universe === "symbols" ? form.symbols : [watchlists.data?.items.find((w) => w.watchlist_id === form.watchlistId)?.name ?? ""],
+    form.start || null,
+    form.end || null,
+  );
+
+  const [checked, setChecked] = useState(false);
+  const localProblems = {
+    symbols: form.universe === "symbols" && form.symbols.length === 0 ? t("form.needSymbols") : undefined,
+    watchlist: form.universe === "watchlist" && !form.watchlistId ? t("form.needWatchlist") : undefined,
+  };
+  const badParameter = parameters.some(([name, p]) => parameterProblem(p, form.params[name] ?? p.default) !== null);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (localProblems.symbols || localProblems.watchlist || badParameter) return;
+    const params = { ...Object.fromEntries(parameters.map(([name, p]) => [name, p.default])), ...form.params };
+    const body = buildRequest({ ...form, strategy, datasetId, params, name: form.name || proposedName }, strategyName, t);
+    if (template && document) body.strategy = document as unknown as BacktestRequest["strategy"];
+    submit.mutate(body, { onSuccess: onSubmitted });
+  };
+
+  const strategyData = [
+    ...(stored.length ? [{ group: t("form.stored"), items: stored.map((s) => ({ value: `s:${s.strategy_id}`, label: s.name })) }] : []),
+    { group: t("form.templates"), items: templateItems.map((x) => ({ value: `t:${x.template}`, label: x.name })) },
+  ];
+  const versionData = [
+    { value: "", label: t("form.latest") },
+    ...(versions.data?.items ?? []).map((v) => ({ value: String(v.version), label: v.note ? `v${v.version} · ${v.note}` : `v${v.version}` })),
+  ];
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-describedby="run-form-hint">
+      <Stack gap="md">
+        <Text size="sm" c="dimmed" id="run-form-hint">
+          {t("form.hint")}
+        </Text>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
+          <Select
+            label={t("form.strategy")}
+            data={strategyData}
+            value={strategy}
+            onChange={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
+            searchable
+            allowDeselect={false}
+            required
+            error={at("strategy_id") ?? at("strategy")}
+            nothingFoundMessage={t("form.nothingFound")}
+          />
+          <Select
+            label={t("form.version")}
+            data={versionData}
+            value={form.version}
+            onChange={(value) => setForm((current) => ({ ...current, version: value ?? "", params: {} }))}
+            disabled={!strategyId}
+            allowDeselect={false}
+            error={at("strategy_version")}
+            description={template ? t("form.templateVersion") : undefined}
+          />
+          <Select
+            label={t("form.dataset")}
+            data={ready.map((d) => ({ value: d.dataset_id, label: d.name }))}
+            value={datasetId}
+            onChange={(value) => set("datasetId", value)}
+            allowDeselect={false}
+            required
+            error={at("dataset_id")}
+            placeholder={ready.length ? undefined : t("form.noDatasets")}
+          />
+        </SimpleGrid>
+        <Stack gap={6}>
+          <SegmentedControl
+            aria-label={t("form.universe")}
+            value={form.universe}
+            onChange={(value) => set("universe", value as FormState["universe"])}
+            data={[
+              { value: "symbols", label: t("form.symbols") },
+              { value: "watchlist", label: t("form.watchlist") },
+            ]}
+            style={{ alignSelf: "flex-start" }}
+          />
+          {form.universe === "symbols" ? (
+            <MultiSelect
+              label={t("form.symbols")}
+              description={t("form.symbolsHint")}
+              data={symbolOptions}
+              value={form.symbols}
+              onChange={(value) => set("symbols", value)}
+              searchable
+              searchValue={search}
+              onSearchChange={setSearch}
+              nothingFoundMessage={t("form.nothingFound")}
+              required
+              error={at("symbols") ?? at("weights") ?? (checked ? localProblems.symbols : undefined)}
+              maxValues={200}
+              hidePickedOptions
+            />
+          ) : (
+            <Select
+              label={t("form.watchlist")}
+              data={(watchlists.data?.items ?? []).map((w) => ({
+                value: w.watchlist_id,
+                label: t("form.watchlistOption", { name: w.name, count: w.symbols.length }),
+              }))}
+              value={form.watchlistId}
+              onChange={(value) => set("watchlistId", value)}
+              required
+              error={at("watchlist_id") ?? (checked ? localProblems.watchlist : undefined)}
+              placeholder={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
+            />
+          )}
+        </Stack>
+        <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+          <TextInput
+            type="date"
+            label={t("form.start")}
+            value={form.start}
+            onChange={(e) => set("start", e.currentTarget.value)}
+            error={at("start")}
+            description={t("form.periodHint")}
+          />
+          <TextInput
+            type="date"
+            label={t("form.end")}
+            value={form.end}
+            onChange={(e) => set("end", e.currentTarget.value)}
+            error={at("end")}
+            description={t("form.periodHint")}
+          />
+          <NumberInput
+            label={t("form.cash")}
+            value={form.cash}
+            onChange={(value) => set("cash", value)}
+            min={0}
+            thousandSeparator={format.lang.startsWith("fr") ? " " : ","}
+            decimalSeparator={format.lang.startsWith("fr") ? "," : "."}
+            required
+            error={at("cash")}
+          />
+        </SimpleGrid>
+        <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <Text component="legend" fw={600} size="sm" mb={4}>
+            {t("form.costs")}
+          </Text>
+          <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+            <NumberInput
+              label={t("form.commission")}
+              value={form.commissionPct}
+              onChange={(value) => set("commissionPct", value)}
+              min={0}
+              max={99}
+              step={0.05}
+              decimalScale={4}
+              suffix=" %"
+              error={at("costs")}
+            />
+            <NumberInput
+              label={t("form.commissionFixed")}
+              value={form.commissionFixed}
+              onChange={(value) => set("commissionFixed", value)}
+              min={0}
+              decimalScale={4}
+            />
+            <NumberInput
+              label={t("form.slippage")}
+              value={form.slippageBps}
+              onChange={(value) => set("slippageBps", value)}
+              min={0}
+              max={9999}
+              decimalScale={2}
+            />
+          </SimpleGrid>
+        </fieldset>
+        {parameters.length > 0 && (
+          <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+            <Text component="legend" fw={600} size="sm" mb={4}>
+              {t("form.parameters")}
+            </Text>
+            <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+              {parameters.map(([name, parameter]) => (
+                <ParameterInput
+                  key={name}
+                  name={name}
+                  parameter={parameter}
+                  value={form.params[name] ?? parameter.default}
+                  onChange={(value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
+                  error={at(`params.${name}`)}
+                />
+              ))}
+            </SimpleGrid>
+            {at("params") && (
+              <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
+                {at("params")}
+              </Text>
+            )}
+          </fieldset>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <TextInput
+            label={t("form.name")}
+            value={form.name}
+            placeholder={proposedName}
+            onChange={(e) => set("name", e.currentTarget.value)}
+            error={at("name")}
+            description={t("form.nameHint")}
+          />
+          <Checkbox label={t("form.force")} checked={form.force} onChange={(e) => set("force", e.currentTarget.checked)} mt={{ base: 0, sm: 28 }} />
+        </SimpleGrid>
+        {submit.error instanceof SubmitProblem && submit.error.status === 429 && (
+          <Alert color="orange" variant="light" title={t("form.capTitle")} role="alert" data-testid="job-cap">
+            <Text size="sm">{submit.error.detail ?? submit.error.message}</Text>
+            {submit.error.retryAfter !== null && (
+              <Text size="sm" fw={600} mt={4}>
+                {t("form.retryAfter", { wait: format.duration(submit.error.retryAfter) })}
+              </Text>
+            )}
+          </Alert>
+        )}
+        {submit.error && !(problem?.status === 429) && (located.rest.length > 0 || !problem || Object.keys(located.out).length === 0) && (
+          <Alert color="red" variant="light" title={t("form.refused")} role="alert">
+            {located.rest.length ? located.rest.join(" ") : errorMessage(submit.error)}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={submit.isPending} disabled={!strategy || !datasetId}>
+            {t("form.submit")}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** One parameter of the strategy: its choices, or a number within its range (whole for an int). */
+function ParameterInput({
+  name,
+  parameter,
+  value,
+  onChange,
+  error,
+}: {
+  name: string;
+  parameter: StrategyParameter;
+  value: number | string;
+  onChange: (value: number | string) => void;
+  error?: string;
+}) {
+  const { t } = useTranslation("backtests");
+  const format = useFormat();
+  const integer = parameter.type !== "float";
+  const problem = parameterProblem(parameter, value);
+  const range =
+    parameter.min !== null && parameter.min !== undefined && parameter.max !== null && parameter.max !== undefined
+      ? t("form.range", { min: format.number(parameter.min, 6), max: format.number(parameter.max, 6), default: format.number(parameter.default, 6) })
+      : t("form.defaultOnly", { default: format.number(parameter.default, 6) });
+  if (parameter.choices?.length) {
+    return (
+      <Select
+        label={name}
+        description={parameter.description || t("form.choices", { default: format.number(parameter.default, 6) })}
+        data={parameter.choices.map((choice) => ({ value: String(choice), label: format.number(choice, 6) }))}
+        value={value === "" ? null : String(value)}
+        onChange={(next) => onChange(next === null ? "" : Number(next))}
+        allowDeselect={false}
+        error={error}
+      />
+    );
+  }
+  return (
+    <NumberInput
+      label={name}
+      description={parameter.description ? `${parameter.description} · ${range}` : range}
+      value={value}
+      onChange={onChange}
+      min={parameter.min ?? undefined}
+      max={parameter.max ?? undefined}
+      step={parameter.step ?? (integer ? 1 : 0.1)}
+      allowDecimal={!integer}
+      clampBehavior="none"
+      error={
+        error ?? (problem ? t(`form.parameterProblem.${problem}`, { min: format.number(parameter.min, 6), max: format.number(parameter.max, 6) }) : undefined)
+      }
+    />
+  );
+}
