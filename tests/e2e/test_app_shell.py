@@ -33,6 +33,7 @@ PAGES = [
     ("/", "Overview", "Vue d\u2019ensemble", "Overview"),
     ("/data", "Data", "Données", "Data"),
     ("/watchlists", "Watchlists", "Listes de suivi", "Watchlists"),
+    ("/strategies", "Strategies", "Stratégies", "Strategies"),
     ("/optimizations", "Optimizations", "Optimisations", "Optimizations"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),

@@ -33,7 +33,10 @@ export function DiffView({ before, after, beforeLabel, afterLabel }: { before: s
           {counts.added + counts.removed === 0 ? t("history.identical") : t("history.changes", { added: counts.added, removed: counts.removed })}
         </Text>
       </Group>
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer
+        minWidth={640}
+        scrollAreaProps={{ viewportProps: { tabIndex: 0, role: "region", "aria-label": t("history.diffLabel", { before: beforeLabel, after: afterLabel }) } }}
+      >
         <table className={classes.table} aria-label={t("history.diffLabel", { before: beforeLabel, after: afterLabel })} data-testid="diff" translate="no">
           <colgroup>
             <col style={{ width: "3.2rem" }} />

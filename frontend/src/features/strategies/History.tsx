@@ -37,7 +37,7 @@ export function History({ strategyId, latest }: { strategyId: string; latest: nu
         {versions.error && <ErrorAlert error={versions.error} />}
         {versions.isPending && <Loader size="sm" aria-label={t("loading")} />}
         {items.length > 0 && (
-          <Table.ScrollContainer minWidth={420}>
+          <Table.ScrollContainer minWidth={420} scrollAreaProps={{ viewportProps: { tabIndex: 0, role: "region", "aria-label": t("history.versions") } }}>
             <Table aria-label={t("history.versions")}>
               <Table.Thead>
                 <Table.Tr>

@@ -1,8 +1,9 @@
 /** The document as JSON text: a plain, accessible monospace editor. Problems are listed with their
  * line; choosing one puts the cursor on it. */
-import { Anchor, List, Stack, Text, Textarea } from "@mantine/core";
+import { List, Stack, Text, Textarea, UnstyledButton } from "@mantine/core";
 import { useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import classes from "./StrategyPage.module.css";
 import { jsonPositions, lineOf, offsetOf } from "./locate";
 import type { StrategyEditor } from "./useStrategyEditor";
 
@@ -62,9 +63,9 @@ export function JsonView({ editor }: { editor: StrategyEditor }) {
         <List size="sm" spacing={2} aria-label={t("json.problemList")} data-testid="json-problems">
           {located.map((p, i) => (
             <List.Item key={i}>
-              <Anchor component="button" type="button" size="sm" onClick={() => goTo(p.offset)}>
+              <UnstyledButton onClick={() => goTo(p.offset)} className={classes.problemLink}>
                 {t("json.line", { line: p.line })}
-              </Anchor>{" "}
+              </UnstyledButton>{" "}
               <Text span size="sm" ff="monospace" translate="no">
                 {p.key || "$"}
               </Text>

@@ -1,6 +1,6 @@
 /** One strategy: the rule builder and the JSON view over the same document (validated as you edit),
  * save as a new version, export, and the version history with a diff. */
-import { Alert, Anchor, Badge, Button, Group, List, Loader, Stack, Tabs, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, List, Loader, Paper, Stack, Tabs, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { IconBraces, IconDownload, IconHistory, IconListDetails } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +11,7 @@ import { useExportStrategy, useIndicatorKinds, useSaveStrategy, useStrategy } fr
 import { RuleBuilder } from "./builder/RuleBuilder";
 import { History } from "./History";
 import { JsonView } from "./JsonView";
+import classes from "./StrategyPage.module.css";
 import { fieldId, nearestField } from "./locate";
 import type { IndicatorKindInfo, Strategy } from "./model";
 import { type StrategyEditor, useStrategyEditor } from "./useStrategyEditor";
@@ -80,7 +81,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
   };
 
   return (
-    <>
+    <div className={classes.editor}>
       <PageHeader
         title={editor.doc.name || strategy.name}
         description={
@@ -174,7 +175,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
           </Tabs.Panel>
         </Tabs>
       </Stack>
-    </>
+    </div>
   );
 }
 
@@ -223,22 +224,22 @@ function Problems({ editor, onPick }: { editor: StrategyEditor; onPick: (path: (
   const all = editor.problems.all;
   if (!all.length || editor.parseError) return null;
   return (
-    <Alert color="red" variant="light" title={t("validation.title", { count: all.length })}>
+    <Paper p="sm" className={classes.problems} component="section" aria-labelledby="problems-title">
+      <Text size="sm" fw={600} c="var(--tw-error)" id="problems-title" mb={4}>
+        {t("validation.title", { count: all.length })}
+      </Text>
       <List size="sm" spacing={2} data-testid="problem-list">
         {all.map((p, i) => (
           <List.Item key={i}>
-            <Anchor
-              component="button"
-              type="button"
-              size="sm"
-              ff="monospace"
+            <UnstyledButton
               onClick={() => onPick(p.at)}
               aria-describedby={`problem-${i}`}
               data-field={fieldId(p.at)}
+              className={classes.problemLink}
               translate="no"
             >
               {p.key || "$"}
-            </Anchor>
+            </UnstyledButton>
             {": "}
             <Text span size="sm" id={`problem-${i}`} translate="no">
               {p.msg}
@@ -246,7 +247,7 @@ function Problems({ editor, onPick }: { editor: StrategyEditor; onPick: (path: (
           </List.Item>
         ))}
       </List>
-    </Alert>
+    </Paper>
   );
 }
 
