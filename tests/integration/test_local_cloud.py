@@ -97,7 +97,9 @@ def test_buckets_queues_machines_schedules_and_mappings_exist(
 def test_the_import_queue_redrives_to_its_dead_letter_queue(cloud: LocalCloud) -> None:
     sqs = _client("sqs")
     queue = cloud.queue_url("ImportQueue")
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=cloud.queue_url("DeadLetters"), AttributeNames=["QueueArn"])
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=cloud.queue_url("ImportDeadLetters"), AttributeNames=["QueueArn"]
+    )
     policy = json.loads(
         sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["RedrivePolicy"])["Attributes"][
             "RedrivePolicy"
@@ -274,7 +276,7 @@ def test_state_saved_to_disk_comes_back_after_the_cloud_is_emptied(
     table, bucket, queue = (
         clean_cloud.env["TW_TABLE_NAME"],
         clean_cloud.env["TW_DATA_BUCKET"],
-        clean_cloud.queue_url("DeadLetters"),
+        clean_cloud.queue_url("ImportDeadLetters"),
     )
     item = {
         "pk": {"S": "TENANT#p"},
