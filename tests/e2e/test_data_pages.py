@@ -180,6 +180,7 @@ def test_a_watchlist_is_created_renamed_filled_emptied_and_deleted(stack: Any, d
     page.get_by_role("option", name=re.compile(f"^{re.escape(symbol)}")).first.click()
     symbols = page.get_by_test_id("watchlist-symbols")
     expect(symbols.get_by_role("link", name=symbol)).to_be_visible()
+    expect(add).to_have_value("")  # ready for the next one
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "watchlist-detail.png"), full_page=True)
     # remove it

@@ -22,6 +22,7 @@ export function StatusBadge({ status }: { status: Dataset["status"] }) {
       color={STATUS_COLORS[status] ?? "gray"}
       leftSection={busy ? <Loader size={10} color="currentColor" aria-hidden /> : undefined}
       data-status={status}
+      miw="max-content"
     >
       {t(`status.${status}`)}
     </Badge>

@@ -23,7 +23,7 @@ export function DatasetsTable({ datasets }: { datasets: Dataset[] }) {
     );
   return (
     <>
-      <Table.ScrollContainer minWidth={720}>
+      <Table.ScrollContainer minWidth={860}>
         <Table aria-label={t("datasets.title")}>
           <Table.Thead>
             <Table.Tr>
@@ -45,19 +45,19 @@ export function DatasetsTable({ datasets }: { datasets: Dataset[] }) {
           <Table.Tbody>
             {datasets.map((dataset) => (
               <Table.Tr key={dataset.dataset_id} data-testid={`dataset-${dataset.dataset_id}`}>
-                <Table.Th scope="row" fw={500} maw={280}>
+                <Table.Th scope="row" fw={500} miw={200} maw={320}>
                   <Group gap={6} wrap="nowrap">
-                    <Anchor component={Link} to={`/data/datasets/${dataset.dataset_id}`} size="sm" translate="no" style={{ wordBreak: "break-word" }}>
+                    <Anchor component={Link} to={`/data/datasets/${dataset.dataset_id}`} size="sm" translate="no">
                       {dataset.name}
                     </Anchor>
                     {dataset.synthetic && (
-                      <Badge size="xs" variant="light" color="gray">
+                      <Badge size="xs" variant="light" color="gray" miw="max-content">
                         {t("synthetic")}
                       </Badge>
                     )}
                   </Group>
                 </Table.Th>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
                   <StatusBadge status={dataset.status} />
                 </Table.Td>
                 <Table.Td className="tw-num">{format.integer(dataset.symbols_count)}</Table.Td>

@@ -30,7 +30,9 @@ export function SymbolSearch({ label, description, onPick, clearOnPick = false, 
     const clean = symbol.trim().toUpperCase();
     if (!clean) return;
     onPick(clean);
-    setValue(clearOnPick ? "" : clean);
+    setValue(clean);
+    // Autocomplete writes the picked option into the box after this handler: empty it afterwards.
+    if (clearOnPick) setTimeout(() => setValue(""), 0);
   };
 
   return (

@@ -74,6 +74,8 @@ export function UploadForm() {
               onChange={choose}
               error={fileError}
               leftSection={<IconUpload size={16} aria-hidden />}
+              // Drawn as text (not a real placeholder): it must read as well as any text (AA).
+              styles={{ placeholder: { color: "var(--mantine-color-dimmed)" } }}
               clearable
               style={{ flex: "2 1 16rem", minWidth: 0 }}
               disabled={busy}

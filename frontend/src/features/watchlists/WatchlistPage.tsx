@@ -118,7 +118,7 @@ function Symbols({ watchlist }: { watchlist: Watchlist }) {
           {t("symbols.empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={280}>
+        <Table.ScrollContainer minWidth={280} maw={520}>
           <Table aria-label={t("symbols.title")} data-testid="watchlist-symbols">
             <Table.Thead>
               <Table.Tr>
