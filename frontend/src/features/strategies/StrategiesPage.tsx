@@ -9,6 +9,7 @@ import { ApiProblem } from "../../api/client";
 import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { type StrategySearch, useCreateStrategy, useDeleteStrategy, useImportStrategy, useStrategyList, useTemplates } from "./api";
+import { normalizeLoc, pathKey } from "./locate";
 import type { StrategySummary } from "./model";
 
 export function StrategiesPage() {
@@ -204,11 +205,17 @@ function ImportButton() {
   const importer = useImportStrategy();
   const navigate = useNavigate();
   const [fileError, setFileError] = useState<string | null>(null);
+  const [sent, setSent] = useState<unknown>(null);
   const pick = async (file: File | null) => {
     if (!file) return;
     setFileError(null);
     importer.reset();
     const text = await file.text();
+    try {
+      setSent(JSON.parse(text));
+    } catch {
+      setSent(null);
+    }
     importer.mutate(text, {
       onSuccess: (made) => void navigate(`/strategies/${made.strategy_id}`),
       onError: (error) => {
@@ -235,7 +242,7 @@ function ImportButton() {
               {problem.errors.map((e, i) => (
                 <Text key={i} component="li" size="sm" translate="no">
                   <Text span ff="monospace" size="sm">
-                    {e.loc.filter((p) => p !== "body").join(".")}
+                    {pathKey(e.loc[0] === "body" ? normalizeLoc(e.loc.slice(1), sent) : e.loc) || "$"}
                   </Text>
                   {": "}
                   {e.msg}

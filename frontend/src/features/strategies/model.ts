@@ -141,3 +141,39 @@ export function newParameter(): Parameter {
 export function newRule(id: string): Rule {
   return { id, when: { op: ">", left: "close", right: 0 }, action: "buy", enabled: true, priority: 0 };
 }
+
+/** After renaming a parameter or an indicator, make everything that referred to it follow: a
+ * parameter's `{"param": name}` references and constraints, an indicator's series references
+ * (`id` and `id.output`) in conditions and in other indicators' sources. */
+export function renameReferences(doc: StrategyDoc, what: "parameter" | "indicator", from: string, to: string): StrategyDoc {
+  if (what === "parameter") {
+    const walk = (value: Json): Json => {
+      if (Array.isArray(value)) return value.map(walk);
+      if (!isObject(value)) return value;
+      if (isParamRef(value)) return value.param === from ? { param: to } : value;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    };
+    const next = walk(doc) as StrategyDoc;
+    if (Array.isArray(next.constraints))
+      next.constraints = next.constraints.map((c) => ({ ...c, left: c.left === from ? to : c.left, right: c.right === from ? to : c.right }));
+    return next;
+  }
+  const series = (value: Json): Json => {
+    if (typeof value !== "string") return value;
+    if (value === from) return to;
+    return value.startsWith(`${from}.`) ? `${to}${value.slice(from.length)}` : value;
+  };
+  const condition = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(condition);
+    if (!isObject(value)) return value;
+    const out: Record<string, Json> = { ...value };
+    for (const key of ["left", "right", "lower", "upper"]) if (key in out) out[key] = series(out[key]);
+    if ("of" in out) out.of = condition(out.of);
+    return out;
+  };
+  const indicators = Object.fromEntries(
+    Object.entries(doc.indicators ?? {}).map(([id, ind]) => [id, isObject(ind) && "source" in ind ? { ...ind, source: series(ind.source) as string } : ind]),
+  );
+  const rules = Array.isArray(doc.rules) ? doc.rules.map((r) => (isObject(r) ? { ...r, when: condition(r.when) as Condition } : r)) : doc.rules;
+  return { ...doc, ...(doc.indicators ? { indicators } : {}), rules };
+}

@@ -15,6 +15,7 @@ import {
   newParameter,
   type Parameter,
   renameKey,
+  renameReferences,
   RISK_EXITS,
   type RiskExit,
   SIZING_MODES,
@@ -58,7 +59,7 @@ export function ParametersEditor() {
                   value={name}
                   taken={names}
                   label={t("parameters.name")}
-                  onRename={(to) => replace(renameKey(doc, ["parameters"], name, to))}
+                  onRename={(to) => replace(renameReferences(renameKey(doc, ["parameters"], name, to), "parameter", name, to))}
                 />
               </Box>
               <Box style={{ flex: "0 1 6rem" }}>
@@ -240,7 +241,13 @@ export function IndicatorsEditor() {
           <Paper key={index} p="xs" withBorder component="fieldset" aria-label={t("indicators.label", { name: id })} data-testid={`indicator-${id}`}>
             <Group gap="xs" align="flex-start" wrap="wrap">
               <Box style={{ flex: "1 1 7rem" }}>
-                <KeyInput path={path} value={id} taken={ids} label={t("indicators.id")} onRename={(to) => replace(renameKey(doc, ["indicators"], id, to))} />
+                <KeyInput
+                  path={path}
+                  value={id}
+                  taken={ids}
+                  label={t("indicators.id")}
+                  onRename={(to) => replace(renameReferences(renameKey(doc, ["indicators"], id, to), "indicator", id, to))}
+                />
               </Box>
               <Box style={{ flex: "1 1 7rem" }}>
                 <NativeSelect
