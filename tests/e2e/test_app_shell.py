@@ -34,6 +34,7 @@ PAGES = [
     ("/data", "Data", "Données", "Data"),
     ("/watchlists", "Watchlists", "Listes de suivi", "Watchlists"),
     ("/strategies", "Strategies", "Stratégies", "Strategies"),
+    ("/backtests", "Backtests", "Backtests", "Backtests"),
     ("/optimizations", "Optimizations", "Optimisations", "Optimizations"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),

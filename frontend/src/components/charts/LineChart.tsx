@@ -110,10 +110,26 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
 
   useEffect(() => {
     if (!container.current) return;
-    const api = createChart(container.current, { autoSize: true, localization: { locale: i18n.language } });
+    const element = container.current;
+    const api = createChart(element, { autoSize: true, localization: { locale: i18n.language } });
     chart.current = api;
     const made = drawn.current;
+    // autoSize learns the width after the first layout: fit the whole range again once it is known
+    // (and when the width changes: a phone rotated, the navigation opened).
+    let width = 0;
+    const resized =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver((entries) => {
+            const next = Math.round(entries[0]?.contentRect.width ?? 0);
+            if (next && next !== width) {
+              width = next;
+              requestAnimationFrame(() => chart.current?.timeScale().fitContent());
+            }
+          });
+    resized?.observe(element);
     return () => {
+      resized?.disconnect();
       chart.current = null;
       made.clear();
       api.remove();
@@ -127,7 +143,9 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
   }, [i18n.language]);
 
   useEffect(() => {
-    chart.current?.applyOptions(chartOptions(scheme));
+    // minBarSpacing: a long curve fits the width (the default 0.5 px per point shows only the last
+    // ~2 years of daily points on a phone).
+    chart.current?.applyOptions({ ...chartOptions(scheme), timeScale: { ...chartOptions(scheme).timeScale, minBarSpacing: 0.001 } });
   }, [scheme]);
 
   useEffect(() => {
@@ -151,6 +169,7 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
     delete element.dataset.drawMs;
     const frame = requestAnimationFrame(() => {
       element.dataset.drawMs = (performance.now() - began).toFixed(1);
+      api.timeScale().fitContent();
     });
     return () => cancelAnimationFrame(frame);
   }, [series, scheme, precision]);

@@ -74,7 +74,8 @@ it("shows live progress until the job completes, then its results", async () => 
   server.job = SUCCEEDED;
   await push(socket, "job.completed", "job:b1", { job_id: "b1", status: "succeeded", summary: SUCCEEDED.summary });
   expect(await screen.findByTestId("metrics-returns")).toBeTruthy();
-  expect(screen.queryByTestId("job-percent")).toBeNull();
+  expect(screen.getByTestId("job-percent").textContent).toBe("100%");
+  expect(screen.queryByRole("progressbar")).toBeNull();
 });
 
 it("says why a backtest failed", async () => {

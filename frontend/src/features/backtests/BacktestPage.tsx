@@ -20,6 +20,7 @@ export default function BacktestPage() {
   const { t } = useTranslation("backtests");
   const { t: common } = useTranslation();
   const navigate = useNavigate();
+  const format = useFormat();
   const job = useBacktest(jobId);
   const datasets = useDatasets();
   useFollowJobs(job.data ? [job.data] : []);
@@ -42,6 +43,12 @@ export default function BacktestPage() {
         <Badge variant="light" color={STATUS_COLORS[data.status] ?? "gray"} data-testid="job-status" data-status={data.status}>
           {common(`jobStatus.${data.status}`)}
         </Badge>
+        {isFinal(data.status) && data.progress.shards_total > 0 && (
+          <Text size="xs" c="dimmed" className="tw-num">
+            {t("progress.symbols", { done: format.integer(data.progress.shards_done), total: format.integer(data.progress.shards_total) })} ·{" "}
+            <span data-testid="job-percent">{format.percent(data.progress.percent / 100, 0)}</span>
+          </Text>
+        )}
         {data.cached && (
           <Badge variant="outline" color="gray">
             {t("cached")}

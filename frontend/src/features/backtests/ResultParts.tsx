@@ -71,6 +71,8 @@ export function MetricGroups({ values }: { values: Record<string, unknown> }) {
   );
 }
 
+const MARKER_TEXT_LIMIT = 40;
+
 export const MARKER_COLORS = { entry: "#1c7ed6", exitWin: "#099268", exitLoss: "#e03131" };
 
 /** The symbol's candles over the run's period with each trade's entry and exit as markers. */
@@ -112,7 +114,8 @@ export function PriceChart({
           text: t("markers.exit", { price: format.number(trade.exit_price, 2) }),
         });
     }
-    return out;
+    // prices on every marker only while they stay readable
+    return out.length > MARKER_TEXT_LIMIT ? out.map(({ text: _text, ...marker }) => marker) : out;
   }, [trades.data, t, format]);
   if (candles.error) return <ErrorAlert error={candles.error} />;
   if (!data) return <PageLoader />;

@@ -98,6 +98,10 @@ export function useAllTrades(jobId: string, symbol: string | null, enabled: bool
   });
 }
 
+/** Candles the price chart asks for: the API downsamples a longer range (CandleChart draws at least
+ * half a pixel per candle, so more would not fit the width). */
+export const CANDLE_POINTS = 800;
+
 export function useCandles(symbol: string, params: { dataset_id: string; start?: string | null; end?: string | null }, enabled: boolean) {
   const api = useApi();
   const query = {
