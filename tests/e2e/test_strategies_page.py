@@ -101,7 +101,10 @@ def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) 
     expect(status(page)).to_contain_text("Valid", timeout=CHECK)
     expect(left).not_to_have_attribute("aria-invalid", "true")
 
-    # save twice: versions 2 and 3
+    # save twice: versions 2 and 3 (the first also tags the strategy)
+    tags = page.get_by_role("combobox", name="Tags")
+    tags.fill("trend")
+    tags.press("Enter")
     page.get_by_label("What changed").fill("fast 12, exit sells")
     page.get_by_role("button", name="Save new version").click()
     expect(page.get_by_text("Saved as version 2.")).to_be_visible(timeout=10_000)
@@ -118,7 +121,8 @@ def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) 
     diff = page.get_by_test_id("diff")
     expect(diff.locator("td[data-kind='removed']", has_text='"default": 30')).to_have_count(1)
     expect(diff.locator("td[data-kind='added']", has_text='"default": 40')).to_have_count(1)
-    expect(page.get_by_test_id("diff-summary")).to_contain_text("1 lines added, 1 removed")
+    expect(page.get_by_test_id("diff-summary")).to_contain_text("Lines added: 1 · removed: 1")
+    expect(diff.get_by_role("button", name=re.compile(r"^\d+ unchanged lines$")).first).to_be_visible()
     # version 1 against 3 shows every change
     page.get_by_label("Older version").select_option("1")
     expect(diff.locator("td[data-kind='added']", has_text='"action": "sell"')).to_have_count(1)
@@ -169,6 +173,9 @@ def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) 
     confirm.get_by_role("button", name="Delete strategy").click()
     expect(page.get_by_test_id(f"strategy-{copy_id}")).to_have_count(0, timeout=10_000)
     expect(page.get_by_test_id(f"strategy-{strategy_id}")).to_be_visible()
+    # the tag filter finds the tagged original
+    page.get_by_label("Tag", exact=True).fill("trend")
+    expect(page.get_by_test_id(f"strategy-{strategy_id}")).to_contain_text("trend")
 
 
 def test_the_editor_fits_a_phone_and_passes_axe_in_both_themes(stack: Any, app: Page) -> None:

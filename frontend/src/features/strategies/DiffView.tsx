@@ -1,8 +1,8 @@
 /** Two versions side by side, aligned line by line; changed lines carry a −/+ mark as well as colour. */
-import { Group, Table, Text } from "@mantine/core";
-import { useMemo } from "react";
+import { Button, Group, Switch, Table, Text } from "@mantine/core";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Cell, changeCount, sideBySide } from "./diff";
+import { type Cell, changeCount, type DiffRow, foldUnchanged, sideBySide } from "./diff";
 import classes from "./DiffView.module.css";
 
 const MARK = { removed: "−", added: "+", same: " ", empty: " " } as const;
@@ -26,12 +26,16 @@ export function DiffView({ before, after, beforeLabel, afterLabel }: { before: s
   const { t } = useTranslation("strategies");
   const rows = useMemo(() => sideBySide(before, after), [before, after]);
   const counts = changeCount(rows);
+  const [all, setAll] = useState(false);
+  const [opened, setOpened] = useState<Set<number>>(new Set());
+  const parts = useMemo(() => foldUnchanged(rows), [rows]);
   return (
     <>
-      <Group gap="md" mb="xs">
+      <Group gap="md" mb="xs" justify="space-between">
         <Text size="sm" c="dimmed" data-testid="diff-summary">
           {counts.added + counts.removed === 0 ? t("history.identical") : t("history.changes", { added: counts.added, removed: counts.removed })}
         </Text>
+        <Switch size="xs" label={t("history.allLines")} checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
       </Group>
       <Table.ScrollContainer
         minWidth={640}
@@ -55,12 +59,24 @@ export function DiffView({ before, after, beforeLabel, afterLabel }: { before: s
             </tr>
           </thead>
           <tbody>
-            {rows.map((row, i) => (
-              <tr key={i}>
-                <Cells cell={row.left} first />
-                <Cells cell={row.right} />
-              </tr>
-            ))}
+            {parts.map((part, p) =>
+              "folded" in part && !all && !opened.has(p) ? (
+                <tr key={`f${p}`}>
+                  <td colSpan={4} className={classes.fold}>
+                    <Button size="compact-xs" variant="subtle" onClick={() => setOpened(new Set(opened).add(p))}>
+                      {t("history.unchanged", { count: part.folded.length })}
+                    </Button>
+                  </td>
+                </tr>
+              ) : (
+                ("folded" in part ? part.folded : [part.row]).map((row: DiffRow, i) => (
+                  <tr key={`${p}-${i}`}>
+                    <Cells cell={row.left} first />
+                    <Cells cell={row.right} />
+                  </tr>
+                ))
+              ),
+            )}
           </tbody>
         </table>
       </Table.ScrollContainer>

@@ -152,7 +152,7 @@ it("saves a new version with expected_version and explains a stale save", async 
   fireEvent.change(field("sf-parameters-slow-default"), { target: { value: "40" } });
   fireEvent.click(screen.getByRole("button", { name: "Save new version" }));
   expect(await screen.findByText("Saved as version 2.", {}, WAIT)).toBeTruthy();
-  expect(fake.state.saved[0]).toMatchObject({ expected_version: 1, document: { parameters: { slow: { default: 40 } } } });
+  expect(fake.state.saved[0]).toMatchObject({ expected_version: 1, tags: [], document: { parameters: { slow: { default: 40 } } } });
   // someone else saves meanwhile
   fake.state.latest = 5;
   fireEvent.change(field("sf-parameters-slow-default"), { target: { value: "45" } });

@@ -1,8 +1,8 @@
 /** One strategy: the rule builder and the JSON view over the same document (validated as you edit),
  * save as a new version, export, and the version history with a diff. */
-import { Alert, Anchor, Badge, Button, Group, List, Loader, Paper, Stack, Tabs, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, List, Loader, Paper, Stack, Tabs, TagsInput, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { IconBraces, IconDownload, IconHistory, IconListDetails } from "@tabler/icons-react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiProblem } from "../../api/client";
@@ -41,6 +41,15 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
   const editor = useStrategyEditor(strategy.document);
   const [base, setBase] = useState(strategy.latest_version);
   const [note, setNote] = useState("");
+  const [tags, setTags] = useState(strategy.tags);
+  const [savedTags, setSavedTags] = useState(strategy.tags);
+  const changed = editor.dirty || tags.join("\n") !== savedTags.join("\n");
+  useEffect(() => {
+    if (!changed) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [changed]);
   const [tab, setTab] = useState<string | null>("builder");
   const [saved, setSaved] = useState<number | null>(null);
   const save = useSaveStrategy(strategy.strategy_id);
@@ -50,12 +59,14 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
   const submit = () => {
     setSaved(null);
     save.mutate(
-      { expected_version: base, document: editor.doc, note: note.trim() || undefined },
+      { expected_version: base, document: editor.doc, tags, note: note.trim() || undefined },
       {
         onSuccess: (out) => {
           editor.reset(out.document);
           setBase(out.latest_version);
           setNote("");
+          setTags(out.tags);
+          setSavedTags(out.tags);
           setSaved(out.latest_version);
         },
         onError: (error) => editor.showSaveError(error),
@@ -67,6 +78,8 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
     if (data) {
       editor.reset(data.document);
       setBase(data.latest_version);
+      setTags(data.tags);
+      setSavedTags(data.tags);
       save.reset();
     }
   };
@@ -95,7 +108,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
         }
         actions={
           <Group gap="xs" wrap="wrap">
-            <Status editor={editor} />
+            <Status editor={editor} unsaved={changed} />
             <Button
               variant="default"
               size="xs"
@@ -110,6 +123,16 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
       />
       <Stack gap="sm">
         <Group gap="xs" align="flex-end" wrap="wrap">
+          <TagsInput
+            size="xs"
+            label={t("save.tags")}
+            placeholder={t("save.tagsHint")}
+            value={tags}
+            onChange={setTags}
+            maxTags={20}
+            splitChars={[","]}
+            style={{ flex: "1 1 14rem" }}
+          />
           <TextInput
             size="xs"
             label={t("save.note")}
@@ -119,11 +142,11 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
             maxLength={500}
             style={{ flex: "1 1 16rem" }}
           />
-          <Button size="xs" onClick={submit} loading={save.isPending} disabled={!editor.dirty || !!editor.parseError}>
+          <Button size="xs" onClick={submit} loading={save.isPending} disabled={!changed || !!editor.parseError}>
             {t("save.button")}
           </Button>
         </Group>
-        {saved !== null && !editor.dirty && (
+        {saved !== null && !changed && (
           <Text size="sm" c="var(--tw-ok)" role="status">
             {t("save.saved", { version: saved })}
           </Text>
@@ -179,7 +202,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
   );
 }
 
-function Status({ editor }: { editor: StrategyEditor }) {
+function Status({ editor, unsaved }: { editor: StrategyEditor; unsaved: boolean }) {
   const { t } = useTranslation("strategies");
   const count = editor.problems.all.length;
   let badge;
@@ -210,7 +233,7 @@ function Status({ editor }: { editor: StrategyEditor }) {
   return (
     <Group gap={4} role="status" aria-live="polite" data-testid="strategy-status">
       {badge}
-      {editor.dirty && (
+      {unsaved && (
         <Badge color="yellow" variant="light">
           {t("status.unsaved")}
         </Badge>

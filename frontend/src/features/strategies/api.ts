@@ -96,7 +96,7 @@ export function useSaveStrategy(strategyId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { expected_version: number; document: StrategyDoc; note?: string }) =>
+    mutationFn: (body: { expected_version: number; document: StrategyDoc; tags?: string[]; note?: string }) =>
       unwrap(api.PUT("/strategies/{strategy_id}", { params: { path: { strategy_id: strategyId } }, body })),
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.strategies.detail(strategyId), saved);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeCount, sideBySide } from "./diff";
+import { changeCount, foldUnchanged, sideBySide } from "./diff";
 import { pretty } from "./model";
 
 describe("sideBySide", () => {
@@ -23,5 +23,16 @@ describe("sideBySide", () => {
     const rows = sideBySide("a\nb\n", "a\nb\n");
     expect(rows).toHaveLength(2);
     expect(changeCount(rows)).toEqual({ added: 0, removed: 0 });
+  });
+});
+
+describe("foldUnchanged", () => {
+  it("folds long unchanged stretches and keeps three lines of context around changes", () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join("\n");
+    const after = before.replace("line 10", "line ten");
+    const parts = foldUnchanged(sideBySide(before, after));
+    const shown = parts.filter((p) => "row" in p).length;
+    expect(shown).toBe(7); // the change and 3 lines each side
+    expect(parts.filter((p) => "folded" in p).map((p) => ("folded" in p ? p.folded.length : 0))).toEqual([7, 6]);
   });
 });

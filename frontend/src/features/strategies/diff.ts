@@ -56,3 +56,26 @@ export function changeCount(rows: DiffRow[]): { added: number; removed: number }
     removed: rows.filter((r) => r.left.kind === "removed").length,
   };
 }
+
+export type DiffPart = { row: DiffRow } | { folded: DiffRow[] };
+
+/** Rows with long unchanged stretches folded, keeping `context` lines around each change. */
+export function foldUnchanged(rows: DiffRow[], context = 3): DiffPart[] {
+  const keep = rows.map((r) => r.left.kind !== "same");
+  const near = rows.map((_, i) => keep.slice(Math.max(0, i - context), i + context + 1).some(Boolean));
+  const parts: DiffPart[] = [];
+  let run: DiffRow[] = [];
+  const flush = () => {
+    if (run.length > 1) parts.push({ folded: run });
+    else if (run.length === 1) parts.push({ row: run[0] });
+    run = [];
+  };
+  rows.forEach((row, i) => {
+    if (near[i]) {
+      flush();
+      parts.push({ row });
+    } else run.push(row);
+  });
+  flush();
+  return parts;
+}
