@@ -57,7 +57,16 @@ export function JsonView({ editor }: { editor: StrategyEditor }) {
         autoCorrect="off"
         translate="no"
         data-lines={lines}
-        styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)", fontSize: 12.5, lineHeight: 1.45, whiteSpace: "pre", overflowX: "auto", color: "var(--mantine-color-text)" } }}
+        styles={{
+          input: {
+            fontFamily: "var(--mantine-font-family-monospace)",
+            fontSize: 12.5,
+            lineHeight: 1.45,
+            whiteSpace: "pre",
+            overflowX: "auto",
+            color: "var(--mantine-color-text)",
+          },
+        }}
       />
       {located.length > 0 && (
         <List size="sm" spacing={2} aria-label={t("json.problemList")} data-testid="json-problems">
