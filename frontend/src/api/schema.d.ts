@@ -6087,6 +6087,8 @@ export interface operations {
                 sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
                 /** @description direction of the order */
                 order?: "asc" | "desc";
+                /** @description answer `{url, filename, rows}`: a presigned download of the file whatever its size (a browser's fetch cannot follow the 303 to the bucket's origin) */
+                link?: boolean;
             };
             header?: never;
             path: {
@@ -6096,7 +6098,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The signals as a file (up to 10,000 rows) */
+            /** @description The signals as a file (up to 10,000 rows); with `link=true`, an `ExportLink` `{url, filename, rows}` whatever the size (the file written once per filter set) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6412,6 +6414,8 @@ export interface operations {
                 sort?: "time" | "symbol" | "strength" | "rule" | "action" | "side";
                 /** @description direction of the order */
                 order?: "asc" | "desc";
+                /** @description answer `{url, filename, rows}`: a presigned download of the file whatever its size (a browser's fetch cannot follow the 303 to the bucket's origin) */
+                link?: boolean;
             };
             header?: never;
             path?: never;
@@ -6419,7 +6423,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The signals as a file (up to 10,000 rows) */
+            /** @description The signals as a file (up to 10,000 rows); with `link=true`, an `ExportLink` `{url, filename, rows}` whatever the size (the file written once per filter set) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -342,3 +342,19 @@ def test_scan_a_dataset_in_one_call(api: TestClient, h: dict[str, str], dataset:
         headers=h,
     )
     assert locs(unknown) == [["body", "symbols", 0]]
+
+
+def test_an_export_asked_as_a_link_answers_a_presigned_download_whatever_its_size(
+    api: TestClient, h: dict[str, str], dataset: str, queue: str
+) -> None:
+    job = run(api, h, dataset, queue)
+    path = f"/pipeline/runs/{job['job_id']}/signals/export"
+    r = api.get(path, params={"format": "csv", "link": "true", "side": "long"}, headers=h)
+    assert r.status_code == 200, r.text
+    link = r.json()
+    assert "X-Amz-Signature" in link["url"]
+    assert link["filename"] == f"signals-{job['job_id']}.csv"
+    inline = api.get(path, params={"format": "csv", "side": "long"}, headers=h)
+    assert link["rows"] == len(inline.text.strip().splitlines()) - 1
+    latest = api.get("/pipeline/signals/export", params={"format": "json", "link": "true"}, headers=h)
+    assert latest.json()["filename"] == "signals-latest-1.json"

@@ -198,12 +198,18 @@ def page(frame: pd.DataFrame, offset: int, limit: int) -> tuple[list[dict[str, A
 
 
 def export(
-    frame: pd.DataFrame, file_format: str, tenant_id: str, scope: str, query: SignalQuery
+    frame: pd.DataFrame,
+    file_format: str,
+    tenant_id: str,
+    scope: str,
+    query: SignalQuery,
+    *,
+    link: bool = False,
 ) -> tuple[str, Any, str]:
     """``("body", bytes, content type)`` for a small export, ``("url", presigned url, filename)`` for a
-    large one (written once per query under the run's results)."""
+    large one, or for any size when ``link`` (written once per query under the run's results)."""
     filename = f"signals-{scope}.{file_format}"
-    if len(frame) <= EXPORT_INLINE_ROWS:
+    if len(frame) <= EXPORT_INLINE_ROWS and not link:
         body, content_type = _encode(frame, file_format)
         return "body", body, content_type
     key = export_key(tenant_id, scope, query.digest(), file_format)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
@@ -38,6 +38,13 @@ MaxPoints = Annotated[
     int | None, Query(ge=2, le=100_000, description="cut the series to at most this many points")
 ]
 ExportFormat = Annotated[Literal["csv", "json"], Query(description="the file's format")]
+ExportLinkQuery = Annotated[
+    bool,
+    Query(
+        description="answer `{url, filename, rows}`: a presigned download of the file whatever its size "
+        "(a browser's fetch cannot follow the 303 to the bucket's origin)"
+    ),
+]
 
 
 class PipelineRun(BaseModel):
@@ -130,6 +137,14 @@ class BreadthHistory(BaseModel):
     run_id: str
 
 
+class ExportLink(BaseModel):
+    """Where to download an export (``link=true``): a presigned URL that expires."""
+
+    url: str
+    filename: str
+    rows: int = Field(description="signals in the file")
+
+
 class ScanResult(BaseModel):
     dataset_id: str
     strategy_name: str
@@ -144,7 +159,8 @@ class ScanResult(BaseModel):
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The signals as a file (up to 10,000 rows)",
+        "description": "The signals as a file (up to 10,000 rows); with `link=true`, an `ExportLink` "
+        "`{url, filename, rows}` whatever the size (the file written once per filter set)",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
@@ -315,12 +331,13 @@ def export_run_signals(
     end: EndFilter = None,
     sort: SortQuery = "time",
     order: OrderQuery = "desc",
+    link: ExportLinkQuery = False,
 ) -> Response:
     from tradewind.pipeline import results
 
     query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
     picked = results.select(results.run_signals(_run(tenant, job_id)), query)
-    return _file(results.export(picked, format, tenant, job_id, query))
+    return _file(results.export(picked, format, tenant, job_id, query, link=link), link, len(picked))
 
 
 @router.get(
@@ -384,16 +401,21 @@ def export_latest_signals(
     end: EndFilter = None,
     sort: SortQuery = "time",
     order: OrderQuery = "desc",
+    link: ExportLinkQuery = False,
 ) -> Response:
     from tradewind.pipeline import results
 
     query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
     picked = results.select(results.latest_signals(tenant, runs_count), query)
-    return _file(results.export(picked, format, tenant, f"latest-{runs_count}", query))
+    scope = f"latest-{runs_count}"
+    return _file(results.export(picked, format, tenant, scope, query, link=link), link, len(picked))
 
 
-def _file(answer: tuple[str, Any, str]) -> Response:
+def _file(answer: tuple[str, Any, str], link: bool, rows: int) -> Response:
     kind, payload, detail = answer
+    if kind == "url" and link:
+        found = ExportLink(url=payload, filename=detail, rows=rows)
+        return JSONResponse(found.model_dump())
     if kind == "url":
         return RedirectResponse(payload, status_code=status.HTTP_303_SEE_OTHER)
     ext = "csv" if detail.startswith("text/csv") else "json"
