@@ -1,17 +1,18 @@
 /** A strategy's versions, newest first, and a side-by-side diff of any two of them. */
-import { Badge, Group, Loader, NativeSelect, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import { useVersionDocument, useVersions } from "./api";
+import { useLoadVersion, useVersionDocument, useVersions } from "./api";
 import { DiffView } from "./DiffView";
-import { pretty } from "./model";
+import { pretty, type StrategyDoc } from "./model";
 
-export function History({ strategyId, latest }: { strategyId: string; latest: number }) {
+export function History({ strategyId, latest, onEdit }: { strategyId: string; latest: number; onEdit: (document: StrategyDoc, version: number) => void }) {
   const { t } = useTranslation("strategies");
   const format = useFormat();
   const versions = useVersions(strategyId);
+  const load = useLoadVersion(strategyId);
   const [before, setBefore] = useState<number | null>(latest > 1 ? latest - 1 : null);
   const [after, setAfter] = useState<number | null>(latest);
   const [seen, setSeen] = useState(latest);
@@ -35,6 +36,7 @@ export function History({ strategyId, latest }: { strategyId: string; latest: nu
           {t("history.versions")}
         </Title>
         {versions.error && <ErrorAlert error={versions.error} />}
+        {load.error && <ErrorAlert error={load.error} />}
         {versions.isPending && <Loader size="sm" aria-label={t("loading")} />}
         {items.length > 0 && (
           <Table.ScrollContainer minWidth={420} scrollAreaProps={{ viewportProps: { tabIndex: 0, role: "region", "aria-label": t("history.versions") } }}>
@@ -45,6 +47,9 @@ export function History({ strategyId, latest }: { strategyId: string; latest: nu
                   <Table.Th scope="col">{t("history.name")}</Table.Th>
                   <Table.Th scope="col">{t("history.note")}</Table.Th>
                   <Table.Th scope="col">{t("history.created")}</Table.Th>
+                  <Table.Th scope="col">
+                    <VisuallyHidden>{t("history.actions")}</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -63,6 +68,19 @@ export function History({ strategyId, latest }: { strategyId: string; latest: nu
                     <Table.Td translate="no">{v.name}</Table.Td>
                     <Table.Td translate="no">{v.note ?? ""}</Table.Td>
                     <Table.Td className="tw-num">{format.dateTime(v.created_at)}</Table.Td>
+                    <Table.Td ta="right">
+                      {v.version !== latest && (
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          loading={load.isPending && load.variables === v.version}
+                          aria-label={t("history.editFromLabel", { version: v.version })}
+                          onClick={() => load.mutate(v.version, { onSuccess: (found) => onEdit(found.document, v.version) })}
+                        >
+                          {t("history.editFrom")}
+                        </Button>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -74,7 +74,34 @@ function server() {
       state.latest += 1;
       return { status: 200, body: strategy(put.document, state.latest) };
     },
-    "GET /strategies/s1/versions?limit=100": () => ({ status: 200, body: { items: [], next_token: null } }),
+    "GET /strategies/s1/versions?limit=100": () => ({
+      status: 200,
+      body: {
+        items: Array.from({ length: state.latest }, (_, i) => ({
+          strategy_id: "s1",
+          version: state.latest - i,
+          name: DOC.name,
+          note: null,
+          created_at: "2026-01-01T00:00:00Z",
+        })),
+        next_token: null,
+      },
+    }),
+    "GET /strategies/s1/versions/1": {
+      status: 200,
+      body: { strategy_id: "s1", version: 1, name: DOC.name, note: null, created_at: "2026-01-01T00:00:00Z", document: DOC },
+    },
+    "GET /strategies/s1/versions/2": () => ({
+      status: 200,
+      body: {
+        strategy_id: "s1",
+        version: 2,
+        name: DOC.name,
+        note: null,
+        created_at: "2026-01-01T00:00:00Z",
+        document: state.saved.length ? (state.saved[0] as { document: StrategyDoc }).document : DOC,
+      },
+    }),
   });
   return { ...fake, state };
 }
@@ -162,4 +189,19 @@ it("saves a new version with expected_version and explains a stale save", async 
   fireEvent.click(screen.getByRole("button", { name: "Reload latest version" }));
   await waitFor(() => expect(screen.queryByText("This strategy changed since you opened it")).toBeNull(), WAIT);
   expect(field("sf-parameters-slow-default").value).toBe("30");
+});
+
+it("shows the versions, diffs two and edits from an older one", async () => {
+  await open();
+  fireEvent.change(field("sf-parameters-slow-default"), { target: { value: "40" } });
+  fireEvent.click(screen.getByRole("button", { name: "Save new version" }));
+  await screen.findByText("Saved as version 2.", {}, WAIT);
+  fireEvent.click(screen.getByRole("tab", { name: "History" }));
+  const diff = await screen.findByTestId("diff", {}, WAIT);
+  expect(within(diff).getAllByText('"default": 40,').length).toBe(1);
+  expect(diff.querySelector("td[data-kind='removed']")!.textContent).toContain('"default": 30');
+  fireEvent.click(screen.getByRole("button", { name: "Edit from version 1" }));
+  await waitFor(() => expect(field("sf-parameters-slow-default").value).toBe("30"), WAIT);
+  expect((screen.getByRole("textbox", { name: "What changed" }) as HTMLInputElement).value).toBe("back to version 1");
+  expect(screen.getByTestId("strategy-status").textContent).toContain("Unsaved changes");
 });

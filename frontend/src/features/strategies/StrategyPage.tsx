@@ -194,7 +194,15 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
             <JsonView editor={editor} />
           </Tabs.Panel>
           <Tabs.Panel value="history" pt="sm">
-            <History strategyId={strategy.strategy_id} latest={base} />
+            <History
+              strategyId={strategy.strategy_id}
+              latest={base}
+              onEdit={(document, version) => {
+                editor.setDoc(document);
+                setNote(t("history.restoredNote", { version }));
+                setTab("builder");
+              }}
+            />
           </Tabs.Panel>
         </Tabs>
       </Stack>

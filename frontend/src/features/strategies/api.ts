@@ -61,6 +61,20 @@ export function useVersionDocument(strategyId: string, version: number | null) {
   });
 }
 
+/** Fetch one version's document (cached like useVersionDocument), e.g. to edit from it. */
+export function useLoadVersion(strategyId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (version: number) =>
+      queryClient.fetchQuery({
+        queryKey: queryKeys.strategies.version(strategyId, version),
+        queryFn: () => unwrap(api.GET("/strategies/{strategy_id}/versions/{version}", { params: { path: { strategy_id: strategyId, version } } })),
+        staleTime: Infinity,
+      }),
+  });
+}
+
 export function useValidation(doc: unknown, enabled: boolean) {
   const api = useApi();
   return useQuery({
