@@ -142,10 +142,14 @@ def test_a_cancellation_for_another_reason_is_not_retried() -> None:
 
 
 def test_reporting_progress_never_fails_a_counted_shard(caplog: pytest.LogCaptureFixture) -> None:
+    # the report is one transaction: the job record's throttle stamp and, when due, a progress sample
     record = job()
     assert worker.count(record, SHARD) is True
     failure = {"Error": {"Code": "InternalServerError", "Message": "try again"}}
-    with caplog.at_level(logging.ERROR, logger=worker.__name__), answered("UpdateItem", [failure]) as pending:
+    with (
+        caplog.at_level(logging.ERROR, logger=worker.__name__),
+        answered("TransactWriteItems", [failure]) as pending,
+    ):
         worker.report(record)
     assert pending == []
     assert f"could not report the progress of job {JOB}" in caplog.text

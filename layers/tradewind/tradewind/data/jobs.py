@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -53,6 +53,8 @@ class JobRecord(MainTableModel):
     combos_total = NumberAttribute(default=0)  # combinations x symbols (x windows); backtest: symbols
     combos_done = NumberAttribute(default=0)
     progress_published_at = NumberAttribute(default=0)  # epoch seconds: throttles progress messages
+    progress_sampled_at = NumberAttribute(null=True)  # epoch seconds of the last progress sample
+    progress_samples = NumberAttribute(null=True)  # samples in JOBPROGRESS#{id} (jobs.timeline)
     summary = JSONAttribute(null=True)
     error = UnicodeAttribute(null=True)  # a readable reason when failed
     cached = BooleanAttribute(default=False)  # answered from an identical earlier job
@@ -68,6 +70,9 @@ class JobRecord(MainTableModel):
     batches_skipped = NumberAttribute(null=True)  # batches counted without running (a stop)
     stop_requested = BooleanAttribute(null=True)  # POST /pipeline/runs/{id}/stop
     aggregating_at = NumberAttribute(null=True)  # epoch seconds: the aggregation's claim (a lease)
+    # Every status change after submission, oldest first: {"at": ISO time, "status", "cause"}
+    # (jobs.timeline). Appended by the same write that changes the status; a handful of entries.
+    timeline: ListAttribute[Any] = ListAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
@@ -142,3 +147,59 @@ class JobCounter(MainTableModel):
     def day_key(tenant_id: str, day: str) -> tuple[str, str]:
         """``day`` is the UTC date, ``yyyy-mm-dd``."""
         return tenant_pk(tenant_id), f"JOBCOUNT#DAY#{day}"
+
+
+class JobStats(MainTableModel):
+    """A tenant's counters of one job kind (``TENANT#{t}`` / ``JOBSTATS#{kind}``), for ``GET /jobs/stats``.
+
+    ``created`` moves in the transaction that creates a job, the others in the one that makes it
+    final (:func:`tradewind.jobs.records.finish`), so the figures never need a scan of the jobs.
+    """
+
+    PREFIX: ClassVar[str] = "JOBSTATS#"
+
+    tenant_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    created = NumberAttribute(null=True)
+    succeeded = NumberAttribute(null=True)
+    failed = NumberAttribute(null=True)
+    cancelled = NumberAttribute(null=True)
+    stopped = NumberAttribute(null=True)
+    duration_seconds = NumberAttribute(null=True)  # summed over final jobs that had started
+    timed = NumberAttribute(null=True)  # how many jobs ``duration_seconds`` sums
+
+    @classmethod
+    def key(cls, tenant_id: str, kind: str = "") -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"{cls.PREFIX}{kind}"
+
+
+class JobProgressHistory(MainTableModel):
+    """A job's progress samples over time (``TENANT#{t}`` / ``JOBPROGRESS#{id}``): bounded, written in
+    the same transaction as the progress report that takes them (:mod:`tradewind.jobs.timeline`)."""
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    samples: ListAttribute[Any] = ListAttribute(
+        null=True
+    )  # [{"at": ISO time, "done", "total", "rate"}], oldest first
+    sampled_at = NumberAttribute(null=True)  # epoch seconds of the last sample
+
+    @staticmethod
+    def key(tenant_id: str, job_id: str) -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"JOBPROGRESS#{job_id}"
+
+
+class JobLogLine(MainTableModel):
+    """One structured log line of a job (``TENANT#{t}`` / ``JOBLOG#{id}#{seq}``), kept for
+    ``TW``'s log retention (TTL) and removed with the job (:mod:`tradewind.jobs.logs`)."""
+
+    tenant_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
+    time = UnicodeAttribute()  # ISO 8601 UTC
+    level = UnicodeAttribute()  # debug | info | warning | error
+    message = UnicodeAttribute()
+    fields = JSONAttribute(null=True)
+
+    @staticmethod
+    def key(tenant_id: str, job_id: str, seq: str = "") -> tuple[str, str]:
+        return tenant_pk(tenant_id), f"JOBLOG#{job_id}#{seq}"

@@ -72,6 +72,7 @@ def create_running(record: JobRecord, now: datetime | None = None) -> None:
     from pynamodb.exceptions import TransactWriteError
 
     from tradewind.data.jobs import JobCounter, JobRecord
+    from tradewind.jobs.stats import count_created
 
     now = now or datetime.now(UTC)
     settings = get_settings()
@@ -99,6 +100,7 @@ def create_running(record: JobRecord, now: datetime | None = None) -> None:
             condition=JobCounter.jobs.does_not_exist() | (JobCounter.jobs < settings.max_job_runs_per_day),
             return_values="ALL_OLD",
         )
+        count_created(transaction, record)  # GET /jobs/stats (jobs.stats), after the counters' positions
 
     try:
         transact(fill)

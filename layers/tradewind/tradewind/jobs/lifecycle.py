@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
@@ -36,14 +36,16 @@ def _records() -> type[JobRecord]:
     return JobRecord
 
 
-def get_job(tenant_id: str, job_id: str, kind: str, loc: Loc | None = None) -> JobRecord:
-    """The tenant's job of this kind; 404 otherwise (naming ``loc`` when the id came from there)."""
+def get_job(tenant_id: str, job_id: str, kind: str | None = None, loc: Loc | None = None) -> JobRecord:
+    """The tenant's job (of this kind, when given); 404 otherwise (naming ``loc`` when the id came
+    from there)."""
     from tradewind.jobs.records import get_record
 
     record = get_record(tenant_id, job_id)
-    if record is None or record.kind != kind:
-        problems = [] if loc is None else [FieldProblem(list(loc), f"no such {kind}", "not_found")]
-        raise NotFound(f"{kind} {job_id!r} not found", problems)
+    if record is None or (kind is not None and record.kind != kind):
+        noun = kind or "job"
+        problems = [] if loc is None else [FieldProblem(list(loc), f"no such {noun}", "not_found")]
+        raise NotFound(f"{noun} {job_id!r} not found", problems)
     return record
 
 
@@ -99,31 +101,103 @@ def list_jobs(
     return items, rows.last_evaluated_key
 
 
+SCAN_BUDGET = 1000
+"""``GET /jobs`` reads at most this many records per page while looking for matches."""
+
+
+def _ms_hex(moment: datetime) -> str:
+    """The 12 hex digits of epoch milliseconds that start a job id (``jobs.submit.new_job_id``)."""
+    return f"{max(0, int(moment.timestamp() * 1000)):012x}"
+
+
+def search_key(tenant_id: str, kind: str | None) -> tuple[str, str, str, str]:
+    """Where :func:`search_jobs` reads: ``(partition, sort-key prefix, partition attr, sort attr)``."""
+    records = _records()
+    if kind is None:
+        pk, prefix = records.key(tenant_id)
+        return pk, prefix, "pk", "sk"
+    gpk, gprefix = records.kind_index_key(tenant_id, kind)
+    return gpk, gprefix, "gsi1pk", "gsi1sk"
+
+
+def search_jobs(
+    tenant_id: str,
+    limit: int,
+    start: dict[str, Any] | None,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    name: str | None = None,
+) -> tuple[list[JobRecord], dict[str, Any] | None]:
+    """One page of the tenant's jobs of every kind (or one), newest first, filtered.
+
+    The kind picks the range read (the table's ``JOB#`` range, or ``gsi1``'s ``JOBS#{kind}#``), the
+    date range narrows it (ids start with their creation time), and status and name (contains, any
+    case) are matched while reading: a page holds up to ``limit`` matches, reading at most
+    :data:`SCAN_BUDGET` records; the returned key continues after the last record read.
+    """
+    records = _records()
+    partition, prefix, _, sort_attr = search_key(tenant_id, kind)
+    low = prefix + (_ms_hex(created_from) if created_from else "")
+    high = prefix + (_ms_hex(created_to + timedelta(milliseconds=1)) if created_to else "~")
+    sort = getattr(records, sort_attr)
+    query = records.gsi1.query if kind is not None else records.query
+    rows = query(
+        partition,
+        sort.between(low, high),
+        scan_index_forward=False,
+        page_size=min(SCAN_BUDGET, max(limit, 50)),
+        last_evaluated_key=start,
+    )
+    needle = name.casefold() if name else None
+    items: list[JobRecord] = []
+    last: JobRecord | None = None
+    exhausted = True
+    for read, row in enumerate(rows, start=1):
+        last = row
+        if (status is None or row.status == status) and (
+            needle is None or needle in (row.name or row.strategy_name or "").casefold()
+        ):
+            items.append(row)
+        if len(items) >= limit or read >= SCAN_BUDGET:
+            exhausted = False
+            break
+    if exhausted or last is None:
+        return items, None
+    key = {"pk": {"S": last.pk}, "sk": {"S": last.sk}}
+    if kind is not None:
+        key.update(gsi1pk={"S": str(last.gsi1pk)}, gsi1sk={"S": str(last.gsi1sk)})
+    return items, key
+
+
 def list_index_key(tenant_id: str, kind: str) -> tuple[str, str]:
     """The ``gsi1`` partition and sort-key prefix that :func:`list_jobs` reads (a token must lie there)."""
     return _records().kind_index_key(tenant_id, kind)
 
 
-def cancel_job(tenant_id: str, job_id: str, kind: str) -> JobRecord:
+def cancel_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | None = None) -> JobRecord:
     """Mark the job ``cancelled`` (409 when already final), stop its execution, tell subscribers."""
     from tradewind.jobs.events import announce, label, notify_outcome
     from tradewind.jobs.views import job_message
     from tradewind.services.notifications import JOB_CANCELLED
 
-    record = _mark_cancelled(get_job(tenant_id, job_id, kind))
+    record = _mark_cancelled(get_job(tenant_id, job_id, kind), by)
     _stop(record)
     announce(tenant_id, job_id, *job_message(record))
     notify_outcome(record, JOB_CANCELLED, f"{label(record)} cancelled", "Cancelled before it finished.")
     return record
 
 
-def _mark_cancelled(record: JobRecord) -> JobRecord:
+def _mark_cancelled(record: JobRecord, by: str | None = None) -> JobRecord:
     """Set ``cancelled`` (releasing the job's running slot) unless the job is final; 409 naming the
     status it has then."""
     from tradewind.jobs.records import finish
 
     now = datetime.now(UTC)
-    if finish(record, "cancelled", ("queued", "running"), finished_at=now, updated_at=now):
+    cause = f"cancelled by {by}" if by else "cancelled"
+    if finish(record, "cancelled", ("queued", "running"), cause=cause, finished_at=now, updated_at=now):
         return record
     msg = f"the job is already {record.status}"
     raise Conflict(
@@ -136,8 +210,11 @@ def _stop(record: JobRecord) -> None:
     """Stop the execution; a failure only wastes compute (every step skips a final job), so it is logged.
 
     An execution not started yet (submit starts it right after saving the record) is no error: its
-    plan step finds the job final and runs nothing.
+    plan step finds the job final and runs nothing. A pipeline run has no execution: its batches
+    find the run final and do nothing.
     """
+    if record.kind not in ("backtest", "optimization"):
+        return
     try:
         aws.client("stepfunctions").stop_execution(
             executionArn=execution_arn(record.job_id), error="Cancelled", cause="cancelled through the API"
@@ -149,7 +226,7 @@ def _stop(record: JobRecord) -> None:
             logger.exception("could not stop the execution of job %s", record.job_id)
 
 
-def delete_job(tenant_id: str, job_id: str, kind: str) -> None:
+def delete_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | None = None) -> None:
     """Remove the job: cancel it if it still runs, then its objects, shard markers, cache entry, record.
 
     The record goes last, so a delete that fails halfway can simply be repeated.
@@ -159,7 +236,7 @@ def delete_job(tenant_id: str, job_id: str, kind: str) -> None:
     record = get_job(tenant_id, job_id, kind)
     if record.status not in FINAL_STATUSES:
         with contextlib.suppress(Conflict):  # it finished meanwhile: delete it as it is
-            _mark_cancelled(record)
+            _mark_cancelled(record, by)
         _stop(record)
     store.delete_job_objects(tenant_id, job_id)
     pk, prefix = ShardMarker.key(tenant_id, job_id)

@@ -30,6 +30,7 @@ from tradewind.jobs.inputs import (
 from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import JSON_TYPE, strict_json
+from tradewind.jobs.timeline import append_action, entry
 from tradewind.jobs.views import PROGRESS, progress_payload
 from tradewind.metrics.catalog import SCREENING, rankable
 from tradewind.settings import get_settings
@@ -69,6 +70,7 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
                 JobRecord.combos_done.set(0),
                 JobRecord.started_at.set(now),
                 JobRecord.updated_at.set(now),
+                append_action(entry("running", f"planned {len(shards)} shards, {combos} runs", now)),
             ],
             condition=JobRecord.status.is_in("queued", "running"),
         )

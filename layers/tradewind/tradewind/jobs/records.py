@@ -89,10 +89,13 @@ def failed_conditions(exc: TransactWriteError) -> dict[int, dict[str, Any] | Non
     }
 
 
-def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: Any) -> bool:
+def finish(
+    record: JobRecord, status: str, only_from: Iterable[str], *, cause: str | None = None, **values: Any
+) -> bool:
     """Make the job final: ``status`` and ``values`` (attribute names; ``None`` removes one), only if
     its status is one of ``only_from``, releasing its running slot in the same transaction when it
-    holds one.
+    holds one. The same write appends the change to the job's timeline, with ``cause`` (default: the
+    error for ``failed``, else the status).
 
     True when this call made the transition (``record`` then holds the new values); False when the
     job had left ``only_from`` already (another transition won, or this is a retry): ``record`` is
@@ -102,10 +105,15 @@ def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: A
 
     from tradewind.data.jobs import JobCounter, JobRecord
     from tradewind.jobs.spec import FINAL_STATUSES
+    from tradewind.jobs.stats import count_final
+    from tradewind.jobs.timeline import append_action, entry
 
     assert status in FINAL_STATUSES, status
     sources = tuple(only_from)
-    actions: list[Action] = [JobRecord.status.set(status), JobRecord.holds_slot.remove()]
+    if cause is None:
+        cause = str(values.get("error") or status) if status == "failed" else status
+    step = entry(status, cause, values.get("finished_at"))
+    actions: list[Action] = [JobRecord.status.set(status), JobRecord.holds_slot.remove(), append_action(step)]
     for name, value in values.items():
         attribute = getattr(JobRecord, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
@@ -120,6 +128,7 @@ def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: A
             transaction.update(record, actions=actions, condition=condition)
             if held:
                 transaction.update(running, actions=[JobCounter.jobs.add(-1)])
+            count_final(transaction, record, status, values.get("finished_at"))
 
         try:
             transact(fill)
@@ -134,6 +143,7 @@ def finish(record: JobRecord, status: str, only_from: Iterable[str], **values: A
                 return False
             continue  # the slot flag read earlier was stale: decide again on the fresh record
         record.status, record.holds_slot = status, None
+        record.timeline = [*(record.timeline or []), step]
         for name, value in values.items():
             setattr(record, name, value)
         return True

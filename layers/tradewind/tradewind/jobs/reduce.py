@@ -96,8 +96,17 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
         )
     for name, (body, content_type) in files.items():
         put_bytes(artifacts.result_key(tenant_id, job_id, name), body, content_type)
-    results = {"summary": outcome.summary, "error": None, "finished_at": now, "updated_at": now}
-    if not finish(record, "succeeded", ("running",), **results):
+    cause = f"reduced {len(shards)} shards"
+    if not finish(
+        record,
+        "succeeded",
+        ("running",),
+        cause=cause,
+        summary=outcome.summary,
+        error=None,
+        finished_at=now,
+        updated_at=now,
+    ):
         delete_prefix(artifacts.result_key(tenant_id, job_id, ""))  # cancelled meanwhile: no results
         return {**out, "status": record.status}
     JobHashRecord(

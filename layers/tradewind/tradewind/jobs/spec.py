@@ -21,7 +21,8 @@ from tradewind.strategy.limits import FINITE_PARTS, MAGNITUDE, MODEL_CONFIG, Cou
 from tradewind.strategy.models import Constraint, Costs, Strategy
 from tradewind.text import Name
 
-JobKind = Literal["backtest", "optimization", "pipeline"]
+JobKind = Literal["import", "backtest", "optimization", "pipeline"]
+# ``import``: a dataset import, recorded as a job by the import use case (docs/jobs.md).
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "stopped"]
 # ``stopped``: a pipeline run asked to stop ends with what it had finished (docs/pipeline.md).
 FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "stopped"})

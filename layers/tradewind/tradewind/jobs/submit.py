@@ -36,13 +36,16 @@ from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tradewind.jobs import caps, events, store
 from tradewind.jobs.artifacts import result_key
-from tradewind.jobs.records import finish, get_record
+from tradewind.jobs.records import finish, get_record, transact
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
+from tradewind.jobs.timeline import entry
 from tradewind.settings import get_settings
 from tradewind.strategy.models import Costs, Number, ParamRef, Strategy
 from tradewind.strategy.weights import normalized_weights, weight_problems
 
 if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
     from tradewind.data.jobs import JobRecord
     from tradewind.data.marketdata import DatasetRecord, SymbolRecord
 
@@ -676,9 +679,21 @@ def _copy_cached(
         combos_done=source.combos_total,
         started_at=now,
         finished_at=now,
+        timeline=[entry("succeeded", f"answered from job {source.job_id}", now)],
     )
-    _save_new(record, write_objects)
+    _save_new(record, write_objects, _save_counted)
     return record
+
+
+def _save_counted(record: JobRecord) -> None:
+    """Create the cached copy's record and count it, created and succeeded, in the job stats."""
+    from tradewind.jobs.stats import count_created
+
+    def fill(transaction: TransactWrite) -> None:
+        transaction.save(record, condition=type(record).pk.does_not_exist())
+        count_created(transaction, record, "succeeded")
+
+    transact(fill)
 
 
 def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) -> JobRecord:

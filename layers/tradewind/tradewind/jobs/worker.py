@@ -166,7 +166,11 @@ def report(record: JobRecord) -> None:
     the last shard; the conditional update elects one publisher among concurrent workers. Best effort:
     the shard is counted already, so nothing here may fail it (a retry would redo its work)."""
 
+    from pynamodb.transactions import TransactWrite
+
     from tradewind.data.jobs import JobRecord
+    from tradewind.jobs.records import failed_conditions, transact
+    from tradewind.jobs.timeline import add_sample
 
     try:
         record.refresh(consistent_read=True)
@@ -175,11 +179,24 @@ def report(record: JobRecord) -> None:
         condition = JobRecord.status == "running"
         if not last:
             condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
-        record.update(actions=[JobRecord.progress_published_at.set(now)], condition=condition)
+
+        def fill(transaction: TransactWrite) -> None:
+            # The winner of the throttle also takes the progress sample when one is due
+            # (jobs.timeline): one transaction, no extra round trip.
+            sampled = add_sample(transaction, record, last)
+            actions = [JobRecord.progress_published_at.set(now), *sampled]
+            transaction.update(record, actions=actions, condition=condition)
+
+        transact(fill, attempts=2)
     except Exception as exc:
-        if not condition_failed(
-            exc
-        ):  # else one went out recently (or the job is no longer running): nothing to do
+        # A failed condition: one went out recently (or the job is no longer running), nothing to do.
+        if not (condition_failed(exc) or _failed_condition(exc, failed_conditions)):
             logger.exception("could not report the progress of job %s", record.job_id)
         return
     announce(record.tenant_id, record.job_id, PROGRESS, progress_payload(record))
+
+
+def _failed_condition(exc: Exception, failed_conditions: Any) -> bool:
+    from pynamodb.exceptions import TransactWriteError
+
+    return isinstance(exc, TransactWriteError) and bool(failed_conditions(exc))

@@ -20,6 +20,7 @@ from tradewind.jobs.artifacts import spec_key
 from tradewind.jobs.events import announce
 from tradewind.jobs.records import finish
 from tradewind.jobs.submit import _save_new, new_job_id
+from tradewind.jobs.timeline import entry
 from tradewind.jobs.views import PROGRESS, progress_payload
 from tradewind.pipeline import resolve
 from tradewind.pipeline.config import pipeline_config
@@ -124,6 +125,7 @@ def new_record(
         created_at=now,
         started_at=now,
         updated_at=now,
+        timeline=[entry("running", f"queued {batch_count} batches of {len(spec.symbols)} symbols", now)],
     )
 
 

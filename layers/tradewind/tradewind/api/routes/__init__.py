@@ -26,6 +26,7 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "backtests": ("backtests",),
     "optimizations": ("optimizations",),
     "pipeline": ("pipeline",),
+    "jobs": ("jobs",),
     "realtime": ("realtime",),
 }
 """First path segment -> the route modules serving it, in matching order."""
