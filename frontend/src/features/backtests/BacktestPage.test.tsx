@@ -24,6 +24,7 @@ function routes(job = SUCCEEDED): Record<string, FakeRoute> {
       const items = TRADES.filter((trade) => !symbol || trade.symbol === symbol);
       return { status: 200, body: { items, next_token: null, total: items.length } };
     },
+    "GET /backtests/b1/curves": { status: 200, body: RESULTS.curves },
     "GET /symbols/ZENX/candles": { status: 200, body: CANDLES },
     "GET /symbols/QUBIT/candles": { status: 200, body: { ...CANDLES, symbol: "QUBIT" } },
   };
@@ -51,11 +52,14 @@ it("shows every metric grouped, both curves with buy and hold, the trades and on
   expect(screen.getByTestId("equity-chart").dataset.points).toBe("120");
   expect(await screen.findByText("3 trades")).toBeTruthy();
   expect(screen.getByText("fast=10, slow=30")).toBeTruthy();
-  // the results were asked with each symbol's curves
-  expect(api.requests.some((r) => r.route.startsWith("GET /backtests/b1/results?") && r.route.includes("symbol_curves=true"))).toBe(true);
+  // the portfolio's curve at up to 10,000 points; each symbol's only once a symbol's tab opens
+  expect(api.requests.some((r) => r.route.startsWith("GET /backtests/b1/results?") && r.route.includes("max_points=10000"))).toBe(true);
+  expect(api.requests.some((r) => r.route.startsWith("GET /backtests/b1/curves"))).toBe(false);
 
   fireEvent.click(screen.getByRole("tab", { name: "QUBIT" }));
   expect(await screen.findByRole("heading", { name: "Price of QUBIT with entries and exits" })).toBeTruthy();
+  expect(await screen.findByRole("figure", { name: "Equity of QUBIT against buy and hold" })).toBeTruthy();
+  expect(api.requests.some((r) => r.route.startsWith("GET /backtests/b1/curves?") && r.route.includes("symbols=true"))).toBe(true);
   const price = await screen.findByTestId("price-chart");
   await vi.waitFor(() => expect(price.dataset.markers).toBe("2"));
   expect(await screen.findByText("1 trade")).toBeTruthy();

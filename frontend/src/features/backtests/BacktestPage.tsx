@@ -8,7 +8,7 @@ import { useDatasets } from "../datasets/useDatasets";
 import { STATUS_COLORS } from "../jobs/JobRow";
 import { isFinal } from "../jobs/jobState";
 import { useFollowJobs, useJobLive } from "../jobs/useJobs";
-import { type BacktestResults, useBacktest, useBacktestResults } from "./api";
+import { type BacktestResults, useBacktest, useBacktestResults, useSymbolCurves } from "./api";
 import { RowActions } from "./RowActions";
 import { backtestMeta, backtestTitle } from "./describe";
 import { CurveCharts, MetricGroups, PriceChart, Section } from "./ResultParts";
@@ -151,11 +151,9 @@ function Results({ job, results }: { job: Job; results: BacktestResults }) {
           <Tabs.Panel value="portfolio">{portfolio}</Tabs.Panel>
           {symbols.map((symbol) => (
             <Tabs.Panel key={symbol} value={symbol}>
-              {results.curves.symbols?.[symbol] && (
-                <Section title={t("sections.curvesOf", { symbol })} id={`curves-${symbol}`}>
-                  <CurveCharts curve={results.curves.symbols[symbol]} label={symbol} />
-                </Section>
-              )}
+              <Section title={t("sections.curvesOf", { symbol })} id={`curves-${symbol}`}>
+                <SymbolCurves jobId={job.job_id} symbol={symbol} />
+              </Section>
               <Section title={t("sections.price", { symbol })} id={`price-${symbol}`}>
                 <PriceChart jobId={job.job_id} symbol={symbol} datasetId={job.dataset_id} start={results.start} end={results.end} />
               </Section>
@@ -173,4 +171,12 @@ function Results({ job, results }: { job: Job; results: BacktestResults }) {
       )}
     </>
   );
+}
+
+function SymbolCurves({ jobId, symbol }: { jobId: string; symbol: string }) {
+  const curves = useSymbolCurves(jobId, true);
+  if (curves.error) return <ErrorAlert error={curves.error} />;
+  const curve = curves.data?.symbols?.[symbol];
+  if (!curve) return <PageLoader />;
+  return <CurveCharts curve={curve} label={symbol} />;
 }

@@ -21,7 +21,7 @@ export const backtestKeys = {
   list: (limit: number) => queryKeys.jobs.list("backtest", { limit, view: "backtests" }),
   results: (jobId: string) => [...queryKeys.jobs.detail(jobId), "results"] as const,
   trades: (jobId: string) => [...queryKeys.jobs.detail(jobId), "trades"] as const,
-  curves: (jobId: string, maxPoints: number) => [...queryKeys.jobs.detail(jobId), "curves", maxPoints] as const,
+  curves: (jobId: string, maxPoints: number, symbols = true) => [...queryKeys.jobs.detail(jobId), "curves", maxPoints, symbols] as const,
   compare: (ids: string[]) => ["jobs", "compare", ids] as const,
   strategies: ["strategies", "list", { limit: 200 }] as const,
   templates: ["strategies", "templates"] as const,
@@ -54,17 +54,32 @@ export function useBacktest(jobId: string) {
   });
 }
 
-/** Metrics, first trades and the curves (with each symbol's and buy and hold), once the job succeeded. */
-export function useBacktestResults(jobId: string, enabled: boolean, maxPoints = 5000) {
+/** Metrics, the first trade and the portfolio's curves (with buy and hold), once the job succeeded.
+ * Up to 10,000 points: a canvas chart draws them in milliseconds, and the API keeps the final equity
+ * and the worst drawdown through any cut. */
+export const PORTFOLIO_POINTS = 10_000;
+export function useBacktestResults(jobId: string, enabled: boolean) {
   const api = useApi();
   return useQuery({
-    queryKey: [...backtestKeys.results(jobId), maxPoints],
+    queryKey: backtestKeys.results(jobId),
     queryFn: () =>
       unwrap(
         api.GET("/backtests/{job_id}/results", {
-          params: { path: { job_id: jobId }, query: { max_points: maxPoints, trades_limit: 1, symbol_curves: true } },
+          params: { path: { job_id: jobId }, query: { max_points: PORTFOLIO_POINTS, trades_limit: 1, symbol_curves: false } },
         }),
       ),
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
+/** Every symbol's curves (asked when a symbol's tab opens: a run may hold many symbols). */
+export const SYMBOL_POINTS = 2000;
+export function useSymbolCurves(jobId: string, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: backtestKeys.curves(jobId, SYMBOL_POINTS),
+    queryFn: () => unwrap(api.GET("/backtests/{job_id}/curves", { params: { path: { job_id: jobId }, query: { max_points: SYMBOL_POINTS, symbols: true } } })),
     enabled,
     staleTime: Infinity,
   });
@@ -132,7 +147,7 @@ export function useCurvesOf(ids: string[], maxPoints = 2000) {
   const api = useApi();
   return useQueries({
     queries: ids.map((id) => ({
-      queryKey: backtestKeys.curves(id, maxPoints),
+      queryKey: backtestKeys.curves(id, maxPoints, false),
       queryFn: () => unwrap(api.GET("/backtests/{job_id}/curves", { params: { path: { job_id: id }, query: { max_points: maxPoints } } })),
       staleTime: Infinity,
     })),
