@@ -43,6 +43,14 @@ export const queryKeys = {
     ready: ["health", "ready"] as const,
     info: ["health", "info"] as const,
   },
+  /** What the pipeline pages read besides runs (runs are jobs: `jobs.list("pipeline", …)`, `jobs.detail(id)`). */
+  pipeline: {
+    all: ["pipeline"] as const,
+    stats: ["pipeline", "stats"] as const,
+    signals: (params: Record<string, unknown> = {}) => ["pipeline", "signals", params] as const,
+    breadthHistories: ["pipeline", "breadth"] as const,
+    breadth: (universe: string, params: Record<string, unknown> = {}) => ["pipeline", "breadth", universe, params] as const,
+  },
   strategies: {
     all: ["strategies"] as const,
     template: (name: string) => ["strategies", "templates", name] as const,

@@ -1,0 +1,337 @@
+import { Alert, Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { type FormEvent, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiProblem, type Dataset } from "../../api/client";
+import { useErrorMessage } from "../../app/Page";
+import { useFormat } from "../../i18n/format";
+import {
+  type StrategyParameter,
+  SubmitProblem,
+  useStrategies,
+  useStrategyDocument,
+  useStrategyVersions,
+  useSymbolSearch,
+  useTemplates,
+  useWatchlists,
+} from "../backtests/api";
+import { parameterProblem } from "../backtests/RunForm";
+import { MODES, type Mode, type PipelineRun, type PipelineRunRequest, TIMEFRAMES, type Timeframe, useStartRun } from "./api";
+
+const DEFAULT_TEMPLATE = "sma_cross";
+export const UNIVERSES = ["sample", "dataset", "watchlist", "symbols"] as const;
+export type UniverseKind = (typeof UNIVERSES)[number];
+
+export interface StartState {
+  mode: Mode;
+  universe: UniverseKind;
+  datasetId: string | null;
+  watchlistId: string | null;
+  symbols: string[];
+  /** `s:<id>` a stored strategy, `t:<name>` a template. */
+  strategy: string | null;
+  version: string;
+  params: Record<string, number | string>;
+  timeframe: Timeframe;
+  start: string;
+  end: string;
+  name: string;
+}
+
+/** The request the form sends (what it holds, less what is empty or unused by the universe's kind). */
+export function buildRunRequest(form: StartState): PipelineRunRequest {
+  const body: PipelineRunRequest = { mode: form.mode, timeframe: form.timeframe, universe: { kind: form.universe } };
+  if (form.universe !== "sample") body.universe!.dataset_id = form.datasetId ?? "";
+  if (form.universe === "watchlist") body.universe!.watchlist_id = form.watchlistId ?? "";
+  if (form.universe === "symbols") body.universe!.symbols = form.symbols;
+  if (form.strategy?.startsWith("s:")) {
+    body.strategy_id = form.strategy.slice(2);
+    if (form.version) body.strategy_version = Number(form.version);
+  } else if (form.strategy?.startsWith("t:")) body.template = form.strategy.slice(2);
+  const params: Record<string, number> = {};
+  for (const [name, value] of Object.entries(form.params)) if (value !== "" && value !== null) params[name] = Number(value);
+  if (Object.keys(params).length) body.params = params;
+  if (form.start) body.start = form.start;
+  if (form.end) body.end = form.end;
+  if (form.name.trim()) body.name = form.name.trim();
+  return body;
+}
+
+/** The form field that shows a server message at a body path (`universe.symbols.2` → `symbols`). */
+export function fieldOf(path: string): string | null {
+  const parts = path.split(".");
+  if (parts[0] === "universe") return parts[1] === "symbols" ? "symbols" : (parts[1] ?? "universe");
+  if (parts[0] === "params") return parts.length > 1 ? `params.${parts[1]}` : "params";
+  if (parts[0] === "strategy" || parts[0] === "template") return "strategy_id";
+  return ["strategy_id", "strategy_version", "mode", "timeframe", "start", "end", "name"].includes(parts[0]) ? parts[0] : null;
+}
+
+export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStarted: (run: PipelineRun) => void }) {
+  const { t } = useTranslation("pipeline");
+  const format = useFormat();
+  const errorMessage = useErrorMessage();
+  const strategies = useStrategies();
+  const templates = useTemplates();
+  const watchlists = useWatchlists();
+  const start = useStartRun();
+  const ready = datasets.filter((d) => d.status === "ready");
+  const [form, setForm] = useState<StartState>({
+    mode: "demo",
+    universe: "sample",
+    datasetId: null,
+    watchlistId: null,
+    symbols: [],
+    strategy: null,
+    version: "",
+    params: {},
+    timeframe: "1d",
+    start: "",
+    end: "",
+    name: "",
+  });
+  const set = <K extends keyof StartState>(key: K, value: StartState[K]) => setForm((current) => ({ ...current, [key]: value }));
+
+  const stored = strategies.data?.items ?? [];
+  const templateItems = templates.data?.items ?? [];
+  const strategy =
+    form.strategy ??
+    (templateItems.some((x) => x.template === DEFAULT_TEMPLATE) ? `t:${DEFAULT_TEMPLATE}` : templateItems[0] ? `t:${templateItems[0].template}` : null);
+  const datasetId = form.datasetId ?? (ready.find((d) => d.dataset_id === "sample") ?? ready[0])?.dataset_id ?? null;
+  const strategyId = strategy?.startsWith("s:") ? strategy.slice(2) : null;
+  const template = strategy?.startsWith("t:") ? strategy.slice(2) : null;
+  const versions = useStrategyVersions(strategyId);
+  const documentQuery = useStrategyDocument({ strategyId, version: form.version ? Number(form.version) : null, template });
+  const parameters = useMemo(() => Object.entries((documentQuery.data?.document?.parameters ?? {}) as Record<string, StrategyParameter>), [documentQuery.data]);
+
+  const [search, setSearch] = useState("");
+  const [debounced] = useDebouncedValue(search.trim().toUpperCase(), 200);
+  const symbols = useSymbolSearch(debounced, datasetId);
+  const symbolOptions = useMemo(() => Array.from(new Set([...form.symbols, ...(symbols.data ?? []).map((item) => item.symbol)])), [symbols.data, form.symbols]);
+
+  const problem = start.error instanceof ApiProblem ? start.error : null;
+  const located = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    const rest: string[] = [];
+    if (!problem || problem.status === 429) return { out, rest };
+    for (const [path, messages] of Object.entries(problem.byField())) {
+      const field = fieldOf(path);
+      const parts = path.split(".");
+      const named = (m: string) => (parts[1] === "symbols" && parts[2] !== undefined ? `${form.symbols[Number(parts[2])] ?? parts[2]}: ${m}` : m);
+      if (field) (out[field] ??= []).push(...messages.map(named));
+      else rest.push(...messages);
+    }
+    return { out, rest };
+  }, [problem, form.symbols]);
+  const at = (field: string) => (located.out[field]?.length ? located.out[field].join(" ") : undefined);
+
+  const [checked, setChecked] = useState(false);
+  const local = {
+    symbols: form.universe === "symbols" && form.symbols.length === 0 ? t("form.needSymbols") : undefined,
+    watchlist: form.universe === "watchlist" && !form.watchlistId ? t("form.needWatchlist") : undefined,
+  };
+  const badParameter = parameters.some(([name, p]) => parameterProblem(p, form.params[name] ?? p.default) !== null);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (local.symbols || local.watchlist || badParameter) return;
+    start.mutate(buildRunRequest({ ...form, strategy, datasetId }), { onSuccess: onStarted });
+  };
+
+  const strategyData = [
+    ...(stored.length ? [{ group: t("form.stored"), items: stored.map((s) => ({ value: `s:${s.strategy_id}`, label: s.name })) }] : []),
+    { group: t("form.templates"), items: templateItems.map((x) => ({ value: `t:${x.template}`, label: x.name })) },
+  ];
+  const versionData = [
+    { value: "", label: t("form.latest") },
+    ...(versions.data?.items ?? []).map((v) => ({ value: String(v.version), label: `v${v.version}` })),
+  ];
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-describedby="start-form-hint">
+      <Stack gap="md">
+        <Text size="sm" c="dimmed" id="start-form-hint">
+          {t("form.hint")}
+        </Text>
+        <Group gap="lg" align="flex-start" wrap="wrap">
+          <div>
+            <Text size="sm" fw={500} id="mode-label" mb={4}>
+              {t("form.mode")}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="mode-label"
+              value={form.mode}
+              onChange={(value) => set("mode", value as Mode)}
+              data={MODES.map((mode) => ({ value: mode, label: t(`mode.${mode}`) }))}
+            />
+            {at("mode") && (
+              <Text size="xs" c="var(--tw-error, var(--mantine-color-red-8))" role="alert">
+                {at("mode")}
+              </Text>
+            )}
+          </div>
+          <div style={{ minWidth: 0, maxWidth: "100%" }}>
+            <Text size="sm" fw={500} id="universe-label" mb={4}>
+              {t("form.universe")}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="universe-label"
+              value={form.universe}
+              onChange={(value) => set("universe", value as UniverseKind)}
+              data={UNIVERSES.map((kind) => ({ value: kind, label: t(`universe.${kind}`) }))}
+              style={{ maxWidth: "100%", flexWrap: "wrap" }}
+            />
+            {at("kind") && (
+              <Text size="xs" c="var(--tw-error, var(--mantine-color-red-8))" role="alert">
+                {at("kind")}
+              </Text>
+            )}
+          </div>
+        </Group>
+        <Text size="xs" c="dimmed">
+          {t(`form.modeHint.${form.mode}`)}
+        </Text>
+        {form.universe !== "sample" && (
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label={t("form.dataset")}
+              data={ready.map((d) => ({ value: d.dataset_id, label: d.name }))}
+              value={datasetId}
+              onChange={(value) => set("datasetId", value)}
+              allowDeselect={false}
+              required
+              error={at("dataset_id")}
+              placeholder={ready.length ? undefined : t("form.noDatasets")}
+            />
+            {form.universe === "watchlist" && (
+              <Select
+                label={t("form.watchlist")}
+                data={(watchlists.data?.items ?? []).map((w) => ({ value: w.watchlist_id, label: `${w.name} (${format.integer(w.symbols.length)})` }))}
+                value={form.watchlistId}
+                onChange={(value) => set("watchlistId", value)}
+                required
+                error={at("watchlist_id") ?? (checked ? local.watchlist : undefined)}
+                placeholder={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
+              />
+            )}
+          </SimpleGrid>
+        )}
+        {form.universe === "symbols" && (
+          <MultiSelect
+            label={t("form.symbols")}
+            description={t("form.symbolsHint")}
+            data={symbolOptions}
+            value={form.symbols}
+            onChange={(value) => set("symbols", value)}
+            searchable
+            searchValue={search}
+            onSearchChange={setSearch}
+            nothingFoundMessage={t("form.nothingFound")}
+            required
+            error={at("symbols") ?? (checked ? local.symbols : undefined)}
+            maxValues={5000}
+            hidePickedOptions
+          />
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
+          <Select
+            label={t("form.strategy")}
+            data={strategyData}
+            value={strategy}
+            onChange={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
+            searchable
+            allowDeselect={false}
+            required
+            error={at("strategy_id")}
+            nothingFoundMessage={t("form.nothingFound")}
+          />
+          <Select
+            label={t("form.version")}
+            data={versionData}
+            value={form.version}
+            onChange={(value) => setForm((current) => ({ ...current, version: value ?? "", params: {} }))}
+            disabled={!strategyId}
+            allowDeselect={false}
+            error={at("strategy_version")}
+            description={template ? t("form.templateVersion") : undefined}
+          />
+          <Select
+            label={t("form.timeframe")}
+            data={TIMEFRAMES.map((tf) => ({ value: tf, label: t(`timeframe.${tf}`) }))}
+            value={form.timeframe}
+            onChange={(value) => set("timeframe", (value ?? "1d") as Timeframe)}
+            allowDeselect={false}
+            error={at("timeframe")}
+          />
+        </SimpleGrid>
+        {parameters.length > 0 && (
+          <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+            <Text component="legend" fw={600} size="sm" mb={4}>
+              {t("form.parameters")}
+            </Text>
+            <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+              {parameters.map(([name, parameter]) => {
+                const value = form.params[name] ?? parameter.default;
+                const local = parameterProblem(parameter, value);
+                return (
+                  <NumberInput
+                    key={name}
+                    label={name}
+                    description={
+                      parameter.min !== null && parameter.min !== undefined && parameter.max !== null && parameter.max !== undefined
+                        ? t("form.range", { min: format.number(parameter.min, 6), max: format.number(parameter.max, 6) })
+                        : undefined
+                    }
+                    value={value}
+                    onChange={(next) => setForm((current) => ({ ...current, params: { ...current.params, [name]: next } }))}
+                    min={parameter.min ?? undefined}
+                    max={parameter.max ?? undefined}
+                    allowDecimal={parameter.type === "float"}
+                    clampBehavior="none"
+                    error={at(`params.${name}`) ?? (local ? t(`form.parameterProblem.${local}`) : undefined)}
+                  />
+                );
+              })}
+            </SimpleGrid>
+            {at("params") && (
+              <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
+                {at("params")}
+              </Text>
+            )}
+          </fieldset>
+        )}
+        <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="sm">
+          <TextInput type="date" label={t("form.start")} value={form.start} onChange={(e) => set("start", e.currentTarget.value)} error={at("start")} />
+          <TextInput type="date" label={t("form.end")} value={form.end} onChange={(e) => set("end", e.currentTarget.value)} error={at("end")} />
+          <TextInput
+            label={t("form.name")}
+            value={form.name}
+            onChange={(e) => set("name", e.currentTarget.value)}
+            error={at("name")}
+            description={t("form.nameHint")}
+          />
+        </SimpleGrid>
+        {start.error instanceof SubmitProblem && start.error.status === 429 && (
+          <Alert color="orange" variant="light" title={t("form.capTitle")} role="alert">
+            <Text size="sm">{start.error.detail ?? start.error.message}</Text>
+            {start.error.retryAfter !== null && (
+              <Text size="sm" fw={600} mt={4}>
+                {t("form.retryAfter", { wait: format.duration(start.error.retryAfter) })}
+              </Text>
+            )}
+          </Alert>
+        )}
+        {start.error && problem?.status !== 429 && (located.rest.length > 0 || Object.keys(located.out).length === 0) && (
+          <Alert color="red" variant="light" title={t("form.refused")} role="alert">
+            {located.rest.length ? located.rest.join(" ") : errorMessage(start.error)}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={start.isPending} disabled={!strategy}>
+            {t("form.submit")}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
