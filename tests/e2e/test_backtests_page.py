@@ -18,7 +18,17 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_app_shell import ARTIFACTS, WIDTHS, _get, axe_violations, go, sample_symbols, settle
+from tests.e2e.test_app_shell import (
+    ARTIFACTS,
+    VISIBLE_TEXT,
+    WIDTHS,
+    _get,
+    axe_violations,
+    english_patterns,
+    go,
+    sample_symbols,
+    settle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +66,7 @@ def _api_backtest(stack: Any, symbols: list[str]) -> str:
     job_id = str(answer.json()["job_id"])
     deadline = time.monotonic() + 120
     while True:
-        status = _get(stack, f"/backtests/{job_id}").json()["status"]
+        status = _get(stack, f"/jobs/{job_id}").json()["status"]
         if status in ("succeeded", "failed", "cancelled"):
             assert status == "succeeded", status
             return job_id
@@ -163,4 +173,33 @@ def test_run_a_backtest_from_the_form_see_its_results_and_compare_two(stack: Any
     expect(chart.locator("canvas").first).to_be_attached()
     expect(chart).to_have_attribute("data-draw-ms", re.compile(r"^\d"), timeout=10_000)
     problems += _fits_and_passes_axe(page, "backtests-compare")
+
+    # in French, no English string of our translations is left on the comparison, the result page
+    # (a symbol's tab too) and the list with its form
+    page.get_by_role("button", name="Switch to Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    patterns = english_patterns()
+    left: list[str] = []
+
+    def check(where: str) -> None:
+        settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"{where}-fr.png"), full_page=True)
+        text = page.evaluate(VISIBLE_TEXT)
+        left.extend(f"{where}: {key} {m[0]!r}" for key, p in patterns if (m := p.search(text)))
+
+    expect(page.get_by_role("heading", level=1, name="Comparer des backtests")).to_be_visible()
+    expect(page.get_by_test_id("compare-metrics")).to_contain_text("Ratio de Sharpe")
+    check("backtests-compare")
+    page.goto(f"{stack.url}/backtests/{job_id}")
+    expect(page.get_by_test_id("metrics-returns")).to_contain_text("Rendement", timeout=20_000)
+    expect(page.get_by_test_id("trade-row").first).to_be_visible(timeout=20_000)
+    check("backtest-result")
+    page.get_by_role("tab", name=symbols[1]).click()
+    expect(page.get_by_test_id("price-chart")).to_be_visible(timeout=20_000)
+    check("backtest-result-symbol")
+    page.goto(f"{stack.url}/backtests?new=1")
+    expect(page.get_by_role("heading", name="Lancer un backtest")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("table", name="Vos backtests")).to_be_visible(timeout=20_000)
+    check("backtests-form")
+    assert left == [], "English left in French:\n" + "\n".join(left)
     assert problems == [], "\n".join(problems)

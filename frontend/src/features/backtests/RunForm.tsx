@@ -66,6 +66,13 @@ export function buildRequest(form: FormState, strategyName: string, t: (key: str
   return body;
 }
 
+/** How numbers are typed in the page's language (French: "10 000,5"). */
+export function separators(lang: string): { thousandSeparator: string; decimalSeparator: string } {
+  const parts = new Intl.NumberFormat(lang).formatToParts(10000.5);
+  const group = parts.find((part) => part.type === "group")?.value ?? ",";
+  return { thousandSeparator: group === "\u202f" ? "\u00a0" : group, decimalSeparator: parts.find((part) => part.type === "decimal")?.value ?? "." };
+}
+
 /** A parameter value the server would refuse: not a number, a fraction for an int, outside its range. */
 export function parameterProblem(parameter: StrategyParameter, value: number | string): "number" | "whole" | "range" | null {
   const number = typeof value === "number" ? value : Number(value);
@@ -334,12 +341,14 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
               step={0.05}
               decimalScale={4}
               suffix=" %"
+              decimalSeparator={separators(format.lang).decimalSeparator}
               error={at("costs")}
             />
             <NumberInput
               label={t("form.commissionFixed")}
               value={form.commissionFixed}
               onChange={(value) => set("commissionFixed", value)}
+              decimalSeparator={separators(format.lang).decimalSeparator}
               min={0}
               decimalScale={4}
             />
@@ -347,6 +356,7 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
               label={t("form.slippage")}
               value={form.slippageBps}
               onChange={(value) => set("slippageBps", value)}
+              decimalSeparator={separators(format.lang).decimalSeparator}
               min={0}
               max={9999}
               decimalScale={2}
@@ -458,6 +468,7 @@ function ParameterInput({
       max={parameter.max ?? undefined}
       step={parameter.step ?? (integer ? 1 : 0.1)}
       allowDecimal={!integer}
+      decimalSeparator={separators(format.lang).decimalSeparator}
       clampBehavior="none"
       error={
         error ?? (problem ? t(`form.parameterProblem.${problem}`, { min: format.number(parameter.min, 6), max: format.number(parameter.max, 6) }) : undefined)

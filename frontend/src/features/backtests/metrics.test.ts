@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { formatters } from "../../i18n/format";
 import { formatMetric, groupMetrics, METRIC_GROUPS, METRIC_UNITS } from "./metrics";
-import { parameterProblem } from "./RunForm";
+import { parameterProblem, separators } from "./RunForm";
 
 it("groups every metric of the catalogue once, and unknown ones under other", () => {
   const all = METRIC_GROUPS.flatMap((group) => group.metrics);
@@ -35,4 +35,9 @@ it("knows which parameter values the server refuses", () => {
   expect(parameterProblem(int, 51)).toBe("range");
   expect(parameterProblem(int, "")).toBe("number");
   expect(parameterProblem({ default: 0.5, type: "float" as const }, 0.25)).toBeNull();
+});
+
+it("types numbers with the language's separators", () => {
+  expect(separators("en")).toEqual({ thousandSeparator: ",", decimalSeparator: "." });
+  expect(separators("fr")).toEqual({ thousandSeparator: "\u00a0", decimalSeparator: "," });
 });
