@@ -65,7 +65,7 @@ export default function BreadthPage() {
         {history && (
           <Text size="xs" c="dimmed" mt="xs" className="tw-num" style={{ textAlign: "start" }}>
             {t("breadth.history", { bars: format.integer(history.bars), first: format.date(history.first), last: format.date(history.last) })}{" "}
-            <Anchor component={Link} to={`/pipeline/runs/${history.run_id}`} size="xs">
+            <Anchor component={Link} to={`/pipeline/runs/${history.run_id}`} size="xs" underline="always">
               {t("breadth.lastRun")}
             </Anchor>
           </Text>
@@ -87,7 +87,7 @@ export default function BreadthPage() {
         {histories.isSuccess && !items.length && (
           <Text size="sm" c="dimmed">
             {t("breadth.empty")}{" "}
-            <Anchor component={Link} to="/pipeline?new=1" size="sm">
+            <Anchor component={Link} to="/pipeline?new=1" size="sm" underline="always">
               {t("breadth.startRun")}
             </Anchor>
           </Text>
