@@ -190,6 +190,9 @@ class TradewindStack(Stack):
             # POST /pipeline/runs sends one message per batch of this many symbols.
             "TW_PIPELINE_QUEUE_URL": self.pipeline.queue.queue_url,
             "TW_PIPELINE_BATCH_SYMBOLS": str(BATCH_SYMBOLS),
+            # GET /health/system reports the dead-letter queues' depth.
+            "TW_IMPORT_DEAD_LETTER_URL": self.orchestration.dead_letters.queue_url,
+            "TW_PIPELINE_DEAD_LETTER_URL": self.pipeline.dead_letters.queue_url,
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
@@ -267,6 +270,11 @@ class TradewindStack(Stack):
         # record in DynamoDB is its status, and the execution ARN is derived from the job id.
         jobs.state_machine.grant_start_execution(api)
         work.seed_state_machine.grant_start_execution(api)
+        # GET /health/system: each queue's depth and each state machine's status (read-only).
+        for queue in (work.import_queue, work.dead_letters, self.pipeline.queue, self.pipeline.dead_letters):
+            queue.grant(api, "sqs:GetQueueAttributes")
+        for machine in (jobs.state_machine, work.seed_state_machine):
+            machine.grant(api, "states:DescribeStateMachine")
         jobs.state_machine.grant_execution(api, "states:StopExecution")
         acknowledge(
             _role(api),

@@ -140,8 +140,13 @@ def test_the_api_starts_and_stops_job_executions_and_writes_specs(synthesized: S
     stack = synthesized.stack
     statements = policy_statements(synthesized, stack.api.function.role)  # type: ignore[arg-type]
     machine = logical_id(synthesized, stack.jobs.state_machine)
-    # It never describes or lists executions (the job record is the status): only start and stop.
-    assert allowed_actions(statements, machine) == {"states:StartExecution", "states:StopExecution"}
+    # It never describes or lists executions (the job record is the status): only start and stop, and
+    # describe the machine itself for GET /health/system.
+    assert allowed_actions(statements, machine) == {
+        "states:StartExecution",
+        "states:StopExecution",
+        "states:DescribeStateMachine",
+    }
     artifacts = allowed_actions(statements, logical_id(synthesized, stack.data.artifacts_bucket))
     assert {"s3:PutObject", "s3:GetObject"} <= artifacts
 

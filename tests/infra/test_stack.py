@@ -338,6 +338,16 @@ def test_grants_follow_least_privilege(synthesized: Synthesized) -> None:
     assert "sqs:SendMessage" in allowed_actions(
         api_statements, logical_id(synthesized, stack.orchestration.import_queue)
     )
+    # GET /health/system reads each queue's depth, dead letters included, and never receives.
+    for queue in (
+        stack.orchestration.import_queue,
+        stack.orchestration.dead_letters,
+        stack.pipeline.queue,
+        stack.pipeline.dead_letters,
+    ):
+        actions = allowed_actions(api_statements, logical_id(synthesized, queue))
+        assert "sqs:GetQueueAttributes" in actions, queue.node.path
+        assert "sqs:ReceiveMessage" not in actions, queue.node.path
     data_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.data_bucket))
     assert data_actions == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
     artifacts_actions = allowed_actions(api_statements, logical_id(synthesized, stack.data.artifacts_bucket))

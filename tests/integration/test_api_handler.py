@@ -81,3 +81,33 @@ def test_docs_behind_a_stage_load_the_staged_openapi(invoke: Any) -> None:
     assert invoke("GET", "/docs-assets/swagger-ui-bundle.js")["statusCode"] == 200
     doc = _json(invoke("GET", "/openapi.json", stage="prod"))
     assert doc["servers"] == [{"url": "/prod"}]
+
+
+def test_system_status_reports_every_resource_and_a_dead_letter_backlog(invoke: Any) -> None:
+    """GET /health/system probes the provisioned resources; a failed message makes its DLQ not ok."""
+    import boto3
+
+    auth = {"Authorization": f"Bearer {apikeys.create_api_key('acme', 'system').secret}"}
+    assert invoke("GET", "/health/system")["statusCode"] == 401
+    status = _json(invoke("GET", "/health/system", headers=auth))
+    kinds = {(c["kind"], c["role"]): c for c in status["components"]}
+    assert set(kinds) == {
+        ("table", "main"),
+        ("table", "connections"),
+        ("bucket", "data"),
+        ("bucket", "artifacts"),
+        ("queue", "import"),
+        ("queue", "pipeline"),
+        ("dead_letter_queue", "import"),
+        ("dead_letter_queue", "pipeline"),
+        ("state_machine", "jobs"),
+        ("state_machine", "seed"),
+    }
+    assert status["ok"] is True, [c for c in status["components"] if not c["ok"]]
+    assert kinds[("dead_letter_queue", "import")]["depth"] == 0
+
+    sqs = boto3.session.Session(region_name="us-east-1").client("sqs")
+    sqs.send_message(QueueUrl=kinds[("dead_letter_queue", "import")]["resource"], MessageBody="{}")
+    status = _json(invoke("GET", "/health/system", headers=auth))
+    dead = next(c for c in status["components"] if (c["kind"], c["role"]) == ("dead_letter_queue", "import"))
+    assert (status["ok"], dead["ok"], dead["depth"]) == (False, False, 1)

@@ -42,6 +42,7 @@ export const queryKeys = {
   health: {
     ready: ["health", "ready"] as const,
     info: ["health", "info"] as const,
+    system: ["health", "system"] as const,
   },
   /** What the pipeline pages read besides runs (runs are jobs: `jobs.list("pipeline", …)`, `jobs.detail(id)`). */
   pipeline: {

@@ -27,6 +27,8 @@ class Settings:
     data_bucket: str = "tradewind-data"
     artifacts_bucket: str = "tradewind-artifacts"
     import_queue_url: str = ""
+    import_dead_letter_url: str = ""  # the API's system health reports its depth
+    pipeline_dead_letter_url: str = ""
     seed_state_machine_arn: str = ""
     job_state_machine_arn: str = ""
     ws_management_endpoint: str = ""
@@ -57,6 +59,8 @@ def get_settings() -> Settings:
         data_bucket=env.get("TW_DATA_BUCKET", default.data_bucket),
         artifacts_bucket=env.get("TW_ARTIFACTS_BUCKET", default.artifacts_bucket),
         import_queue_url=env.get("TW_IMPORT_QUEUE_URL", default.import_queue_url),
+        import_dead_letter_url=env.get("TW_IMPORT_DEAD_LETTER_URL", default.import_dead_letter_url),
+        pipeline_dead_letter_url=env.get("TW_PIPELINE_DEAD_LETTER_URL", default.pipeline_dead_letter_url),
         seed_state_machine_arn=env.get("TW_SEED_STATE_MACHINE_ARN", default.seed_state_machine_arn),
         job_state_machine_arn=env.get("TW_JOB_STATE_MACHINE_ARN", default.job_state_machine_arn),
         ws_management_endpoint=env.get("TW_WS_MANAGEMENT_ENDPOINT", default.ws_management_endpoint),

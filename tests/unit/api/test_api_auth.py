@@ -142,11 +142,14 @@ def test_invalid_tenant_ids_are_refused(aws: None) -> None:
         assert caught.value.problems[0].loc == ["tenant_id"]
 
 
-def test_every_route_but_health_requires_a_key(api: TestClient) -> None:
+PUBLIC_PROBES = {"/health", "/health/live", "/health/ready", "/health/info"}
+
+
+def test_every_route_but_the_health_probes_requires_a_key(api: TestClient) -> None:
     doc = api.get("/openapi.json").json()
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
-            public = path == "/health" or path.startswith("/health/")
+            public = path in PUBLIC_PROBES
             assert bool(operation.get("security")) is not public, f"{method.upper()} {path}"
 
 

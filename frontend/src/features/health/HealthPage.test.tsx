@@ -12,6 +12,26 @@ const S3_DOWN = {
   errors: [{ loc: ["dependencies", "s3"], msg: "tradewind-data: NoSuchBucket", type: "unavailable" }],
 };
 const INFO = { status: 200, body: { version: "1.2.3", commit: "abc123", stage: "local", region: "us-east-1" } };
+const component = (kind: string, role: string, ok: boolean, depth: number | null, detail = "ACTIVE") => ({
+  kind,
+  role,
+  ok,
+  depth,
+  detail,
+  resource: `tradewind-${role}`,
+});
+const SYSTEM = {
+  status: 200,
+  body: {
+    ok: false,
+    build: INFO.body,
+    components: [
+      component("table", "main", true, null),
+      component("queue", "pipeline", true, 3, "3 message(s) waiting or in flight"),
+      component("dead_letter_queue", "import", false, 2, "2 failed message(s) waiting for a redrive"),
+    ],
+  },
+};
 
 function serving(...answers: [number, unknown][]): Route {
   const queue = [...answers];
@@ -31,6 +51,19 @@ describe("HealthPage", () => {
     expect(screen.getByTestId("check-s3").dataset.ok).toBe("true");
     expect((await screen.findByTestId("build-version")).textContent).toBe("1.2.3");
     expect(screen.getByTestId("build-stage").textContent).toBe("local");
+  });
+
+  it("lists every platform component with its backlog and flags a dead-letter queue that holds messages", async () => {
+    renderWithApp(<HealthPage />, {
+      fetch: fakeApi({ "GET /health/ready": serving([200, READY]), "GET /health/info": INFO, "GET /health/system": SYSTEM }).fetch,
+    });
+    expect((await screen.findByTestId("system-status")).textContent).toBe("needs attention");
+    expect(screen.getByTestId("component-table-main").textContent).toContain("Main table");
+    expect(screen.getByTestId("component-queue-pipeline").textContent).toContain("3");
+    const dead = screen.getByTestId("component-dead_letter_queue-import");
+    expect(dead.dataset.ok).toBe("false");
+    expect(dead.textContent).toContain("Import dead letters");
+    expect(dead.textContent).toContain("2 failed message(s) waiting for a redrive");
   });
 
   it("names the failing dependency, then recovers on the next poll", async () => {

@@ -6,16 +6,19 @@ import { useFormat } from "../../i18n/format";
 import { useRealtimeConnection, useRealtimeStatus, useTopics } from "../realtime/RealtimeProvider";
 
 const HEALTH_TOPICS = ["health"];
+import { SystemCard } from "./SystemCard";
 import { useBuildInfo, useReadiness } from "./useHealth";
 
 /** System health: the API and each dependency it checks, the build, and the realtime connection. */
 export function HealthPage({ intervalMs = 5000 }: { intervalMs?: number }) {
   const { t } = useTranslation("health");
+  const reachable = !useReadiness(intervalMs).error; // one query with ApiHealth's: an unreachable API is said once
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <Stack gap="md">
         <ApiHealth intervalMs={intervalMs} />
+        {reachable && <SystemCard intervalMs={intervalMs} />}
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           <BuildCard />
           <RealtimeCard />

@@ -31,3 +31,12 @@ export function useBuildInfo() {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.health.info, queryFn: () => unwrap(api.GET("/health/info")), staleTime: Infinity });
 }
+
+export type SystemStatus = Schemas["SystemStatus"];
+export type ComponentStatus = Schemas["ComponentStatus"];
+
+/** GET /health/system: every resource, probed for real (needs the key), polled every `intervalMs`. */
+export function useSystemStatus(intervalMs = 5000) {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.health.system, queryFn: () => unwrap(api.GET("/health/system")), refetchInterval: intervalMs, retry: false });
+}

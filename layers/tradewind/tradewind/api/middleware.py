@@ -45,7 +45,8 @@ class GatewayRootPathMiddleware:
 
     Mangum passes the path without the stage (``/docs`` for ``/prod/docs``) and an empty ``root_path``,
     so /docs would load ``/openapi.json`` instead of ``/prod/openapi.json``. The prefix is what the
-    request context's full path has before the proxied path.
+    request context's full path has before the proxied path; it goes into ``root_path`` and, as ASGI
+    has it, in front of ``path`` (a problem's ``instance`` is then the path the client called).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -57,7 +58,10 @@ class GatewayRootPathMiddleware:
             full = (event.get("requestContext") or {}).get("path") or ""
             path = event.get("path") or ""
             if path and full.endswith(path) and len(full) > len(path):
-                scope = {**scope, "root_path": full[: -len(path)].rstrip("/")}
+                # As ASGI has it, ``path`` includes ``root_path``: Starlette routes (and mounts, such as
+                # the docs' assets) on the path with the root path taken off.
+                prefix = full[: -len(path)].rstrip("/")
+                scope = {**scope, "root_path": prefix, "path": prefix + scope["path"]}
         await self.app(scope, receive, send)
 
 
