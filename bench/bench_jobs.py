@@ -75,7 +75,7 @@ def _run(client: Client, endpoint: Endpoint, path: str, body: dict[str, Any]) ->
     result_path = "results" if path == "/backtests" else "leaderboard"
     client.call("GET", f"{path}/{job['job_id']}/{result_path}")
     elapsed = time.time() - submitted_at
-    final = client.call("GET", f"{path}/{job['job_id']}")
+    final = client.call("GET", f"/jobs/{job['job_id']}")
     if final["status"] != "succeeded":
         raise RuntimeError(f"{path} job ended {final['status']}: {final.get('error')}")
     return Run(submitted_at, elapsed, watch, final)

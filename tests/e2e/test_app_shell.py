@@ -143,7 +143,7 @@ def finished_jobs(stack: Any) -> list[str]:
         ids.append(answer.json()["job_id"])
     deadline = time.monotonic() + 120
     for job_id in ids:
-        while _get(stack, f"/optimizations/{job_id}").json()["status"] not in ("succeeded", "failed"):
+        while _get(stack, f"/jobs/{job_id}").json()["status"] not in ("succeeded", "failed"):
             assert time.monotonic() < deadline, f"job {job_id} did not finish"
             time.sleep(0.5)
     return ids

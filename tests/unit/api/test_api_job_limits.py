@@ -102,7 +102,7 @@ def test_the_concurrency_cap_is_429_with_the_cap_the_count_and_retry_after(
     assert api.post("/backtests", json=_body(globex_data, 3000), headers=other).status_code == 202
 
     # a cancelled job frees its slot
-    assert api.post(f"/backtests/{first['job_id']}/cancel", headers=h).status_code == 200
+    assert api.post(f"/jobs/{first['job_id']}/cancel", headers=h).status_code == 200
     assert running("acme") == 1
     _submit(api, h, _body(data[0], 3000))
     assert running("acme") == 2
@@ -146,7 +146,7 @@ def test_a_failed_job_frees_its_slot_once_even_when_marked_failed_again(
     assert mark_failed(event)["status"] == "failed"
     assert running("acme") == 1
     # and neither does a cancel or a reduce arriving after the job is final
-    assert api.post(f"/backtests/{job['job_id']}/cancel", headers=h).status_code == 409
+    assert api.post(f"/jobs/{job['job_id']}/cancel", headers=h).status_code == 409
     from tradewind.jobs.reduce import reduce
 
     assert reduce({"tenant_id": "acme", "job_id": job["job_id"]})["status"] == "failed"
@@ -181,7 +181,7 @@ def test_a_final_transition_of_a_deleted_job_creates_and_releases_nothing(
     job = _submit(api, h, _body(data[0]))
     stale = records.get_record("acme", job["job_id"])
     assert stale is not None
-    assert api.delete(f"/backtests/{job['job_id']}", headers=h).status_code == 204  # cancels: releases
+    assert api.delete(f"/jobs/{job['job_id']}", headers=h).status_code == 204  # cancels: releases
     assert running("acme") == 0
     assert records.finish(stale, "failed", ("queued", "running"), error="late") is False  # a late MarkFailed
     assert records.get_record("acme", job["job_id"]) is None
@@ -206,7 +206,7 @@ def test_the_daily_cap_is_429_until_midnight_utc(
     _caps(monkeypatch, per_day=2)
     for cash in (1000, 2000):
         job = _submit(api, h, _body(data[0], cash))
-        assert api.post(f"/backtests/{job['job_id']}/cancel", headers=h).status_code == 200
+        assert api.post(f"/jobs/{job['job_id']}/cancel", headers=h).status_code == 200
     assert (running("acme"), started_today("acme")) == (0, 2)
     before = caps.seconds_to_midnight(datetime.now(UTC))
     r = api.post("/backtests", json=_body(data[0], 3000), headers=h)

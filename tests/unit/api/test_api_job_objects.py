@@ -102,7 +102,7 @@ def test_a_job_cancelled_before_its_plan_writes_a_tagged_empty_manifest(
     api: TestClient, h: dict[str, str], data: tuple[str, Any]
 ) -> None:
     job_id = _submit(api, h, "/backtests", _backtest(data[0]))
-    assert api.post(f"/backtests/{job_id}/cancel", headers=h).status_code == 200
+    assert api.post(f"/jobs/{job_id}/cancel", headers=h).status_code == 200
     assert run_workflow("acme", job_id)["status"] == "cancelled"
     assert _tags(manifest_key("acme", job_id)) == INTERMEDIATE
 
@@ -113,18 +113,21 @@ def test_nothing_reads_the_intermediates_of_a_final_backtest(
     job_id = _submit(api, h, "/backtests", _backtest(data[0]))
     assert run_workflow("acme", job_id)["status"] == "succeeded"
     url = f"/backtests/{job_id}"
-    before = {path: api.get(url + path, headers=h).json() for path in ("", "/results", "/trades", "/curves")}
+    paths = ("/results", "/trades", "/curves")
+    before = {
+        path: api.get(url + path if path else f"/jobs/{job_id}", headers=h).json() for path in ("", *paths)
+    }
     _expire_intermediates("acme", job_id)
     assert not any("/shards/" in k or k.endswith("manifest.json") for k in _keys(job_prefix("acme", job_id)))
 
     for path, answer in before.items():
-        r = api.get(url + path, headers=h)
+        r = api.get(url + path if path else f"/jobs/{job_id}", headers=h)
         assert (r.status_code, r.json()) == (200, answer), path
     assert api.get("/backtests/compare", params={"ids": job_id}, headers=h).status_code == 200
     cached = api.post("/backtests", json=_backtest(data[0]), headers=h)  # a cached copy of its results
     assert (cached.status_code, cached.json()["cached"]) == (200, True)
     assert api.get(f"/backtests/{cached.json()['job_id']}/results", headers=h).status_code == 200
-    assert api.delete(url, headers=h).status_code == 204
+    assert api.delete(f"/jobs/{job_id}", headers=h).status_code == 204
 
 
 def test_nothing_reads_the_intermediates_of_a_final_optimization(
@@ -134,7 +137,7 @@ def test_nothing_reads_the_intermediates_of_a_final_optimization(
     job_id = _submit(api, h, "/optimizations", body)
     assert run_workflow("acme", job_id)["status"] == "succeeded"
     url = f"/optimizations/{job_id}"
-    reads = ["", "/leaderboard", "/table?limit=5", "/heatmap?x=fast&y=slow", "/walk-forward"]
+    reads = ["/leaderboard", "/table?limit=5", "/heatmap?x=fast&y=slow", "/walk-forward"]
     reads.append("/download?format=csv")
     before = {path: api.get(url + path, headers=h) for path in reads}
     assert all(r.status_code == 200 for r in before.values()), {p: r.text for p, r in before.items()}
@@ -148,7 +151,7 @@ def test_nothing_reads_the_intermediates_of_a_final_optimization(
     drilled = api.post(f"{url}/combinations/3/backtest", headers=h)
     assert drilled.status_code == 202, drilled.text
     assert run_workflow("acme", drilled.json()["job_id"])["status"] == "succeeded"
-    assert api.delete(url, headers=h).status_code == 204
+    assert api.delete(f"/jobs/{job_id}", headers=h).status_code == 204
 
 
 def test_deleting_a_job_deletes_every_version_and_delete_marker(
@@ -167,7 +170,7 @@ def test_deleting_a_job_deletes_every_version_and_delete_marker(
     others = _versions(job_prefix("acme", other))
     assert others
 
-    assert api.delete(f"/backtests/{job_id}", headers=h).status_code == 204
+    assert api.delete(f"/jobs/{job_id}", headers=h).status_code == 204
     assert _versions(prefix) == []
     assert _versions(job_prefix("acme", other)) == others  # another job's objects stay
 
@@ -191,8 +194,8 @@ def test_a_delete_that_s3_refuses_fails_and_keeps_the_record(
     monkeypatch.setattr(objects.aws, "client", lambda name: Refusing() if name == "s3" else client(name))
     with pytest.raises(RuntimeError, match="could not delete 1 object"):
         store.delete_job_objects("acme", job_id)
-    assert api.delete(f"/backtests/{job_id}", headers=h).status_code == 500
+    assert api.delete(f"/jobs/{job_id}", headers=h).status_code == 500
     monkeypatch.setattr(objects.aws, "client", client)
-    assert api.get(f"/backtests/{job_id}", headers=h).status_code == 200
-    assert api.delete(f"/backtests/{job_id}", headers=h).status_code == 204
+    assert api.get(f"/jobs/{job_id}", headers=h).status_code == 200
+    assert api.delete(f"/jobs/{job_id}", headers=h).status_code == 204
     assert _versions(job_prefix("acme", job_id)) == []

@@ -63,7 +63,7 @@ def _loc(r: Any) -> list[Any]:
 def _submit(api: TestClient, h: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
     r = api.post("/optimizations", json=body, headers=h)
     assert r.status_code == 202, r.text
-    assert r.headers["Location"] == f"/optimizations/{r.json()['job_id']}"
+    assert r.headers["Location"] == f"/jobs/{r.json()['job_id']}"
     return dict(r.json())
 
 
@@ -299,7 +299,7 @@ def test_drill_down_reruns_one_combination_as_a_backtest(
     r = api.post(url, headers=h)
     assert r.status_code == 202, r.text
     drilled = r.json()
-    assert r.headers["Location"] == f"/backtests/{drilled['job_id']}"
+    assert r.headers["Location"] == f"/jobs/{drilled['job_id']}"
     assert (drilled["kind"], drilled["name"], drilled["symbols"]) == ("backtest", "grid #4", SYMBOLS)
     assert (drilled["strategy_id"], drilled["strategy_version"]) == (stored["strategy_id"], 1)
     spec = read_spec("acme", drilled["job_id"])
@@ -322,7 +322,7 @@ def test_cancel_and_delete_an_optimization(
     data: tuple[str, dict[str, pd.DataFrame]],
 ) -> None:
     job = _submit(api, h, _body(data[0]))
-    url = f"/optimizations/{job['job_id']}"
+    url = f"/jobs/{job['job_id']}"
     assert api.post(f"{url}/cancel", headers={"X-Api-Key": other_key}).status_code == 404
     cancelled = api.post(f"{url}/cancel", headers=h).json()
     assert cancelled["status"] == "cancelled"

@@ -16,7 +16,7 @@ beforeEach(() => {
 
 function routes(job = SUCCEEDED): Record<string, FakeRoute> {
   return {
-    "GET /backtests/b1": { status: 200, body: job },
+    "GET /jobs/b1": { status: 200, body: job },
     "GET /datasets?limit=100": { status: 200, body: { items: [SAMPLE], next_token: null } },
     "GET /backtests/b1/results": { status: 200, body: RESULTS },
     "GET /backtests/b1/trades": (_body, request) => {
@@ -70,7 +70,7 @@ it("shows every metric grouped, both curves with buy and hold, the trades and on
 it("shows live progress until the job completes, then its results", async () => {
   const running = aBacktest({ status: "running", progress: { shards_done: 1, shards_total: 2, combos_done: 1, combos_total: 2, percent: 50 } });
   const server = { job: running };
-  const api = fakeApi({ ...routes(), "GET /backtests/b1": () => ({ status: 200, body: server.job }) });
+  const api = fakeApi({ ...routes(), "GET /jobs/b1": () => ({ status: 200, body: server.job }) });
   const { connection, socket } = await connected();
   renderPage(api, connection);
   expect((await screen.findByTestId("job-percent")).textContent).toBe("50%");

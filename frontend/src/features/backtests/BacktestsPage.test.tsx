@@ -101,7 +101,7 @@ it("deletes a backtest after confirmation", async () => {
   const api = fakeApi(
     routes({
       "GET /backtests?limit=50": () => ({ status: 200, body: { items, next_token: null } }),
-      "DELETE /backtests/b1": () => {
+      "DELETE /jobs/b1": () => {
         items = [];
         return { status: 204 };
       },

@@ -50,7 +50,7 @@ export function useBacktest(jobId: string) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.jobs.detail(jobId),
-    queryFn: () => unwrap(api.GET("/backtests/{job_id}", { params: { path: { job_id: jobId } } })),
+    queryFn: () => unwrap(api.GET("/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
   });
 }
 
@@ -189,7 +189,7 @@ export function useDeleteBacktest() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (job: Job) => {
-      await unwrap(api.DELETE("/backtests/{job_id}", { params: { path: { job_id: job.job_id } } }));
+      await unwrap(api.DELETE("/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
       return job;
     },
     onSuccess: (job) => {

@@ -101,11 +101,11 @@ it("shows a failed job's reason and does not follow final jobs", async () => {
 
 it("cancels a running job", async () => {
   const cancelled = aJob({ status: "cancelled", progress: { shards_done: 1, shards_total: 4, combos_done: 8, combos_total: 32, percent: 25 } });
-  const { requests } = setup({ ...listing([aJob({ status: "running" })]), "POST /optimizations/j1/cancel": { status: 200, body: cancelled } });
+  const { requests } = setup({ ...listing([aJob({ status: "running" })]), "POST /jobs/j1/cancel": { status: 200, body: cancelled } });
 
   fireEvent.click(await screen.findByRole("button", { name: "Cancel Quick optimization" }));
   expect(await screen.findByText("cancelled")).toBeTruthy();
-  expect(requests.map((r) => r.route)).toContain("POST /optimizations/j1/cancel");
+  expect(requests.map((r) => r.route)).toContain("POST /jobs/j1/cancel");
   expect(screen.queryByRole("progressbar")).toBeNull();
 });
 

@@ -58,10 +58,8 @@ export function useCancelJob() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (job: Job) =>
-      job.kind === "backtest"
-        ? unwrap(api.POST("/backtests/{job_id}/cancel", { params: { path: { job_id: job.job_id } } }))
-        : unwrap(api.POST("/optimizations/{job_id}/cancel", { params: { path: { job_id: job.job_id } } })),
+    // One cancel route serves every kind.
+    mutationFn: (job: Job) => unwrap(api.POST("/jobs/{job_id}/cancel", { params: { path: { job_id: job.job_id } } })),
     // The answer is the job's new state: no refetch (a listing read at once may lag behind it).
     onSuccess: (job) => rememberJob(queryClient, job),
   });

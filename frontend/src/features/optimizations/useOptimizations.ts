@@ -25,7 +25,7 @@ export function useOptimization(jobId: string) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.jobs.detail(jobId),
-    queryFn: () => unwrap(api.GET("/optimizations/{job_id}", { params: { path: { job_id: jobId } } })),
+    queryFn: () => unwrap(api.GET("/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
     refetchInterval: (query) => (query.state.data && !isFinal(query.state.data.status) ? 20_000 : false),
   });
 }
@@ -123,7 +123,7 @@ export function useDeleteOptimization() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (job: Job) => {
-      await unwrap(api.DELETE("/optimizations/{job_id}", { params: { path: { job_id: job.job_id } } }));
+      await unwrap(api.DELETE("/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
       return job;
     },
     onSuccess: (job) => {

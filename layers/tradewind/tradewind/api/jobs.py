@@ -100,9 +100,10 @@ SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def accepted(response: Response, record: JobRecord, collection: str) -> JobOut:
-    """202 with ``Location`` for a job to follow; 200 for a cached one (already succeeded)."""
+    """202 with ``Location`` (the job, ``/jobs/{id}``) to follow; 200 for a cached one (already
+    succeeded). ``collection`` is the kind's route, where its results are."""
     response.status_code = status.HTTP_200_OK if record.cached else status.HTTP_202_ACCEPTED
-    response.headers["Location"] = f"/{collection}/{record.job_id}"
+    response.headers["Location"] = f"/jobs/{record.job_id}"
     return JobOut.of(record)
 
 

@@ -121,7 +121,7 @@ def submit_and_follow(
         else:
             with progress_bar(path.strip("/")) as update:
                 follow(socket, job["job_id"], update)
-    final: dict[str, Any] = client.call("GET", f"{path}/{job['job_id']}")
+    final: dict[str, Any] = client.call("GET", f"/jobs/{job['job_id']}")  # one route reads every kind
     return final
 
 

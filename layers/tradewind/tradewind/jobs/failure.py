@@ -15,6 +15,7 @@ from typing import Any
 from tradewind.errors import TradewindError
 from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce, label, notify_outcome
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.views import FAILED, failed_payload
 
@@ -72,6 +73,7 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     now = datetime.now(UTC)
     if not finish(record, "failed", ("queued", "running"), error=text, finished_at=now, updated_at=now):
         return {"tenant_id": tenant_id, "job_id": job_id, "status": record.status}
+    log(tenant_id, job_id, "error", f"failed: {text}")
     notify_outcome(record, JOB_FAILED, f"{label(record)} failed", text)
     announce(tenant_id, job_id, FAILED, failed_payload(record))
     return {"tenant_id": tenant_id, "job_id": job_id, "status": "failed", "error": text}

@@ -180,11 +180,13 @@ def list_index_key(tenant_id: str, kind: str) -> tuple[str, str]:
 def cancel_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | None = None) -> JobRecord:
     """Mark the job ``cancelled`` (409 when already final), stop its execution, tell subscribers."""
     from tradewind.jobs.events import announce, label, notify_outcome
+    from tradewind.jobs.logs import log
     from tradewind.jobs.views import job_message
     from tradewind.services.notifications import JOB_CANCELLED
 
     record = _mark_cancelled(get_job(tenant_id, job_id, kind), by)
     _stop(record)
+    log(tenant_id, job_id, "warning", f"cancelled by {by}" if by else "cancelled")
     announce(tenant_id, job_id, *job_message(record))
     notify_outcome(record, JOB_CANCELLED, f"{label(record)} cancelled", "Cancelled before it finished.")
     return record
@@ -192,8 +194,15 @@ def cancel_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | N
 
 def _mark_cancelled(record: JobRecord, by: str | None = None) -> JobRecord:
     """Set ``cancelled`` (releasing the job's running slot) unless the job is final; 409 naming the
-    status it has then."""
+    status it has then. An import cannot be cancelled (409): its file is imported or refused whole."""
     from tradewind.jobs.records import finish
+
+    if record.kind == "import" and record.status not in FINAL_STATUSES:
+        msg = "an import cannot be cancelled: it ends ready or failed on its own"
+        raise Conflict(
+            f"import {record.job_id!r} cannot be cancelled",
+            [FieldProblem(JOB_ID_LOC, msg, "not_cancellable")],
+        )
 
     now = datetime.now(UTC)
     cause = f"cancelled by {by}" if by else "cancelled"
@@ -243,6 +252,9 @@ def delete_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | N
     with ShardMarker.batch_write() as batch:
         for marker in ShardMarker.query(pk, ShardMarker.sk.startswith(prefix)):
             batch.delete(marker)
+    from tradewind.jobs.logs import delete_all
+
+    delete_all(tenant_id, job_id)  # its log lines and progress history
     pointer = JobHashRecord(*JobHashRecord.key(tenant_id, record.kind, record.request_hash))
     _delete_if(pointer, JobHashRecord.job_id == job_id)
     _delete_if(record, None)

@@ -27,6 +27,7 @@ from tradewind.jobs.inputs import (
     timeline,
     windows,
 )
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import JSON_TYPE, strict_json
@@ -78,6 +79,15 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
         if not condition_failed(exc):
             raise
         return {**out, "shards": len(shards), "combinations": job.n_combinations}  # workers will skip
+    log(
+        tenant_id,
+        job_id,
+        "info",
+        f"planned {len(shards)} shards, {combos} runs",
+        shards=len(shards),
+        runs=combos,
+        combinations=job.n_combinations,
+    )
     announce(tenant_id, job_id, PROGRESS, progress_payload(record, now))
     return {**out, "shards": len(shards), "combinations": job.n_combinations}
 

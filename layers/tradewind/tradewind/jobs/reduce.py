@@ -32,6 +32,7 @@ from tradewind.jobs.inputs import (
     timeline,
     windows,
 )
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import (
@@ -114,6 +115,7 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
         tenant_id=tenant_id,
         job_id=job_id,
     ).save()
+    log(tenant_id, job_id, "info", f"reduced {len(shards)} shards: succeeded", shards=len(shards))
     notify_outcome(record, JOB_COMPLETED, f"{label(record)} finished", headline(record))
     announce(tenant_id, job_id, COMPLETED, completed_payload(record))
     return {**out, "status": "succeeded"}

@@ -24,6 +24,7 @@ from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce
 from tradewind.jobs.failure import describe
 from tradewind.jobs.inputs import Job, Shard, load_job
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import get_record
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.tables import JSON_TYPE, PARQUET_TYPE, exact_json
@@ -60,11 +61,28 @@ def work(event: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         message = describe(exc)
         note_error(record, f"shard {shard.shard} ({shard.symbol}): {message}")
+        log(
+            tenant_id,
+            job_id,
+            "warning",
+            f"shard {shard.shard} ({shard.symbol}) failed: {message}",
+            shard=shard.shard,
+            symbol=shard.symbol,
+        )
         if isinstance(exc, TradewindError):
             raise JobInputError(message) from exc
         raise
     counted = count(record, shard)
     if counted:
+        log(
+            tenant_id,
+            job_id,
+            "info",
+            f"shard {shard.shard} ({shard.symbol}) done",
+            shard=shard.shard,
+            symbol=shard.symbol,
+            runs=shard.combos,
+        )
         report(record)
     return {**out, "counted": counted}
 

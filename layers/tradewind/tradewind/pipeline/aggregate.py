@@ -20,6 +20,7 @@ import pandas as pd
 from tradewind.jobs import store
 from tradewind.jobs.artifacts import result_key
 from tradewind.jobs.events import announce
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish
 from tradewind.jobs.tables import PARQUET_TYPE, plain
 from tradewind.jobs.views import COMPLETED, STOPPED, completed_payload
@@ -105,6 +106,15 @@ def aggregate(record: JobRecord) -> None:
     if not finish(record, status, ("queued", "running"), summary=done, finished_at=now, updated_at=now):
         store.delete_prefix(result_key(t, j, ""))
         return
+    log(
+        t,
+        j,
+        "info",
+        f"aggregated {len(table)} signals over {len(measures)} bars: {status}",
+        signals=len(table),
+        breadth_bars=len(measures),
+        seconds=done["aggregation_seconds"],
+    )
     announce(t, j, STOPPED if status == "stopped" else COMPLETED, completed_payload(record))
     notify_finished(record)
 

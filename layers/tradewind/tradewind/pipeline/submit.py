@@ -18,6 +18,7 @@ from tradewind import aws
 from tradewind.jobs import caps, store
 from tradewind.jobs.artifacts import spec_key
 from tradewind.jobs.events import announce
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish
 from tradewind.jobs.submit import _save_new, new_job_id
 from tradewind.jobs.timeline import entry
@@ -89,6 +90,14 @@ def submit_run(tenant_id: str, request: PipelineRunRequest) -> JobRecord:
         reason = f"the batches could not be queued: {type(exc).__name__}: {exc}"[:1000]
         finish(record, "failed", ("running",), error=reason, finished_at=now, updated_at=now)
         raise
+    log(
+        tenant_id,
+        job_id,
+        "info",
+        f"queued {len(messages)} batches of {len(spec.symbols)} symbols",
+        batches=len(messages),
+        symbols=len(spec.symbols),
+    )
     announce(tenant_id, job_id, PROGRESS, progress_payload(record))
     return record
 

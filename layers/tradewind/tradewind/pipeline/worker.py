@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from tradewind.data.table import condition_failed
 from tradewind.jobs.events import announce
 from tradewind.jobs.failure import describe
+from tradewind.jobs.logs import log
 from tradewind.jobs.records import failed_conditions, finish, get_record, transact
 from tradewind.jobs.spec import FINAL_STATUSES
 from tradewind.jobs.views import FAILED, failed_payload
@@ -56,6 +57,14 @@ def handle(message: BatchMessage, receive_count: int) -> str:
         outcome = _process(record, message)
         _aggregate_if_complete(record)
     except Exception as exc:
+        log(
+            record.tenant_id,
+            record.job_id,
+            "warning",
+            f"batch {message.batch} failed (receive {receive_count}): {describe(exc)}",
+            batch=message.batch,
+            receive=receive_count,
+        )
         if receive_count >= pipeline_config().max_receives:
             fail_run(record, message, exc)
         raise
@@ -65,6 +74,14 @@ def handle(message: BatchMessage, receive_count: int) -> str:
 def _process(record: JobRecord, message: BatchMessage) -> str:
     if record.stop_requested:
         counted = count(record, message, symbols=0, signals=0)
+        if counted:
+            log(
+                record.tenant_id,
+                record.job_id,
+                "info",
+                f"batch {message.batch} skipped: stop requested",
+                batch=message.batch,
+            )
         return "stopped" if counted else "duplicate"
     from tradewind.data.bars import read_bars
     from tradewind.jobs.store import put_intermediate
@@ -80,6 +97,15 @@ def _process(record: JobRecord, message: BatchMessage) -> str:
         put_intermediate(key, to_parquet_bytes(frame, columns=None), PARQUET_TYPE)
     counted = count(record, message, symbols=len(message.symbols), signals=len(found))
     if counted:
+        log(
+            record.tenant_id,
+            record.job_id,
+            "info",
+            f"batch {message.batch} done: {len(message.symbols)} symbols, {len(found)} signals",
+            batch=message.batch,
+            symbols=len(message.symbols),
+            signals=len(found),
+        )
         report(record)
     return "counted" if counted else "duplicate"
 
@@ -189,5 +215,6 @@ def fail_run(record: JobRecord, message: BatchMessage, exc: BaseException) -> No
     reason = f"batch {message.batch} ({listed}) failed after its retries: {describe(exc)}"[:1000]
     now = datetime.now(UTC)
     if finish(record, "failed", ACTIVE, error=reason, finished_at=now, updated_at=now):
+        log(record.tenant_id, record.job_id, "error", f"failed: {reason}")
         announce(record.tenant_id, record.job_id, FAILED, failed_payload(record))
         notify_failed(record)

@@ -145,10 +145,15 @@ def complete_upload(tenant_id: str, dataset_id: str) -> DatasetRecord:
         ],
         condition=DatasetRecord.status == AWAITING_UPLOAD,
     )
+    from tradewind.jobs import imports as import_jobs
+
+    file_format = record.file_format or "csv"
+    job_id = import_jobs.create(tenant_id, dataset_id, record.name, file_format, size)
     try:
-        enqueue(ImportMessage(tenant_id, dataset_id, key, record.file_format or "csv"))
-    except Exception:  # not queued after all: let the client call complete again
+        enqueue(ImportMessage(tenant_id, dataset_id, key, file_format, job_id))
+    except Exception as exc:  # not queued after all: let the client call complete again
         record.update(actions=[DatasetRecord.status.set(AWAITING_UPLOAD)])
+        import_jobs.ended(tenant_id, job_id, f"the import could not be queued: {type(exc).__name__}", None)
         raise
     return record
 

@@ -44,18 +44,29 @@ class ImportMessage:
     dataset_id: str
     key: str
     format: str
+    job_id: str | None = None  # the import's job (kind ``import``, tradewind.jobs.imports)
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> ImportMessage:
-        return cls(str(body["tenant_id"]), str(body["dataset_id"]), str(body["key"]), str(body["format"]))
+        job_id = body.get("job_id")
+        return cls(
+            str(body["tenant_id"]),
+            str(body["dataset_id"]),
+            str(body["key"]),
+            str(body["format"]),
+            None if job_id is None else str(job_id),
+        )
 
     def to_body(self) -> dict[str, str]:
-        return {
+        body = {
             "tenant_id": self.tenant_id,
             "dataset_id": self.dataset_id,
             "key": self.key,
             "format": self.format,
         }
+        if self.job_id is not None:
+            body["job_id"] = self.job_id
+        return body
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ def run_import(message: ImportMessage) -> str:
     An ``ImportFailure`` (bad file) is a handled outcome. Any other exception propagates so the message
     is retried and, after the queue's receive limit, parked in the DLQ.
     """
+    from tradewind.jobs import imports as import_jobs
     from tradewind.marketdata.validate import read_table, validate
 
     record = load(message.tenant_id, message.dataset_id)
@@ -86,6 +98,7 @@ def run_import(message: ImportMessage) -> str:
         return "skipped"
     record.update(actions=[DatasetRecord.status.set(IMPORTING), DatasetRecord.updated_at.set(now())])
     announce(record)
+    import_jobs.started(message.tenant_id, message.job_id)
     data = bars.read_object(message.key)
     try:
         validated = validate(read_table(data, message.format), symbol=record.symbol, timezone=record.timezone)
@@ -93,11 +106,14 @@ def run_import(message: ImportMessage) -> str:
         mark_failed(record, failure)
         announce(record)
         notify_dataset_outcome(record)
+        import_jobs.ended(message.tenant_id, message.job_id, str(failure), None)
         return FAILED
     summaries = publish(record, validated.frames)
     mark_ready(record, summaries, ignored_columns=validated.ignored_columns)
     announce(record)
     notify_dataset_outcome(record)
+    summary = {"symbols": len(summaries), "rows": sum(s.rows for s in summaries)}
+    import_jobs.ended(message.tenant_id, message.job_id, None, summary)
     return READY
 
 

@@ -1,4 +1,5 @@
-"""Backtest routes: submit (202 + ``Location``), list, compare, get, cancel, delete, results.
+"""Backtest routes: submit (202 + ``Location``), list, compare, results. Get, cancel and delete are
+the routes every job shares (``/jobs/{id}``, api/routes/jobs.py).
 
 A backtest runs one parameter set on one or more symbols as a job (docs/jobs.md); its results are
 the metrics per symbol and for the portfolio, the trades and the equity/drawdown curves.
@@ -163,30 +164,6 @@ def list_all(
 def compare(tenant: Tenant, ids: Ids) -> Comparison:
     job_ids = [part.strip() for part in ids.split(",") if part.strip()]
     return Comparison.model_validate(results.compare_backtests(tenant, job_ids))
-
-
-@router.get("/{job_id}", responses=problems(404), summary="Get a backtest: status, progress, summary")
-def get(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(_backtest(tenant, job_id))
-
-
-@router.delete(
-    "/{job_id}",
-    responses=problems(404),
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a backtest and its results",
-)
-def delete(tenant: Tenant, job_id: JobId) -> None:
-    lifecycle.delete_job(tenant, job_id, "backtest")
-
-
-@router.post(
-    "/{job_id}/cancel",
-    responses=problems(404, 409),
-    summary="Cancel a queued or running backtest (409 when already final)",
-)
-def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(lifecycle.cancel_job(tenant, job_id, "backtest"))
 
 
 @router.get(

@@ -1,5 +1,6 @@
-"""Optimization routes: estimate, submit, list, get, cancel, delete, and the results (leaderboard,
-heatmap, table download, walk-forward report, drill-down into one combination)."""
+"""Optimization routes: estimate, submit, list, and the results (leaderboard,
+heatmap, table download, walk-forward report, drill-down into one combination). Get, cancel and
+delete are the routes every job shares (``/jobs/{id}``, api/routes/jobs.py)."""
 
 from __future__ import annotations
 
@@ -127,30 +128,6 @@ def list_all(
     strategy_id: StrategyFilter = None,
 ) -> Page[JobOut]:
     return list_page(tenant, "optimization", limit, next_token, status, strategy_id)
-
-
-@router.get("/{job_id}", responses=problems(404), summary="Get an optimization: status, progress, summary")
-def get(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(_optimization(tenant, job_id))
-
-
-@router.delete(
-    "/{job_id}",
-    responses=problems(404),
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete an optimization and its results",
-)
-def delete(tenant: Tenant, job_id: JobId) -> None:
-    lifecycle.delete_job(tenant, job_id, "optimization")
-
-
-@router.post(
-    "/{job_id}/cancel",
-    responses=problems(404, 409),
-    summary="Stop a queued or running optimization (409 when already final)",
-)
-def cancel(tenant: Tenant, job_id: JobId) -> JobOut:
-    return JobOut.of(lifecycle.cancel_job(tenant, job_id, "optimization"))
 
 
 @router.get(
