@@ -4,6 +4,7 @@ import { fakeApi } from "../test/api";
 import { FakeSocket } from "../test/fakeSocket";
 import { connected, push } from "../test/realtime";
 import { renderApp } from "../test/renderApp";
+import { activeEntry } from "./AppLayout";
 import { navEntries } from "./registry";
 
 const READY = { status: "ok", checks: { dynamodb: { ok: true, detail: "tradewind-main" } } };
@@ -38,6 +39,15 @@ it("shows the page for its URL inside the shell, with the nav entry current", as
   expect(within(nav).getByRole("link", { name: "Health" }).getAttribute("aria-current")).toBe("page");
   expect(within(nav).getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBeNull();
   expect(screen.getByRole("link", { name: "Tradewind home" }).getAttribute("href")).toBe("/");
+});
+
+it("marks only the most specific nav entry current", () => {
+  const entry = (to: string) => ({ to, label: to, icon: () => null, section: "research", order: 0 }) as never;
+  const entries = [entry("/"), entry("/pipeline"), entry("/pipeline/signals")];
+  expect(activeEntry(entries, "/pipeline/signals")).toBe(entries[2]);
+  expect(activeEntry(entries, "/pipeline/runs/r1")).toBe(entries[1]);
+  expect(activeEntry(entries, "/")).toBe(entries[0]);
+  expect(activeEntry(entries, "/nowhere")).toBeUndefined();
 });
 
 it("answers an unknown URL with the not-found page", async () => {

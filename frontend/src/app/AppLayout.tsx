@@ -12,8 +12,14 @@ import { features as registered, type Feature, headerItems, navEntries, type Nav
 /** Topics the shell follows for as long as the app is open (the bell and the job lists need them). */
 const SHELL_TOPICS = ["notifications", "jobs"];
 
-function isActive(entry: NavEntry, pathname: string): boolean {
+function covers(entry: NavEntry, pathname: string): boolean {
   return entry.to === "/" ? pathname === "/" : pathname === entry.to || pathname.startsWith(`${entry.to}/`);
+}
+
+/** The one entry the page belongs to: the longest that covers the path (/pipeline/signals is
+ * Signals, not also Pipeline). */
+export function activeEntry(entries: NavEntry[], pathname: string): NavEntry | undefined {
+  return entries.filter((entry) => covers(entry, pathname)).sort((a, b) => b.to.length - a.to.length)[0];
 }
 
 /** Header (brand, realtime badge, feature items such as the bell, language, theme), left navigation
@@ -25,6 +31,7 @@ export function AppLayout({ features = registered }: { features?: Feature[] }) {
   useTopics(SHELL_TOPICS);
   useEffect(close, [pathname, close]);
   const entries = navEntries(features);
+  const current = activeEntry(entries, pathname);
   const sections = (["research", "system"] as const).map((section) => ({ section, entries: entries.filter((e) => e.section === section) }));
 
   return (
@@ -71,7 +78,7 @@ export function AppLayout({ features = registered }: { features?: Feature[] }) {
                     {t(`shell.sections.${section}`)}
                   </Text>
                   {entries.map((entry) => {
-                    const active = isActive(entry, pathname);
+                    const active = entry === current;
                     const Icon = entry.icon;
                     return (
                       <Link key={entry.to} to={entry.to} className="tw-nav-link" data-active={active || undefined} aria-current={active ? "page" : undefined}>
