@@ -139,8 +139,10 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
   }, []);
 
   useEffect(() => {
-    chart.current?.applyOptions({ localization: { locale: i18n.language } });
-  }, [i18n.language]);
+    // prices on the axis in the page's language too ("20 000,00" in French)
+    const format = new Intl.NumberFormat(i18n.language, { minimumFractionDigits: precision, maximumFractionDigits: precision });
+    chart.current?.applyOptions({ localization: { locale: i18n.language, priceFormatter: (value: number) => format.format(value) } });
+  }, [i18n.language, precision]);
 
   useEffect(() => {
     // minBarSpacing: a long curve fits the width (the default 0.5 px per point shows only the last

@@ -102,8 +102,8 @@ export function TradesTable({ jobId, symbol, showSymbol }: { jobId: string; symb
             {shown.map((trade, i) => (
               <Table.Tr key={`${trade.symbol}-${trade.entry_time}-${i}`} data-testid="trade-row">
                 {showSymbol && <Table.Td translate="no">{trade.symbol}</Table.Td>}
-                <Table.Td>{format.date(trade.entry_time)}</Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{format.date(trade.entry_time)}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
                   {trade.is_open ? (
                     <Badge size="xs" variant="light">
                       {t("trades.open")}
