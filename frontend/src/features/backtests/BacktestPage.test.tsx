@@ -88,3 +88,9 @@ it("says why a backtest failed", async () => {
   expect(await screen.findByText("not in dataset sample: NOPE")).toBeTruthy();
   expect(screen.getByText("The backtest failed")).toBeTruthy();
 });
+
+it("says so when the id is another kind of job", async () => {
+  const api = fakeApi(routes(aBacktest({ kind: "optimization" })));
+  renderPage(api);
+  expect(await screen.findByText("This job is not a backtest: it is a job of kind “Optimization”.")).toBeTruthy();
+});

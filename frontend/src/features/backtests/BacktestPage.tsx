@@ -30,6 +30,11 @@ export default function BacktestPage() {
   if (job.error) return <ErrorAlert error={job.error} />;
   if (!job.data) return <PageLoader />;
   const data = job.data;
+  // GET /jobs/{id} answers every kind: an optimization's id is not a backtest page
+  if (data.kind !== "backtest")
+    return (
+      <Alert color="orange" variant="light" role="alert" title={t("notBacktest", { kind: common(`jobKind.${data.kind}`, { defaultValue: data.kind }) })} />
+    );
   const title = backtestTitle(t, data);
   const synthetic = (datasets.data?.items ?? []).some((d) => d.dataset_id === data.dataset_id && d.synthetic);
   return (
