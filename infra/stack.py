@@ -36,8 +36,9 @@ JANITOR_SCHEDULE = "rate(10 minutes)"
 # BatchWriteItem; a TransactWrite needs the actions of its parts (no DescribeTable: pynamodb 6 takes
 # the schema from the model).
 JOB_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
-    # the job record; the dataset's symbol rows (their bars' object keys)
-    "plan": ("GetItem", "UpdateItem", "BatchGetItem"),
+    # the job record; the dataset's symbol rows (their bars' object keys); a resumed job's shard
+    # markers (jobs.pause: the shards left to run)
+    "plan": ("GetItem", "UpdateItem", "BatchGetItem", "Query"),
     # the job record (status, error, progress counters); the shard marker, put in the counting transaction
     "worker": ("GetItem", "UpdateItem", "PutItem"),
     # the job record and, in the same transaction, the tenant's running-jobs counter (jobs.caps);

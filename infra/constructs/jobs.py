@@ -1,8 +1,9 @@
 """The job workflow (docs/jobs.md): backtests and optimizations fanned out over Lambda workers.
 
 A Standard state machine: Plan -> Distributed Map over the shard manifest in S3 (EXPRESS children
-running the worker, MaxConcurrency per stage, retries with backoff) -> Reduce; a Catch on each of the
-three goes to MarkFailed, then the execution fails. The same definition runs under ``make run``.
+running the worker, MaxConcurrency per stage, retries with backoff) -> Reduce -> Paused (a paused
+job: its resume starts a new execution) or Done; a Catch on each of the three goes to MarkFailed,
+then the execution fails. The same definition runs under ``make run``.
 """
 
 from __future__ import annotations
@@ -117,11 +118,23 @@ class Jobs(Construct):
         )
         for step in (plan, shards, reduce):
             step.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
+        # Reduce does nothing for a paused job (jobs.pause) and returns its status: the execution
+        # ends at Paused; the resume starts a new one over the shards left.
+        paused_or_done = (
+            sfn.Choice(self, "PausedOrDone")
+            .when(
+                sfn.Condition.and_(
+                    sfn.Condition.is_string("$.status"), sfn.Condition.string_equals("$.status", "paused")
+                ),
+                sfn.Succeed(self, "Paused", comment="Paused: a resume starts a new execution"),
+            )
+            .otherwise(sfn.Succeed(self, "Done"))
+        )
         machine = standard_state_machine(
             self,
             "JobWorkflow",
             log_group_id="JobLogs",
-            definition=plan.next(shards).next(reduce),
+            definition=plan.next(shards).next(reduce).next(paused_or_done),
             timeout=Duration.hours(6),
             settings=settings,
             functions=self.functions,

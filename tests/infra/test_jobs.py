@@ -49,7 +49,20 @@ def test_plan_then_a_distributed_map_of_express_children_then_reduce(
     assert shards.get("ToleratedFailureCount", 0) == 0
     assert shards["Next"] == "Reduce"
     assert states["Reduce"]["Resource"] == arn_of(synthesized, jobs.reduce)
-    assert states["Reduce"]["End"] is True
+    assert states["Reduce"]["Next"] == "PausedOrDone"
+
+
+def test_a_paused_job_ends_its_execution_at_paused_instead_of_done(definition: dict[str, Any]) -> None:
+    """Reduce does nothing for a paused job and says so; the Choice ends the execution at ``Paused``
+    (its resume starts another execution, which reduces): docs/jobs.md, Pause and resume."""
+    states = definition["States"]
+    choice = states["PausedOrDone"]
+    assert choice["Type"] == "Choice"
+    (paused,) = choice["Choices"]
+    assert paused["Next"] == "Paused"
+    assert {"Variable": "$.status", "StringEquals": "paused"} in paused["And"]
+    assert choice["Default"] == "Done"
+    assert states["Paused"]["Type"] == states["Done"]["Type"] == "Succeed"
 
 
 def test_the_map_reads_the_manifest_from_the_artifacts_bucket_and_adds_the_job_ids(
@@ -153,7 +166,7 @@ def test_the_api_starts_and_stops_job_executions_and_writes_specs(synthesized: S
 
 # The exact item actions of each task's code (tradewind.jobs.*), and what publishing needs.
 JOB_TABLE_ACTIONS = {
-    "plan": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"},
+    "plan": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Query"},
     "worker": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
     "reduce": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
     "mark_failed": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},

@@ -386,6 +386,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{job_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a running optimization or pipeline run: nothing new starts, running shards finish and count (409 naming the status unless it is running, or for another kind) */
+        post: operations["pause_jobs__job_id__pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs/{job_id}/progress": {
         parameters: {
             query?: never;
@@ -397,6 +414,23 @@ export interface paths {
         get: operations["progress_jobs__job_id__progress_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused job over exactly the shards (batches) not counted yet (409 naming the status unless it is paused) */
+        post: operations["resume_jobs__job_id__resume_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1901,7 +1935,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
+            status: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
             /** Strategy Id */
             strategy_id: string | null;
             /** Strategy Name */
@@ -2337,7 +2371,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
+            status: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
             /** Stop Requested */
             stop_requested: boolean;
             /** Strategy Id */
@@ -2522,7 +2556,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
+            status: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
         };
         /** ProgressSample */
         ProgressSample: {
@@ -3151,7 +3185,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped";
+            status: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -3166,7 +3200,7 @@ export interface components {
              */
             cause: string;
             /** Status */
-            status: "submitted" | ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
+            status: "submitted" | ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
         };
         /** Trade */
         Trade: {
@@ -3622,7 +3656,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only jobs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
+                status?: ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description only jobs of this stored strategy */
                 strategy_id?: string | null;
             };
@@ -4659,7 +4693,7 @@ export interface operations {
                 /** @description only jobs of this kind */
                 kind?: ("import" | "backtest" | "optimization" | "pipeline") | null;
                 /** @description only jobs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
+                status?: ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description created on or after this UTC date */
                 created_from?: string | null;
                 /** @description created on or before this UTC date (inclusive) */
@@ -5004,6 +5038,73 @@ export interface operations {
             };
         };
     };
+    pause_jobs__job_id__pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     progress_jobs__job_id__progress_get: {
         parameters: {
             query?: never;
@@ -5035,6 +5136,73 @@ export interface operations {
             };
             /** @description Not found (another tenant's records are never visible) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resume_jobs__job_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5316,7 +5484,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only jobs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
+                status?: ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description only jobs of this stored strategy */
                 strategy_id?: string | null;
             };
@@ -6130,7 +6298,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only runs with this status */
-                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
+                status?: ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description only runs of this mode */
                 mode?: ("demo" | "small" | "full") | null;
                 /** @description only jobs of this stored strategy */

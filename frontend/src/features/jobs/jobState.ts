@@ -62,6 +62,12 @@ export function applyJobMessage(job: Job, message: ServerMessage): Job {
         },
       };
     }
+    case "job.paused":
+    case "job.resumed": {
+      // Pause and resume (docs/jobs.md): the progress payload with the job's new status.
+      const p = message.payload as unknown as ProgressPayload;
+      return { ...applyJobMessage({ ...job, status: p.status }, { ...message, type: "job.progress" }), status: p.status };
+    }
     case "job.completed":
       return { ...job, status: "succeeded", summary: (message.payload.summary ?? null) as JobSummary };
     case "job.failed":

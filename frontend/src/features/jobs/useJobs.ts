@@ -54,6 +54,19 @@ export function rememberJob(queryClient: QueryClient, job: Job): void {
   });
 }
 
+/** Pause a running optimization, or resume a paused one (docs/jobs.md, Pause and resume). */
+export function usePauseResume() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ job, action }: { job: Job; action: "pause" | "resume" }) =>
+      action === "pause"
+        ? unwrap(api.POST("/jobs/{job_id}/pause", { params: { path: { job_id: job.job_id } } }))
+        : unwrap(api.POST("/jobs/{job_id}/resume", { params: { path: { job_id: job.job_id } } })),
+    onSuccess: (job) => rememberJob(queryClient, job),
+  });
+}
+
 export function useCancelJob() {
   const api = useApi();
   const queryClient = useQueryClient();

@@ -1,4 +1,4 @@
-"""``tradewind pipeline run|list|status|stop|signals|export``: signal pipeline runs on a deployment.
+"""``tradewind pipeline run|list|status|stop|pause|resume|signals|export``: runs on a deployment.
 
 ``run`` starts a scan and follows it with a progress bar fed by the run's WebSocket topic
 (``job:<id>``: symbols done, signals found, rate, ETA), then prints its summary. The strategy is a
@@ -62,6 +62,8 @@ def register(subparsers: Any) -> None:
     for name, helptext, func in (
         ("status", "a run's status, progress and summary", show_status),
         ("stop", "stop a run: it ends stopped with what it finished", stop_run),
+        ("pause", "pause a run: no new batch starts, running ones finish and count", pause_run),
+        ("resume", "resume a paused run over exactly the batches not counted yet", resume_run),
     ):
         sub = commands.add_parser(name, help=helptext)
         _add_connection(sub)
@@ -197,6 +199,18 @@ def show_status(args: argparse.Namespace) -> int:
 def stop_run(args: argparse.Namespace) -> int:
     with Client(_endpoint(args)) as client:
         _print_run(client.call("POST", f"{RUNS}/{args.run_id}/stop"), args.json)
+    return 0
+
+
+def pause_run(args: argparse.Namespace) -> int:
+    with Client(_endpoint(args)) as client:
+        _print_run(client.call("POST", f"/jobs/{args.run_id}/pause"), args.json)
+    return 0
+
+
+def resume_run(args: argparse.Namespace) -> int:
+    with Client(_endpoint(args)) as client:
+        _print_run(client.call("POST", f"/jobs/{args.run_id}/resume"), args.json)
     return 0
 
 

@@ -40,7 +40,7 @@ class JobRecord(MainTableModel):
     tenant_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
     kind = UnicodeAttribute()  # backtest | optimization | pipeline
-    status = UnicodeAttribute()  # queued | running | succeeded | failed | cancelled | stopped
+    status = UnicodeAttribute()  # queued | running | paused | succeeded | failed | cancelled | stopped
     name = UnicodeAttribute(null=True)
     strategy_id = UnicodeAttribute(null=True)
     strategy_version = NumberAttribute(null=True)
@@ -73,6 +73,10 @@ class JobRecord(MainTableModel):
     # Every status change after submission, oldest first: {"at": ISO time, "status", "cause"}
     # (jobs.timeline). Appended by the same write that changes the status; a handful of entries.
     timeline: ListAttribute[Any] = ListAttribute(null=True)
+    # Pause and resume (jobs.pause): how many times the job was resumed (its current workflow
+    # execution is named after it: jobs.lifecycle.execution_name) and when it was last paused.
+    resumes = NumberAttribute(null=True)
+    paused_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)

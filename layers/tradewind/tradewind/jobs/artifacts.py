@@ -64,6 +64,11 @@ def manifest_key(tenant_id: str, job_id: str) -> str:
     return f"{job_prefix(tenant_id, job_id)}manifest.json"
 
 
+def remaining_key(tenant_id: str, job_id: str, resumes: int) -> str:
+    """The shards a resumed execution runs (those without a marker when it planned); intermediate."""
+    return f"{job_prefix(tenant_id, job_id)}manifest-r{resumes}.json"
+
+
 def shard_key(tenant_id: str, job_id: str, shard: int, ext: str = "parquet") -> str:
     """An optimization shard is a Parquet table; a backtest shard (one symbol's run) is ``json``."""
     return f"{job_prefix(tenant_id, job_id)}shards/{shard:05d}.{ext}"

@@ -69,6 +69,9 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     record = get_record(tenant_id, job_id)
     if record is None:
         return {"tenant_id": tenant_id, "job_id": job_id, "status": None}
+    if int(record.resumes or 0) != int(event.get("resumes") or 0):
+        # An execution that a resume superseded: the job belongs to the newer one.
+        return {"tenant_id": tenant_id, "job_id": job_id, "status": record.status}
     text = reason(event.get("error"), record.error)
     now = datetime.now(UTC)
     if not finish(record, "failed", ("queued", "running"), error=text, finished_at=now, updated_at=now):

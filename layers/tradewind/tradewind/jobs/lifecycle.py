@@ -59,11 +59,18 @@ def require_succeeded(record: JobRecord, loc: Loc = JOB_ID_LOC) -> None:
         )
 
 
-def execution_arn(job_id: str) -> str:
-    """The job's workflow execution: submit names it after the job, so its ARN follows from the
-    state machine's (``arn:...:stateMachine:{name}`` -> ``arn:...:execution:{name}:{job_id}``)."""
+def execution_name(job_id: str, resumes: float | None = 0) -> str:
+    """The name of the job's current workflow execution: the job id for the one submit starts, then
+    ``{job_id}-r{n}`` for the one the ``n``-th resume starts (:mod:`tradewind.jobs.pause`)."""
+    return f"{job_id}-r{int(resumes)}" if resumes else job_id
+
+
+def execution_arn(job_id: str, resumes: float | None = 0) -> str:
+    """The job's current workflow execution: its name follows from the job (:func:`execution_name`),
+    so its ARN follows from the state machine's (``arn:...:stateMachine:{name}`` ->
+    ``arn:...:execution:{name}:{execution name}``)."""
     machine = get_settings().job_state_machine_arn
-    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{job_id}"
+    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{execution_name(job_id, resumes)}"
 
 
 def list_jobs(
@@ -206,7 +213,8 @@ def _mark_cancelled(record: JobRecord, by: str | None = None) -> JobRecord:
 
     now = datetime.now(UTC)
     cause = f"cancelled by {by}" if by else "cancelled"
-    if finish(record, "cancelled", ("queued", "running"), cause=cause, finished_at=now, updated_at=now):
+    only_from = ("queued", "running", "paused")
+    if finish(record, "cancelled", only_from, cause=cause, finished_at=now, updated_at=now):
         return record
     msg = f"the job is already {record.status}"
     raise Conflict(
@@ -226,7 +234,9 @@ def _stop(record: JobRecord) -> None:
         return
     try:
         aws.client("stepfunctions").stop_execution(
-            executionArn=execution_arn(record.job_id), error="Cancelled", cause="cancelled through the API"
+            executionArn=execution_arn(record.job_id, record.resumes),
+            error="Cancelled",
+            cause="cancelled through the API",
         )
     except Exception as exc:
         if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ExecutionDoesNotExist":

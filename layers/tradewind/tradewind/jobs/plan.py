@@ -9,11 +9,11 @@ Map's ItemReader reads from S3; each item is everything a worker needs besides t
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.data.table import condition_failed
 from tradewind.errors import TradewindError
-from tradewind.jobs.artifacts import manifest_key
+from tradewind.jobs.artifacts import manifest_key, remaining_key
 from tradewind.jobs.errors import JobInputError
 from tradewind.jobs.events import announce
 from tradewind.jobs.failure import describe
@@ -36,23 +36,35 @@ from tradewind.jobs.views import PROGRESS, progress_payload
 from tradewind.metrics.catalog import SCREENING, rankable
 from tradewind.settings import get_settings
 
+if TYPE_CHECKING:
+    from tradewind.data.jobs import JobRecord
+
 
 def plan(event: dict[str, Any]) -> dict[str, Any]:
-    """Write ``manifest.json`` and set the job ``running`` with its totals (unless it is final)."""
+    """Write ``manifest.json`` and set the job ``running`` with its totals (unless it is final).
+
+    An execution started by a resume (``resumes`` > 0 in its input, :mod:`tradewind.jobs.pause`)
+    plans only what is left: :func:`plan_resume`. ``resumes`` is passed on to reduce and MarkFailed,
+    which do nothing for an execution that a later resume superseded.
+    """
     from pynamodb.exceptions import UpdateError
 
     from tradewind.data.jobs import JobRecord
     from tradewind.jobs.store import put_intermediate
 
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
+    resumes = int(event.get("resumes") or 0)
     record = get_record(tenant_id, job_id)
     if record is None:
         raise JobInputError(f"job {job_id} does not exist")
-    key = manifest_key(tenant_id, job_id)
-    out = {"tenant_id": tenant_id, "job_id": job_id, "manifest_key": key}
-    if record.status in FINAL_STATUSES:  # cancelled before it started: an empty Map, a no-op reduce
+    key = remaining_key(tenant_id, job_id, resumes) if resumes else manifest_key(tenant_id, job_id)
+    out = {"tenant_id": tenant_id, "job_id": job_id, "manifest_key": key, "resumes": resumes}
+    stale = int(record.resumes or 0) != resumes  # a later resume owns the job now
+    if record.status in FINAL_STATUSES or stale:  # cancelled before it started: an empty Map, a no-op reduce
         put_intermediate(key, b"[]", JSON_TYPE)
         return {**out, "shards": 0, "combinations": 0}
+    if resumes:
+        return {**out, **plan_resume(record, key)}
     try:
         job = load_job(tenant_id, job_id)
         shards = make_shards(job)
@@ -90,6 +102,33 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
     )
     announce(tenant_id, job_id, PROGRESS, progress_payload(record, now))
     return {**out, "shards": len(shards), "combinations": job.n_combinations}
+
+
+def plan_resume(record: JobRecord, key: str) -> dict[str, Any]:
+    """A resumed job's plan: the shards of its manifest that have no marker yet, written to ``key``.
+
+    The counters and totals stay as they are (every counted shard stays counted); the full
+    ``manifest.json`` stays what reduce merges. The manifest the first plan wrote is read back rather
+    than cut again, so a changed shard size setting cannot change what the shards are. A shard that
+    was running when the job was paused and counts after this plan runs again in the new execution,
+    finds its marker and is not counted twice.
+    """
+    from tradewind.jobs.pause import counted_shards
+    from tradewind.jobs.store import get_json, put_intermediate
+
+    tenant_id, job_id = record.tenant_id, record.job_id
+    items = get_json(manifest_key(tenant_id, job_id))
+    if items is None:  # the first plan's manifest is gone (expired): cut the same shards again
+        try:
+            items = [shard.as_item() for shard in make_shards(load_job(tenant_id, job_id))]
+        except TradewindError as exc:
+            raise JobInputError(describe(exc)) from exc
+        put_intermediate(manifest_key(tenant_id, job_id), strict_json(items), JSON_TYPE)
+    counted = counted_shards(tenant_id, job_id)
+    left = [item for item in items if int(item["shard"]) not in counted]
+    put_intermediate(key, strict_json(left), JSON_TYPE)
+    announce(tenant_id, job_id, PROGRESS, progress_payload(record))
+    return {"shards": len(left), "combinations": sum(int(item["hi"]) - int(item["lo"]) for item in left)}
 
 
 def make_shards(job: Job) -> list[Shard]:

@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from tradewind.engine.api import BacktestResult
     from tradewind.engine.bars import Bars
 
+SUPERSEDED = "superseded"
+"""Reduce's status for an execution that a resume replaced (the job was paused and resumed before
+this execution reached reduce): it ends without touching the job."""
 _READERS = 16
 """Shard objects fetched in parallel (S3 latency dominates)."""
 
@@ -76,8 +79,12 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
     out: dict[str, Any] = {"tenant_id": tenant_id, "job_id": job_id}
     record = get_record(tenant_id, job_id)
-    if record is None or record.status in FINAL_STATUSES:
+    if record is None or record.status in FINAL_STATUSES or record.status == "paused":
+        # A paused job ends this execution here (the workflow's Choice goes to Paused); its resume
+        # starts another one, which reduces.
         return {**out, "status": None if record is None else record.status}
+    if int(record.resumes or 0) != int(event.get("resumes") or 0):
+        return {**out, "status": SUPERSEDED}  # resumed meanwhile: the newer execution reduces
     job = load_job(tenant_id, job_id)
     shards = [Shard.from_item(item) for item in get_json(artifacts.manifest_key(tenant_id, job_id)) or []]
     if int(record.shards_done) != len(shards):
@@ -108,7 +115,8 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
         finished_at=now,
         updated_at=now,
     ):
-        delete_prefix(artifacts.result_key(tenant_id, job_id, ""))  # cancelled meanwhile: no results
+        # Cancelled meanwhile: no results. Paused meanwhile: the resumed execution writes them again.
+        delete_prefix(artifacts.result_key(tenant_id, job_id, ""))
         return {**out, "status": record.status}
     JobHashRecord(
         *JobHashRecord.key(tenant_id, job.spec.kind, job.spec.content_hash()),

@@ -23,8 +23,9 @@ from tradewind.text import Name
 
 JobKind = Literal["import", "backtest", "optimization", "pipeline"]
 # ``import``: a dataset import, recorded as a job by the import use case (docs/jobs.md).
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "stopped"]
+JobStatus = Literal["queued", "running", "paused", "succeeded", "failed", "cancelled", "stopped"]
 # ``stopped``: a pipeline run asked to stop ends with what it had finished (docs/pipeline.md).
+# ``paused``: an optimization or pipeline run that starts no new shard until resumed (jobs.pause).
 FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "stopped"})
 
 Symbol = Annotated[str, Field(pattern=SYMBOL_PATTERN.pattern)]  # any symbol a dataset can hold

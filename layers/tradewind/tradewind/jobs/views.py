@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 PROGRESS, COMPLETED, FAILED, CANCELLED = "job.progress", "job.completed", "job.failed", "job.cancelled"
 STOPPED = "job.stopped"  # a pipeline run that was asked to stop, with what it had finished
+PAUSED, RESUMED = "job.paused", "job.resumed"  # jobs.pause: progress payloads with the new status
 
 
 def topic(job_id: str) -> str:
@@ -115,7 +116,7 @@ def failed_payload(record: JobRecord) -> dict[str, Any]:
 
 def job_message(record: JobRecord) -> tuple[str, dict[str, Any]]:
     """The message that describes the job now: completed, failed, cancelled (its view, as the API
-    sends at cancel), else progress (queued or running)."""
+    sends at cancel), paused (its progress), else progress (queued or running)."""
     if record.status == "succeeded":
         return COMPLETED, completed_payload(record)
     if record.status == "failed":
@@ -124,4 +125,6 @@ def job_message(record: JobRecord) -> tuple[str, dict[str, Any]]:
         return CANCELLED, job_view(record)
     if record.status == "stopped":
         return STOPPED, completed_payload(record)
+    if record.status == "paused":
+        return PAUSED, progress_payload(record)
     return PROGRESS, progress_payload(record)

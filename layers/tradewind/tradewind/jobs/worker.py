@@ -40,17 +40,20 @@ COUNT_ATTEMPTS = 8
 """Tries of the counting transaction when it conflicts with another worker's."""
 CONFLICT_BACKOFF = 0.05
 """Seconds: the first retry waits up to this (uniformly random), each further one up to twice as long."""
+COUNTING = ("running", "paused")
+"""Statuses in which a finished shard is counted (a paused job's running shards finish and count)."""
 
 logger = logging.getLogger(__name__)
 
 
 def work(event: dict[str, Any]) -> dict[str, Any]:
-    """Run the shard in ``event["shard"]`` unless the job is already final (cancelled, failed)."""
+    """Run the shard in ``event["shard"]`` unless the job is already final (cancelled, failed) or
+    paused: a paused job starts no shard, and one skipped here has no marker, so resume runs it."""
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
     shard = Shard.from_item(event["shard"])
     out: dict[str, Any] = {"job_id": job_id, "shard": shard.shard}
     record = get_record(tenant_id, job_id)
-    if record is None or record.status in FINAL_STATUSES:
+    if record is None or record.status in FINAL_STATUSES or record.status == "paused":
         return {**out, "skipped": True}
     from tradewind.jobs.store import put_intermediate
 
@@ -137,7 +140,8 @@ def note_error(record: JobRecord, message: str) -> None:
 
 def count(record: JobRecord, shard: Shard) -> bool:
     """Put the shard's marker and add to the job's counters, atomically; False if already counted
-    (a retry) or the job is no longer running.
+    (a retry) or the job is no longer running. A shard that was running when its job was paused is
+    still counted: pause lets running shards finish and keeps their work.
 
     Every worker of a job updates the same record, and DynamoDB cancels a transaction that meets
     another one on the same item (``TransactionConflict``, not retried by botocore): that is retried
@@ -167,7 +171,7 @@ def count(record: JobRecord, shard: Shard) -> bool:
                 JobRecord.combos_done.add(shard.combos),
                 JobRecord.updated_at.set(now),
             ],
-            condition=JobRecord.status == "running",
+            condition=JobRecord.status.is_in(*COUNTING),
         )
 
     try:
@@ -194,7 +198,7 @@ def report(record: JobRecord) -> None:
         record.refresh(consistent_read=True)
         last = int(record.shards_done) >= int(record.shards_total)
         now = time.time()
-        condition = JobRecord.status == "running"
+        condition = JobRecord.status.is_in(*COUNTING)
         if not last:
             condition &= JobRecord.progress_published_at <= now - PROGRESS_INTERVAL
 

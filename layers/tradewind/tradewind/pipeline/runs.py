@@ -98,6 +98,11 @@ def stop_run(tenant_id: str, job_id: str) -> JobRecord:
         if not condition_failed(exc):
             raise
         record.refresh(consistent_read=True)
+        if record.status == "paused":
+            msg = "the run is paused; resume it to stop it, or cancel it"
+            raise Conflict(
+                f"run {job_id!r} is paused", [FieldProblem(["path", "job_id"], msg, "paused")]
+            ) from None
         msg = f"the run is already {record.status}"
         raise Conflict(
             f"run {job_id!r} is already {record.status}", [FieldProblem(["path", "job_id"], msg, "final")]

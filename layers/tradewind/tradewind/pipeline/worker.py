@@ -2,7 +2,9 @@
 
 A batch (docs/pipeline.md, How it runs):
 
-1. does nothing when its run is final (failed, or done already: a late redelivery);
+1. does nothing when its run is final (failed, or done already: a late redelivery), nor when it is
+   paused: the message is deleted uncounted (no receive burnt towards the DLQ) and resume sends the
+   batches without a marker again (:mod:`tradewind.jobs.pause`);
 2. when the run was asked to stop, is counted as skipped without running;
 3. else runs (:mod:`batch`) and writes its signals and breadth components under deterministic keys
    (a redelivery overwrites them), then puts its marker (``JOBSHARD#{run}#{batch}``, once) and adds to
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 LEASE_SECONDS = 300
 """An aggregation claim older than this (the worker's timeout) is taken over by a redelivery."""
 ACTIVE = ("queued", "running")
+COUNTING = (*ACTIVE, "paused")
+"""A batch that was running when its run was paused still counts."""
 _SPECS: OrderedDict[str, PipelineSpec] = OrderedDict()
 _SPEC_ENTRIES = 16
 
@@ -53,6 +57,8 @@ def handle(message: BatchMessage, receive_count: int) -> str:
     record = get_record(message.tenant_id, message.job_id)
     if record is None or record.status in FINAL_STATUSES:
         return "final"
+    if record.status == "paused":
+        return "paused"
     try:
         outcome = _process(record, message)
         _aggregate_if_complete(record)
@@ -155,7 +161,7 @@ def count(record: JobRecord, message: BatchMessage, *, symbols: int, signals: in
 
     def fill(transaction: TransactWrite) -> None:
         transaction.save(marker, condition=ShardMarker.pk.does_not_exist())
-        transaction.update(record, actions=actions, condition=JobRecord.status.is_in(*ACTIVE))
+        transaction.update(record, actions=actions, condition=JobRecord.status.is_in(*COUNTING))
 
     try:
         transact(fill)

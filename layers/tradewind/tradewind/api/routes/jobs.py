@@ -151,6 +151,30 @@ def delete(tenant: Tenant, job_id: JobId, request: Request) -> None:
     lifecycle.delete_job(tenant, job_id, by=_who(request))
 
 
+@router.post(
+    "/{job_id}/pause",
+    responses=problems(404, 409),
+    summary="Pause a running optimization or pipeline run: nothing new starts, running shards finish "
+    "and count (409 naming the status unless it is running, or for another kind)",
+)
+def pause(tenant: Tenant, job_id: JobId) -> JobOut:
+    from tradewind.jobs import pause as pausing
+
+    return JobOut.of(pausing.pause(tenant, job_id))
+
+
+@router.post(
+    "/{job_id}/resume",
+    responses=problems(404, 409),
+    summary="Resume a paused job over exactly the shards (batches) not counted yet "
+    "(409 naming the status unless it is paused)",
+)
+def resume(tenant: Tenant, job_id: JobId) -> JobOut:
+    from tradewind.jobs import pause as pausing
+
+    return JobOut.of(pausing.resume(tenant, job_id))
+
+
 @router.get("/{job_id}/timeline", responses=problems(404), summary="Every status change, its time and cause")
 def timeline(tenant: Tenant, job_id: JobId) -> Timeline:
     from tradewind.jobs.timeline import timeline as steps
