@@ -60,7 +60,7 @@ function ComponentRow({ component }: { component: ComponentStatus }) {
   return (
     <Table.Tr data-testid={`component-${kind}-${role}`} data-ok={ok}>
       <Table.Th scope="row" fw={500}>
-        {t(`system.kinds.${kind}`, { role: t(`system.roles.${role}`, { defaultValue: role }) })}
+        {t(`system.components.${kind}-${role}`, { defaultValue: `${kind} ${role}` })}
       </Table.Th>
       <Table.Td>
         <Group gap={4} wrap="nowrap" c={ok ? "var(--tw-ok)" : "var(--tw-error)"}>
