@@ -89,7 +89,9 @@ export function chartOptions(scheme: Scheme): DeepPartial<ChartOptions> {
     layout: { background: { type: ColorType.Solid, color: "transparent" }, textColor: colors.text, fontSize: 11 },
     grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
     rightPriceScale: { borderColor: colors.border },
-    timeScale: { borderColor: colors.border },
+    // minBarSpacing: a long series fits the width (the default 0.5 px per bar shows only the last
+    // few years of daily bars, on a phone much less).
+    timeScale: { borderColor: colors.border, minBarSpacing: 0.001 },
     crosshair: { mode: CrosshairMode.Normal },
   };
 }
@@ -151,7 +153,22 @@ export function CandleChart({ candles, volume, markers, label, height = 420 }: C
     });
     api.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     chart.current = { api, candles: candleSeries, volume: volumeSeries, markers: createSeriesMarkers(candleSeries, []) };
+    // autoSize learns the width after the first layout: fit the whole range again once it is known
+    // (and when it changes: a phone rotated, the navigation opened).
+    let width = 0;
+    const resized =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver((entries) => {
+            const next = Math.round(entries[0]?.contentRect.width ?? 0);
+            if (next && next !== width) {
+              width = next;
+              requestAnimationFrame(() => chart.current?.api.timeScale().fitContent());
+            }
+          });
+    resized?.observe(container.current);
     return () => {
+      resized?.disconnect();
       chart.current = null;
       api.remove();
     };

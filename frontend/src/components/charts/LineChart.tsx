@@ -145,9 +145,7 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
   }, [i18n.language, precision]);
 
   useEffect(() => {
-    // minBarSpacing: a long curve fits the width (the default 0.5 px per point shows only the last
-    // ~2 years of daily points on a phone).
-    chart.current?.applyOptions({ ...chartOptions(scheme), timeScale: { ...chartOptions(scheme).timeScale, minBarSpacing: 0.001 } });
+    chart.current?.applyOptions(chartOptions(scheme)); // its minBarSpacing fits a long curve to the width
   }, [scheme]);
 
   useEffect(() => {
