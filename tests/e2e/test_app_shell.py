@@ -39,6 +39,7 @@ PAGES = [
     ("/pipeline", "Pipeline", "Pipeline", "Pipeline"),
     ("/pipeline/signals", "Signals", "Signaux", "Signals"),
     ("/pipeline/breadth", "Breadth", "Ampleur du marché", "Market breadth"),
+    ("/jobs", "Jobs", "Tâches", "Jobs"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),
     ("/settings", "Settings", "Paramètres", "Settings"),

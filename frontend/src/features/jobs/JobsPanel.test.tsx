@@ -29,8 +29,11 @@ function listing(optimizations: Job[], backtests: Job[] = []): Record<string, Ro
   server.optimizations = optimizations;
   server.backtests = backtests;
   return {
-    "GET /optimizations?limit=10": () => ({ status: 200, body: { items: server.optimizations, next_token: null } }),
-    "GET /backtests?limit=10": () => ({ status: 200, body: { items: server.backtests, next_token: null } }),
+    // one listing of every kind, newest first (GET /jobs)
+    "GET /jobs?limit=10": () => ({
+      status: 200,
+      body: { items: [...server.optimizations, ...server.backtests].sort((a, b) => b.created_at.localeCompare(a.created_at)), next_token: null },
+    }),
   };
 }
 

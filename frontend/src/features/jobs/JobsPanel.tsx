@@ -4,24 +4,23 @@ import { useTranslation } from "react-i18next";
 import type { Dataset } from "../../api/client";
 import { ErrorAlert } from "../../app/Page";
 import { JobRow } from "./JobRow";
-import { newestFirst } from "./jobState";
+import { useRecentJobs } from "./api";
 import { QuickOptimizationForm } from "./QuickOptimizationForm";
-import { useFollowJobs, useJobList } from "./useJobs";
+import { useFollowJobs } from "./useJobs";
 
 /** How many of each kind the panel lists (and may follow live: a connection holds 50 topics). */
 export const RECENT = 10;
 
-/** Recent optimizations and backtests, each queued or running one followed live on `job:<id>`. */
-export function RecentJobs({ datasets, limit = RECENT, show = limit }: { datasets: Dataset[]; limit?: number; show?: number }) {
+/** The newest jobs of every kind (`GET /jobs`), each queued or running one followed live on `job:<id>`. */
+export function RecentJobs({ datasets, show = RECENT }: { datasets: Dataset[]; show?: number }) {
   const { t } = useTranslation("jobs");
-  const optimizations = useJobList("optimization", limit);
-  const backtests = useJobList("backtest", limit);
+  const recent = useRecentJobs(show);
   const [open, setOpen] = useState<string | null>(null);
-  const jobs = newestFirst([...(optimizations.data?.items ?? []), ...(backtests.data?.items ?? [])]).slice(0, show);
+  const jobs = recent.data?.items ?? [];
   useFollowJobs(jobs);
   const synthetic = new Set(datasets.filter((d) => d.synthetic).map((d) => d.dataset_id));
-  const loaded = optimizations.isSuccess && backtests.isSuccess;
-  const error = optimizations.error ?? backtests.error;
+  const loaded = recent.isSuccess;
+  const error = recent.error;
   return (
     <>
       {error && <ErrorAlert error={error} />}
@@ -46,7 +45,7 @@ export function RecentJobs({ datasets, limit = RECENT, show = limit }: { dataset
 }
 
 /** The quick optimization form and the recent jobs, on one card. */
-export function JobsPanel({ datasets, limit = RECENT, show = limit }: { datasets: Dataset[]; limit?: number; show?: number }) {
+export function JobsPanel({ datasets, show = RECENT }: { datasets: Dataset[]; show?: number }) {
   const { t } = useTranslation("jobs");
   return (
     <Paper p="md" component="section" aria-labelledby="jobs-title">
@@ -54,7 +53,7 @@ export function JobsPanel({ datasets, limit = RECENT, show = limit }: { datasets
         {t("title")}
       </Title>
       <QuickOptimizationForm datasets={datasets} />
-      <RecentJobs datasets={datasets} limit={limit} show={show} />
+      <RecentJobs datasets={datasets} show={show} />
     </Paper>
   );
 }

@@ -31,6 +31,7 @@ export function summaryText(t: TFunction, format: Formatters, job: Job): string 
     if (!s.best_params) return `${t("jobs:summary.noneQualified")} · ${combinations}`;
     return `${t("jobs:summary.best", { objective: format.number(s.best_objective), params: formatParams(s.best_params) })} · ${combinations}`;
   }
+  if (job.kind !== "backtest") return ""; // imports and pipeline runs: their pages tell
   const s = job.summary as unknown as BacktestSummary;
   return t("jobs:summary.backtest", {
     ret: format.number(s.return_pct),

@@ -47,11 +47,16 @@ export function useJobLive(jobId: string): JobLive {
 /** Put a job the API just answered with (submitted, cancelled) into the cached lists of its kind. */
 export function rememberJob(queryClient: QueryClient, job: Job): void {
   queryClient.setQueryData(queryKeys.jobs.detail(job.job_id), job);
-  queryClient.setQueriesData<{ items: Job[]; next_token?: string | null }>({ queryKey: ["jobs", "list", job.kind] }, (page) => {
-    if (!page) return page;
+  const put = (page: { items: Job[]; next_token?: string | null }) => {
     const listed = page.items.some((item) => item.job_id === job.job_id);
     return { ...page, items: listed ? page.items.map((item) => (item.job_id === job.job_id ? job : item)) : [job, ...page.items] };
-  });
+  };
+  for (const kind of [job.kind, "all"]) {
+    // the kind's listings, and the every-kind ones (one page; the Jobs page's pages are refetched)
+    queryClient.setQueriesData<{ items: Job[]; next_token?: string | null }>({ queryKey: ["jobs", "list", kind] }, (page) =>
+      page && Array.isArray(page.items) ? put(page) : page,
+    );
+  }
 }
 
 /** Pause a running optimization, or resume a paused one (docs/jobs.md, Pause and resume). */

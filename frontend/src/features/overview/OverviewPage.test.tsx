@@ -5,7 +5,19 @@ import { aJob } from "../../test/jobs";
 import { renderWithApp } from "../../test/render";
 import { OverviewPage } from "./OverviewPage";
 
-it("puts research first: cards from the job and dataset lists, recent jobs, the data at hand", async () => {
+const kind = { total: 0, active: 0, by_status: {}, success_rate: null, last_24h: 0, average_duration_seconds: null };
+/** The server's counters: they count jobs no listing page holds (here 40 of them). */
+const STATS = {
+  total: 43,
+  active: 1,
+  by_status: { succeeded: 21, failed: 21, cancelled: 0, stopped: 0 },
+  success_rate: 0.5,
+  last_24h: 2,
+  average_duration_seconds: 60,
+  by_kind: { import: kind, backtest: kind, optimization: kind, pipeline: kind },
+};
+
+it("puts research first: cards from the job stats and datasets, recent jobs of every kind, the data at hand", async () => {
   const now = new Date();
   const iso = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
   const optimizations = [
@@ -40,14 +52,15 @@ it("puts research first: cards from the job and dataset lists, recent jobs, the 
     },
   ];
   const { fetch } = fakeApi({
-    "GET /optimizations": { status: 200, body: { items: optimizations, next_token: null } },
-    "GET /backtests": { status: 200, body: { items: backtests, next_token: null } },
+    "GET /jobs?limit=12": { status: 200, body: { items: [optimizations[1], optimizations[0], ...backtests], next_token: null } },
+    "GET /jobs/stats": { status: 200, body: STATS },
     "GET /datasets?limit=100": { status: 200, body: { items: datasets, next_token: null } },
     "GET /notifications/unread-count": { status: 200, body: { unread: 0 } },
   });
   renderWithApp(<OverviewPage />, { fetch });
   expect(await screen.findByRole("heading", { level: 1, name: "Overview" })).toBeTruthy();
-  expect((await screen.findByTestId("card-jobs-value")).textContent).toBe("3");
+  await screen.findByText("Sweep B");
+  expect((await screen.findByTestId("card-jobs-value")).textContent).toBe("43");
   expect(screen.getByTestId("card-success-value").textContent).toBe("50%");
   expect(screen.getByTestId("card-last24h-value").textContent).toBe("2");
   expect(screen.getByTestId("card-duration-value").textContent).toBe("1 min");

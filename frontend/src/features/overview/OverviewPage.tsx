@@ -4,14 +4,12 @@ import type { Dataset } from "../../api/client";
 import { ErrorAlert, PageHeader } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { useDatasets } from "../datasets/useDatasets";
+import { useJobStats } from "../jobs/api";
 import { JobsPanel } from "../jobs/JobsPanel";
-import { newestFirst } from "../jobs/jobState";
-import { useJobList } from "../jobs/useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
-import { coverage, jobStats } from "./stats";
+import { coverage } from "./stats";
 
-/** How many jobs of each kind the cards are computed over (the newest). */
-export const STATS_LIMIT = 50;
+/** How many of the newest jobs (every kind) the panel lists. */
 const SHOWN = 12;
 
 const DATASET_COLORS: Record<string, string> = { ready: "teal", failed: "red", importing: "blue", queued: "gray", awaiting_upload: "gray" };
@@ -28,7 +26,7 @@ export function OverviewPage() {
         <StatCards datasets={items} />
         <Grid gap="md">
           <Grid.Col span={{ base: 12, lg: 8 }}>
-            <JobsPanel datasets={items} limit={STATS_LIMIT} show={SHOWN} />
+            <JobsPanel datasets={items} show={SHOWN} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 4 }}>
             <DataCoverage datasets={items} error={datasets.error} loaded={datasets.isSuccess} />
@@ -42,18 +40,16 @@ export function OverviewPage() {
 function StatCards({ datasets }: { datasets: Dataset[] }) {
   const { t } = useTranslation("overview");
   const format = useFormat();
-  const optimizations = useJobList("optimization", STATS_LIMIT);
-  const backtests = useJobList("backtest", STATS_LIMIT);
-  const jobs = newestFirst([...(optimizations.data?.items ?? []), ...(backtests.data?.items ?? [])]);
-  const loaded = optimizations.isSuccess && backtests.isSuccess;
-  // eslint-disable-next-line react-hooks/purity -- "the last 24 h" is relative to this render
-  const stats = jobStats(jobs, Date.now());
+  // Every kind's figures from the server's counters (GET /jobs/stats), not from a listing's page.
+  const figures = useJobStats();
+  const stats = figures.data;
+  const loaded = figures.isSuccess;
   const data = coverage(datasets);
   const cards = [
-    { id: "jobs", value: format.integer(stats.total), hint: t("cards.jobsHint", { running: format.integer(stats.running) }) },
-    { id: "success", value: format.percent(stats.successRate), hint: t("cards.successHint") },
-    { id: "last24h", value: format.integer(stats.last24h), hint: t("cards.last24hHint") },
-    { id: "duration", value: format.duration(stats.averageSeconds), hint: t("cards.durationHint") },
+    { id: "jobs", value: format.integer(stats?.total), hint: t("cards.jobsHint", { running: format.integer(stats?.active ?? 0) }) },
+    { id: "success", value: format.percent(stats?.success_rate ?? null), hint: t("cards.successHint") },
+    { id: "last24h", value: format.integer(stats?.last_24h), hint: t("cards.last24hHint") },
+    { id: "duration", value: format.duration(stats?.average_duration_seconds ?? null), hint: t("cards.durationHint") },
     {
       id: "coverage",
       value: t("cards.coverageValue", { count: data.symbols, formatted: format.integer(data.symbols) }),

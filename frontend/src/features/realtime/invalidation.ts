@@ -5,6 +5,7 @@
  *   under `queryKeys.jobs.live(id)`.
  * - `job:<id>` `job.completed` / `job.failed` / `job.cancelled`: patched, then everything under the
  *   job (`queryKeys.jobs.detail(id)`: results, leaderboard, …) and every job listing refetch.
+ * - `job:<id>` `job.log`: nothing cached changes (the job page appends the line to its log).
  * - `jobs` `job.created`: the tenant's job feed; every job listing refetches, so a job submitted
  *   elsewhere (the CLI, another browser) shows up at once.
  * - `notifications`: the notification queries refetch (list and unread count); a job's or a
@@ -26,6 +27,8 @@ export function applyRealtimeMessage(queryClient: QueryClient, message: ServerMe
   if (!topic) return;
   const jobId = jobIdOf(topic);
   if (jobId) {
+    // A log line changes nothing cached: the job page appends it to the log it shows.
+    if (message.type === "job.log") return;
     const patch = (job: Job) => (job.job_id === jobId ? applyJobMessage(job, message) : job);
     queryClient.setQueryData<Job>(queryKeys.jobs.detail(jobId), (job) => (job ? patch(job) : job));
     queryClient.setQueriesData<Page<Job>>({ queryKey: queryKeys.jobs.lists }, (page) =>
