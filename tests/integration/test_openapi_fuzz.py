@@ -122,12 +122,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
         scan = {"template": "sma_cross", "universe": {"kind": "dataset", "dataset_id": DATASET}}
         run = api.post("/pipeline/runs", json=scan).json()
         cloud.drain_queues()
-        for path in (
-            f"/backtests/{backtest['job_id']}",
-            f"/optimizations/{optimization['job_id']}",
-            f"/pipeline/runs/{run['job_id']}",
-        ):
-            assert _wait_final(api, path)["status"] == "succeeded"
+        for job in (backtest, optimization, run):  # one route reads every kind
+            assert _wait_final(api, f"/jobs/{job['job_id']}")["status"] == "succeeded"
         notification = api.get("/notifications").json()["items"][0]
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
         yield {
@@ -143,6 +139,7 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "/backtests/": backtest["job_id"],
             "/optimizations/": optimization["job_id"],
             "/pipeline/runs/": run["job_id"],
+            "/jobs/": optimization["job_id"],  # timeline, progress, logs; cancel answers 409 (final)
             "universe": run["universe"],
         }
 
