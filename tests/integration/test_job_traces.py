@@ -1,6 +1,7 @@
 """A real optimization (the synthesized state machine under moto, the handlers in-process) and a real
 pipeline run (SQS batches, the worker, the aggregation) leave their timeline, progress history and
-log behind, read through ``/jobs`` like any other job (docs/jobs.md, One control surface)."""
+log behind, read through ``/jobs`` like any other job (docs/jobs.md, One control surface); so does
+a dataset import, a job of kind ``import``."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from fastapi.testclient import TestClient
 from tradewind.services import apikeys
 
 from infra.local.cloud import LocalCloud
-from tests.integration.marketdata_support import publish_sample_dataset
+from tests.integration.marketdata_support import publish_sample_dataset, sample_csv
 
 TENANT = "traces"
 DATASET = "tracebars"
@@ -107,3 +109,53 @@ def test_an_optimization_and_a_pipeline_run_keep_their_timelines_progress_and_lo
     assert stats["by_kind"]["optimization"]["by_status"]["succeeded"] >= 1
     assert stats["by_kind"]["pipeline"]["by_status"]["succeeded"] >= 1
     assert stats["average_duration_seconds"] is not None
+
+
+def _upload(api: TestClient, body: bytes, name: str) -> str:
+    created = api.post("/datasets", json={"name": name, "format": "csv"})
+    assert created.status_code == 201, created.text
+    upload = created.json()["upload"]
+    put = requests.put(upload["url"], data=body, headers=upload["headers"], timeout=10)
+    assert put.status_code == 200, put.text
+    dataset_id = str(created.json()["dataset"]["dataset_id"])
+    assert api.post(f"/datasets/{dataset_id}/complete").status_code == 202
+    return dataset_id
+
+
+def _import_job(api: TestClient, dataset_id: str) -> dict[str, Any]:
+    (job,) = [
+        j
+        for j in api.get("/jobs", params={"kind": "import"}).json()["items"]
+        if j["dataset_id"] == dataset_id
+    ]
+    return dict(job)
+
+
+def test_an_import_is_a_job_with_its_timeline_and_log(cloud: LocalCloud, api: TestClient) -> None:
+    body, bars = sample_csv(count=2)
+    good = _upload(api, body, "traced prices")
+    assert _import_job(api, good)["status"] == "queued"
+    lines = body.decode().splitlines()
+    fields = lines[5].split(",")
+    fields[3] = "-1"  # high below low on file row 6
+    lines[5] = ",".join(fields)
+    bad = _upload(api, ("\n".join(lines) + "\n").encode(), "broken prices")
+    cloud.drain_queues()
+
+    done = _import_job(api, good)
+    assert (done["kind"], done["status"], done["name"]) == ("import", "succeeded", "traced prices")
+    assert done["summary"] == {"symbols": 2, "rows": 2 * len(bars.dates)}
+    steps = api.get(f"/jobs/{done['job_id']}/timeline").json()["entries"]
+    assert [s["status"] for s in steps] == ["submitted", "running", "succeeded"]
+    messages = [line["message"] for line in api.get(f"/jobs/{done['job_id']}/logs").json()["items"]]
+    assert messages[0].startswith("queued the import of a csv file")
+    assert messages[-1] == "imported"
+
+    failed = _import_job(api, bad)
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("row 6, column 'high'")
+    assert api.get(f"/jobs/{failed['job_id']}/timeline").json()["entries"][-1]["cause"] == failed["error"]
+    refused = api.post(f"/jobs/{failed['job_id']}/cancel")
+    assert refused.status_code == 409
+    stats = api.get("/jobs/stats").json()["by_kind"]["import"]
+    assert (stats["total"], stats["by_status"]["succeeded"], stats["by_status"]["failed"]) == (2, 1, 1)
