@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/tradewind
 # cdk.json runs `python -m infra.app`: the CDK CLI must find the venv's python first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help bootstrap frontend browser run demo test test-unit test-integration test-infra test-e2e lint api-types synth layers bench deploy clean
+.PHONY: help bootstrap frontend browser run demo test test-unit test-integration test-infra test-e2e chaos lint api-types synth layers bench deploy clean
 
 help:
 	@echo "make run    start the whole product locally (embedded AWS), prints where to open it"
@@ -71,6 +71,9 @@ test-infra: $(STAMP)
 	$(BIN)/pytest tests/infra
 test-e2e: bootstrap frontend browser
 	$(BIN)/pytest tests/e2e
+# Fault injection and restart recovery on the real workflow (also in `make test`), with a table of outcomes.
+chaos: $(STAMP)
+	TW_CHAOS_REPORT=1 $(BIN)/pytest -q -s -p no:warnings tests/integration/test_faults.py tests/integration/test_job_recovery.py
 
 # Offline synth of the local stage (what `make run` provisions); STAGE=dev needs `make layers frontend`.
 synth: $(STAMP)

@@ -18,6 +18,7 @@ from constructs import Construct
 from infra.assets import StackAssets
 from infra.constructs.api import Api
 from infra.constructs.data import Data
+from infra.constructs.execution_events import ExecutionEvents
 from infra.constructs.hosting import Hosting
 from infra.constructs.jobs import WORKER_MEMORY_MB, Jobs
 from infra.constructs.layers import Layers
@@ -46,6 +47,9 @@ JOB_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
     "reduce": ("GetItem", "UpdateItem", "PutItem"),
     # the job record and the tenant's running-jobs counter (one transaction); the outcome notification
     "mark_failed": ("GetItem", "UpdateItem", "PutItem"),
+    # an execution that ended outside the workflow (jobs.recovery.execution_ended): as mark_failed, and
+    # its log line (PutItem)
+    "execution_ended": ("GetItem", "UpdateItem", "PutItem"),
 }
 # The pipeline worker (tradewind.pipeline.worker/aggregate/history): the run record (read, counters,
 # the aggregation claim, the final transition with the tenant's running-jobs counter), the batch
@@ -103,6 +107,15 @@ class TradewindStack(Stack):
         self.pipeline = Pipeline(
             self, "Pipeline", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
         )
+        # Issue #13: an execution that ends outside the workflow fails its job with the cause.
+        self.execution_events = ExecutionEvents(
+            self,
+            "ExecutionEvents",
+            functions_dir=assets.functions_dir,
+            layers=self.layers.all,
+            settings=settings,
+            state_machines=[self.jobs.state_machine],
+        )
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
@@ -143,6 +156,7 @@ class TradewindStack(Stack):
             *self.orchestration.functions,
             *self.jobs.functions,
             *self.pipeline.functions,
+            *self.execution_events.functions,
         ]
 
     @property
@@ -213,7 +227,8 @@ class TradewindStack(Stack):
         for function in (api, realtime.default, realtime.janitor, work.import_worker):
             realtime.connections_table.grant_read_write_data(function)
         pipeline = self.pipeline.worker
-        for function in (*jobs.functions, pipeline):
+        ended = self.execution_events.function
+        for function in (*jobs.functions, pipeline, ended):
             _grant_items(realtime.connections_table, function, PUBLISH_ITEM_ACTIONS)
         for function in (
             api,
@@ -222,6 +237,7 @@ class TradewindStack(Stack):
             work.import_worker,
             *jobs.functions,
             pipeline,
+            ended,
         ):
             realtime.api.grant_manage_connections(function)
             acknowledge(
@@ -291,6 +307,7 @@ class TradewindStack(Stack):
             jobs.worker: JOB_ITEM_ACTIONS["worker"],
             jobs.reduce: JOB_ITEM_ACTIONS["reduce"],
             jobs.mark_failed: JOB_ITEM_ACTIONS["mark_failed"],
+            self.execution_events.function: JOB_ITEM_ACTIONS["execution_ended"],
             self.pipeline.worker: PIPELINE_ITEM_ACTIONS,
             work.plan: SEED_ITEM_ACTIONS["plan"],
             work.finalize: SEED_ITEM_ACTIONS["finalize"],

@@ -17,6 +17,7 @@ import boto3
 
 from infra.local import lambda_runtime, moto_fixes
 from infra.local.event_sources import EventSourcePoller, take_over
+from infra.local.execution_events import ExecutionEvents
 from infra.local.provision import Provisioned, provision
 from infra.local.template import SynthesizedStack
 
@@ -54,6 +55,8 @@ class LocalCloud:
     provisioned: Provisioned
     runtime: lambda_runtime.LambdaRuntime
     poller: EventSourcePoller
+    execution_events: ExecutionEvents
+    """The template's rules on ended executions (moto never fires them): ``poll_once()`` delivers."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -106,4 +109,7 @@ def bring_up(
     runtime.register(provisioned.functions.values())
     take_over(provisioned.event_sources, region)
     poller = EventSourcePoller(provisioned.event_sources, region=region, retry_delay=retry_delay)
-    return LocalCloud(stack=stack, provisioned=provisioned, runtime=runtime, poller=poller)
+    events = ExecutionEvents(provisioned.rules, runtime.invoke, region)
+    return LocalCloud(
+        stack=stack, provisioned=provisioned, runtime=runtime, poller=poller, execution_events=events
+    )

@@ -23,7 +23,7 @@ from typing import Any
 
 import boto3
 
-from infra.local.intrinsics import URL_SUFFIX, Physical, Resolver, UnresolvableError, references
+from infra.local.intrinsics import ACCOUNT_ID, URL_SUFFIX, Physical, Resolver, UnresolvableError, references
 from infra.local.template import SynthesizedStack
 
 log = logging.getLogger("tradewind.local")
@@ -96,6 +96,17 @@ class EventSourceSpec:
 
 
 @dataclass
+class RuleSpec:
+    """An EventBridge rule with its pattern (resolved to moto's ARNs) and its Lambda targets; moto
+    stores rules but never fires them, so the local cloud matches what it can observe against them
+    (``infra/local/execution_events.py``)."""
+
+    logical_id: str
+    pattern: dict[str, Any]
+    function_names: list[str]
+
+
+@dataclass
 class Provisioned:
     """What was created, by logical id, plus the merged environment of the functions."""
 
@@ -107,6 +118,7 @@ class Provisioned:
     state_machines: dict[str, str] = field(default_factory=dict)
     schedules: dict[str, str] = field(default_factory=dict)
     event_sources: list[EventSourceSpec] = field(default_factory=list)
+    rules: list[RuleSpec] = field(default_factory=list)
     websocket_routes: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, str] = field(default_factory=dict)
@@ -227,6 +239,7 @@ class Provisioner:
             "AWS::StepFunctions::StateMachine": self._state_machine,
             "AWS::Scheduler::ScheduleGroup": self._schedule_group,
             "AWS::Scheduler::Schedule": self._schedule,
+            "AWS::Events::Rule": self._rule,
         }
 
     def run(self) -> Provisioned:
@@ -458,6 +471,19 @@ class Provisioner:
                 args[key] = props[key]
         arn = self._client("scheduler").create_schedule(**args)["ScheduleArn"]
         self.result.schedules[logical_id] = name
+        return Physical(ref=name, attrs={"Arn": arn})
+
+    def _rule(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        """Recorded, not created: moto never fires rules (the local cloud emulates the ones it can)."""
+        props = self.resolver.resolve(props)
+        by_arn = {spec.arn: spec.name for spec in self.result.functions.values()}
+        names = [by_arn[t["Arn"]] for t in props.get("Targets", []) if t.get("Arn") in by_arn]
+        pattern = props.get("EventPattern") or {}
+        if isinstance(pattern, str):
+            pattern = json.loads(pattern)
+        self.result.rules.append(RuleSpec(logical_id, pattern, names))
+        name = props.get("Name") or f"{self.stack.stack_name}-{logical_id}"[:64]
+        arn = f"arn:aws:events:{self.region}:{ACCOUNT_ID}:rule/{name}"
         return Physical(ref=name, attrs={"Arn": arn})
 
     def _websocket_routes(self, resources: dict[str, Any]) -> dict[str, str]:

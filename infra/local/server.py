@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_seed:
             seed_if_empty()
         warm_up(cloud)
+        recover_jobs()
+        cloud.execution_events.start()
         cloud.poller.start()
         ticker = Ticker(region=REGION)
         ticker.start()
@@ -258,10 +260,24 @@ def main(argv: list[str] | None = None) -> None:
         if ticker:
             ticker.stop()
         if cloud:
+            cloud.execution_events.stop()
             cloud.poller.stop()
         if flush:
             flush.stop()
             log.info("state saved to %s", data_dir)
+
+
+def recover_jobs() -> dict[str, list[str]]:
+    """No job left behind (issue #13): executions do not survive a restart, so every job that was
+    queued or running is resumed over the shards (pipeline: batches) not yet counted, or failed with
+    the reason when it cannot be (``tradewind.jobs.recovery``)."""
+    from tradewind.jobs.recovery import recover_all
+
+    outcome = recover_all()
+    for what in ("resumed", "failed", "skipped"):
+        if outcome.get(what):
+            log.info("%s %d interrupted job(s): %s", what, len(outcome[what]), ", ".join(outcome[what]))
+    return outcome
 
 
 def warm_up(cloud: LocalCloud) -> None:

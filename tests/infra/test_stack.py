@@ -427,7 +427,7 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
 ) -> None:
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
-    assert len(stack.functions) == 14
+    assert len(stack.functions) == 14 + 1  # + job_execution_ended (docs/jobs.md, No job left behind)
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"

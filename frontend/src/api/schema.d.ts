@@ -3200,7 +3200,7 @@ export interface components {
              */
             cause: string;
             /** Status */
-            status: "submitted" | ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
+            status: ("submitted" | "interrupted") | ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
         };
         /** Trade */
         Trade: {

@@ -57,13 +57,18 @@ def plan(event: dict[str, Any]) -> dict[str, Any]:
     record = get_record(tenant_id, job_id)
     if record is None:
         raise JobInputError(f"job {job_id} does not exist")
-    key = remaining_key(tenant_id, job_id, resumes) if resumes else manifest_key(tenant_id, job_id)
+    # A resumed job's plan lists what is left; a job still ``queued`` (its first execution was lost
+    # before it planned: jobs.recovery) is planned whole, as the first plan would have.
+    left_only = bool(resumes) and record.status != "queued"
+    key = remaining_key(tenant_id, job_id, resumes) if left_only else manifest_key(tenant_id, job_id)
     out = {"tenant_id": tenant_id, "job_id": job_id, "manifest_key": key, "resumes": resumes}
     stale = int(record.resumes or 0) != resumes  # a later resume owns the job now
     if record.status in FINAL_STATUSES or stale:  # cancelled before it started: an empty Map, a no-op reduce
+        if resumes or stale:  # never overwrite the manifest the job's current execution reads
+            key = remaining_key(tenant_id, job_id, resumes)
         put_intermediate(key, b"[]", JSON_TYPE)
-        return {**out, "shards": 0, "combinations": 0}
-    if resumes:
+        return {**out, "manifest_key": key, "shards": 0, "combinations": 0}
+    if left_only:
         return {**out, **plan_resume(record, key)}
     try:
         job = load_job(tenant_id, job_id)

@@ -49,7 +49,8 @@ class JobStatsOut(KindStats):
 
 class TimelineEntry(BaseModel):
     at: datetime
-    status: Literal["submitted"] | JobStatus | Literal["paused"]
+    # interrupted: its execution was lost, then it was resumed (jobs.recovery)
+    status: Literal["submitted", "interrupted"] | JobStatus | Literal["paused"]
     cause: str = Field(description="what made the change: submitted, planned, a failure's reason, ...")
 
 

@@ -1,0 +1,306 @@
+"""Fault injection on the real job workflow (issue #13): each fault ends with every shard counted
+exactly once and the same results as a clean run, or with the job failed and the reason named.
+
+Faults are injected by wrapping the real handlers' steps (the worker, its counting and reporting,
+reduce) and the real DynamoDB client (a ``before-send`` hook on the job table's botocore client that
+answers a request as DynamoDB would when it conflicts or throttles, so botocore's own retries and
+the code's transaction retries run as they would in AWS). Nothing under test is mocked.
+
+``make chaos`` runs this module with ``TW_CHAOS_REPORT=1`` and prints the table of faults and outcomes.
+"""
+
+# ruff: noqa: F811  (the fixtures imported from test_job_workflow are parameters here)
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from tradewind.jobs import artifacts
+
+from infra.local.cloud import LocalCloud
+from tests.integration.test_job_workflow import (  # noqa: F401  (fixtures: market, small_shards)
+    Market,
+    markers,
+    market,
+    optimization,
+    record,
+    result,
+    small_shards,
+    start,
+)
+
+OUTCOMES: list[tuple[str, str, str]] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chaos_report() -> Iterator[None]:
+    """With ``TW_CHAOS_REPORT`` set (``make chaos``), print the faults injected and their outcomes."""
+    yield
+    if os.environ.get("TW_CHAOS_REPORT") and OUTCOMES:
+        width = max(len(fault) for fault, _, _ in OUTCOMES)
+        lines = ["", f"{'fault injected':<{width}}  {'outcome':<10}  detail", "-" * (width + 60)]
+        lines += [f"{fault:<{width}}  {outcome:<10}  {detail}" for fault, outcome, detail in OUTCOMES]
+        print("\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def clean(cloud: LocalCloud, market: Market) -> dict[str, Any]:
+    """The uninterrupted run every faulty one is compared with."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TW_SHARD_COMBINATIONS", "16")
+    from tradewind.aws import reset_clients
+
+    reset_clients()
+    try:
+        job = start(cloud, spec(market))
+        assert cloud.wait_for_execution(job.execution_arn)["status"] == "SUCCEEDED"
+    finally:
+        patch.undo()
+        reset_clients()
+    return {
+        "table": result(job.job_id, artifacts.RESULT_TABLE_PARQUET),
+        "leaderboard": result(job.job_id, artifacts.RESULT_LEADERBOARD),
+        "shards": int(record(job.job_id).shards_total),
+    }
+
+
+def spec(market: Market) -> Any:
+    return optimization(market.symbols[:2], top_n=5)
+
+
+def run_with_fault(cloud: LocalCloud, market: Market) -> tuple[Any, dict[str, Any]]:
+    job = start(cloud, spec(market))
+    return job, cloud.wait_for_execution(job.execution_arn)
+
+
+def assert_like_clean(job_id: str, clean: dict[str, Any], fault: str, note: str = "") -> None:
+    import pandas as pd
+
+    done = record(job_id)
+    assert done.status == "succeeded", done.error
+    total = clean["shards"]
+    assert int(done.shards_done) == int(done.shards_total) == total
+    assert int(done.combos_done) == int(done.combos_total)
+    assert markers(job_id) == list(range(total))  # every shard counted, once
+    pd.testing.assert_frame_equal(result(job_id, artifacts.RESULT_TABLE_PARQUET), clean["table"])
+    assert result(job_id, artifacts.RESULT_LEADERBOARD) == clean["leaderboard"]
+    OUTCOMES.append((fault, "succeeded", f"{total}/{total} shards counted once, same leaderboard{note}"))
+
+
+def wrap(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, fault: Callable[..., Any]) -> list[int]:
+    """Replace ``module.name`` by ``fault(real, *args)``; returns a list the fault may record into."""
+    real = getattr(module, name)
+    seen: list[int] = []
+    monkeypatch.setattr(module, name, lambda *args: fault(real, seen, *args))
+    return seen
+
+
+def first_time(seen: list[int], shard: int, lock: threading.Lock = threading.Lock()) -> bool:
+    with lock:
+        hit = shard not in seen
+        seen.append(shard)
+    return hit
+
+
+def test_a_worker_that_raises_on_its_first_try(
+    cloud: LocalCloud,
+    market: Market,
+    small_shards: None,
+    clean: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradewind.jobs import worker
+
+    def flaky(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
+        if first_time(seen, int(event["shard"]["shard"])):
+            raise RuntimeError("cold start went wrong")
+        return real(event)
+
+    seen = wrap(monkeypatch, worker, "work", flaky)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert len(seen) == 2 * clean["shards"]  # every shard failed once, then ran
+    assert_like_clean(job.job_id, clean, "worker raises on its first try", f" ({len(seen)} attempts)")
+
+
+def test_a_worker_killed_after_writing_its_shard_before_counting_it(
+    cloud: LocalCloud,
+    market: Market,
+    small_shards: None,
+    clean: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradewind.jobs import worker
+
+    def killed(real: Any, seen: list[int], record: Any, shard: Any) -> Any:
+        if shard.shard == 1 and first_time(seen, 1):
+            raise RuntimeError("killed after writing the shard object")
+        return real(record, shard)
+
+    seen = wrap(monkeypatch, worker, "count", killed)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert seen.count(1) == 2
+    assert_like_clean(job.job_id, clean, "worker killed after its shard object, before counting")
+
+
+def test_a_worker_that_counts_then_fails_to_report(
+    cloud: LocalCloud,
+    market: Market,
+    small_shards: None,
+    clean: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradewind.jobs import worker
+
+    def dies(real: Any, seen: list[int], record: Any) -> Any:
+        if first_time(seen, 0):
+            raise RuntimeError("killed after counting, before reporting")
+        return real(record)
+
+    wrap(monkeypatch, worker, "report", dies)
+    counted = wrap(monkeypatch, worker, "count", lambda real, seen, r, s: seen.append(s.shard) or real(r, s))
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert len(counted) == clean["shards"] + 1  # the retry found its marker: counted once
+    assert_like_clean(job.job_id, clean, "worker counts, then dies before reporting")
+
+
+def dynamodb_error(code: str, message: str, reasons: list[dict[str, str]] | None = None) -> AWSResponse:
+    class Raw:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        def stream(self, **_: Any) -> Iterator[bytes]:
+            yield self.body
+
+    body: dict[str, Any] = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}
+    if reasons is not None:
+        body["CancellationReasons"] = reasons
+    headers = {"x-amzn-RequestId": "fault", "Content-Type": "application/x-amz-json-1.0"}
+    return AWSResponse("https://dynamodb.local", 400, headers, Raw(json.dumps(body).encode()))
+
+
+@pytest.fixture
+def job_table_faults() -> Iterator[Callable[[str, Callable[[dict[str, Any]], AWSResponse | None]], None]]:
+    """Register ``fault(params) -> response | None`` before the job table's client sends ``operation``."""
+    from tradewind.data.jobs import JobRecord
+
+    events = JobRecord._get_connection().connection.client.meta.events
+    registered: list[tuple[str, Any]] = []
+
+    def install(operation: str, fault: Callable[[dict[str, Any]], AWSResponse | None]) -> None:
+        def handler(request: Any, **_: Any) -> AWSResponse | None:
+            return fault(json.loads(request.body or b"{}"))
+
+        name = f"before-send.dynamodb.{operation}"
+        events.register_first(name, handler)
+        registered.append((name, handler))
+
+    yield install
+    for name, handler in registered:
+        events.unregister(name, handler)
+
+
+def test_transaction_conflicts_on_the_job_item(
+    cloud: LocalCloud, market: Market, small_shards: None, clean: dict[str, Any], job_table_faults: Any
+) -> None:
+    injected = []
+
+    def conflict(params: dict[str, Any]) -> AWSResponse | None:
+        items = params.get("TransactItems", [])
+        counting = any(
+            item.get("Put", {}).get("Item", {}).get("sk", {}).get("S", "").startswith("JOBSHARD#")
+            for item in items
+        )
+        if len(injected) >= 6 or not counting:  # only the worker's counting transaction conflicts
+            return None
+        injected.append(1)
+        reasons = [{"Code": "TransactionConflict", "Message": "another transaction on the item"}] * len(items)
+        return dynamodb_error("TransactionCanceledException", "Transaction cancelled (fault)", reasons)
+
+    job_table_faults("TransactWriteItems", conflict)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert len(injected) == 6
+    assert_like_clean(job.job_id, clean, "DynamoDB TransactionConflict on counting", " (6 conflicts)")
+
+
+def test_throttling_on_the_job_item(
+    cloud: LocalCloud, market: Market, small_shards: None, clean: dict[str, Any], job_table_faults: Any
+) -> None:
+    lock, calls, injected = threading.Lock(), [0], []
+
+    def throttle(params: dict[str, Any]) -> AWSResponse | None:
+        with lock:
+            calls[0] += 1
+            if len(injected) >= 10 or calls[0] % 2:
+                return None
+            injected.append(1)
+        return dynamodb_error("ProvisionedThroughputExceededException", "Rate of requests exceeds (fault)")
+
+    for operation in ("TransactWriteItems", "UpdateItem", "GetItem"):
+        job_table_faults(operation, throttle)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert len(injected) == 10
+    assert_like_clean(job.job_id, clean, "DynamoDB throttling on the job item", " (10 throttled requests)")
+
+
+def test_a_duplicate_delivery_of_the_same_shard(
+    cloud: LocalCloud,
+    market: Market,
+    small_shards: None,
+    clean: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradewind.jobs import worker
+
+    outcomes: list[Any] = []
+
+    def twice(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
+        if event["shard"]["shard"] != 1:
+            return real(event)
+        # The same item delivered twice at once (an at-least-once retry racing the first delivery).
+        other = threading.Thread(target=lambda: outcomes.append(real(event)))
+        other.start()
+        out = real(event)
+        other.join()
+        outcomes.append(out)
+        return out
+
+    wrap(monkeypatch, worker, "work", twice)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "SUCCEEDED"
+    assert sorted(bool(o.get("counted")) for o in outcomes) == [False, True]  # one of the two counted
+    assert_like_clean(job.job_id, clean, "duplicate delivery of one shard", " (2 deliveries, 1 counted)")
+
+
+def test_the_reduce_step_failing_once_fails_the_job_with_the_reason(
+    cloud: LocalCloud,
+    market: Market,
+    small_shards: None,
+    clean: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradewind.jobs import reduce as reducing
+
+    def crashes(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
+        if first_time(seen, 0):
+            raise MemoryError("reduce ran out of memory")
+        return real(event)
+
+    wrap(monkeypatch, reducing, "reduce", crashes)
+    job, described = run_with_fault(cloud, market)
+    assert described["status"] == "FAILED"
+    failed = record(job.job_id)
+    assert failed.status == "failed"
+    assert failed.error == "MemoryError: reduce ran out of memory"
+    assert failed.holds_slot is None
+    assert markers(job.job_id) == list(range(clean["shards"]))  # every shard counted once all the same
+    OUTCOMES.append(("reduce fails once", "failed", f"reason named: {failed.error}"))

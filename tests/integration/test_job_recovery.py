@@ -1,0 +1,312 @@
+"""No job left behind (issue #13): a job interrupted by a restart of the local cloud resumes over what
+is left and ends exactly as an uninterrupted run; an execution that ends outside the workflow fails
+its job with the cause.
+
+A restart is what ``make run`` goes through: the local cloud's DynamoDB, S3 and SQS state is saved on
+disk (``infra.local.persistence.StateStore``) while executions are not. Phase 1 runs a job to the end
+in one local cloud and saves the state at chosen moments of it (before plan, mid-run, with every
+shard counted but no reduce): each snapshot is the disk as a Ctrl-C at that moment leaves it. Phase 2
+brings a fresh local cloud up on each snapshot, runs the start-up recovery of ``make run``
+(``infra.local.server.recover_jobs``) and waits for the job: its result must equal phase 1's (a clean
+run), every shard counted exactly once, and the timeline must say what happened.
+
+This module manages its own clouds (one ``mock_aws`` each), so it does not use the ``cloud`` fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pandas as pd
+import pytest
+from moto import mock_aws
+from tradewind.aws import reset_clients
+from tradewind.jobs import artifacts
+from tradewind.jobs.lifecycle import execution_arn
+
+from infra.local.cloud import LOCAL_HANDLER_DEFAULTS, LocalCloud, bring_up
+from infra.local.persistence import StateStore
+from infra.local.template import SynthesizedStack
+from tests.integration.marketdata_support import publish_sample_dataset
+from tests.integration.test_job_workflow import (
+    DATASET,
+    SHARD_COMBINATIONS,
+    TENANT,
+    markers,
+    optimization,
+    record,
+    result,
+    start,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def local_cloud(stack: SynthesizedStack) -> Iterator[LocalCloud]:
+    """One local cloud in its own ``mock_aws`` (what one ``make run`` process holds)."""
+    saved = dict(os.environ)
+    try:
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            local = bring_up(stack, ROOT / "functions", retry_delay=0)
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+            os.environ.update({**local.env, **LOCAL_HANDLER_DEFAULTS})
+            os.environ["TW_SHARD_COMBINATIONS"] = str(SHARD_COMBINATIONS)
+            os.environ["TW_PIPELINE_BATCH_SYMBOLS"] = "2"
+            reset_clients()
+            yield local
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reset_clients()
+
+
+def state_store(cloud: LocalCloud, folder: Path) -> StateStore:
+    provisioned = cloud.provisioned
+    return StateStore(
+        folder,
+        list(provisioned.tables.values()),
+        list(provisioned.buckets.values()),
+        list(provisioned.queues.values()),
+    )
+
+
+MOMENTS = ("before plan", "mid-run", "every shard counted")
+
+
+@pytest.fixture(scope="module")
+def interrupted(
+    synthesized_stack: SynthesizedStack, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Phase 1: one optimization run to the end, its state saved at each moment of :data:`MOMENTS`."""
+    from tradewind.jobs import plan as planning
+    from tradewind.jobs import reduce as reducing
+    from tradewind.jobs import worker
+
+    folders = {moment: tmp_path_factory.mktemp(moment.replace(" ", "-")) for moment in MOMENTS}
+    with local_cloud(synthesized_stack) as cloud:
+        symbols = list(publish_sample_dataset(TENANT, DATASET, 2))
+        lock = threading.Lock()
+        saved: set[str] = set()
+
+        def save(moment: str) -> None:
+            with lock:
+                if moment not in saved:
+                    saved.add(moment)
+                    state_store(cloud, folders[moment]).flush()
+
+        real_plan, real_work, real_reduce = planning.plan, worker.work, reducing.reduce
+
+        def plan(event: dict[str, Any]) -> dict[str, Any]:
+            save("before plan")
+            return real_plan(event)
+
+        def work(event: dict[str, Any]) -> dict[str, Any]:
+            out = real_work(event)
+            if event["shard"]["shard"] == 2:
+                save("mid-run")
+            return out
+
+        def reduce(event: dict[str, Any]) -> dict[str, Any]:
+            save("every shard counted")
+            return real_reduce(event)
+
+        patch = pytest.MonkeyPatch()
+        patch.setattr(planning, "plan", plan)
+        patch.setattr(worker, "work", work)
+        patch.setattr(reducing, "reduce", reduce)
+        try:
+            spec = optimization(symbols, top_n=5)
+            job = start(cloud, spec)
+            assert cloud.wait_for_execution(job.execution_arn)["status"] == "SUCCEEDED"
+        finally:
+            patch.undo()
+        assert saved == set(MOMENTS)
+        clean = {
+            "job_id": job.job_id,
+            "table": result(job.job_id, artifacts.RESULT_TABLE_PARQUET),
+            "leaderboard": result(job.job_id, artifacts.RESULT_LEADERBOARD),
+            "shards": int(record(job.job_id).shards_total),
+        }
+    return {"folders": folders, "clean": clean}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_job_interrupted_by_a_restart_resumes_and_ends_as_a_clean_run(
+    synthesized_stack: SynthesizedStack, interrupted: dict[str, Any], moment: str
+) -> None:
+    from tradewind.jobs import worker
+    from tradewind.jobs.timeline import timeline
+
+    from infra.local.server import recover_jobs
+
+    clean = interrupted["clean"]
+    job_id, total = clean["job_id"], clean["shards"]
+    with local_cloud(synthesized_stack) as cloud:
+        state_store(cloud, interrupted["folders"][moment]).restore()
+        before = record(job_id)
+        counted = markers(job_id)
+        assert before.status == ("queued" if moment == "before plan" else "running")
+        assert int(before.shards_done) == len(counted)
+
+        ran: list[int] = []
+        real = worker.work
+
+        def work(event: dict[str, Any]) -> dict[str, Any]:
+            ran.append(int(event["shard"]["shard"]))
+            return real(event)
+
+        patch = pytest.MonkeyPatch()
+        patch.setattr(worker, "work", work)
+        try:
+            outcome = recover_jobs()
+            assert outcome["resumed"] == [job_id]
+            described = cloud.wait_for_execution(execution_arn(job_id, 1))
+        finally:
+            patch.undo()
+        assert described["status"] == "SUCCEEDED", described
+        assert recover_jobs()["resumed"] == []  # nothing left behind: a second start finds nothing
+
+        # Exactly the shards not counted before the interruption ran again, each once.
+        assert sorted(ran) == sorted(set(range(total)) - set(counted))
+        done = record(job_id)
+        assert done.status == "succeeded"
+        assert int(done.shards_done) == int(done.shards_total) == total
+        assert int(done.combos_done) == int(done.combos_total)
+        assert markers(job_id) == list(range(total))
+        pd.testing.assert_frame_equal(result(job_id, artifacts.RESULT_TABLE_PARQUET), clean["table"])
+        assert result(job_id, artifacts.RESULT_LEADERBOARD) == clean["leaderboard"]
+
+        steps = [(step["status"], step["cause"]) for step in timeline(done)]
+        statuses = [status for status, _ in steps]
+        assert "interrupted" in statuses
+        after = statuses[statuses.index("interrupted") + 1]
+        assert after == ("queued" if moment == "before plan" else "running")
+        assert statuses[-1] == "succeeded"
+        if moment != "before plan":
+            left = total - len(counted)
+            assert (after, f"resumed over the {left} of {total} shards left") in steps
+
+
+def test_a_pipeline_run_interrupted_by_a_restart_resends_the_batches_left(
+    synthesized_stack: SynthesizedStack, tmp_path: Path
+) -> None:
+    from tradewind.jobs.records import get_record
+    from tradewind.pipeline.submit import submit_run
+
+    from infra.local.server import recover_jobs
+    from tests.integration.test_pause_resume import PIPELINE_TENANT, _pipeline_request, _signals
+
+    with local_cloud(synthesized_stack) as cloud:
+        publish_sample_dataset(PIPELINE_TENANT, "sample", 6)
+        run = submit_run(PIPELINE_TENANT, _pipeline_request())
+        source = next(
+            s for s in cloud.poller.sources if s.function_name == cloud.function_name("PipelineWorker")
+        )
+        cloud.poller.poll_once(source)  # one batch counted, then the plug is pulled
+        state_store(cloud, tmp_path).flush()
+        cloud.drain_queues()
+        clean = get_record(PIPELINE_TENANT, run.job_id)
+        assert clean is not None
+        assert clean.status == "succeeded"
+        clean_signals = _signals(run.job_id)
+
+    with local_cloud(synthesized_stack) as cloud:
+        state_store(cloud, tmp_path).restore()
+        before = get_record(PIPELINE_TENANT, run.job_id)
+        assert before is not None
+        assert (before.status, int(before.shards_done)) == ("running", 1)
+        assert recover_jobs()["resumed"] == [run.job_id]
+        cloud.drain_queues()  # the saved messages and the ones sent again: each batch counts once
+        done = get_record(PIPELINE_TENANT, run.job_id)
+        assert done is not None
+        assert (done.status, int(done.shards_done), int(done.combos_done)) == ("succeeded", 3, 6)
+        assert int(done.signals_found) == int(clean.signals_found)
+        pd.testing.assert_frame_equal(_signals(run.job_id), clean_signals)
+
+
+def test_an_execution_stopped_outside_tradewind_fails_its_job_with_the_cause(
+    synthesized_stack: SynthesizedStack,
+) -> None:
+    from tradewind.jobs.recovery import execution_ended
+
+    with local_cloud(synthesized_stack) as cloud:
+        symbols = list(publish_sample_dataset(TENANT, DATASET, 1))
+        sfn = boto3.session.Session(region_name="us-east-1").client("stepfunctions")
+        from tradewind.jobs import worker
+
+        real = worker.work
+
+        def stopped_by_an_operator(event: dict[str, Any]) -> dict[str, Any]:
+            """While the first shard runs, someone stops the execution in the console."""
+            if event["shard"]["shard"] == 0:
+                arn = execution_arn(event["job_id"])
+                sfn.stop_execution(executionArn=arn, error="Operator", cause="stopped in the console")
+            return real(event)
+
+        patch = pytest.MonkeyPatch()
+        patch.setattr(worker, "work", stopped_by_an_operator)
+        try:
+            job = start(cloud, optimization(symbols))
+            assert cloud.wait_for_execution(job.execution_arn)["status"] == "ABORTED"
+        finally:
+            patch.undo()
+        sent = cloud.execution_events.poll_once()
+        assert [e["detail"]["name"] for e in sent] == [job.job_id]
+        failed = record(job.job_id)
+        assert failed.status == "failed"
+        assert failed.error == "the workflow's execution was stopped outside Tradewind"
+        assert failed.holds_slot is None
+        assert cloud.execution_events.poll_once() == []  # delivered once
+
+        # A final job, a paused one, and an execution that a resume retired are left alone.
+        def ended(job_id: str, name: str) -> str:
+            event = {
+                "detail": {
+                    "status": "FAILED",
+                    "name": name,
+                    "error": "States.Runtime",
+                    "cause": "boom",
+                    "input": json.dumps({"tenant_id": TENANT, "job_id": job_id}),
+                }
+            }
+            return str(execution_ended(event)["outcome"])
+
+        assert ended(job.job_id, job.job_id) == "failed"  # final already: unchanged
+        other = _active(symbols, "paused", 1)
+        assert ended(other, f"{other}-r1") == "paused"
+        retired = _active(symbols, "running", 2)
+        assert ended(retired, f"{retired}-r1") == "retired"
+        assert record(retired).status == "running"
+        assert ended(retired, f"{retired}-r2") == "failed"
+        assert record(retired).error == "the workflow failed outside its steps: States.Runtime: boom"
+
+
+def _active(symbols: list[str], status: str, resumes: int) -> str:
+    import uuid
+    from datetime import UTC, datetime
+
+    from tradewind.data.jobs import JobRecord
+
+    job_id, now = uuid.uuid4().hex[:20], datetime.now(UTC)
+    JobRecord(
+        *JobRecord.key(TENANT, job_id),
+        tenant_id=TENANT,
+        job_id=job_id,
+        kind="optimization",
+        status=status,
+        resumes=resumes,
+        dataset_id=DATASET,
+        symbols=symbols,
+        request_hash="x",
+        created_at=now,
+        updated_at=now,
+    ).save()
+    return job_id
