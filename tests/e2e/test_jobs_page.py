@@ -80,8 +80,8 @@ def test_the_list_shows_jobs_of_several_kinds_and_a_job_page_its_timeline_and_lo
     kinds = set(page.get_by_test_id("job-row").evaluate_all("rows => rows.map(r => r.dataset.kind)"))
     assert {"optimization", "pipeline"} <= kinds, kinds
 
-    page.get_by_role("textbox", name="Kind").click()
-    page.get_by_role("option", name="Pipeline run").click()
+    page.get_by_role("combobox", name="Kind", exact=True).click()
+    page.get_by_role("option", name="Pipeline run", exact=True).click()
     expect(table.get_by_role("link", name="Jobs page sweep")).to_have_count(0, timeout=10_000)
     expect(table.get_by_role("link", name="Jobs page scan")).to_be_visible()
 

@@ -182,30 +182,32 @@ function LogPanel({ jobId }: { jobId: string }) {
         </Text>
       )}
       <ScrollArea.Autosize mah={360} type="auto" tabIndex={0} aria-label={t("detail.log")}>
-        <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: "none" }} role="log" aria-live="polite" data-testid="job-log">
-          {log.lines.map((line: LogLine) => (
-            <li key={line.seq} data-testid="log-line">
-              <Group gap="xs" wrap="nowrap" align="flex-start">
-                <Text size="xs" c="dimmed" className="tw-num" style={{ whiteSpace: "nowrap" }}>
-                  {format.time(line.time)}
-                </Text>
-                <Badge size="xs" variant="light" color={LEVEL_COLORS[line.level] ?? "gray"} style={{ flexShrink: 0 }}>
-                  {t(`levels.${line.level}`)}
-                </Badge>
-                <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-                  {line.message}
-                  {Object.keys(line.fields).length > 0 && (
-                    <Code ml={6} fz="xs">
-                      {Object.entries(line.fields)
-                        .map(([key, value]) => `${key}=${String(value)}`)
-                        .join(" ")}
-                    </Code>
-                  )}
-                </Text>
-              </Group>
-            </li>
-          ))}
-        </Stack>
+        <div role="log" aria-live="polite" aria-label={t("detail.log")} data-testid="job-log">
+          <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: "none" }}>
+            {log.lines.map((line: LogLine) => (
+              <li key={line.seq} data-testid="log-line">
+                <Group gap="xs" wrap="nowrap" align="flex-start">
+                  <Text size="xs" c="dimmed" className="tw-num" style={{ whiteSpace: "nowrap" }}>
+                    {format.time(line.time)}
+                  </Text>
+                  <Badge size="xs" variant="light" color={LEVEL_COLORS[line.level] ?? "gray"} style={{ flexShrink: 0 }}>
+                    {t(`levels.${line.level}`)}
+                  </Badge>
+                  <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                    {line.message}
+                    {Object.keys(line.fields).length > 0 && (
+                      <Code ml={6} fz="xs">
+                        {Object.entries(line.fields)
+                          .map(([key, value]) => `${key}=${String(value)}`)
+                          .join(" ")}
+                      </Code>
+                    )}
+                  </Text>
+                </Group>
+              </li>
+            ))}
+          </Stack>
+        </div>
       </ScrollArea.Autosize>
     </Paper>
   );
