@@ -37,7 +37,8 @@ def test_the_api_role_grants_only_xray_on_every_resource(synthesized: Synthesize
         assert actions_of(statement) <= XRAY_ACTIONS, statement
     granted = set().union(*(actions_of(s) for s in statements))
     states = {action for action in granted if action.startswith("states:")}
-    assert states == {"states:StartExecution", "states:StopExecution"}
+    # start and stop executions; describe the machines themselves for GET /health/system
+    assert states == {"states:StartExecution", "states:StopExecution", "states:DescribeStateMachine"}
 
 
 def test_the_api_starts_both_workflows_and_stops_only_job_executions(synthesized: Synthesized) -> None:
@@ -45,7 +46,8 @@ def test_the_api_starts_both_workflows_and_stops_only_job_executions(synthesized
     statements = policy_statements(synthesized, stack.api.function.role)  # type: ignore[arg-type]
     jobs = logical_id(synthesized, stack.jobs.state_machine)
     seed = logical_id(synthesized, stack.orchestration.seed_state_machine)
-    (start,) = [s for s in statements if actions_of(s) == {"states:StartExecution"}]
+    (start,) = [s for s in statements if "states:StartExecution" in actions_of(s)]
+    assert actions_of(start) <= {"states:StartExecution", "states:DescribeStateMachine"}  # the machines only
     assert sorted(start["Resource"], key=str) == sorted([{"Ref": jobs}, {"Ref": seed}], key=str)
     (stop,) = [s for s in statements if actions_of(s) == {"states:StopExecution"}]
     arn = json.dumps(stop["Resource"])
@@ -257,8 +259,10 @@ def test_the_api_gets_the_stage_job_caps(synthesized: Synthesized) -> None:
     variables = function_props(synthesized, stack.api.function)["Environment"]["Variables"]
     assert variables["TW_MAX_CONCURRENT_JOBS"] == str(settings.max_concurrent_jobs_per_tenant)
     assert variables["TW_MAX_JOB_RUNS_PER_DAY"] == str(settings.max_runs_per_day_per_tenant)
+    fire = function_props(synthesized, stack.user_schedules.fire)["Environment"]["Variables"]
+    assert fire["TW_MAX_CONCURRENT_JOBS"] == variables["TW_MAX_CONCURRENT_JOBS"]  # a fire submits as the API
     for function in stack.functions:
-        if function is not stack.api.function:
+        if function not in (stack.api.function, stack.user_schedules.fire):
             others = function_props(synthesized, function)["Environment"]["Variables"]
             assert "TW_MAX_CONCURRENT_JOBS" not in others, function.node.path
     for stage in STAGES.values():
