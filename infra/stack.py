@@ -17,6 +17,7 @@ from constructs import Construct
 
 from infra.assets import StackAssets
 from infra.constructs.api import Api
+from infra.constructs.commands import Commands
 from infra.constructs.data import Data
 from infra.constructs.execution_events import ExecutionEvents
 from infra.constructs.hosting import Hosting
@@ -26,7 +27,7 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.orchestration import Orchestration
 from infra.constructs.pipeline import BATCH_SYMBOLS, Pipeline
 from infra.constructs.realtime import Realtime
-from infra.constructs.schedules import Schedules
+from infra.constructs.schedules import Schedules, UserSchedules
 from infra.nag import acknowledge, execution_arn_pattern, logical_ref
 from infra.stages import StageSettings
 
@@ -119,6 +120,16 @@ class TradewindStack(Stack):
         self.api = Api(
             self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
         )
+        self.commands = Commands(
+            self, "Commands", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
+        self.user_schedules = UserSchedules(
+            self,
+            "UserSchedules",
+            functions_dir=assets.functions_dir,
+            layers=self.layers.all,
+            settings=settings,
+        )
         self.schedules = Schedules(self, "Schedules")
         self.schedules.invoke_on_schedule(
             "Janitor", self.realtime.janitor, JANITOR_SCHEDULE, "Prune stale WebSocket connections"
@@ -136,6 +147,7 @@ class TradewindStack(Stack):
         self.monitoring = Monitoring(self, "Monitoring", settings=settings)
         self.monitoring.dead_letters("ImportDeadLetters", self.orchestration.dead_letters)
         self.monitoring.dead_letters("PipelineDeadLetters", self.pipeline.dead_letters)
+        self.monitoring.dead_letters("CommandDeadLetters", self.commands.dead_letters)
         self.monitoring.failed_executions("SampleSeedFailed", self.orchestration.seed_state_machine)
         self.monitoring.failed_executions("JobWorkflowFailed", self.jobs.state_machine)
         self.monitoring.function_errors("ApiErrors", self.api.function)
@@ -156,6 +168,8 @@ class TradewindStack(Stack):
             *self.orchestration.functions,
             *self.jobs.functions,
             *self.pipeline.functions,
+            *self.commands.functions,
+            self.user_schedules.fire,
             *self.execution_events.functions,
         ]
 
@@ -211,6 +225,38 @@ class TradewindStack(Stack):
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
+        self._wire_schedules_and_commands(api_environment)
+
+    def _wire_schedules_and_commands(self, api_environment: dict[str, str]) -> None:
+        """A schedule's fire submits any job as the API would (docs/schedules.md): the fire Lambda gets
+        the API's submit variables; the API (and the fire) queue command runs; only the API manages
+        schedules. The command runner gets what its commands touch (docs/commands.md)."""
+        commands, schedules = self.commands, self.user_schedules
+        for name in (
+            "TW_JOB_STATE_MACHINE_ARN",
+            "TW_JOB_MAP_CONCURRENCY",
+            "TW_WORKER_MEMORY_MB",
+            "TW_MAX_CONCURRENT_JOBS",
+            "TW_MAX_JOB_RUNS_PER_DAY",
+            "TW_PIPELINE_QUEUE_URL",
+            "TW_PIPELINE_BATCH_SYMBOLS",
+        ):
+            schedules.fire.add_environment(name, api_environment[name])
+        for function in (self.api.function, schedules.fire):
+            function.add_environment("TW_COMMAND_QUEUE_URL", commands.queue.queue_url)
+        for name, value in {
+            "TW_SCHEDULE_GROUP": schedules.group_name,
+            "TW_SCHEDULE_FIRE_ARN": schedules.fire.function_arn,
+            "TW_SCHEDULE_ROLE_ARN": schedules.role.role_arn,
+        }.items():
+            self.api.function.add_environment(name, value)
+        for name in (
+            "TW_SEED_STATE_MACHINE_ARN",
+            "TW_PIPELINE_QUEUE_URL",
+            "TW_IMPORT_DEAD_LETTER_URL",
+            "TW_PIPELINE_DEAD_LETTER_URL",
+        ):
+            commands.runner.add_environment(name, api_environment[name])
 
     def _grant(self) -> None:
         """Least privilege per Lambda: what each one reads, writes, sends and starts.
@@ -299,6 +345,48 @@ class TradewindStack(Stack):
             "Stopping a cancelled job's execution, whose name is made at submit; limited to the job state "
             "machine's executions.",
         )
+        self._grant_schedules_and_commands()
+
+    def _grant_schedules_and_commands(self) -> None:
+        """The schedule-fire Lambda submits jobs as the API does: items of the main table, the bars it
+        checks, a job's spec and cached copy, the job workflow's start, the pipeline and command
+        queues, publish. The command runner: what its commands do (re-seed, prune jobs with their
+        objects and versions, redrive the import and pipeline dead-letter queues, export links, fetch
+        bars into a dataset). The API manages schedules in the stage's group and queues command runs."""
+        data, realtime, work = self.data, self.realtime, self.orchestration
+        fire, runner, api = self.user_schedules.fire, self.commands.runner, self.api.function
+        for function in (fire, runner):
+            data.table.grant_read_write_data(function)
+            self._acknowledge_indexes(function)
+            _grant_items(realtime.connections_table, function, PUBLISH_ITEM_ACTIONS)
+            realtime.api.grant_manage_connections(function)
+            acknowledge(
+                _role(function),
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:"
+                f"<AWS::AccountId>:<{logical_ref(realtime.api)}>/*/*/@connections/*]",
+                "Connection ids exist only at run time; scoped to this WebSocket API's @connections.",
+            )
+            self.commands.queue.grant_send_messages(function)
+        _grant_objects(data.data_bucket, fire, ["s3:GetObject"])
+        _grant_objects(data.artifacts_bucket, fire, DATA_WRITE)
+        self.jobs.state_machine.grant_start_execution(fire)
+        self.pipeline.queue.grant_send_messages(fire)
+        _grant_objects(data.data_bucket, runner, DATA_WRITE)
+        _grant_objects(data.artifacts_bucket, runner, [*DATA_WRITE, "s3:DeleteObjectVersion"])
+        runner.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucketVersions"], resources=[data.artifacts_bucket.bucket_arn]
+            )
+        )
+        work.seed_state_machine.grant_start_execution(runner)
+        for queue, dead in (
+            (work.import_queue, work.dead_letters),
+            (self.pipeline.queue, self.pipeline.dead_letters),
+        ):
+            queue.grant_send_messages(runner)
+            dead.grant(runner, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
+        self.user_schedules.grant_manage(api)
+        self.commands.queue.grant_send_messages(api)
 
     def _workflow_item_actions(self) -> dict[lambda_.Function, tuple[str, ...]]:
         jobs, work = self.jobs, self.orchestration

@@ -1,63 +1,40 @@
 """Fire EventBridge Scheduler schedules locally (moto stores schedules but never fires them).
 
-The ticker reads the schedules from the embedded Scheduler API — the ones provisioned from the
-template and any created at run time — and at each due time sends the target its ``Input``: a
+The ticker reads the schedules from the embedded Scheduler API, in every group — the ones
+provisioned from the template and the users' schedules the API creates at run time in the stage's
+group (docs/schedules.md) — and at each due time sends the target its ``Input``, with
+``<aws.scheduler.scheduled-time>`` replaced by the fire's time as EventBridge Scheduler does: a
 Lambda target is invoked through moto (so the in-process runtime runs it), a state machine target
-gets an execution, an SQS target a message. ``rate(...)``, ``cron(...)`` (AWS's six fields, via
-croniter) and ``at(...)`` expressions are understood. The clock is injectable for tests.
+gets an execution, an SQS target a message. Expressions are read by
+:mod:`tradewind.schedules.expressions` (what the API shows as next fire times): a ``rate`` counts
+from the schedule's creation, and a schedule first seen shortly after its time (an ``at`` a few
+seconds ahead, read at the next refresh) fires once, late, rather than never. The clock is
+injectable for tests.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import boto3
-from croniter import croniter
+from tradewind.schedules.expressions import RATE, aws_cron_to_croniter, next_fire
+
+__all__ = ["ScheduleState", "Ticker", "aws_cron_to_croniter", "next_fire"]
 
 log = logging.getLogger("tradewind.local.ticker")
 
-_RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
-_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
+SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+CATCH_UP = timedelta(seconds=60)
+"""A schedule first seen after its first fire time, within this long, fires once at once."""
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def aws_cron_to_croniter(fields: str) -> str:
-    """AWS ``min hour dom month dow year`` -> five-field cron (``?`` -> ``*``, dow 1-7 -> 0-6)."""
-    parts = fields.split()
-    if len(parts) != 6:
-        raise ValueError(f"AWS cron needs 6 fields, got {len(parts)}: {fields!r}")
-    minute, hour, dom, month, dow, year = parts
-    if year not in ("*", "?"):
-        log.warning("cron year field %r is ignored locally", year)
-    dow = re.sub(r"(?<![#\d])(\d+)", lambda m: str(int(m.group(1)) - 1), dow)
-    return " ".join(part.replace("?", "*") for part in (minute, hour, dom, month, dow))
-
-
-def next_fire(expression: str, after: datetime, timezone: str = "UTC") -> datetime | None:
-    """The first fire time strictly after ``after`` (None when a one-time schedule has passed)."""
-    expression = expression.strip()
-    rate = _RATE.match(expression)
-    if rate:
-        return after + timedelta(seconds=int(rate.group(1)) * _UNITS[rate.group(2).rstrip("s")])
-    zone = ZoneInfo(timezone)
-    if expression.startswith("cron(") and expression.endswith(")"):
-        base = after.astimezone(zone)
-        fire: datetime = croniter(aws_cron_to_croniter(expression[5:-1]), base).get_next(datetime)
-        return fire.astimezone(UTC)
-    if expression.startswith("at(") and expression.endswith(")"):
-        at = datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone).astimezone(UTC)
-        return at if at > after else None
-    raise ValueError(f"unsupported schedule expression {expression!r}")
 
 
 @dataclass
@@ -104,8 +81,14 @@ class Ticker:
                 previous.payload = detail["Target"].get("Input") or "{}"
                 seen[key] = previous
                 continue
+            # A schedule created moments ago (through the API) counts from its creation, as AWS
+            # does: its rate times match the API's next fire times, and an `at` already passed fires.
+            created = detail.get("CreationDate")
+            fresh = isinstance(created, datetime) and now - CATCH_UP < created.astimezone(UTC) <= now
+            anchor = created.astimezone(UTC) if fresh and isinstance(created, datetime) else None
             try:
-                due = next_fire(expression, now, timezone)
+                rate = RATE.match(expression.strip())
+                due = next_fire(expression, anchor or now, timezone, anchor if rate else None)
             except ValueError as error:
                 log.warning("schedule %s ignored: %s", detail["Name"], error)
                 continue
@@ -137,7 +120,7 @@ class Ticker:
         for state in list(self.schedules.values()):
             if state.due is None or state.due > now:
                 continue
-            self.fire(state)
+            self.fire(state, state.due)
             fired.append(state.name)
             following = next_fire(state.expression, state.due, state.timezone)
             while following is not None and following <= now:
@@ -145,32 +128,34 @@ class Ticker:
             state.due = following
         return fired
 
-    def fire(self, state: ScheduleState) -> None:
+    def fire(self, state: ScheduleState, at: datetime | None = None) -> None:
         """Deliver the schedule's input to its target (errors are logged, like a failed target)."""
         arn = state.target_arn
         service = arn.split(":")[2] if arn.count(":") >= 5 else ""
+        moment = (at or self.clock()).astimezone(UTC).replace(microsecond=0)
+        payload = state.payload.replace(SCHEDULED_TIME, moment.isoformat().replace("+00:00", "Z"))
         log.info("schedule %s fired -> %s", state.name, arn)
         try:
             if service == "lambda":
-                response = self._targets["lambda"].invoke(FunctionName=arn, Payload=state.payload.encode())
+                response = self._targets["lambda"].invoke(FunctionName=arn, Payload=payload.encode())
                 if response.get("FunctionError"):
                     log.warning(
                         "schedule %s: target failed: %s", state.name, response["Payload"].read()[:500]
                     )
             elif service == "states":
-                self._targets["stepfunctions"].start_execution(stateMachineArn=arn, input=state.payload)
+                self._targets["stepfunctions"].start_execution(stateMachineArn=arn, input=payload)
             elif service == "sqs":
                 *_, account, name = arn.split(":")
                 url = self._targets["sqs"].get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
                     "QueueUrl"
                 ]
-                self._targets["sqs"].send_message(QueueUrl=url, MessageBody=state.payload)
+                self._targets["sqs"].send_message(QueueUrl=url, MessageBody=payload)
             else:
                 log.warning("schedule %s: target %s is not emulated locally", state.name, arn)
         except Exception:
             log.exception("schedule %s: delivering to %s failed", state.name, arn)
 
-    def start(self, interval: float = 1.0, refresh_every: float = 15.0) -> None:
+    def start(self, interval: float = 1.0, refresh_every: float = 5.0) -> None:
         """Tick every ``interval`` seconds on a daemon thread, re-reading schedules now and then."""
 
         def loop() -> None:

@@ -427,7 +427,7 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
 ) -> None:
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
-    assert len(stack.functions) == 14 + 1  # + job_execution_ended (docs/jobs.md, No job left behind)
+    assert len(stack.functions) == 14 + 1 + 2  # + job_execution_ended (#13); + schedule_fire, command_runner (docs/schedules.md, commands.md)
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"
@@ -447,12 +447,13 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
 
 
 def test_only_the_api_knows_the_seed_machine(synthesized: Synthesized) -> None:
+    """And the command runner (refresh-sample starts the seed, docs/commands.md)."""
     stack = synthesized.stack
     api = function_props(synthesized, stack.api.function)["Environment"]["Variables"]
     machine_id = logical_id(synthesized, stack.orchestration.seed_state_machine)
     assert api["TW_SEED_STATE_MACHINE_ARN"] == {"Ref": machine_id}
     for function in stack.functions:
-        if function is not stack.api.function:
+        if function not in (stack.api.function, stack.commands.runner):
             variables = function_props(synthesized, function)["Environment"]["Variables"]
             assert "TW_SEED_STATE_MACHINE_ARN" not in variables, function.node.path
 

@@ -35,7 +35,8 @@ JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED = (
     "dataset.failed",
 )
 JOB_CANCELLED = "job.cancelled"
-KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED})
+SCHEDULE_FAILED = "schedule.failed"  # a schedule's fire could not start its job (tradewind.schedules.fire)
+KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED, SCHEDULE_FAILED})
 RETENTION = timedelta(days=90)
 """Notifications expire (DynamoDB TTL) this long after they were created."""
 MAX_COUNTED = 1000

@@ -27,6 +27,8 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "optimizations": ("optimizations",),
     "pipeline": ("pipeline",),
     "jobs": ("jobs",),
+    "commands": ("commands",),
+    "schedules": ("schedules",),
     "realtime": ("realtime",),
 }
 """First path segment -> the route modules serving it, in matching order."""

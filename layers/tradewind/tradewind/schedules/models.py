@@ -1,0 +1,81 @@
+"""What a client sends to ``/schedules`` and what a schedule's target is (docs/schedules.md).
+
+A target is any job request the API takes today, tagged by its kind: a backtest, an optimization, a
+pipeline run (their request bodies as ``POST /backtests``, ``/optimizations`` and
+``/pipeline/runs`` take them) or a command run (a catalogue name and its parameters). Only
+pydantic here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewind.jobs.spec import BacktestRequest, OptimizationRequest
+from tradewind.pipeline.spec import PipelineRunRequest
+
+ScheduleName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+Expression = Annotated[
+    str,
+    Field(
+        min_length=6,
+        max_length=256,
+        description="rate(N minute|minutes|hour|hours|day|days), cron(six AWS fields) or "
+        "at(yyyy-mm-ddThh:mm:ss)",
+        examples=["cron(30 17 ? * MON-FRI *)", "rate(1 day)", "at(2030-01-02T09:00:00)"],
+    ),
+]
+TimeZone = Annotated[
+    str, Field(min_length=1, max_length=64, description="IANA time zone of cron and at", examples=["UTC"])
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BacktestTarget(_Model):
+    kind: Literal["backtest"]
+    request: BacktestRequest
+
+
+class OptimizationTarget(_Model):
+    kind: Literal["optimization"]
+    request: OptimizationRequest
+
+
+class PipelineTarget(_Model):
+    kind: Literal["pipeline"]
+    request: PipelineRunRequest
+
+
+class CommandTarget(_Model):
+    kind: Literal["command"]
+    command: str = Field(min_length=1, max_length=64, description="a name from GET /commands")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+Target = Annotated[
+    BacktestTarget | OptimizationTarget | PipelineTarget | CommandTarget, Field(discriminator="kind")
+]
+
+
+class ScheduleRequest(_Model):
+    """``POST /schedules``."""
+
+    name: ScheduleName
+    expression: Expression
+    timezone: TimeZone = "UTC"
+    target: Target
+    enabled: bool = True
+
+
+class ScheduleUpdate(_Model):
+    """``PATCH /schedules/{id}``: the fields given replace the schedule's."""
+
+    name: ScheduleName | None = None
+    expression: Expression | None = None
+    timezone: TimeZone | None = None
+    target: Target | None = None
+    enabled: bool | None = None
