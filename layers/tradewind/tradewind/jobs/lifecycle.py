@@ -1,7 +1,8 @@
-"""A tenant's jobs after submission: list, get, cancel, delete.
+"""A tenant's jobs after submission, of every kind: list (one kind, or all with filters), get,
+cancel, delete (the routes of ``/jobs``, api/routes/jobs.py).
 
 Every read goes through the caller's tenant partition, so another tenant's job id is simply not
-found. A job of the other kind is not found either (``GET /backtests/{id}`` of an optimization).
+found. Asked for one kind (a kind's results routes), a job of another kind is not found either.
 Cancel is conditional on the status not being final, so it never overrides a job that finished a
 moment earlier; the workflow's workers and reduce do nothing for a job already final.
 pynamodb and boto3 load on first use, keeping them out of the API Lambda's cold import.

@@ -1,6 +1,6 @@
 """A job's public view and its WebSocket messages, built from the job record.
 
-One place for the shape clients see, shared by the API (``GET /backtests/{id}``...), the workflow
+One place for the shape clients see, shared by the API (``GET /jobs/{id}``...), the workflow
 steps (``job.progress``/``job.completed``/``job.failed`` on topic ``job:{id}``) and the snapshot a
 new subscriber gets. Everything returned is JSON-ready (ISO-8601 times, plain numbers). No pynamodb
 at import time: the API Lambda's cold import must stay light.
