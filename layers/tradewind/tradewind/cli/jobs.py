@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
 
     listing = commands.add_parser("list", help="your jobs of every kind, newest first")
     _add_connection(listing)
-    listing.add_argument("--kind", choices=("import", "backtest", "optimization", "pipeline"))
+    listing.add_argument("--kind", choices=("import", "backtest", "optimization", "pipeline", "command"))
     listing.add_argument("--status", help="only jobs with this status")
     listing.add_argument("--name", help="the name contains this (any case)")
     listing.add_argument("--from", dest="created_from", help="created on or after (YYYY-MM-DD)")
