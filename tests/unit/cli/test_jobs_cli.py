@@ -158,7 +158,12 @@ def test_follow_prints_live_lines_once_until_the_job_ends(
     assert "not ours" not in out
 
 
-def test_cancel(fake: type[FakeClient], capsys: pytest.CaptureFixture[str]) -> None:
-    fake.answers["POST /jobs/j1/cancel"] = {**JOB, "status": "cancelled"}
-    assert main(["jobs", "cancel", "j1"]) == 0
-    assert capsys.readouterr().out.strip() == "optimization j1 cancelled"
+@pytest.mark.parametrize(
+    ("action", "status"), [("cancel", "cancelled"), ("pause", "paused"), ("resume", "running")]
+)
+def test_cancel_pause_and_resume(
+    fake: type[FakeClient], capsys: pytest.CaptureFixture[str], action: str, status: str
+) -> None:
+    fake.answers[f"POST /jobs/j1/{action}"] = {**JOB, "status": status}
+    assert main(["jobs", action, "j1"]) == 0
+    assert capsys.readouterr().out.strip() == f"optimization j1 {status}"

@@ -1,7 +1,8 @@
-"""``tradewind jobs list|show|logs|cancel``: every kind of job on a deployment, through ``/jobs``.
+"""``tradewind jobs list|show|logs|cancel|pause|resume``: every kind of job on a deployment, through
+``/jobs``.
 
 ``logs --follow`` prints the stored lines, then the live ``job.log`` messages of the job's topic
-(``job:<id>``, a WebSocket opened with a ticket) until the job ends. Pause and resume join here.
+(``job:<id>``, a WebSocket opened with a ticket) until the job ends.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from tradewind.jobs.views import topic
 
 LIST_COLUMNS = ("job_id", "kind", "status", "name", "percent", "created_at")
 LOG = "job.log"
+CONTROLS = {
+    "cancel": "cancel a queued, running or paused job",
+    "pause": "pause an optimization or pipeline run: nothing new starts, running work finishes and counts",
+    "resume": "resume a paused job over exactly what is not counted yet",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -48,10 +54,11 @@ def register(subparsers: Any) -> None:
     )
     logs.set_defaults(func=job_logs)
 
-    cancel = commands.add_parser("cancel", help="cancel a queued or running job")
-    _add_connection(cancel)
-    cancel.add_argument("job_id")
-    cancel.set_defaults(func=cancel_job)
+    for action, help_text in CONTROLS.items():
+        control = commands.add_parser(action, help=help_text)
+        _add_connection(control)
+        control.add_argument("job_id")
+        control.set_defaults(func=control_job, action=action)
 
 
 def _row(job: dict[str, Any]) -> dict[str, Any]:
@@ -145,8 +152,9 @@ def _follow(socket: Any, args: argparse.Namespace, seen: set[str], timeout: floa
             return 0
 
 
-def cancel_job(args: argparse.Namespace) -> int:
+def control_job(args: argparse.Namespace) -> int:
+    """``POST /jobs/{id}/<action>`` (cancel, pause, resume): the job as it is afterwards."""
     with Client(_endpoint(args)) as client:
-        job = client.call("POST", f"/jobs/{args.job_id}/cancel")
+        job = client.call("POST", f"/jobs/{args.job_id}/{args.action}")
     print(json.dumps(job, indent=2) if args.json else f"{job['kind']} {job['job_id']} {job['status']}")
     return 0
