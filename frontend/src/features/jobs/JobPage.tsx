@@ -12,12 +12,13 @@ import { STATUS_COLORS } from "./JobRow";
 import { isFinal, jobTopic } from "./jobState";
 import { useCancelJob } from "./useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
+import { PauseResumeButton } from "./PauseResumeButton";
 
 const ProgressChart = lazy(() => import("./ProgressChart"));
 
 const LEVEL_COLORS: Record<string, string> = { debug: "gray", info: "blue", warning: "orange", error: "red" };
 
-/** Where the pause/resume buttons go (the other controls' slot): extend `JobControls` below. */
+/** A job's controls: pause/resume (optimizations, pipeline runs), cancel, delete. */
 export function JobControls({ job }: { job: Job }) {
   const { t } = useTranslation("jobs");
   const cancel = useCancelJob();
@@ -27,7 +28,7 @@ export function JobControls({ job }: { job: Job }) {
   const failure = cancel.error ?? remove.error;
   const error = failure ? message(failure) : null;
   const actions: ReactNode[] = [];
-  // Pause / resume: added here by the pause/resume work (POST /jobs/{id}/pause|resume).
+  actions.push(<PauseResumeButton key="pause-resume" job={job} size="sm" />);
   if (!isFinal(job.status) && job.kind !== "import") {
     actions.push(
       <Button key="cancel" color="orange" variant="light" loading={cancel.isPending} onClick={() => cancel.mutate(job)}>

@@ -8,7 +8,8 @@ import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/P
 import { useFormat } from "../../i18n/format";
 import { STATUS_COLORS } from "../jobs/JobRow";
 import { isFinal, jobTopic, type OptimizationSummary } from "../jobs/jobState";
-import { useCancelJob, usePauseResume } from "../jobs/useJobs";
+import { PauseResumeButton } from "../jobs/PauseResumeButton";
+import { useCancelJob } from "../jobs/useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
 import { HeatmapPanel } from "./HeatmapPanel";
 import { JobProgressBar } from "./JobProgressBar";
@@ -30,7 +31,6 @@ export function OptimizationPage() {
   const data = job.data;
   useTopics(data && !isFinal(data.status) ? [jobTopic(jobId)] : []);
   const cancel = useCancelJob();
-  const pauseResume = usePauseResume();
   const remove = useDeleteOptimization();
   const download = useDownload(jobId);
   const drill = useDrillDown(jobId);
@@ -70,16 +70,7 @@ export function OptimizationPage() {
             <Badge variant="light" color={STATUS_COLORS[data.status] ?? "gray"} data-testid="job-status" data-status={data.status}>
               {common(`jobStatus.${data.status}`)}
             </Badge>
-            {(data.status === "running" || data.status === "paused") && (
-              <Button
-                size="xs"
-                variant="default"
-                onClick={() => pauseResume.mutate({ job: data, action: data.status === "running" ? "pause" : "resume" })}
-                loading={pauseResume.isPending}
-              >
-                {t(data.status === "running" ? "detail.pause" : "detail.resume")}
-              </Button>
-            )}
+            <PauseResumeButton job={data} />
             {!isFinal(data.status) && (
               <Button size="xs" variant="default" onClick={() => cancel.mutate(data)} loading={cancel.isPending}>
                 {t("detail.cancel")}
@@ -119,7 +110,7 @@ export function OptimizationPage() {
         }
       />
       <Stack gap="md">
-        {[cancel.error, pauseResume.error, remove.error, download.error, drill.error, cell.error].filter(Boolean).map((error, i) => (
+        {[cancel.error, remove.error, download.error, drill.error, cell.error].filter(Boolean).map((error, i) => (
           <Text key={i} size="sm" c="var(--tw-error)" role="alert">
             {errorMessage(error)}
           </Text>

@@ -9,6 +9,7 @@ import { isFinal } from "../jobs/jobState";
 import { useFollowJobs } from "../jobs/useJobs";
 import { type PipelineRun, usePipelineMessages, useRun } from "./api";
 import { RunProgress, runTitle, StatusBadge, StopButton } from "./RunParts";
+import { PauseResumeButton } from "../jobs/PauseResumeButton";
 
 interface Summary {
   signals?: number;
@@ -48,7 +49,12 @@ export default function RunPage() {
             <IconArrowLeft size={12} aria-hidden /> {t("run.back")}
           </Anchor>
         }
-        actions={<StopButton run={data} title={title} />}
+        actions={
+          <Group gap="xs">
+            <PauseResumeButton job={data} />
+            <StopButton run={data} title={title} />
+          </Group>
+        }
       />
       <Group gap="xs" mb="md" wrap="wrap">
         <StatusBadge run={data} size="md" />
