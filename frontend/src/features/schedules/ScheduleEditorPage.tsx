@@ -1,0 +1,281 @@
+/** `/schedules/new`: name, an expression built with the cron helper (or typed), its time zone and
+ * next fire times (the server's preview), and the target: a command with its parameter form, or a
+ * backtest, optimization or pipeline request as JSON. The server checks the target as if submitted
+ * now and its messages are shown at their fields. */
+import { Button, Grid, Group, NumberInput, Paper, Select, SegmentedControl, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { ApiProblem } from "../../api/client";
+import { PageHeader, useErrorMessage } from "../../app/Page";
+import { useCatalogue } from "../commands/api";
+import { paramErrors } from "../commands/CommandsPage";
+import { SchemaForm } from "../commands/SchemaForm";
+import { initialValues, type JsonSchema, toParams, type Values } from "../commands/schema";
+import { type ScheduleRequest, useCreateSchedule, usePreview } from "./api";
+import { DAYS, type Day, DEFAULT_HELPER, expressionOf, type HelperState, type Preset, PRESETS } from "./cron";
+import { NextFires } from "./NextFires";
+
+type TargetKind = "command" | "pipeline" | "backtest" | "optimization";
+const TARGET_KINDS: TargetKind[] = ["command", "pipeline", "backtest", "optimization"];
+const EXAMPLES: Record<Exclude<TargetKind, "command">, unknown> = {
+  pipeline: { template: "sma_cross", params: { fast: 10, slow: 40 }, mode: "demo" },
+  backtest: { strategy_id: "", dataset_id: "sample", symbols: [] },
+  optimization: { strategy_id: "", dataset_id: "sample", symbols: [], space: {} },
+};
+
+function zones(): string[] {
+  const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
+  return ["UTC", ...supported.filter((zone) => zone !== "UTC")];
+}
+
+function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** The server's messages by body path: `name`, `expression`, `timezone`, `target…`. */
+function messages(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiProblem)) return {};
+  return Object.fromEntries(Object.entries(error.byField()).map(([path, list]) => [path, list.join(" ")]));
+}
+
+export function ScheduleEditorPage() {
+  const { t } = useTranslation("schedules");
+  const navigate = useNavigate();
+  const message = useErrorMessage();
+  const [name, setName] = useState("");
+  const [helper, setHelper] = useState<HelperState>(DEFAULT_HELPER);
+  const [timezone, setTimezone] = useState<string>(localZone);
+  const [enabled, setEnabled] = useState(true);
+  const [kind, setKind] = useState<TargetKind>("command");
+  const [command, setCommand] = useState<string | null>(null);
+  const [values, setValues] = useState<Values>({});
+  const [requestText, setRequestText] = useState(JSON.stringify(EXAMPLES.pipeline, null, 2));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const catalogue = useCatalogue();
+  const create = useCreateSchedule();
+  const expression = expressionOf(helper);
+  const [debounced] = useDebouncedValue(expression, 300);
+  const preview = usePreview(debounced, timezone);
+  const zoneList = useMemo(() => zones(), []);
+  const chosen = catalogue.data?.find((c) => c.name === command);
+  const errors = messages(create.error);
+  const previewError = preview.error instanceof ApiProblem ? preview.error.at("expression").concat(preview.error.at("timezone")).join(" ") : null;
+  const targetErrors = Object.entries(errors)
+    .filter(([path]) => path.startsWith("target") && !path.startsWith("target.params."))
+    .map(([path, text]) => `${path.replace(/^target\.?(request\.)?/, "") || t("target")}: ${text}`);
+  const located = Object.keys(errors).length > 0;
+
+  const setPreset = (preset: Preset) => setHelper((state) => ({ ...state, preset, custom: preset === "custom" ? expressionOf(state) : state.custom }));
+
+  const submit = () => {
+    let target: ScheduleRequest["target"];
+    if (kind === "command") {
+      target = { kind: "command", command: command ?? "", params: toParams(values) };
+    } else {
+      try {
+        target = { kind, request: JSON.parse(requestText) } as ScheduleRequest["target"];
+        setJsonError(null);
+      } catch {
+        setJsonError(t("badJson"));
+        return;
+      }
+    }
+    create.mutate({ name, expression, timezone, enabled, target }, { onSuccess: (schedule) => void navigate(`/schedules/${schedule.schedule_id}`) });
+  };
+
+  return (
+    <>
+      <PageHeader title={t("newTitle")} description={t("newDescription")} />
+      <form
+        aria-label={t("newTitle")}
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Paper p="md" component="section" aria-labelledby="when-title">
+              <Title order={2} fz="h4" id="when-title" mb="sm">
+                {t("when")}
+              </Title>
+              <Stack gap="sm">
+                <TextInput
+                  label={t("name")}
+                  required
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                  error={errors.name}
+                  data-testid="schedule-name"
+                />
+                <Select
+                  label={t("repeat")}
+                  data={PRESETS.map((preset) => ({ value: preset, label: t(`presets.${preset}`) }))}
+                  value={helper.preset}
+                  allowDeselect={false}
+                  onChange={(value) => value && setPreset(value as Preset)}
+                  data-testid="schedule-preset"
+                />
+                {(helper.preset === "minutes" || helper.preset === "hours") && (
+                  <NumberInput
+                    label={t(helper.preset === "minutes" ? "everyMinutes" : "everyHours")}
+                    min={1}
+                    max={helper.preset === "minutes" ? 1440 : 168}
+                    allowDecimal={false}
+                    value={helper.every}
+                    onChange={(value) => setHelper((state) => ({ ...state, every: typeof value === "number" ? value : 1 }))}
+                  />
+                )}
+                {(helper.preset === "daily" || helper.preset === "weekdays" || helper.preset === "weekly") && (
+                  <TextInput
+                    label={t("time")}
+                    type="time"
+                    value={helper.time}
+                    onChange={(e) => setHelper((state) => ({ ...state, time: e.currentTarget.value }))}
+                  />
+                )}
+                {helper.preset === "weekly" && (
+                  <SegmentedControl
+                    aria-label={t("day")}
+                    data={DAYS.map((day) => ({ value: day, label: t(`days.${day}`) }))}
+                    value={helper.day}
+                    onChange={(value) => setHelper((state) => ({ ...state, day: value as Day }))}
+                    fullWidth
+                    size="xs"
+                  />
+                )}
+                {helper.preset === "once" && (
+                  <TextInput
+                    label={t("at")}
+                    type="datetime-local"
+                    step={1}
+                    value={helper.at}
+                    onChange={(e) => setHelper((state) => ({ ...state, at: e.currentTarget.value }))}
+                    data-testid="schedule-at"
+                  />
+                )}
+                {helper.preset === "custom" && (
+                  <TextInput
+                    label={t("expression")}
+                    description={t("expressionHelp")}
+                    ff="monospace"
+                    value={helper.custom}
+                    onChange={(e) => setHelper((state) => ({ ...state, custom: e.currentTarget.value }))}
+                    data-testid="schedule-expression"
+                  />
+                )}
+                <Text size="sm">
+                  {t("expressionIs")}{" "}
+                  <Text span ff="monospace" data-testid="schedule-expression-value">
+                    {expression || "—"}
+                  </Text>
+                </Text>
+                {(errors.expression || previewError) && (
+                  <Text size="sm" c="red" role="alert">
+                    {errors.expression || previewError}
+                  </Text>
+                )}
+                <Select
+                  label={t("timezone")}
+                  data={zoneList}
+                  searchable
+                  value={timezone}
+                  allowDeselect={false}
+                  onChange={(value) => value && setTimezone(value)}
+                  error={errors.timezone}
+                />
+                <div>
+                  <Text size="sm" fw={500}>
+                    {t("nextFires")}
+                  </Text>
+                  <NextFires times={preview.data?.next_fire_times ?? []} testId="preview-fires" />
+                </div>
+                <Switch label={t("startEnabled")} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+              </Stack>
+            </Paper>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Paper p="md" component="section" aria-labelledby="what-title">
+              <Title order={2} fz="h4" id="what-title" mb="sm">
+                {t("what")}
+              </Title>
+              <Stack gap="sm">
+                <Select
+                  label={t("targetKind")}
+                  data={TARGET_KINDS.map((value) => ({ value, label: t(`kinds.${value}`) }))}
+                  value={kind}
+                  allowDeselect={false}
+                  onChange={(value) => {
+                    if (!value) return;
+                    setKind(value as TargetKind);
+                    if (value !== "command") setRequestText(JSON.stringify(EXAMPLES[value as Exclude<TargetKind, "command">], null, 2));
+                  }}
+                  data-testid="schedule-kind"
+                />
+                {kind === "command" ? (
+                  <>
+                    <Select
+                      label={t("command")}
+                      data={(catalogue.data ?? []).map((c) => ({ value: c.name, label: c.title }))}
+                      value={command}
+                      onChange={(value) => {
+                        setCommand(value);
+                        const found = catalogue.data?.find((c) => c.name === value);
+                        setValues(found ? initialValues(found.params_schema as JsonSchema) : {});
+                      }}
+                      error={errors["target.command"]}
+                      data-testid="schedule-command"
+                    />
+                    {chosen && (
+                      <SchemaForm
+                        schema={chosen.params_schema as JsonSchema}
+                        values={values}
+                        onChange={setValues}
+                        errors={paramErrors(create.error)}
+                        idPrefix="schedule-param"
+                      />
+                    )}
+                  </>
+                ) : (
+                  <Textarea
+                    label={t("request")}
+                    description={t("requestHelp")}
+                    autosize
+                    minRows={6}
+                    ff="monospace"
+                    value={requestText}
+                    onChange={(e) => setRequestText(e.currentTarget.value)}
+                    error={jsonError}
+                  />
+                )}
+                {targetErrors.length > 0 && (
+                  <Stack gap={2} role="alert">
+                    {targetErrors.map((text) => (
+                      <Text key={text} size="sm" c="red" style={{ overflowWrap: "anywhere" }}>
+                        {text}
+                      </Text>
+                    ))}
+                  </Stack>
+                )}
+              </Stack>
+            </Paper>
+          </Grid.Col>
+        </Grid>
+        {create.error && !located ? (
+          <Text c="red" size="sm" role="alert" mt="sm">
+            {message(create.error)}
+          </Text>
+        ) : null}
+        <Group mt="md">
+          <Button type="submit" loading={create.isPending} data-testid="schedule-create">
+            {t("create")}
+          </Button>
+        </Group>
+      </form>
+    </>
+  );
+}
+
+export default ScheduleEditorPage;
