@@ -8,11 +8,11 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.constructs.function import FULL_VCPU_MEMORY_MB, python_function
+from infra.constructs.queues import queue_with_dead_letters
 from infra.constructs.tasks import invoke, standard_state_machine
 from infra.stages import StageSettings
 
@@ -49,23 +49,12 @@ class Orchestration(Construct):
                 description=description,
             )
 
-        self.dead_letters = sqs.Queue(
-            self,
-            "ImportDeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.import_queue = sqs.Queue(
+        self.import_queue, self.dead_letters = queue_with_dead_letters(
             self,
             "ImportQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            # AWS's guidance for Lambda sources: at least six times the function timeout.
-            visibility_timeout=Duration.seconds(WORKER_TIMEOUT.to_seconds() * 6),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                max_receive_count=MAX_RECEIVE_COUNT, queue=self.dead_letters
-            ),
+            "ImportDeadLetters",
+            worker_timeout=WORKER_TIMEOUT,
+            max_receive_count=MAX_RECEIVE_COUNT,
         )
         self.import_worker = worker(
             "ImportWorker", "import_worker", "handler.handler", "Validate an upload and publish Parquet"

@@ -13,10 +13,10 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.function import FULL_VCPU_MEMORY_MB, python_function
+from infra.constructs.queues import queue_with_dead_letters
 from infra.stages import StageSettings
 
 WORKER_TIMEOUT = Duration.minutes(5)
@@ -43,23 +43,12 @@ class Pipeline(Construct):
         settings: StageSettings,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "PipelineDeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.queue = sqs.Queue(
+        self.queue, self.dead_letters = queue_with_dead_letters(
             self,
             "PipelineQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            # AWS's guidance for Lambda sources: at least six times the function timeout.
-            visibility_timeout=Duration.seconds(WORKER_TIMEOUT.to_seconds() * 6),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                max_receive_count=MAX_RECEIVE_COUNT, queue=self.dead_letters
-            ),
+            "PipelineDeadLetters",
+            worker_timeout=WORKER_TIMEOUT,
+            max_receive_count=MAX_RECEIVE_COUNT,
         )
         self.worker = python_function(
             self,
