@@ -40,6 +40,8 @@ PAGES = [
     ("/pipeline/signals", "Signals", "Signaux", "Signals"),
     ("/pipeline/breadth", "Breadth", "Ampleur du marché", "Market breadth"),
     ("/jobs", "Jobs", "Tâches", "Jobs"),
+    ("/schedules", "Schedules", "Planifications", "Schedules"),
+    ("/commands", "Commands", "Commandes", "Commands"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),
     ("/settings", "Settings", "Paramètres", "Settings"),

@@ -125,6 +125,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
         for job in (backtest, optimization, run):  # one route reads every kind
             assert _wait_final(api, f"/jobs/{job['job_id']}")["status"] == "succeeded"
         notification = api.get("/notifications").json()["items"][0]
+        prune = {"kind": "command", "command": "prune-jobs", "params": {"days": 3650}}
+        schedule = api.post("/schedules", json={"name": "fuzz", "expression": "rate(1 day)", "target": prune}).json()
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
         yield {
             "watchlist_id": watchlist["watchlist_id"],
@@ -135,6 +137,7 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "name": "sma_cross",
             "notification_id": notification["notification_id"],
             "key_id": key["key_id"],
+            "schedule_id": schedule["schedule_id"],
             "n": "0",
             "/backtests/": backtest["job_id"],
             "/optimizations/": optimization["job_id"],

@@ -50,6 +50,8 @@ def aws_cron_to_croniter(fields: str) -> str:
         raise ExpressionError("the year field must be * here")
     if "?" not in (dom, dow):
         raise ExpressionError("one of day-of-month and day-of-week must be ?")
+    if any(not 1 <= int(day) <= 7 for day in re.findall(r"(?<![#\d])(\d+)", dow)):
+        raise ExpressionError("day-of-week is 1-7 (SUN-SAT) or a name (MON-FRI)")
     dow = re.sub(r"(?<![#\d])(\d+)", lambda m: str(int(m.group(1)) - 1), dow)
     return " ".join(part.replace("?", "*") for part in (minute, hour, dom, month, dow))
 

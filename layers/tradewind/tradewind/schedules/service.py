@@ -124,8 +124,11 @@ def _eventbridge(record: ScheduleRecord, create: bool) -> None:
     client = aws.client("scheduler")
     if create:
         client.create_schedule(**definition)
-    else:
+        return
+    try:
         client.update_schedule(**definition)
+    except client.exceptions.ResourceNotFoundException:
+        client.create_schedule(**definition)  # the twin was lost (a local restart): make it again
 
 
 def create_schedule(tenant_id: str, request: ScheduleRequest) -> ScheduleRecord:
