@@ -184,20 +184,8 @@ export function useSubmitBacktest() {
   });
 }
 
-export function useDeleteBacktest() {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (job: Job) => {
-      await unwrap(api.DELETE("/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
-      return job;
-    },
-    onSuccess: (job) => {
-      queryClient.removeQueries({ queryKey: queryKeys.jobs.detail(job.job_id) });
-      return queryClient.invalidateQueries({ queryKey: queryKeys.jobs.lists });
-    },
-  });
-}
+/** A backtest is a job: deleted like any other. */
+export { useDeleteJob as useDeleteBacktest } from "../jobs/api";
 
 // --- what the run form chooses from --------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 /** The one job control surface (`/jobs`): every kind listed with filters, the stats, a job's
  * timeline, progress history and log (live: `job.log` lines on `job:<id>` are appended as they come). */
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { type Job, type JobKind, type JobStatus, type Schemas, unwrap } from "../../api/client";
 import { queryKeys } from "../../api/queryKeys";
@@ -129,7 +129,14 @@ export function useJobLog(jobId: string, tail = 200) {
   return { ...stored, lines: mergeLines(stored.data?.items ?? [], live) };
 }
 
-export function useDeleteJob() {
+/** After a delete by default: forget the job's queries and refetch the job lists. */
+function forgetJob(queryClient: QueryClient, job: Job) {
+  queryClient.removeQueries({ queryKey: queryKeys.jobs.detail(job.job_id) });
+  return queryClient.invalidateQueries({ queryKey: queryKeys.jobs.lists });
+}
+
+/** Delete any job (backtest, optimization, pipeline run…) with DELETE /jobs/{id}; `settle` updates the caches after. */
+export function useDeleteJob(settle: (queryClient: QueryClient, job: Job) => unknown = forgetJob) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
@@ -137,10 +144,7 @@ export function useDeleteJob() {
       await unwrap(api.DELETE("/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
       return job;
     },
-    onSuccess: (job) => {
-      queryClient.removeQueries({ queryKey: queryKeys.jobs.detail(job.job_id) });
-      return queryClient.invalidateQueries({ queryKey: queryKeys.jobs.lists });
-    },
+    onSuccess: (job) => settle(queryClient, job),
   });
 }
 

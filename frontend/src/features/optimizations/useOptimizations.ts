@@ -8,6 +8,7 @@ import { type Job, type OptimizationRequest, type Schemas, unwrap } from "../../
 import { queryKeys } from "../../api/queryKeys";
 import { useApi } from "../../app/ApiContext";
 import { isFinal } from "../jobs/jobState";
+import { useDeleteJob } from "../jobs/api";
 import { rememberJob } from "../jobs/useJobs";
 
 export type Estimate = Schemas["Estimate"];
@@ -119,19 +120,11 @@ export function useCellCombination(jobId: string) {
 }
 
 export function useDeleteOptimization() {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (job: Job) => {
-      await unwrap(api.DELETE("/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
-      return job;
-    },
-    onSuccess: (job) => {
-      queryClient.setQueriesData<{ items: Job[]; next_token?: string | null }>({ queryKey: ["jobs", "list", "optimization"] }, (page) =>
-        page ? { ...page, items: page.items.filter((item) => item.job_id !== job.job_id) } : page,
-      );
-      queryClient.removeQueries({ queryKey: queryKeys.jobs.detail(job.job_id) });
-    },
+  return useDeleteJob((queryClient, job) => {
+    queryClient.setQueriesData<{ items: Job[]; next_token?: string | null }>({ queryKey: ["jobs", "list", "optimization"] }, (page) =>
+      page ? { ...page, items: page.items.filter((item) => item.job_id !== job.job_id) } : page,
+    );
+    queryClient.removeQueries({ queryKey: queryKeys.jobs.detail(job.job_id) });
   });
 }
 
