@@ -1,7 +1,8 @@
-import { Button, Group, Modal, Text } from "@mantine/core";
+import { Button, Group, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Job } from "../../api/client";
+import { ConfirmModal } from "../../app/ConfirmModal";
 import { useErrorMessage } from "../../app/Page";
 import { isFinal } from "../jobs/jobState";
 import { useCancelJob } from "../jobs/useJobs";
@@ -49,30 +50,24 @@ export function RowActions({ job, title, onDeleted }: { job: Job; title: string;
           {errorMessage(error)}
         </Text>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t("deleteTitle")}>
-        <Text size="sm" mb="md">
-          {t("deleteBody", { title })}
-        </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setConfirming(false)}>
-            {common("actions.cancel")}
-          </Button>
-          <Button
-            color="red"
-            loading={remove.isPending}
-            onClick={() =>
-              remove.mutate(job, {
-                onSuccess: () => {
-                  setConfirming(false);
-                  onDeleted?.();
-                },
-              })
-            }
-          >
-            {t("deleteConfirm")}
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmModal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={t("deleteTitle")}
+        confirmLabel={t("deleteConfirm")}
+        mutation={remove}
+        showError={false}
+        onConfirm={() =>
+          remove.mutate(job, {
+            onSuccess: () => {
+              setConfirming(false);
+              onDeleted?.();
+            },
+          })
+        }
+      >
+        {t("deleteBody", { title })}
+      </ConfirmModal>
     </>
   );
 }

@@ -1,9 +1,9 @@
-import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Table, Text, VisuallyHidden } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Dataset } from "../../api/client";
-import { useErrorMessage } from "../../app/Page";
+import { ConfirmModal } from "../../app/ConfirmModal";
 import { DASH, useFormat } from "../../i18n/format";
 import { useTopics } from "../realtime/RealtimeProvider";
 import { StatusBadge } from "./DatasetStatus";
@@ -92,48 +92,25 @@ export function DatasetsTable({ datasets }: { datasets: Dataset[] }) {
 /** Confirm, then delete a dataset (its objects and symbol rows go with it). */
 export function DeleteDatasetModal({ dataset, onClose, onDeleted }: { dataset: Dataset | null; onClose: () => void; onDeleted?: () => void }) {
   const { t } = useTranslation("data");
-  const { t: common } = useTranslation();
-  const errorMessage = useErrorMessage();
   const remove = useDeleteDataset();
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <ConfirmModal
       opened={!!dataset}
-      onClose={close}
+      onClose={onClose}
       title={t("delete.title", { name: dataset?.name ?? "" })}
-      closeButtonProps={{ "aria-label": common("actions.close") }}
+      confirmLabel={t("delete.confirm")}
+      mutation={remove}
+      onConfirm={(close) =>
+        dataset &&
+        remove.mutate(dataset.dataset_id, {
+          onSuccess: () => {
+            close();
+            onDeleted?.();
+          },
+        })
+      }
     >
-      <Stack gap="sm">
-        <Text size="sm">{t("delete.body")}</Text>
-        {remove.error && (
-          <Text c="var(--tw-error)" size="sm" role="alert">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            {common("actions.cancel")}
-          </Button>
-          <Button
-            color="red"
-            loading={remove.isPending}
-            onClick={() =>
-              dataset &&
-              remove.mutate(dataset.dataset_id, {
-                onSuccess: () => {
-                  close();
-                  onDeleted?.();
-                },
-              })
-            }
-          >
-            {t("delete.confirm")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+      {t("delete.body")}
+    </ConfirmModal>
   );
 }

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type ApiKey, type ApiKeyCreated, ApiProblem } from "../../api/client";
 import { useSession } from "../../app/ApiContext";
+import { ConfirmModal } from "../../app/ConfirmModal";
 import { ErrorAlert, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./useApiKeys";
@@ -175,43 +176,24 @@ function SecretModal({ created, onClose }: { created: ApiKeyCreated | null; onCl
 
 function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
   const { t } = useTranslation("settings");
-  const { t: common } = useTranslation();
-  const errorMessage = useErrorMessage();
   const revoke = useRevokeApiKey();
   const session = useSession();
   const current = !!apiKey && session.apiKey.startsWith(apiKey.prefix);
-  const close = () => {
-    revoke.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <ConfirmModal
       opened={!!apiKey}
-      onClose={close}
+      onClose={onClose}
       title={t("keys.revokeTitle", { name: apiKey?.name ?? "" })}
-      closeButtonProps={{ "aria-label": common("actions.close") }}
+      confirmLabel={t("keys.revokeConfirm")}
+      mutation={revoke}
+      onConfirm={(close) => apiKey && revoke.mutate(apiKey.key_id, { onSuccess: close })}
     >
-      <Stack gap="sm">
-        <Text size="sm">{t("keys.revokeBody")}</Text>
-        {current && (
-          <Alert color="red" variant="light">
-            {t("keys.revokeCurrent")}
-          </Alert>
-        )}
-        {revoke.error && (
-          <Text c="var(--tw-error)" size="sm" role="alert">
-            {errorMessage(revoke.error)}
-          </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            {common("actions.cancel")}
-          </Button>
-          <Button color="red" loading={revoke.isPending} onClick={() => apiKey && revoke.mutate(apiKey.key_id, { onSuccess: close })}>
-            {t("keys.revokeConfirm")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+      <Text size="sm">{t("keys.revokeBody")}</Text>
+      {current && (
+        <Alert color="red" variant="light">
+          {t("keys.revokeCurrent")}
+        </Alert>
+      )}
+    </ConfirmModal>
   );
 }

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { ApiProblem } from "../../api/client";
+import { ConfirmModal } from "../../app/ConfirmModal";
 import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { type StrategySearch, useCreateStrategy, useDeleteStrategy, useImportStrategy, useStrategyList, useTemplates } from "./api";
@@ -258,37 +259,18 @@ function ImportButton() {
 
 function DeleteModal({ strategy, onClose }: { strategy: StrategySummary | null; onClose: () => void }) {
   const { t } = useTranslation("strategies");
-  const { t: common } = useTranslation();
-  const errorMessage = useErrorMessage();
   const remove = useDeleteStrategy();
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <ConfirmModal
       opened={!!strategy}
-      onClose={close}
+      onClose={onClose}
       title={t("delete.title", { name: strategy?.name ?? "" })}
-      closeButtonProps={{ "aria-label": common("actions.close") }}
+      confirmLabel={t("delete.confirm")}
+      mutation={remove}
+      onConfirm={(close) => strategy && remove.mutate(strategy.strategy_id, { onSuccess: close })}
     >
-      <Stack gap="sm">
-        <Text size="sm">{t("delete.body", { count: strategy?.latest_version ?? 0 })}</Text>
-        {remove.error && (
-          <Text c="var(--tw-error)" size="sm" role="alert">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            {common("actions.cancel")}
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => strategy && remove.mutate(strategy.strategy_id, { onSuccess: close })}>
-            {t("delete.confirm")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+      {t("delete.body", { count: strategy?.latest_version ?? 0 })}
+    </ConfirmModal>
   );
 }
 

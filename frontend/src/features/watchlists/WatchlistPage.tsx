@@ -1,8 +1,9 @@
-import { Anchor, Button, CloseButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Button, CloseButton, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiProblem } from "../../api/client";
+import { ConfirmModal } from "../../app/ConfirmModal";
 import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/Page";
 import { SymbolSearch } from "../data/SymbolSearch";
 import { type Watchlist, useAddSymbol, useDeleteWatchlist, useRemoveSymbol, useRenameWatchlist, useWatchlist } from "./useWatchlists";
@@ -153,42 +154,19 @@ function Symbols({ watchlist }: { watchlist: Watchlist }) {
 
 function DeleteModal({ watchlist, onClose }: { watchlist: Watchlist | null; onClose: () => void }) {
   const { t } = useTranslation("watchlists");
-  const { t: common } = useTranslation();
-  const errorMessage = useErrorMessage();
   const navigate = useNavigate();
   const remove = useDeleteWatchlist();
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <ConfirmModal
       opened={!!watchlist}
-      onClose={close}
+      onClose={onClose}
       title={t("delete.title", { name: watchlist?.name ?? "" })}
-      closeButtonProps={{ "aria-label": common("actions.close") }}
+      confirmLabel={t("delete.confirm")}
+      mutation={remove}
+      onConfirm={() => watchlist && remove.mutate(watchlist.watchlist_id, { onSuccess: () => navigate("/watchlists") })}
     >
-      <Stack gap="sm">
-        <Text size="sm">{t("delete.body")}</Text>
-        {remove.error && (
-          <Text c="var(--tw-error)" size="sm" role="alert">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            {common("actions.cancel")}
-          </Button>
-          <Button
-            color="red"
-            loading={remove.isPending}
-            onClick={() => watchlist && remove.mutate(watchlist.watchlist_id, { onSuccess: () => navigate("/watchlists") })}
-          >
-            {t("delete.confirm")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+      {t("delete.body")}
+    </ConfirmModal>
   );
 }
 
