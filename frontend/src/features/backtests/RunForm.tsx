@@ -1,26 +1,13 @@
-import { Alert, Button, Checkbox, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
+import { Alert, Button, Checkbox, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Dataset, Job } from "../../api/client";
 import { ApiProblem } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import {
-  type BacktestRequest,
-  type StrategyParameter,
-  SubmitProblem,
-  useStrategies,
-  useStrategyDocument,
-  useStrategyVersions,
-  useSubmitBacktest,
-  useSymbolSearch,
-  useTemplates,
-  useWatchlists,
-} from "./api";
+import { type BacktestRequest, type StrategyParameter, SubmitProblem, useSubmitBacktest, useWatchlists } from "./api";
 import { defaultName } from "./describe";
-
-const DEFAULT_TEMPLATE = "sma_cross";
+import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "./JobFormFields";
 
 /** `s:<id>` a stored strategy, `t:<name>` a built-in template. */
 type StrategyChoice = string;
@@ -113,8 +100,6 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
   const { t } = useTranslation("backtests");
   const format = useFormat();
   const errorMessage = useErrorMessage();
-  const strategies = useStrategies();
-  const templates = useTemplates();
   const watchlists = useWatchlists();
   const submit = useSubmitBacktest();
   const ready = datasets.filter((d) => d.status === "ready");
@@ -139,32 +124,9 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
 
   // Defaults once the choices are known: the newest stored strategy, else the SMA-cross template; the sample dataset.
-  const stored = strategies.data?.items ?? [];
-  const templateItems = templates.data?.items ?? [];
-  const strategy =
-    form.strategy ??
-    (stored[0]
-      ? `s:${stored[0].strategy_id}`
-      : templateItems.some((x) => x.template === DEFAULT_TEMPLATE)
-        ? `t:${DEFAULT_TEMPLATE}`
-        : templateItems[0]
-          ? `t:${templateItems[0].template}`
-          : null);
-  const datasetId = form.datasetId ?? (ready.find((d) => d.dataset_id === "sample") ?? ready[0])?.dataset_id ?? null;
-  const strategyId = strategy?.startsWith("s:") ? strategy.slice(2) : null;
-  const template = strategy?.startsWith("t:") ? strategy.slice(2) : null;
-  const versions = useStrategyVersions(strategyId);
-  const documentQuery = useStrategyDocument({ strategyId, version: form.version ? Number(form.version) : null, template });
-  const document = documentQuery.data?.document;
-  const parameters = useMemo(() => Object.entries((document?.parameters ?? {}) as Record<string, StrategyParameter>), [document]);
-
-  const [search, setSearch] = useState("");
-  const [debounced] = useDebouncedValue(search.trim().toUpperCase(), 200);
-  const symbols = useSymbolSearch(debounced, datasetId);
-  const symbolOptions = useMemo(() => {
-    const found = (symbols.data ?? []).map((item) => item.symbol);
-    return Array.from(new Set([...form.symbols, ...found]));
-  }, [symbols.data, form.symbols]);
+  const choice = useStrategyChoice(form.strategy, form.version, { preferStored: true });
+  const { strategy, template, document, documentQuery, parameters } = choice;
+  const datasetId = defaultDatasetId(ready, form.datasetId);
 
   const problem = submit.error instanceof ApiProblem ? submit.error : null;
   const located = useMemo(() => {
@@ -209,15 +171,6 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
     submit.mutate(body, { onSuccess: onSubmitted });
   };
 
-  const strategyData = [
-    ...(stored.length ? [{ group: t("form.stored"), items: stored.map((s) => ({ value: `s:${s.strategy_id}`, label: s.name })) }] : []),
-    { group: t("form.templates"), items: templateItems.map((x) => ({ value: `t:${x.template}`, label: x.name })) },
-  ];
-  const versionData = [
-    { value: "", label: t("form.latest") },
-    ...(versions.data?.items ?? []).map((v) => ({ value: String(v.version), label: v.note ? `v${v.version} · ${v.note}` : `v${v.version}` })),
-  ];
-
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby="run-form-hint">
       <Stack gap="md">
@@ -225,37 +178,17 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
           {t("form.hint")}
         </Text>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
-          <Select
-            label={t("form.strategy")}
-            data={strategyData}
-            value={strategy}
-            onChange={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
-            searchable
-            allowDeselect={false}
-            required
-            error={at("strategy_id") ?? at("strategy")}
-            nothingFoundMessage={t("form.nothingFound")}
+          <StrategyVersionSelects
+            ns="backtests"
+            choice={choice}
+            version={form.version}
+            onStrategy={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
+            onVersion={(value) => setForm((current) => ({ ...current, version: value, params: {} }))}
+            strategyError={at("strategy_id") ?? at("strategy")}
+            versionError={at("strategy_version")}
+            versionNotes
           />
-          <Select
-            label={t("form.version")}
-            data={versionData}
-            value={form.version}
-            onChange={(value) => setForm((current) => ({ ...current, version: value ?? "", params: {} }))}
-            disabled={!strategyId}
-            allowDeselect={false}
-            error={at("strategy_version")}
-            description={template ? t("form.templateVersion") : undefined}
-          />
-          <Select
-            label={t("form.dataset")}
-            data={ready.map((d) => ({ value: d.dataset_id, label: d.name }))}
-            value={datasetId}
-            onChange={(value) => set("datasetId", value)}
-            allowDeselect={false}
-            required
-            error={at("dataset_id")}
-            placeholder={ready.length ? undefined : t("form.noDatasets")}
-          />
+          <DatasetSelect ns="backtests" ready={ready} value={datasetId} onChange={(value) => set("datasetId", value)} error={at("dataset_id")} />
         </SimpleGrid>
         <Stack gap={6}>
           <SegmentedControl
@@ -269,33 +202,22 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
             style={{ alignSelf: "flex-start" }}
           />
           {form.universe === "symbols" ? (
-            <MultiSelect
-              label={t("form.symbols")}
-              description={t("form.symbolsHint")}
-              data={symbolOptions}
+            <SymbolsInput
+              ns="backtests"
+              datasetId={datasetId}
               value={form.symbols}
               onChange={(value) => set("symbols", value)}
-              searchable
-              searchValue={search}
-              onSearchChange={setSearch}
-              nothingFoundMessage={t("form.nothingFound")}
-              required
               error={at("symbols") ?? at("weights") ?? (checked ? localProblems.symbols : undefined)}
               maxValues={200}
-              hidePickedOptions
             />
           ) : (
-            <Select
-              label={t("form.watchlist")}
-              data={(watchlists.data?.items ?? []).map((w) => ({
-                value: w.watchlist_id,
-                label: t("form.watchlistOption", { name: w.name, count: w.symbols.length }),
-              }))}
+            <WatchlistSelect
+              ns="backtests"
+              watchlists={watchlists.data?.items}
+              optionLabel={(w) => t("form.watchlistOption", { name: w.name, count: w.symbols.length })}
               value={form.watchlistId}
               onChange={(value) => set("watchlistId", value)}
-              required
               error={at("watchlist_id") ?? (checked ? localProblems.watchlist : undefined)}
-              placeholder={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
             />
           )}
         </Stack>

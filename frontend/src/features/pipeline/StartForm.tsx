@@ -1,24 +1,14 @@
-import { Alert, Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
+import { Alert, Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem, type Dataset } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import {
-  type StrategyParameter,
-  SubmitProblem,
-  useStrategies,
-  useStrategyDocument,
-  useStrategyVersions,
-  useSymbolSearch,
-  useTemplates,
-  useWatchlists,
-} from "../backtests/api";
+import { SubmitProblem, useWatchlists } from "../backtests/api";
+import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "../backtests/JobFormFields";
 import { parameterProblem } from "../backtests/RunForm";
 import { MODES, type Mode, type PipelineRun, type PipelineRunRequest, TIMEFRAMES, type Timeframe, useStartRun } from "./api";
 
-const DEFAULT_TEMPLATE = "sma_cross";
 export const UNIVERSES = ["sample", "dataset", "watchlist", "symbols"] as const;
 export type UniverseKind = (typeof UNIVERSES)[number];
 
@@ -70,8 +60,6 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
   const { t } = useTranslation("pipeline");
   const format = useFormat();
   const errorMessage = useErrorMessage();
-  const strategies = useStrategies();
-  const templates = useTemplates();
   const watchlists = useWatchlists();
   const start = useStartRun();
   const ready = datasets.filter((d) => d.status === "ready");
@@ -91,22 +79,9 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
   });
   const set = <K extends keyof StartState>(key: K, value: StartState[K]) => setForm((current) => ({ ...current, [key]: value }));
 
-  const stored = strategies.data?.items ?? [];
-  const templateItems = templates.data?.items ?? [];
-  const strategy =
-    form.strategy ??
-    (templateItems.some((x) => x.template === DEFAULT_TEMPLATE) ? `t:${DEFAULT_TEMPLATE}` : templateItems[0] ? `t:${templateItems[0].template}` : null);
-  const datasetId = form.datasetId ?? (ready.find((d) => d.dataset_id === "sample") ?? ready[0])?.dataset_id ?? null;
-  const strategyId = strategy?.startsWith("s:") ? strategy.slice(2) : null;
-  const template = strategy?.startsWith("t:") ? strategy.slice(2) : null;
-  const versions = useStrategyVersions(strategyId);
-  const documentQuery = useStrategyDocument({ strategyId, version: form.version ? Number(form.version) : null, template });
-  const parameters = useMemo(() => Object.entries((documentQuery.data?.document?.parameters ?? {}) as Record<string, StrategyParameter>), [documentQuery.data]);
-
-  const [search, setSearch] = useState("");
-  const [debounced] = useDebouncedValue(search.trim().toUpperCase(), 200);
-  const symbols = useSymbolSearch(debounced, datasetId);
-  const symbolOptions = useMemo(() => Array.from(new Set([...form.symbols, ...(symbols.data ?? []).map((item) => item.symbol)])), [symbols.data, form.symbols]);
+  const choice = useStrategyChoice(form.strategy, form.version, { preferStored: false });
+  const { strategy, parameters } = choice;
+  const datasetId = defaultDatasetId(ready, form.datasetId);
 
   const problem = start.error instanceof ApiProblem ? start.error : null;
   const located = useMemo(() => {
@@ -137,15 +112,6 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
     if (local.symbols || local.watchlist || badParameter) return;
     start.mutate(buildRunRequest({ ...form, strategy, datasetId }), { onSuccess: onStarted });
   };
-
-  const strategyData = [
-    ...(stored.length ? [{ group: t("form.stored"), items: stored.map((s) => ({ value: `s:${s.strategy_id}`, label: s.name })) }] : []),
-    { group: t("form.templates"), items: templateItems.map((x) => ({ value: `t:${x.template}`, label: x.name })) },
-  ];
-  const versionData = [
-    { value: "", label: t("form.latest") },
-    ...(versions.data?.items ?? []).map((v) => ({ value: String(v.version), label: `v${v.version}` })),
-  ];
 
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby="start-form-hint">
@@ -193,67 +159,38 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
         </Text>
         {form.universe !== "sample" && (
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Select
-              label={t("form.dataset")}
-              data={ready.map((d) => ({ value: d.dataset_id, label: d.name }))}
-              value={datasetId}
-              onChange={(value) => set("datasetId", value)}
-              allowDeselect={false}
-              required
-              error={at("dataset_id")}
-              placeholder={ready.length ? undefined : t("form.noDatasets")}
-            />
+            <DatasetSelect ns="pipeline" ready={ready} value={datasetId} onChange={(value) => set("datasetId", value)} error={at("dataset_id")} />
             {form.universe === "watchlist" && (
-              <Select
-                label={t("form.watchlist")}
-                data={(watchlists.data?.items ?? []).map((w) => ({ value: w.watchlist_id, label: `${w.name} (${format.integer(w.symbols.length)})` }))}
+              <WatchlistSelect
+                ns="pipeline"
+                watchlists={watchlists.data?.items}
+                optionLabel={(w) => `${w.name} (${format.integer(w.symbols.length)})`}
                 value={form.watchlistId}
                 onChange={(value) => set("watchlistId", value)}
-                required
                 error={at("watchlist_id") ?? (checked ? local.watchlist : undefined)}
-                placeholder={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
               />
             )}
           </SimpleGrid>
         )}
         {form.universe === "symbols" && (
-          <MultiSelect
-            label={t("form.symbols")}
-            description={t("form.symbolsHint")}
-            data={symbolOptions}
+          <SymbolsInput
+            ns="pipeline"
+            datasetId={datasetId}
             value={form.symbols}
             onChange={(value) => set("symbols", value)}
-            searchable
-            searchValue={search}
-            onSearchChange={setSearch}
-            nothingFoundMessage={t("form.nothingFound")}
-            required
             error={at("symbols") ?? (checked ? local.symbols : undefined)}
             maxValues={5000}
-            hidePickedOptions
           />
         )}
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
-          <Select
-            label={t("form.strategy")}
-            data={strategyData}
-            value={strategy}
-            onChange={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
-            searchable
-            allowDeselect={false}
-            required
-            error={at("strategy_id")}
-            nothingFoundMessage={t("form.nothingFound")}
-          />
-          <Select
-            label={t("form.version")}
-            data={versionData}
-            value={form.version}
-            onChange={(value) => setForm((current) => ({ ...current, version: value ?? "", params: {} }))}
-            disabled={!strategyId}
-            allowDeselect={false}
-            error={at("strategy_version")}
-            description={template ? t("form.templateVersion") : undefined}
+          <StrategyVersionSelects
+            ns="pipeline"
+            choice={choice}
+            version={form.version}
+            onStrategy={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
+            onVersion={(value) => setForm((current) => ({ ...current, version: value, params: {} }))}
+            strategyError={at("strategy_id")}
+            versionError={at("strategy_version")}
           />
           <Select
             label={t("form.timeframe")}
