@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -25,8 +25,10 @@ from tradewind.pipeline import runs
 from tradewind.pipeline.spec import Mode, PipelineRunRequest, ScanRequest, Timeframe
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tradewind.data.jobs import JobRecord
-    from tradewind.pipeline.results import SignalQuery
+    from tradewind.pipeline.results import SignalQuery, Table
 
 router = APIRouter(prefix="/pipeline", tags=["pipeline"])
 
@@ -177,22 +179,6 @@ def _run(tenant: str, job_id: str) -> JobRecord:
     return runs.get_run(tenant, job_id)
 
 
-def _query(
-    symbol: str | None,
-    side: str | None,
-    action: str | None,
-    rule: str | None,
-    min_strength: float | None,
-    start: date | None,
-    end: date | None,
-    sort: str,
-    order: str,
-) -> SignalQuery:
-    from tradewind.pipeline.results import SignalQuery
-
-    return SignalQuery(symbol, side, action, rule, min_strength, start, end, sort, order)  # type: ignore[arg-type]
-
-
 def _offset(scope: str, token: str | None) -> int:
     start = decode_token(token, partition=f"SIGNALS#{scope}")
     if start is None:
@@ -224,6 +210,58 @@ OrderQuery = Annotated[Literal["asc", "desc"], Query(description="direction of t
 RunsQuery = Annotated[
     int, Query(ge=1, le=20, description="how many of the newest runs with results to merge")
 ]
+
+
+def signal_query(
+    symbol: SymbolFilter = None,
+    side: SideFilter = None,
+    action: ActionFilter = None,
+    rule: RuleFilter = None,
+    min_strength: StrengthFilter = None,
+    start: StartFilter = None,
+    end: EndFilter = None,
+    sort: SortQuery = "time",
+    order: OrderQuery = "desc",
+) -> SignalQuery:
+    """The signal lists' filters and order, from the query string (one dependency for the four routes)."""
+    from tradewind.pipeline.results import SignalQuery
+
+    return SignalQuery(symbol, side, action, rule, min_strength, start, end, sort, order)
+
+
+def export_link(link: ExportLinkQuery = False) -> bool:
+    """``link`` as a dependency, so that it stays listed after the filters, as it always was."""
+    return link
+
+
+SignalFilters = Annotated["SignalQuery", Depends(signal_query)]
+LinkQuery = Annotated[bool, Depends(export_link)]
+
+
+def _signal_page(
+    scope: str, next_token: str | None, limit: int, query: SignalQuery, signals: Callable[[], Table]
+) -> SignalPage:
+    """One page of ``signals()`` picked by ``query``; the token is checked before the signals load."""
+    from tradewind.pipeline import results
+
+    offset = _offset(scope, next_token)
+    picked = results.select(signals(), query)
+    items, following = results.page(picked, offset, limit)
+    return SignalPage(
+        items=[Signal.model_validate(i) for i in items],
+        next_token=_token(scope, following),
+        total=len(picked),
+    )
+
+
+def _export(
+    tenant: str, scope: str, signals: Table, file_format: str, query: SignalQuery, link: bool
+) -> Response:
+    """``signals`` picked by ``query`` as a file, a redirect to it, or (``link``) where to get it."""
+    from tradewind.pipeline import results
+
+    picked = results.select(signals, query)
+    return _file(results.export(picked, file_format, tenant, scope, query, link=link), link, len(picked))
 
 
 @router.post(
@@ -285,31 +323,16 @@ def stop_run(tenant: Tenant, job_id: JobId) -> PipelineRun:
     summary="A run's signals, filtered, sorted, a page at a time",
 )
 def run_signals(
+    *,
     tenant: Tenant,
     job_id: JobId,
     limit: Limit = 100,
     next_token: NextToken = None,
-    symbol: SymbolFilter = None,
-    side: SideFilter = None,
-    action: ActionFilter = None,
-    rule: RuleFilter = None,
-    min_strength: StrengthFilter = None,
-    start: StartFilter = None,
-    end: EndFilter = None,
-    sort: SortQuery = "time",
-    order: OrderQuery = "desc",
+    query: SignalFilters,
 ) -> SignalPage:
     from tradewind.pipeline import results
 
-    offset = _offset(job_id, next_token)
-    query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
-    picked = results.select(results.run_signals(_run(tenant, job_id)), query)
-    items, following = results.page(picked, offset, limit)
-    return SignalPage(
-        items=[Signal.model_validate(i) for i in items],
-        next_token=_token(job_id, following),
-        total=len(picked),
-    )
+    return _signal_page(job_id, next_token, limit, query, lambda: results.run_signals(_run(tenant, job_id)))
 
 
 @router.get(
@@ -319,25 +342,16 @@ def run_signals(
     summary="A run's signals (filtered, sorted) as CSV or JSON",
 )
 def export_run_signals(
+    *,
     tenant: Tenant,
     job_id: JobId,
     format: ExportFormat = "csv",
-    symbol: SymbolFilter = None,
-    side: SideFilter = None,
-    action: ActionFilter = None,
-    rule: RuleFilter = None,
-    min_strength: StrengthFilter = None,
-    start: StartFilter = None,
-    end: EndFilter = None,
-    sort: SortQuery = "time",
-    order: OrderQuery = "desc",
-    link: ExportLinkQuery = False,
+    query: SignalFilters,
+    link: LinkQuery,
 ) -> Response:
     from tradewind.pipeline import results
 
-    query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
-    picked = results.select(results.run_signals(_run(tenant, job_id)), query)
-    return _file(results.export(picked, format, tenant, job_id, query, link=link), link, len(picked))
+    return _export(tenant, job_id, results.run_signals(_run(tenant, job_id)), format, query, link)
 
 
 @router.get(
@@ -351,32 +365,19 @@ def run_breadth(tenant: Tenant, job_id: JobId, max_points: MaxPoints = None) -> 
 
 @router.get("/signals", summary="The latest signals: the newest runs' tables merged, filtered, sorted, paged")
 def latest_signals(
+    *,
     tenant: Tenant,
     runs_count: Annotated[
         int, Query(alias="runs", ge=1, le=20, description="newest runs with results to merge")
     ] = 1,
     limit: Limit = 100,
     next_token: NextToken = None,
-    symbol: SymbolFilter = None,
-    side: SideFilter = None,
-    action: ActionFilter = None,
-    rule: RuleFilter = None,
-    min_strength: StrengthFilter = None,
-    start: StartFilter = None,
-    end: EndFilter = None,
-    sort: SortQuery = "time",
-    order: OrderQuery = "desc",
+    query: SignalFilters,
 ) -> SignalPage:
     from tradewind.pipeline import results
 
-    offset = _offset("latest", next_token)
-    query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
-    picked = results.select(results.latest_signals(tenant, runs_count), query)
-    items, following = results.page(picked, offset, limit)
-    return SignalPage(
-        items=[Signal.model_validate(i) for i in items],
-        next_token=_token("latest", following),
-        total=len(picked),
+    return _signal_page(
+        "latest", next_token, limit, query, lambda: results.latest_signals(tenant, runs_count)
     )
 
 
@@ -387,28 +388,19 @@ def latest_signals(
     summary="The latest signals (filtered, sorted) as CSV or JSON",
 )
 def export_latest_signals(
+    *,
     tenant: Tenant,
     runs_count: Annotated[
         int, Query(alias="runs", ge=1, le=20, description="newest runs with results to merge")
     ] = 1,
     format: ExportFormat = "csv",
-    symbol: SymbolFilter = None,
-    side: SideFilter = None,
-    action: ActionFilter = None,
-    rule: RuleFilter = None,
-    min_strength: StrengthFilter = None,
-    start: StartFilter = None,
-    end: EndFilter = None,
-    sort: SortQuery = "time",
-    order: OrderQuery = "desc",
-    link: ExportLinkQuery = False,
+    query: SignalFilters,
+    link: LinkQuery,
 ) -> Response:
     from tradewind.pipeline import results
 
-    query = _query(symbol, side, action, rule, min_strength, start, end, sort, order)
-    picked = results.select(results.latest_signals(tenant, runs_count), query)
-    scope = f"latest-{runs_count}"
-    return _file(results.export(picked, format, tenant, scope, query, link=link), link, len(picked))
+    signals = results.latest_signals(tenant, runs_count)
+    return _export(tenant, f"latest-{runs_count}", signals, format, query, link)
 
 
 def _file(answer: tuple[str, Any, str], link: bool, rows: int) -> Response:
