@@ -103,6 +103,23 @@ class Ticker:
             )
         self.schedules = seen
 
+    def restore_user_schedules(self) -> int:
+        """Re-create the EventBridge twins of the users' saved schedules (moto's Scheduler state is not
+        saved across a restart; the records in the main table are). Returns how many were made."""
+        try:
+            from tradewind.schedules.records import ScheduleRecord
+            from tradewind.schedules.service import ensure_eventbridge
+
+            made = 0
+            for record in ScheduleRecord.scan(ScheduleRecord.sk.startswith(ScheduleRecord.SORT_PREFIX)):
+                made += ensure_eventbridge(record)
+        except Exception:
+            log.exception("could not restore the users' schedules")
+            return 0
+        if made:
+            log.info("restored %d user schedules into the local Scheduler", made)
+        return made
+
     def _list(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {}
@@ -171,6 +188,7 @@ class Ticker:
                 except Exception:
                     log.exception("ticker round failed")
 
+        self.restore_user_schedules()
         self.refresh()
         self._thread = threading.Thread(target=loop, name="ticker", daemon=True)
         self._thread.start()

@@ -162,3 +162,16 @@ def test_a_command_run_redrives_the_import_dead_letter_queue(
     assert "moved 1 messages back to the import queue" in lines
     left = sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10).get("Messages", [])
     assert [json.loads(m["Body"])["tenant_id"] for m in left] == ["someone-else"]
+
+
+def test_a_restart_restores_the_users_schedules_into_the_scheduler(
+    cloud: LocalCloud, api: TestClient, h: dict[str, str], dataset: list[str]
+) -> None:
+    schedule_id = _create(api, h, _pipeline(), "rate(1 day)")
+    scheduler = _client("scheduler")
+    name, group = f"{TENANT}-{schedule_id}", "tradewind-local"
+    scheduler.delete_schedule(Name=name, GroupName=group)  # what a restart of make run loses
+    assert Ticker().restore_user_schedules() >= 1
+    assert scheduler.get_schedule(Name=name, GroupName=group)["ScheduleExpression"] == "rate(1 day)"
+    assert Ticker().restore_user_schedules() == 0
+    api.delete(f"/schedules/{schedule_id}", headers=h)

@@ -131,6 +131,20 @@ def _eventbridge(record: ScheduleRecord, create: bool) -> None:
         client.create_schedule(**definition)  # the twin was lost (a local restart): make it again
 
 
+def ensure_eventbridge(record: ScheduleRecord) -> int:
+    """Create the schedule's EventBridge twin if it is missing (1 when made): the local cloud's
+    restart, whose Scheduler state is not saved (infra/local/ticker.py)."""
+    client = aws.client("scheduler")
+    try:
+        client.get_schedule(
+            Name=scheduler_name(record.tenant_id, record.schedule_id), GroupName=schedule_config().group
+        )
+        return 0
+    except client.exceptions.ResourceNotFoundException:
+        _eventbridge(record, create=True)
+        return 1
+
+
 def create_schedule(tenant_id: str, request: ScheduleRequest) -> ScheduleRecord:
     """Check everything (expression, zone, target as if submitted now), then record and create it."""
     check_expression(request.expression, request.timezone, ["body"])
