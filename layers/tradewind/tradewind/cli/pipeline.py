@@ -24,6 +24,12 @@ from tradewind.strategy.templates import TEMPLATES
 
 RUNS = "/pipeline/runs"
 SIGNAL_COLUMNS = ("symbol", "time", "rule", "action", "side", "strength", "close")
+CONTROLS = {
+    "stop": "stop a run: it ends stopped with what it finished",
+    "pause": "pause a run: no new batch starts, running ones finish and count",
+    "resume": "resume a paused run over exactly the batches not counted yet",
+}
+"""The run controls and their help; each is ``control_run``."""
 
 
 def register(subparsers: Any) -> None:
@@ -59,16 +65,15 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--limit", type=int, default=20)
     listing.set_defaults(func=list_runs)
 
-    for name, helptext, func in (
-        ("status", "a run's status, progress and summary", show_status),
-        ("stop", "stop a run: it ends stopped with what it finished", stop_run),
-        ("pause", "pause a run: no new batch starts, running ones finish and count", pause_run),
-        ("resume", "resume a paused run over exactly the batches not counted yet", resume_run),
-    ):
-        sub = commands.add_parser(name, help=helptext)
+    status_parser = commands.add_parser("status", help="a run's status, progress and summary")
+    _add_connection(status_parser)
+    status_parser.add_argument("run_id")
+    status_parser.set_defaults(func=show_status)
+    for control, helptext in CONTROLS.items():
+        sub = commands.add_parser(control, help=helptext)
         _add_connection(sub)
         sub.add_argument("run_id")
-        sub.set_defaults(func=func)
+        sub.set_defaults(func=control_run, control=control)
 
     for name, helptext, func in (
         ("signals", "a run's signals (or the latest runs'), filtered and sorted", show_signals),
@@ -196,21 +201,12 @@ def show_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def stop_run(args: argparse.Namespace) -> int:
+def control_run(args: argparse.Namespace) -> int:
+    """Stop (``POST /pipeline/runs/{id}/stop``), pause or resume (``POST /jobs/{id}/<control>``, as
+    ``tradewind jobs pause|resume`` does) a run, and print it as it is afterwards."""
+    path = f"{RUNS}/{args.run_id}/stop" if args.control == "stop" else f"/jobs/{args.run_id}/{args.control}"
     with Client(_endpoint(args)) as client:
-        _print_run(client.call("POST", f"{RUNS}/{args.run_id}/stop"), args.json)
-    return 0
-
-
-def pause_run(args: argparse.Namespace) -> int:
-    with Client(_endpoint(args)) as client:
-        _print_run(client.call("POST", f"/jobs/{args.run_id}/pause"), args.json)
-    return 0
-
-
-def resume_run(args: argparse.Namespace) -> int:
-    with Client(_endpoint(args)) as client:
-        _print_run(client.call("POST", f"/jobs/{args.run_id}/resume"), args.json)
+        _print_run(client.call("POST", path), args.json)
     return 0
 
 
