@@ -3,6 +3,7 @@ import { Route, Routes, useLocation } from "react-router";
 import { beforeEach, expect, it, vi } from "vitest";
 import { fakeApi, type Route as FakeRoute } from "../../test/api";
 import { FakeSocket } from "../../test/fakeSocket";
+import { jobFormRoutes } from "../../test/fixtures";
 import { connected, push } from "../../test/realtime";
 import { renderWithApp } from "../../test/render";
 import BacktestsPage from "./BacktestsPage";
@@ -17,24 +18,9 @@ function Where() {
   return <output data-testid="where">{location.pathname + location.search}</output>;
 }
 
-const TEMPLATE = {
-  template: "sma_cross",
-  name: "SMA cross",
-  description: null,
-  parameters: ["fast", "slow"],
-  document: {
-    name: "SMA cross",
-    rules: [],
-    parameters: { fast: { default: 10, min: 2, max: 50, step: 1, type: "int" }, slow: { default: 30, min: 10, max: 200, step: 5, type: "int" } },
-  },
-};
-
 function routes(extra: Record<string, FakeRoute> = {}): Record<string, FakeRoute> {
   return {
-    "GET /datasets?limit=100": { status: 200, body: { items: [SAMPLE], next_token: null } },
-    "GET /strategies?limit=200": { status: 200, body: { items: [], next_token: null } },
-    "GET /strategies/templates": { status: 200, body: { items: [TEMPLATE] } },
-    "GET /strategies/templates/sma_cross": { status: 200, body: TEMPLATE },
+    ...jobFormRoutes([SAMPLE]),
     "GET /watchlists?limit=100": {
       status: 200,
       body: { items: [{ watchlist_id: "w1", name: "Tech", symbols: ["ZENX"], created_at: "", updated_at: "" }], next_token: null },

@@ -1,21 +1,9 @@
 /** What the fake API answers in the Backtests tests. */
-import type { Dataset, Job } from "../../api/client";
+import type { Job } from "../../api/client";
 import { aJob } from "../../test/jobs";
 import type { BacktestResults, Comparison, Trade } from "./api";
 
-export const SAMPLE = {
-  dataset_id: "sample",
-  name: "Sample universe (synthetic)",
-  status: "ready",
-  source: "sample",
-  synthetic: true,
-  symbols_count: 60,
-  rows: 1000,
-  start: null,
-  end: null,
-  created_at: "2025-01-01T00:00:00Z",
-  updated_at: "2025-01-01T00:00:00Z",
-} as unknown as Dataset;
+export { SAMPLE_DATASET as SAMPLE } from "../../test/fixtures";
 
 export function aBacktest(overrides: Partial<Job> = {}): Job {
   return aJob({

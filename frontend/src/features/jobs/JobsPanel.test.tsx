@@ -1,26 +1,13 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { beforeEach, expect, it, vi } from "vitest";
-import type { Dataset, Job, Leaderboard } from "../../api/client";
+import type { Job, Leaderboard } from "../../api/client";
 import { fakeApi, type Route } from "../../test/api";
 import { FakeSocket } from "../../test/fakeSocket";
+import { SAMPLE_DATASET as SAMPLE } from "../../test/fixtures";
 import { aJob } from "../../test/jobs";
 import { connected, push } from "../../test/realtime";
 import { renderWithApp } from "../../test/render";
 import { JobsPanel } from "./JobsPanel";
-
-const SAMPLE = {
-  dataset_id: "sample",
-  name: "Sample universe (synthetic)",
-  status: "ready",
-  source: "sample",
-  synthetic: true,
-  symbols_count: 60,
-  rows: 1000,
-  start: null,
-  end: null,
-  created_at: "2025-01-01T00:00:00Z",
-  updated_at: "2025-01-01T00:00:00Z",
-} as Dataset;
 
 /** The listings as the server has them now: a test changes `server.optimizations` as jobs move on. */
 const server: { optimizations: Job[]; backtests: Job[] } = { optimizations: [], backtests: [] };

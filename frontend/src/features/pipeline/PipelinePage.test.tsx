@@ -3,11 +3,12 @@ import { Route, Routes, useLocation } from "react-router";
 import { beforeEach, expect, it, vi } from "vitest";
 import { fakeApi, type Route as FakeRoute } from "../../test/api";
 import { FakeSocket } from "../../test/fakeSocket";
+import { jobFormRoutes } from "../../test/fixtures";
 import { connected, push } from "../../test/realtime";
 import { renderWithApp } from "../../test/render";
 import PipelinePage from "./PipelinePage";
 import { buildRunRequest, fieldOf } from "./StartForm";
-import { aRun, TEMPLATE } from "./testData";
+import { aRun } from "./testData";
 
 beforeEach(() => {
   FakeSocket.instances = [];
@@ -22,10 +23,7 @@ const SAMPLE = { dataset_id: "sample", name: "Sample universe", status: "ready",
 
 function routes(extra: Record<string, FakeRoute> = {}): Record<string, FakeRoute> {
   return {
-    "GET /datasets?limit=100": { status: 200, body: { items: [SAMPLE], next_token: null } },
-    "GET /strategies?limit=200": { status: 200, body: { items: [], next_token: null } },
-    "GET /strategies/templates": { status: 200, body: { items: [TEMPLATE] } },
-    "GET /strategies/templates/sma_cross": { status: 200, body: TEMPLATE },
+    ...jobFormRoutes([SAMPLE]),
     "GET /watchlists?limit=100": { status: 200, body: { items: [], next_token: null } },
     "GET /pipeline/stats": {
       status: 200,

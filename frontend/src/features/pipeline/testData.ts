@@ -48,14 +48,3 @@ export function aSignal(overrides: Partial<Signal> = {}): Signal {
   };
 }
 
-export const TEMPLATE = {
-  template: "sma_cross",
-  name: "SMA cross",
-  description: null,
-  parameters: ["fast", "slow"],
-  document: {
-    name: "SMA cross",
-    rules: [],
-    parameters: { fast: { default: 10, min: 2, max: 50, step: 1, type: "int" }, slow: { default: 30, min: 10, max: 200, step: 5, type: "int" } },
-  },
-};
