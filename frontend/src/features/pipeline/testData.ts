@@ -47,4 +47,3 @@ export function aSignal(overrides: Partial<Signal> = {}): Signal {
     ...overrides,
   };
 }
-
