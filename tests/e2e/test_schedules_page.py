@@ -75,7 +75,7 @@ def test_a_command_run_is_followed_in_its_live_log(stack: Any, app: Page) -> Non
     page.get_by_role("button", name=re.compile("Prune old jobs")).click()
     form = page.get_by_role("form", name="Run Prune old jobs")
     form.get_by_role("textbox", name=re.compile("^Days")).fill("3650")
-    form.get_by_role("switch", name=re.compile("Dry Run")).check()
+    form.get_by_role("switch", name=re.compile("Dry run", re.I)).check()
     form.get_by_role("button", name="Run").click()
     log = page.get_by_test_id("command-log")
     expect(log).to_contain_text("queued prune-jobs", timeout=10_000)

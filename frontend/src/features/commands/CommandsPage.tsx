@@ -1,7 +1,7 @@
 /** `/commands`: the catalogue of safe operations — each with a form generated from its parameter
  * schema — a run's live log (`job.log` on `job:<id>`), and the recent runs (jobs of kind `command`). */
 import { Accordion, Anchor, Badge, Button, Code, Grid, Group, Paper, ScrollArea, Stack, Table, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiProblem } from "../../api/client";
@@ -26,9 +26,21 @@ export function paramErrors(error: unknown): Record<string, string[]> {
   return found;
 }
 
+/** A catalogue command's title or description in the reader's language; the server's text (not
+ * translated) for a command the app does not know yet. */
+export function useCommandText() {
+  const { t, i18n } = useTranslation("commands");
+  const plain = (command: Command, part: "title" | "description"): string =>
+    i18n.exists(`commands:items.${command.name}.${part}`) ? t(`items.${command.name}.${part}`) : command[part];
+  const shown = (command: Command, part: "title" | "description"): ReactNode =>
+    i18n.exists(`commands:items.${command.name}.${part}`) ? plain(command, part) : <span translate="no">{command[part]}</span>;
+  return { plain, shown };
+}
+
 function CommandForm({ command, onStarted }: { command: Command; onStarted: (jobId: string) => void }) {
   const { t } = useTranslation("commands");
   const schema = command.params_schema as JsonSchema;
+  const text = useCommandText();
   const [values, setValues] = useState<Values>(() => initialValues(schema));
   const run = useRunCommand();
   const message = useErrorMessage();
@@ -40,10 +52,10 @@ function CommandForm({ command, onStarted }: { command: Command; onStarted: (job
         event.preventDefault();
         run.mutate({ name: command.name, params: toParams(values) }, { onSuccess: (job) => onStarted(job.job_id) });
       }}
-      aria-label={t("formLabel", { title: command.title })}
+      aria-label={t("formLabel", { title: text.plain(command, "title") })}
     >
       <Stack gap="sm">
-        <Text size="sm">{command.description}</Text>
+        <Text size="sm">{text.shown(command, "description")}</Text>
         <SchemaForm schema={schema} values={values} onChange={setValues} errors={errors} idPrefix={`cmd-${command.name}`} />
         {run.error && !located ? (
           <Text size="sm" c="red" role="alert">
@@ -173,6 +185,7 @@ function RecentRuns({ onOpen }: { onOpen: (jobId: string) => void }) {
 export function CommandsPage() {
   const { t } = useTranslation("commands");
   const catalogue = useCatalogue();
+  const text = useCommandText();
   const [current, setCurrent] = useState<string | null>(null);
   return (
     <>
@@ -188,8 +201,8 @@ export function CommandsPage() {
               {(catalogue.data ?? []).map((command) => (
                 <Accordion.Item key={command.name} value={command.name} data-testid="command-item">
                   <Accordion.Control>
-                    <Text fw={500}>{command.title}</Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
+                    <Text fw={500}>{text.shown(command, "title")}</Text>
+                    <Text size="xs" c="dimmed" ff="monospace" translate="no">
                       {command.name}
                     </Text>
                   </Accordion.Control>

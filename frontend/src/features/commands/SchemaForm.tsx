@@ -2,6 +2,7 @@
  * numbers, switches, selects for enums, dates, tag lists, text), with the server's messages at their
  * fields (`errors` keyed by the property name). */
 import { NumberInput, Select, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { fields, type JsonSchema, type Values } from "./schema";
 
 export function SchemaForm({
@@ -17,6 +18,7 @@ export function SchemaForm({
   errors?: Record<string, string[]>;
   idPrefix: string;
 }) {
+  const { t, i18n } = useTranslation("commands");
   const set = (name: string, value: unknown) => onChange({ ...values, [name]: value });
   return (
     <Stack gap="sm">
@@ -24,8 +26,10 @@ export function SchemaForm({
         const id = `${idPrefix}-${field.name}`;
         const common = {
           id,
-          label: field.label,
-          description: field.description,
+          // A parameter the app knows is labelled in the reader's language; another shows the
+          // server's title. The server's description is its own text (not translated).
+          label: i18n.exists(`commands:params.${field.name}`) ? t(`params.${field.name}`) : field.label,
+          description: field.description ? <span translate="no">{field.description}</span> : undefined,
           withAsterisk: field.required,
           error: errors[field.name]?.join(" ") || undefined,
         };

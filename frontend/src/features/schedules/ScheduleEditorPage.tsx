@@ -10,7 +10,7 @@ import { useNavigate } from "react-router";
 import { ApiProblem } from "../../api/client";
 import { PageHeader, useErrorMessage } from "../../app/Page";
 import { useCatalogue } from "../commands/api";
-import { paramErrors } from "../commands/CommandsPage";
+import { paramErrors, useCommandText } from "../commands/CommandsPage";
 import { SchemaForm } from "../commands/SchemaForm";
 import { initialValues, type JsonSchema, toParams, type Values } from "../commands/schema";
 import { type ScheduleRequest, useCreateSchedule, usePreview } from "./api";
@@ -54,6 +54,7 @@ export function ScheduleEditorPage() {
   const [requestText, setRequestText] = useState(JSON.stringify(EXAMPLES.pipeline, null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
   const catalogue = useCatalogue();
+  const commandText = useCommandText();
   const create = useCreateSchedule();
   const expression = expressionOf(helper);
   const [debounced] = useDebouncedValue(expression, 300);
@@ -218,7 +219,7 @@ export function ScheduleEditorPage() {
                   <>
                     <Select
                       label={t("command")}
-                      data={(catalogue.data ?? []).map((c) => ({ value: c.name, label: c.title }))}
+                      data={(catalogue.data ?? []).map((c) => ({ value: c.name, label: commandText.plain(c, "title") }))}
                       value={command}
                       onChange={(value) => {
                         setCommand(value);
