@@ -201,7 +201,7 @@ class SignalPlan:
         rules = self._rules()
         combos, bars, codes = [], [], []
         for block_start, block_stop in self.blocks(start, stop) if rules else []:
-            evaluator = _Evaluator(self, block_start, block_stop)
+            evaluator = ConditionEvaluator(self, block_start, block_stop)
             fired = [evaluator.condition(rule.when) for _, rule in rules]
             hit = functools.reduce(np.logical_or, fired)
             flat = np.flatnonzero(np.broadcast_to(hit, (block_stop - block_start, n)))
@@ -232,7 +232,7 @@ class SignalPlan:
 
     def _codes(self, block: np.ndarray, start: int, stop: int, rules: list[tuple[int, Rule]]) -> None:
         """Write the codes of combinations ``start:stop`` into the zeroed ``block``."""
-        evaluator = _Evaluator(self, start, stop)
+        evaluator = ConditionEvaluator(self, start, stop)
         for code, rule in rules:
             fired = evaluator.condition(rule.when)
             np.copyto(block, np.int8(code), where=np.broadcast_to(fired, block.shape))
@@ -318,7 +318,7 @@ def _gather(series: _Series, start: int, stop: int) -> np.ndarray:
     return series.matrix[cols]
 
 
-class _Evaluator:
+class ConditionEvaluator:
     """Evaluates a condition tree for one block; results are (n, n_bars) or (1, n_bars) booleans.
 
     Comparisons are memoised per block. ``a <= b`` is computed as "both are numbers and not a > b"

@@ -100,11 +100,11 @@ def request_hash(kind: str, request: Mapping[str, Any]) -> str:
 
 def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
     """The backtest's spec, or every bad field of the request (404/409/422)."""
-    strategy, strategy_id, version, name = _strategy(tenant_id, request)
+    strategy, strategy_id, version, name = resolve_strategy(tenant_id, request)
     strategy = _with_costs(strategy, request.costs)
     dataset, symbols, rows, problems = _universe(tenant_id, request)
     problems += _weight_problems(symbols, request.weights)
-    problems += _param_problems(strategy, request.params)
+    problems += param_problems(strategy, request.params)
     if not problems:
         values = {n: [request.params.get(n, p.default)] for n, p in strategy.parameters.items()}
         problems += _window_problems(strategy, request, rows, values, ["body", "params"])
@@ -123,7 +123,7 @@ def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
 
 def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolved:
     """The optimization's spec and sizes, or every bad field (the size limit is :func:`check_size`)."""
-    strategy, strategy_id, version, name = _strategy(tenant_id, request)
+    strategy, strategy_id, version, name = resolve_strategy(tenant_id, request)
     strategy = _with_costs(strategy, request.costs)
     dataset, symbols, rows, problems = _universe(tenant_id, request)
     problems += _weight_problems(symbols, request.weights)
@@ -198,7 +198,7 @@ def check_size(resolved: Resolved) -> None:
     )
 
 
-def _strategy(tenant_id: str, source: StrategySource) -> tuple[Strategy, str | None, int | None, str]:
+def resolve_strategy(tenant_id: str, source: StrategySource) -> tuple[Strategy, str | None, int | None, str]:
     """The document to run, its stored id and version (``None`` inline) and its name."""
     from tradewind.services.strategies import resolve, storage_problems
 
@@ -306,7 +306,7 @@ def _weight_problems(symbols: list[str], weights: Mapping[str, float] | None) ->
     return [FieldProblem(["body", *p.loc], p.msg, p.type) for p in weight_problems(symbols, weights)]
 
 
-def _param_problems(strategy: Strategy, params: Mapping[str, Number]) -> list[FieldProblem]:
+def param_problems(strategy: Strategy, params: Mapping[str, Number]) -> list[FieldProblem]:
     """Unknown names, wrong types, out-of-range values and violated constraints of one parameter set."""
     from tradewind.strategy.space import constraint_holds, expand
 
@@ -681,7 +681,7 @@ def _copy_cached(
         finished_at=now,
         timeline=[entry("succeeded", f"answered from job {source.job_id}", now)],
     )
-    _save_new(record, write_objects, _save_counted)
+    save_new_job(record, write_objects, _save_counted)
     return record
 
 
@@ -702,7 +702,7 @@ def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) ->
     (its ARN follows from the name: :func:`tradewind.jobs.lifecycle.execution_arn`)."""
     caps.check(tenant_id)  # a tenant at a cap is answered before anything is written
     record = _new_record(tenant_id, job_id, resolved, name, status="queued")
-    _save_new(record, lambda: store.write_spec(tenant_id, job_id, resolved.spec), caps.create_running)
+    save_new_job(record, lambda: store.write_spec(tenant_id, job_id, resolved.spec), caps.create_running)
     try:
         aws.client("stepfunctions").start_execution(
             stateMachineArn=get_settings().job_state_machine_arn,
@@ -715,7 +715,7 @@ def _start(tenant_id: str, job_id: str, resolved: Resolved, name: str | None) ->
     return record
 
 
-def _save_new(
+def save_new_job(
     record: JobRecord, write_objects: Callable[[], None], save: Callable[[JobRecord], None] | None = None
 ) -> None:
     """The job's objects, then its record (``save``, by default a put that must create it); if either
@@ -730,6 +730,11 @@ def _save_new(
         store.delete_job_objects(record.tenant_id, record.job_id)
         raise
     events.announce_created(record)
+
+
+_save_new = save_new_job
+"""The old private name, still imported by ``tradewind.commands.runs``: drop it once that imports
+``save_new_job``."""
 
 
 def _mark_not_started(record: JobRecord, exc: Exception) -> None:

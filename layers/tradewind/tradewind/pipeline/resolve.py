@@ -51,8 +51,8 @@ class ChosenUniverse:
 def strategy(tenant_id: str, choice: StrategyChoice) -> ChosenStrategy:
     """The document to run, checked with its ``params``; 404 for a stored one that does not exist."""
     from tradewind.jobs.spec import StrategySource
-    from tradewind.jobs.submit import _param_problems, _strategy
-    from tradewind.services.strategies import _template
+    from tradewind.jobs.submit import param_problems, resolve_strategy
+    from tradewind.services.strategies import builtin_template
 
     given = [name for name in ("strategy_id", "template", "strategy") if getattr(choice, name) is not None]
     if len(given) != 1:
@@ -64,15 +64,15 @@ def strategy(tenant_id: str, choice: StrategyChoice) -> ChosenStrategy:
         msg = "strategy_version needs strategy_id"
         raise InvalidInput(msg, [FieldProblem(["body", "strategy_version"], msg, "value_error")])
     if choice.template is not None:
-        doc = _template(choice.template, InvalidInput, ["body", "template"])
+        doc = builtin_template(choice.template, InvalidInput, ["body", "template"])
         chosen = ChosenStrategy(doc, None, None, choice.template, doc.name)
     else:
         source = StrategySource(
             strategy_id=choice.strategy_id, strategy_version=choice.strategy_version, strategy=choice.strategy
         )
-        doc, strategy_id, version, name = _strategy(tenant_id, source)
+        doc, strategy_id, version, name = resolve_strategy(tenant_id, source)
         chosen = ChosenStrategy(doc, strategy_id, version, None, name)
-    problems = _param_problems(chosen.strategy, choice.params)
+    problems = param_problems(chosen.strategy, choice.params)
     if problems:
         raise InvalidInput("The parameters are invalid.", problems)
     return chosen

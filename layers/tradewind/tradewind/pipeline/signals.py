@@ -16,7 +16,15 @@ import numpy as np
 
 from tradewind.engine.api import check_data_length, single_params
 from tradewind.engine.bars import Bars
-from tradewind.engine.signals import ACTION_CODES, BUY, DIRECTION_MAP, NONE, SHORT, SignalPlan, _Evaluator
+from tradewind.engine.signals import (
+    ACTION_CODES,
+    BUY,
+    DIRECTION_MAP,
+    NONE,
+    SHORT,
+    ConditionEvaluator,
+    SignalPlan,
+)
 from tradewind.strategy.models import AllOf, AnyOf, Between, Condition, Not, Strategy
 
 ACTION_NAMES = {code: name for name, code in ACTION_CODES.items()}
@@ -51,7 +59,7 @@ def decisions(strategy: Strategy, plan: SignalPlan) -> tuple[np.ndarray, np.ndar
     exactly as ``SignalPlan`` writes its code matrix."""
     n = len(plan.bars)
     mapping = DIRECTION_MAP[strategy.direction]
-    evaluator = _Evaluator(plan, 0, 1)
+    evaluator = ConditionEvaluator(plan, 0, 1)
     code, winner = np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int64)
     enabled = sorted(
         ((rule.priority, -i, i) for i, rule in enumerate(strategy.rules) if rule.enabled),
@@ -133,7 +141,7 @@ class Strength:
     def __init__(self, plan: SignalPlan) -> None:
         self.plan = plan
         self.n = len(plan.bars)
-        self.evaluator = _Evaluator(plan, 0, 1)
+        self.evaluator = ConditionEvaluator(plan, 0, 1)
 
     def operand(self, v: object) -> np.ndarray:
         if isinstance(v, str):

@@ -20,7 +20,7 @@ from tradewind.jobs.artifacts import spec_key
 from tradewind.jobs.events import announce
 from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish
-from tradewind.jobs.submit import _save_new, new_job_id
+from tradewind.jobs.submit import new_job_id, save_new_job
 from tradewind.jobs.timeline import entry
 from tradewind.jobs.views import PROGRESS, progress_payload
 from tradewind.pipeline import resolve
@@ -78,7 +78,7 @@ def submit_run(tenant_id: str, request: PipelineRunRequest) -> JobRecord:
     messages = batches(tenant_id, job_id, spec, rows)
     record = new_record(tenant_id, job_id, spec, strategy_name, request.name, len(messages))
     body = spec.model_dump_json().encode()
-    _save_new(
+    save_new_job(
         record,
         lambda: store.put_bytes(spec_key(tenant_id, job_id), body, "application/json"),
         caps.create_running,

@@ -174,7 +174,7 @@ def indicator_kinds() -> list[tuple[str, IndicatorSpec]]:
     return list(SPECS.items())
 
 
-def _template(name: str, error: type[InvalidInput | NotFound], loc: Loc) -> Strategy:
+def builtin_template(name: str, error: type[InvalidInput | NotFound], loc: Loc) -> Strategy:
     """A fresh copy of a built-in template; ``error`` naming ``loc`` (and the known names) otherwise."""
     try:
         return templates.template(name)
@@ -185,7 +185,7 @@ def _template(name: str, error: type[InvalidInput | NotFound], loc: Loc) -> Stra
 
 def get_template(name: str) -> Strategy:
     """A fresh copy of a built-in template; 404 naming ``["path", "name"]`` when there is none."""
-    return _template(name, NotFound, ("path", "name"))
+    return builtin_template(name, NotFound, ("path", "name"))
 
 
 def _depth(condition: RuleCondition) -> int:
@@ -428,7 +428,7 @@ def create_strategy(
     request body: ``["body", "document", ...]`` or ``["body", "template"]``.
     """
     if template is not None:
-        strategy = _template(template, InvalidInput, ("body", "template"))
+        strategy = builtin_template(template, InvalidInput, ("body", "template"))
     else:
         strategy = parse_document(document, ("body", "document"))
     if name is not None:
