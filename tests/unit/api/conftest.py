@@ -7,12 +7,16 @@ the shared ``cloud`` fixture provisioned from the synthesized template.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 from moto import mock_aws
 from tradewind.aws import client, reset_clients
 from tradewind.services import apikeys
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE = "tw-test-main"
 BUCKET = "tw-test-data"
@@ -67,3 +71,31 @@ def key(aws: None) -> str:
 def other_key(aws: None) -> str:
     """A valid API key of tenant ``globex``."""
     return apikeys.create_api_key("globex", "test").secret
+
+
+@pytest.fixture
+def h(key: str) -> dict[str, str]:
+    """The headers of tenant ``acme``'s requests."""
+    return {"X-Api-Key": key}
+
+
+@pytest.fixture
+def other(other_key: str) -> dict[str, str]:
+    """The headers of tenant ``globex``'s requests."""
+    return {"X-Api-Key": other_key}
+
+
+@pytest.fixture
+def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The jobs' artifacts bucket and state machine (``jobs_support.provision``): the machine's ARN."""
+    from tests.unit.api.jobs_support import provision
+
+    return provision(monkeypatch)
+
+
+@pytest.fixture
+def data(machine: str) -> tuple[str, dict[str, pd.DataFrame]]:
+    """A ready dataset of tenant ``acme`` (``jobs_support.ready_dataset``): its id and the bars."""
+    from tests.unit.api.jobs_support import ready_dataset
+
+    return ready_dataset("acme")

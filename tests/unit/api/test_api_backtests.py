@@ -26,30 +26,8 @@ from tests.unit.api.jobs_support import (
     finish_backtest,
     finish_optimization,
     keys_under,
-    provision,
-    ready_dataset,
     sma_cross,
 )
-
-
-@pytest.fixture
-def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    return provision(monkeypatch)
-
-
-@pytest.fixture
-def data(machine: str) -> tuple[str, Any]:
-    return ready_dataset("acme")
-
-
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
-@pytest.fixture
-def other(other_key: str) -> dict[str, str]:
-    return {"X-Api-Key": other_key}
 
 
 def _body(dataset_id: str, **extra: Any) -> dict[str, Any]:

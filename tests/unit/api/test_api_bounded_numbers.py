@@ -11,20 +11,10 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.unit.api.jobs_support import SPACE, SYMBOLS, executions, provision, ready_dataset, sma_cross
+from tests.unit.api.jobs_support import SPACE, SYMBOLS, executions, sma_cross
 
 FINITE = "must be a finite number between -1e15 and 1e15"
 BIG = "1" + "0" * 400  # a JSON integer that no float holds
-
-
-@pytest.fixture
-def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    return provision(monkeypatch)
-
-
-@pytest.fixture
-def data(machine: str) -> tuple[str, dict[str, pd.DataFrame]]:
-    return ready_dataset("acme")
 
 
 @pytest.fixture

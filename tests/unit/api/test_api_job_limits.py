@@ -21,7 +21,7 @@ from tradewind.jobs.failure import mark_failed
 from tradewind.jobs.spec import BacktestRequest
 
 from tests.unit.api.job_workflow import run_workflow, running, started_today
-from tests.unit.api.jobs_support import SYMBOLS, executions, keys_under, provision, ready_dataset, sma_cross
+from tests.unit.api.jobs_support import SYMBOLS, executions, keys_under, ready_dataset, sma_cross
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +31,8 @@ def _default_caps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    return provision(monkeypatch)
-
-
-@pytest.fixture
 def data(machine: str) -> tuple[str, Any]:
     return ready_dataset("acme", SYMBOLS[:1])
-
-
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
 
 
 def _caps(monkeypatch: pytest.MonkeyPatch, *, concurrent: int = 10, per_day: int = 500) -> None:

@@ -32,11 +32,6 @@ def data(machine: str) -> tuple[str, Any]:
     return ready_dataset("acme", SYMBOLS[:2])
 
 
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
 def _backtest(dataset_id: str, **extra: Any) -> dict[str, Any]:
     return {"strategy": sma_cross(), "dataset_id": dataset_id, "symbols": SYMBOLS[:2], **extra}
 

@@ -13,27 +13,7 @@ from tradewind.data.jobs import JobLogLine, JobProgressHistory
 from tradewind.jobs import logs, timeline
 
 from tests.unit.api.job_workflow import run_workflow
-from tests.unit.api.jobs_support import SYMBOLS, provision, ready_dataset, sma_cross
-
-
-@pytest.fixture
-def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    return provision(monkeypatch)
-
-
-@pytest.fixture
-def data(machine: str) -> tuple[str, Any]:
-    return ready_dataset("acme")
-
-
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
-@pytest.fixture
-def other(other_key: str) -> dict[str, str]:
-    return {"X-Api-Key": other_key}
+from tests.unit.api.jobs_support import SYMBOLS, sma_cross
 
 
 def _backtest(dataset_id: str, **extra: Any) -> dict[str, Any]:

@@ -16,16 +16,6 @@ from tradewind.aws import reset_clients
 from tradewind.services import notifications
 
 
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
-@pytest.fixture
-def other(other_key: str) -> dict[str, str]:
-    return {"X-Api-Key": other_key}
-
-
 def _notify(n: int, tenant: str = "acme") -> list[str]:
     """``n`` notifications of ``tenant``, oldest first; returns their ids."""
     return [

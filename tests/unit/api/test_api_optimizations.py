@@ -29,7 +29,6 @@ from tests.unit.api.jobs_support import (
     keys_under,
     provision,
     put_walk_forward,
-    ready_dataset,
     sma_cross,
 )
 
@@ -40,16 +39,6 @@ SHARD = 4  # combinations per shard in these tests
 def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("TW_SHARD_COMBINATIONS", str(SHARD))
     return provision(monkeypatch)
-
-
-@pytest.fixture
-def data(machine: str) -> tuple[str, dict[str, pd.DataFrame]]:
-    return ready_dataset("acme")
-
-
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
 
 
 def _body(dataset_id: str, **extra: Any) -> dict[str, Any]:

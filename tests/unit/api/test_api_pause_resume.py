@@ -19,22 +19,12 @@ from tradewind.jobs import pause as pausing
 from tradewind.jobs.lifecycle import execution_name
 from tradewind.settings import get_settings
 
-from tests.unit.api.jobs_support import SPACE, SYMBOLS, executions, provision, ready_dataset, sma_cross
-
-
-@pytest.fixture
-def machine(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    return provision(monkeypatch)
+from tests.unit.api.jobs_support import SPACE, SYMBOLS, executions, ready_dataset, sma_cross
 
 
 @pytest.fixture
 def dataset(machine: str) -> str:
     return ready_dataset("acme")[0]
-
-
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
 
 
 def _submit(api: TestClient, h: dict[str, str], dataset: str, kind: str = "optimizations") -> str:

@@ -32,11 +32,6 @@ def dataset(queue: str) -> str:
     return ready_dataset("acme")[0]
 
 
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
 def body(dataset_id: str, **extra: Any) -> dict[str, Any]:
     return {
         "template": "sma_cross",

@@ -16,11 +16,6 @@ from tradewind.strategy import TEMPLATES, template
 from tradewind.strategy.models import Indicator
 
 
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
 def _doc(name: str = "SMA cross") -> dict[str, Any]:
     return template("sma_cross").model_dump(mode="json") | {"name": name}
 

@@ -8,11 +8,6 @@ from tradewind.data.models import WatchlistRecord
 from tradewind.services import watchlists
 
 
-@pytest.fixture
-def h(key: str) -> dict[str, str]:
-    return {"X-Api-Key": key}
-
-
 def _create(api: TestClient, h: dict[str, str], name: str = "tech", symbols: list[str] | None = None) -> str:
     r = api.post("/watchlists", json={"name": name, "symbols": symbols or []}, headers=h)
     assert r.status_code == 201, r.text
