@@ -16,6 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -73,25 +74,6 @@ def spec(market: Market) -> Any:
     return optimization(market.symbols[:2], top_n=5)
 
 
-def run_with_fault(cloud: LocalCloud, market: Market) -> tuple[Any, dict[str, Any]]:
-    job = start(cloud, spec(market))
-    return job, cloud.wait_for_execution(job.execution_arn)
-
-
-def assert_like_clean(job_id: str, clean: dict[str, Any], fault: str, note: str = "") -> None:
-    import pandas as pd
-
-    done = record(job_id)
-    assert done.status == "succeeded", done.error
-    total = clean["shards"]
-    assert int(done.shards_done) == int(done.shards_total) == total
-    assert int(done.combos_done) == int(done.combos_total)
-    assert markers(job_id) == list(range(total))  # every shard counted, once
-    pd.testing.assert_frame_equal(result(job_id, artifacts.RESULT_TABLE_PARQUET), clean["table"])
-    assert result(job_id, artifacts.RESULT_LEADERBOARD) == clean["leaderboard"]
-    OUTCOMES.append((fault, "succeeded", f"{total}/{total} shards counted once, same leaderboard{note}"))
-
-
 def wrap(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, fault: Callable[..., Any]) -> list[int]:
     """Replace ``module.name`` by ``fault(real, *args)``; returns a list the fault may record into."""
     real = getattr(module, name)
@@ -107,13 +89,52 @@ def first_time(seen: list[int], shard: int, lock: threading.Lock = threading.Loc
     return hit
 
 
-def test_a_worker_that_raises_on_its_first_try(
+@dataclass(frozen=True)
+class Faulty:
+    """What a fault test needs: the local cloud and market, the clean run, and a place to patch."""
+
+    cloud: LocalCloud
+    market: Market
+    clean: dict[str, Any]
+    monkeypatch: pytest.MonkeyPatch
+
+    def wrap(self, module: Any, name: str, fault: Callable[..., Any]) -> list[int]:
+        """:func:`wrap` for this test."""
+        return wrap(self.monkeypatch, module, name, fault)
+
+    def assert_like_clean(self, job_id: str, fault: str, note: str = "") -> None:
+        """The job succeeded with every shard counted once and the clean run's results."""
+        import pandas as pd
+
+        done = record(job_id)
+        assert done.status == "succeeded", done.error
+        total = self.clean["shards"]
+        assert int(done.shards_done) == int(done.shards_total) == total
+        assert int(done.combos_done) == int(done.combos_total)
+        assert markers(job_id) == list(range(total))  # every shard counted, once
+        pd.testing.assert_frame_equal(result(job_id, artifacts.RESULT_TABLE_PARQUET), self.clean["table"])
+        assert result(job_id, artifacts.RESULT_LEADERBOARD) == self.clean["leaderboard"]
+        OUTCOMES.append((fault, "succeeded", f"{total}/{total} shards counted once, same leaderboard{note}"))
+
+    def run(self, expected: str = "SUCCEEDED") -> Any:
+        """Start the job with the faults in place and wait for its execution to end ``expected``."""
+        job = start(self.cloud, spec(self.market))
+        assert self.cloud.wait_for_execution(job.execution_arn)["status"] == expected
+        return job
+
+
+@pytest.fixture
+def faulty(
     cloud: LocalCloud,
     market: Market,
     small_shards: None,
     clean: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> Faulty:
+    return Faulty(cloud, market, clean, monkeypatch)
+
+
+def test_a_worker_that_raises_on_its_first_try(faulty: Faulty) -> None:
     from tradewind.jobs import worker
 
     def flaky(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
@@ -121,20 +142,13 @@ def test_a_worker_that_raises_on_its_first_try(
             raise RuntimeError("cold start went wrong")
         return real(event)
 
-    seen = wrap(monkeypatch, worker, "work", flaky)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
-    assert len(seen) == 2 * clean["shards"]  # every shard failed once, then ran
-    assert_like_clean(job.job_id, clean, "worker raises on its first try", f" ({len(seen)} attempts)")
+    seen = faulty.wrap(worker, "work", flaky)
+    job = faulty.run()
+    assert len(seen) == 2 * faulty.clean["shards"]  # every shard failed once, then ran
+    faulty.assert_like_clean(job.job_id, "worker raises on its first try", f" ({len(seen)} attempts)")
 
 
-def test_a_worker_killed_after_writing_its_shard_before_counting_it(
-    cloud: LocalCloud,
-    market: Market,
-    small_shards: None,
-    clean: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_worker_killed_after_writing_its_shard_before_counting_it(faulty: Faulty) -> None:
     from tradewind.jobs import worker
 
     def killed(real: Any, seen: list[int], record: Any, shard: Any) -> Any:
@@ -142,20 +156,13 @@ def test_a_worker_killed_after_writing_its_shard_before_counting_it(
             raise RuntimeError("killed after writing the shard object")
         return real(record, shard)
 
-    seen = wrap(monkeypatch, worker, "count", killed)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
+    seen = faulty.wrap(worker, "count", killed)
+    job = faulty.run()
     assert seen.count(1) == 2
-    assert_like_clean(job.job_id, clean, "worker killed after its shard object, before counting")
+    faulty.assert_like_clean(job.job_id, "worker killed after its shard object, before counting")
 
 
-def test_a_worker_that_counts_then_fails_to_report(
-    cloud: LocalCloud,
-    market: Market,
-    small_shards: None,
-    clean: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_worker_that_counts_then_fails_to_report(faulty: Faulty) -> None:
     from tradewind.jobs import worker
 
     def dies(real: Any, seen: list[int], record: Any) -> Any:
@@ -163,12 +170,11 @@ def test_a_worker_that_counts_then_fails_to_report(
             raise RuntimeError("killed after counting, before reporting")
         return real(record)
 
-    wrap(monkeypatch, worker, "report", dies)
-    counted = wrap(monkeypatch, worker, "count", lambda real, seen, r, s: seen.append(s.shard) or real(r, s))
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
-    assert len(counted) == clean["shards"] + 1  # the retry found its marker: counted once
-    assert_like_clean(job.job_id, clean, "worker counts, then dies before reporting")
+    faulty.wrap(worker, "report", dies)
+    counted = faulty.wrap(worker, "count", lambda real, seen, r, s: seen.append(s.shard) or real(r, s))
+    job = faulty.run()
+    assert len(counted) == faulty.clean["shards"] + 1  # the retry found its marker: counted once
+    faulty.assert_like_clean(job.job_id, "worker counts, then dies before reporting")
 
 
 def dynamodb_error(code: str, message: str, reasons: list[dict[str, str]] | None = None) -> AWSResponse:
@@ -207,9 +213,7 @@ def job_table_faults() -> Iterator[Callable[[str, Callable[[dict[str, Any]], AWS
         events.unregister(name, handler)
 
 
-def test_transaction_conflicts_on_the_job_item(
-    cloud: LocalCloud, market: Market, small_shards: None, clean: dict[str, Any], job_table_faults: Any
-) -> None:
+def test_transaction_conflicts_on_the_job_item(faulty: Faulty, job_table_faults: Any) -> None:
     injected = []
 
     def conflict(params: dict[str, Any]) -> AWSResponse | None:
@@ -225,15 +229,12 @@ def test_transaction_conflicts_on_the_job_item(
         return dynamodb_error("TransactionCanceledException", "Transaction cancelled (fault)", reasons)
 
     job_table_faults("TransactWriteItems", conflict)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
+    job = faulty.run()
     assert len(injected) == 6
-    assert_like_clean(job.job_id, clean, "DynamoDB TransactionConflict on counting", " (6 conflicts)")
+    faulty.assert_like_clean(job.job_id, "DynamoDB TransactionConflict on counting", " (6 conflicts)")
 
 
-def test_throttling_on_the_job_item(
-    cloud: LocalCloud, market: Market, small_shards: None, clean: dict[str, Any], job_table_faults: Any
-) -> None:
+def test_throttling_on_the_job_item(faulty: Faulty, job_table_faults: Any) -> None:
     lock, calls, injected = threading.Lock(), [0], []
 
     def throttle(params: dict[str, Any]) -> AWSResponse | None:
@@ -246,19 +247,12 @@ def test_throttling_on_the_job_item(
 
     for operation in ("TransactWriteItems", "UpdateItem", "GetItem"):
         job_table_faults(operation, throttle)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
+    job = faulty.run()
     assert len(injected) == 10
-    assert_like_clean(job.job_id, clean, "DynamoDB throttling on the job item", " (10 throttled requests)")
+    faulty.assert_like_clean(job.job_id, "DynamoDB throttling on the job item", " (10 throttled requests)")
 
 
-def test_a_duplicate_delivery_of_the_same_shard(
-    cloud: LocalCloud,
-    market: Market,
-    small_shards: None,
-    clean: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_duplicate_delivery_of_the_same_shard(faulty: Faulty) -> None:
     from tradewind.jobs import worker
 
     outcomes: list[Any] = []
@@ -274,20 +268,13 @@ def test_a_duplicate_delivery_of_the_same_shard(
         outcomes.append(out)
         return out
 
-    wrap(monkeypatch, worker, "work", twice)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "SUCCEEDED"
+    faulty.wrap(worker, "work", twice)
+    job = faulty.run()
     assert sorted(bool(o.get("counted")) for o in outcomes) == [False, True]  # one of the two counted
-    assert_like_clean(job.job_id, clean, "duplicate delivery of one shard", " (2 deliveries, 1 counted)")
+    faulty.assert_like_clean(job.job_id, "duplicate delivery of one shard", " (2 deliveries, 1 counted)")
 
 
-def test_the_reduce_step_failing_once_fails_the_job_with_the_reason(
-    cloud: LocalCloud,
-    market: Market,
-    small_shards: None,
-    clean: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_reduce_step_failing_once_fails_the_job_with_the_reason(faulty: Faulty) -> None:
     from tradewind.jobs import reduce as reducing
 
     def crashes(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
@@ -295,12 +282,11 @@ def test_the_reduce_step_failing_once_fails_the_job_with_the_reason(
             raise MemoryError("reduce ran out of memory")
         return real(event)
 
-    wrap(monkeypatch, reducing, "reduce", crashes)
-    job, described = run_with_fault(cloud, market)
-    assert described["status"] == "FAILED"
+    faulty.wrap(reducing, "reduce", crashes)
+    job = faulty.run("FAILED")
     failed = record(job.job_id)
     assert failed.status == "failed"
     assert failed.error == "MemoryError: reduce ran out of memory"
     assert failed.holds_slot is None
-    assert markers(job.job_id) == list(range(clean["shards"]))  # every shard counted once all the same
+    assert markers(job.job_id) == list(range(faulty.clean["shards"]))  # every shard counted once all the same
     OUTCOMES.append(("reduce fails once", "failed", f"reason named: {failed.error}"))
