@@ -126,7 +126,9 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             assert _wait_final(api, f"/jobs/{job['job_id']}")["status"] == "succeeded"
         notification = api.get("/notifications").json()["items"][0]
         prune = {"kind": "command", "command": "prune-jobs", "params": {"days": 3650}}
-        schedule = api.post("/schedules", json={"name": "fuzz", "expression": "rate(1 day)", "target": prune}).json()
+        schedule = api.post(
+            "/schedules", json={"name": "fuzz", "expression": "rate(1 day)", "target": prune}
+        ).json()
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
         yield {
             "watchlist_id": watchlist["watchlist_id"],
