@@ -86,7 +86,7 @@ def start(tenant_id: str, name: str, params: dict[str, Any], *, run_name: str | 
     from tradewind.jobs.artifacts import spec_key
     from tradewind.jobs.logs import log
     from tradewind.jobs.records import finish
-    from tradewind.jobs.submit import _save_new, new_job_id
+    from tradewind.jobs.submit import new_job_id, save_new_job
 
     model = check(tenant_id, name, params)
     caps.check(tenant_id)
@@ -94,7 +94,7 @@ def start(tenant_id: str, name: str, params: dict[str, Any], *, run_name: str | 
     clean = model.model_dump(mode="json")
     record = _new_record(tenant_id, job_id, name, run_name, clean)
     body = json.dumps({"command": name, "params": clean}).encode()
-    _save_new(
+    save_new_job(
         record,
         lambda: store.put_bytes(spec_key(tenant_id, job_id), body, "application/json"),
         caps.create_running,
