@@ -180,6 +180,9 @@ def go(page: Page, nav_label: str, heading: str | None = None) -> None:
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
+    # From the top: the header is fixed, and axe takes the colours of whatever it covers for the
+    # background of the text under it (a full-page screenshot may leave the page scrolled).
+    page.evaluate("() => window.scrollTo(0, 0)")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     return page.evaluate(AXE_RUN)

@@ -29,7 +29,7 @@ export function SystemCard({ intervalMs }: { intervalMs: number }) {
         </Text>
       )}
       {data && (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={280}>
           <Table>
             <Table.Thead>
               <Table.Tr>
@@ -38,7 +38,6 @@ export function SystemCard({ intervalMs }: { intervalMs: number }) {
                 <Table.Th scope="col" className="tw-num">
                   {t("system.depth")}
                 </Table.Th>
-                <Table.Th scope="col">{t("system.resource")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -61,19 +60,19 @@ function ComponentRow({ component }: { component: ComponentStatus }) {
     <Table.Tr data-testid={`component-${kind}-${role}`} data-ok={ok}>
       <Table.Th scope="row" fw={500}>
         {t(`system.components.${kind}-${role}`, { defaultValue: `${kind} ${role}` })}
+        <Code display="block" fz="xs" mt={2} translate="no" style={{ wordBreak: "break-all", whiteSpace: "normal" }} title={t("system.resource")}>
+          {resource}
+        </Code>
       </Table.Th>
       <Table.Td>
         <Group gap={4} wrap="nowrap" c={ok ? "var(--tw-ok)" : "var(--tw-error)"}>
           {ok ? <IconCheck size={16} aria-hidden /> : <IconAlertTriangle size={16} aria-hidden />}
-          <Text size="sm" span translate="no" title={detail}>
+          <Text size="sm" span translate="no">
             {ok ? t("ok") : detail}
           </Text>
         </Group>
       </Table.Td>
       <Table.Td className="tw-num">{depth === null || depth === undefined ? "—" : format.integer(depth)}</Table.Td>
-      <Table.Td style={{ wordBreak: "break-all" }}>
-        <Code translate="no">{resource}</Code>
-      </Table.Td>
     </Table.Tr>
   );
 }
