@@ -50,6 +50,8 @@ def test_run_an_optimization_from_the_editor_then_drill_into_a_heatmap_cell(stac
 
     form.get_by_role("button", name="Run optimization").click()
     expect(page).to_have_url(re.compile(r"/optimizations/[^/]+$"), timeout=15_000)
+    # The list's rows (each with its status) stay on screen until the job page's chunk has loaded.
+    expect(page.get_by_test_id("job-status")).to_have_count(1, timeout=15_000)
     expect(page.get_by_test_id("job-status")).to_have_attribute("data-status", "succeeded", timeout=90_000)
     table = page.get_by_role("table", name=re.compile("^All combinations of "))
     expect(table.get_by_test_id("results-row").first).to_be_visible(timeout=15_000)
