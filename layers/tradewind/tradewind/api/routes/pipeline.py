@@ -165,7 +165,14 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
         "`{url, filename, rows}` whatever the size (the file written once per filter set)",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"type": "array", "items": {"type": "object"}},
+                        ExportLink.model_json_schema(),  # link=true
+                    ]
+                }
+            },
         },
     },
     303: {
