@@ -7374,7 +7374,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": Record<string, never>[] | {
+                        /** Filename */
+                        filename: string;
+                        /**
+                         * Rows
+                         * @description signals in the file
+                         */
+                        rows: number;
+                        /** Url */
+                        url: string;
+                    };
                     "text/csv": string;
                 };
             };
@@ -7699,7 +7709,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": Record<string, never>[] | {
+                        /** Filename */
+                        filename: string;
+                        /**
+                         * Rows
+                         * @description signals in the file
+                         */
+                        rows: number;
+                        /** Url */
+                        url: string;
+                    };
                     "text/csv": string;
                 };
             };
