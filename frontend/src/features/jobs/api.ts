@@ -15,8 +15,8 @@ export type TimelineEntry = Schemas["TimelineEntry"];
 export type ProgressSample = Schemas["ProgressSample"];
 export type LogLine = Schemas["LogLine"];
 
-export const KINDS: JobKind[] = ["import", "backtest", "optimization", "pipeline"];
-export const STATUSES: JobStatus[] = ["queued", "running", "succeeded", "failed", "cancelled", "stopped"];
+export const KINDS: JobKind[] = ["import", "backtest", "optimization", "pipeline", "command"];
+export const STATUSES: JobStatus[] = ["queued", "running", "paused", "succeeded", "failed", "cancelled", "stopped"];
 /** A page of the jobs list. */
 export const PAGE = 25;
 /** The live log keeps at most this many lines in the page. */
@@ -148,7 +148,8 @@ export function useDeleteJob(settle: (queryClient: QueryClient, job: Job) => unk
   });
 }
 
-/** Where a job's results are shown (its kind's page); imports: the Data page. */
+/** Where a job's results are shown (its kind's page); imports: their dataset; command runs: the
+ * catalogue (a run's log is on its job page). */
 export function resultsPath(job: Pick<Job, "kind" | "job_id" | "dataset_id">): string {
   switch (job.kind) {
     case "backtest":
@@ -157,6 +158,8 @@ export function resultsPath(job: Pick<Job, "kind" | "job_id" | "dataset_id">): s
       return `/optimizations/${job.job_id}`;
     case "pipeline":
       return `/pipeline/runs/${job.job_id}`;
+    case "command":
+      return "/commands";
     default:
       return `/data/datasets/${job.dataset_id}`;
   }
