@@ -45,12 +45,15 @@ def test_an_optimization_paused_mid_run_resumes_over_exactly_the_shards_left(
 
     paused_at: dict[str, Any] = {}
 
-    def pause_after_shard_two(event: dict[str, Any], attempt: int) -> None:
-        """Shard 2 has counted: the user presses pause (shards already running still finish)."""
-        if event["shard"]["shard"] == 2 and attempt == 1 and not paused_at:
+    def pause_after_the_first_shard(event: dict[str, Any], attempt: int) -> None:
+        """A first shard has counted: the user presses pause (shards already running still finish).
+        The first, whichever it is: at most the Map's concurrency (4) of the 8 run before the pause,
+        however the machine schedules them."""
+        if attempt == 1 and not paused_at:
             paused_at["record"] = pause(TENANT, event["job_id"], "optimization")
+            paused_at["shard"] = event["shard"]["shard"]
 
-    calls = flaky_worker(after=pause_after_shard_two)
+    calls = flaky_worker(after=pause_after_the_first_shard)
     spec = optimization(market.symbols[:2], top_n=5)
     job = start(cloud, spec)
     first = cloud.wait_for_execution(job.execution_arn)
@@ -63,7 +66,7 @@ def test_an_optimization_paused_mid_run_resumes_over_exactly_the_shards_left(
     slices = -(-len(expected_table(market, spec)) // SHARD_COMBINATIONS)
     assert total == 2 * slices
     counted = markers(job.job_id)
-    assert {0, 1, 2} <= set(counted)
+    assert paused_at["shard"] in counted
     assert paused.status == "paused"
     assert int(paused.shards_done) == len(counted) < total  # everything counted is kept
     assert store.list_keys(artifacts.result_key(TENANT, job.job_id, "")) == []
