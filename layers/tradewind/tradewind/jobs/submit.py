@@ -732,11 +732,6 @@ def save_new_job(
     events.announce_created(record)
 
 
-_save_new = save_new_job
-"""The old private name, still imported by ``tradewind.commands.runs``: drop it once that imports
-``save_new_job``."""
-
-
 def _mark_not_started(record: JobRecord, exc: Exception) -> None:
     """``failed`` with the reason (releasing the job's running slot), unless cancelled meanwhile."""
     now = datetime.now(UTC)
