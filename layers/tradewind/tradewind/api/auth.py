@@ -1,4 +1,5 @@
-"""Authentication: every route but health declares ``tenant: Tenant`` and gets the caller's tenant id.
+"""Authentication: every route but health declares ``tenant: Tenant`` (the caller's organisation id)
+or ``principal: CurrentPrincipal`` (who is calling, for which organisation, with which role).
 
 Keys arrive as ``Authorization: Bearer <key>`` or ``X-Api-Key: <key>``. Both are declared as OpenAPI
 security schemes (FastAPI's security classes), so the /docs "Authorize" button works. Resolution is
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from tradewind.accounts.principal import Principal, Role
 from tradewind.api.observability import logger
 from tradewind.errors import Unauthorized
 from tradewind.services import apikeys
@@ -21,12 +23,14 @@ _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer tw_..
 _api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False, description="`X-Api-Key: tw_...`")
 
 
-async def current_tenant(
+async def current_principal(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
-) -> str:
-    """The tenant owning the presented key; 401 (with ``WWW-Authenticate``) when missing or invalid."""
+) -> Principal:
+    """The caller behind the presented key; 401 (with ``WWW-Authenticate``) when missing or invalid.
+
+    Also kept on ``request.state.principal`` for what runs outside the route (audit, logs)."""
     secret = bearer.credentials if bearer else api_key
     if not secret:
         raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'")
@@ -35,9 +39,21 @@ async def current_tenant(
         tenant = await run_in_threadpool(apikeys.resolve, secret)
     if tenant is None:
         raise Unauthorized("invalid or revoked API key")
+    # A secret is ``tw_<key_id>_<random>`` (tradewind.services.apikeys): the key id names the actor.
+    principal = Principal(org_id=tenant, actor=f"key:{secret.split('_')[1]}", role=Role.ADMIN)
+    request.state.principal = principal
     request.state.tenant_id = tenant
     logger.thread_safe_append_keys(tenant_id=tenant)
-    return tenant
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+"""Declare ``principal: CurrentPrincipal`` on a route to require a credential and receive the caller."""
+
+
+async def current_tenant(principal: CurrentPrincipal) -> str:
+    """The caller's organisation id (today's tenant id)."""
+    return principal.org_id
 
 
 Tenant = Annotated[str, Depends(current_tenant)]

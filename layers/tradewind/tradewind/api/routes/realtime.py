@@ -26,7 +26,7 @@ class TicketOut(BaseModel):
 
 def _presented_key(request: Request) -> str:
     """The key the caller authenticated with (``Tenant`` has already checked it): as
-    :func:`tradewind.api.auth.current_tenant` reads it, a Bearer token first, else ``X-Api-Key``."""
+    :func:`tradewind.api.auth.current_principal` reads it, a Bearer token first, else ``X-Api-Key``."""
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
