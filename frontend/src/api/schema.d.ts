@@ -3902,8 +3902,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ApiKeyOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3962,8 +3971,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4019,8 +4037,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4084,8 +4111,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_JobOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4156,8 +4192,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4244,8 +4289,17 @@ export interface operations {
                     "application/json": components["schemas"]["tradewind__api__routes__backtests__Comparison"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4316,8 +4370,17 @@ export interface operations {
                     "application/json": components["schemas"]["Curves"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4390,8 +4453,17 @@ export interface operations {
                     "application/json": components["schemas"]["BacktestResults"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4464,8 +4536,17 @@ export interface operations {
                     "application/json": components["schemas"]["TradePage"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4529,8 +4610,17 @@ export interface operations {
                     "application/json": components["schemas"]["CommandOut"][];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4574,8 +4664,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_JobOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4623,8 +4722,17 @@ export interface operations {
                     "application/json": components["schemas"]["CommandOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4694,8 +4802,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4793,8 +4910,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DatasetOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4853,8 +4979,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4922,8 +5057,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4987,8 +5131,17 @@ export interface operations {
                     "application/json": components["schemas"]["SampleSeeding"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5027,8 +5180,17 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5083,8 +5245,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5141,8 +5312,17 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5331,8 +5511,17 @@ export interface operations {
                     "application/json": components["schemas"]["SystemStatus"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5384,8 +5573,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_JobOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5431,8 +5629,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobStatsOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5471,8 +5678,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5527,8 +5743,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5594,8 +5819,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5668,8 +5902,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_LogLine_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5726,8 +5969,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5793,8 +6045,17 @@ export interface operations {
                     "application/json": components["schemas"]["ProgressHistory"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5851,8 +6112,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5918,8 +6188,17 @@ export interface operations {
                     "application/json": components["schemas"]["Timeline"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5981,8 +6260,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_NotificationOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6028,8 +6316,17 @@ export interface operations {
                     "application/json": components["schemas"]["MarkedOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6066,8 +6363,17 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCountOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6106,8 +6412,17 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6171,8 +6486,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_JobOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6243,8 +6567,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6341,8 +6674,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6434,8 +6776,17 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6514,8 +6865,17 @@ export interface operations {
                     "application/json": components["schemas"]["Download"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6592,8 +6952,17 @@ export interface operations {
                     "application/json": components["schemas"]["Heatmap"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6661,8 +7030,17 @@ export interface operations {
                     "application/json": components["schemas"]["Leaderboard"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6739,8 +7117,17 @@ export interface operations {
                     "application/json": components["schemas"]["TablePage"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6806,8 +7193,17 @@ export interface operations {
                     "application/json": components["schemas"]["WalkForwardReport"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6871,8 +7267,17 @@ export interface operations {
                     "application/json": components["schemas"]["BreadthHistory"][];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6920,8 +7325,17 @@ export interface operations {
                     "application/json": components["schemas"]["BreadthSeries"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6989,8 +7403,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PipelineRun_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7049,8 +7472,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7136,8 +7568,17 @@ export interface operations {
                     "application/json": components["schemas"]["PipelineRun"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7197,8 +7638,17 @@ export interface operations {
                     "application/json": components["schemas"]["BreadthSeries"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7287,8 +7737,17 @@ export interface operations {
                     "application/json": components["schemas"]["SignalPage"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7396,8 +7855,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7463,8 +7931,17 @@ export interface operations {
                     "application/json": components["schemas"]["PipelineRun"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7541,8 +8018,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7640,8 +8126,17 @@ export interface operations {
                     "application/json": components["schemas"]["SignalPage"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7731,8 +8226,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7778,8 +8282,17 @@ export interface operations {
                     "application/json": components["schemas"]["PipelineStats"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7816,8 +8329,17 @@ export interface operations {
                     "application/json": components["schemas"]["TicketOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7859,8 +8381,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ScheduleOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7919,8 +8450,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8015,8 +8555,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8073,8 +8622,17 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8129,8 +8687,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8200,8 +8767,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8290,8 +8866,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Fire_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8348,8 +8933,17 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8406,8 +9000,17 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8473,8 +9076,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_StrategySummaryOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8533,8 +9145,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8602,8 +9223,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8658,8 +9288,17 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorKindsOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8696,8 +9335,17 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatesOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8736,8 +9384,17 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8810,8 +9467,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8871,8 +9537,17 @@ export interface operations {
                     "application/json": components["schemas"]["StrategyOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8942,8 +9617,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9016,8 +9700,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9086,8 +9779,17 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9149,8 +9851,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_VersionOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9208,8 +9919,17 @@ export interface operations {
                     "application/json": components["schemas"]["VersionDocumentOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9268,8 +9988,17 @@ export interface operations {
                     "application/json": components["schemas"]["SymbolList"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9327,8 +10056,17 @@ export interface operations {
                     "application/json": components["schemas"]["CandlesOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9397,8 +10135,17 @@ export interface operations {
                     "application/json": components["schemas"]["Page_WatchlistOut_"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9457,8 +10204,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9524,8 +10280,17 @@ export interface operations {
                     "application/json": components["schemas"]["WatchlistOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9595,8 +10360,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9669,8 +10443,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9749,8 +10532,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9826,8 +10618,17 @@ export interface operations {
                     "application/json": components["schemas"]["WatchlistOut"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description Missing, invalid, expired or revoked credential */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,13 @@ class Unauthorized(TradewindError):
     title = "Unauthorized"
 
 
+class Forbidden(TradewindError):
+    """Authenticated, but the caller's role (or organisation) does not allow this."""
+
+    status = 403
+    title = "Forbidden"
+
+
 class PayloadTooLarge(TradewindError):
     status = 413
     title = "Payload too large"

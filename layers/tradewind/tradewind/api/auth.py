@@ -15,8 +15,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from tradewind.accounts.principal import Principal, Role
+from tradewind.accounts.route_roles import role_needed
 from tradewind.api.observability import logger
-from tradewind.errors import Unauthorized
+from tradewind.errors import Forbidden, Unauthorized
 from tradewind.services import apikeys
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer tw_...`")
@@ -28,7 +29,8 @@ async def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
 ) -> Principal:
-    """The caller behind the presented key; 401 (with ``WWW-Authenticate``) when missing or invalid.
+    """The caller behind the presented key; 401 (with ``WWW-Authenticate``) when missing or invalid,
+    403 when its role is below what the matched route needs (:mod:`tradewind.accounts.route_roles`).
 
     Also kept on ``request.state.principal`` for what runs outside the route (audit, logs)."""
     secret = bearer.credentials if bearer else api_key
@@ -44,7 +46,16 @@ async def current_principal(
     request.state.principal = principal
     request.state.tenant_id = tenant
     logger.thread_safe_append_keys(tenant_id=tenant)
+    authorize(request, principal)
     return principal
+
+
+def authorize(request: Request, principal: Principal) -> None:
+    """403 unless ``principal``'s role allows the matched route (its method and path template)."""
+    route = request.scope.get("route")
+    needed = role_needed(request.method, getattr(route, "path", request.url.path))
+    if not principal.role.allows(needed):
+        raise Forbidden(f"this operation needs the {needed.value!r} role; yours is {principal.role.value!r}")
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

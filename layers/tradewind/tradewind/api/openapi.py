@@ -3,7 +3,7 @@
 FastAPI documents validation errors with its own ``HTTPValidationError`` shape; this API answers
 problem+json instead. :func:`install_openapi` rewrites every operation's 422 to the ``Problem``
 schema, adds 400 (malformed JSON) and 413 (body too large) to every operation that takes a body, 401
-to every operation that has a security requirement and 500 to all, so the document (and the /docs
+and 403 to every operation that has a security requirement and 500 to all, so the document (and the /docs
 page) says what the API really returns. Routes declare only their own statuses
 (``tradewind.api.errors.problems``): a schemathesis fuzz holds each operation to exactly its list.
 """
@@ -20,7 +20,8 @@ from tradewind.api.errors import PROBLEM_JSON, Problem
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _STANDARD = {
     "400": 'Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`)',
-    "401": "Missing, invalid or revoked API key",
+    "401": "Missing, invalid, expired or revoked credential",
+    "403": "The caller's role does not allow this operation (`detail` names the role needed)",
     "413": "Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread",
     "422": "Invalid input: `errors[].loc` names every bad field",
     "500": "Unexpected error: quote `request_id`",
@@ -39,7 +40,7 @@ def _document_errors(schema: dict[str, Any]) -> None:
                 applies = (
                     code == "500"
                     or (code in ("400", "413") and "requestBody" in operation)
-                    or (code == "401" and operation.get("security"))
+                    or (code in ("401", "403") and operation.get("security"))
                     or (code == "422" and code in responses)
                 )
                 if applies:
