@@ -80,7 +80,10 @@ def test_the_catalogue_serves_each_parameter_schema(api: TestClient, h: dict[str
         "redrive-dead-letters",
         "export-job-results",
         "fetch-bars",
+        "reimport-dataset",
+        "recompute-breadth",
     } <= set(catalogue)
+    assert catalogue["recompute-breadth"]["params_schema"]["required"] == ["universe", "start", "end"]
     days = catalogue["prune-jobs"]["params_schema"]["properties"]["days"]
     assert days["type"] == "integer"
     assert days["minimum"] == 1
@@ -97,6 +100,21 @@ def test_the_catalogue_serves_each_parameter_schema(api: TestClient, h: dict[str
         ("redrive-dead-letters", {"queue": "everything"}, 422, ["body", "params", "queue"]),
         ("export-job-results", {"job_id": "0193a1b2c3d4e5f6a7b8c9"}, 404, ["body", "params", "job_id"]),
         ("nope", {}, 404, ["path", "name"]),
+        ("reimport-dataset", {"dataset_id": "0193a1b2c3d4"}, 404, ["body", "params", "dataset_id"]),
+        ("reimport-dataset", {"dataset_id": "a/b"}, 422, ["body", "params", "dataset_id"]),
+        ("recompute-breadth", {"universe": "sample", "start": "2020-01-01"}, 422, ["body", "params", "end"]),
+        (
+            "recompute-breadth",
+            {"universe": "sample", "start": "2020-02-01", "end": "2020-01-01"},
+            422,
+            ["body", "params", "end"],
+        ),
+        (
+            "recompute-breadth",
+            {"universe": "sample", "start": "2020-01-01", "end": "2020-02-01"},
+            404,
+            ["body", "params", "universe"],
+        ),
     ],
 )
 def test_runs_are_validated_naming_the_field(

@@ -118,5 +118,15 @@ def test_extend_replaces_the_same_times_and_keeps_the_rest(universe: pd.DataFram
     assert merged["declines"].tolist() == [0, 0, 0, 1]
 
 
+def test_extend_over_a_span_drops_the_history_bars_inside_it_that_the_fresh_part_lacks() -> None:
+    old = breadth.combine([symbol([10, 11, 12, 13], [1] * 4)])
+    fresh = breadth.combine([symbol([13], [1], times=DAYS[2:3])])  # day 2 is gone from the data now
+    span = (np.datetime64(DAYS[1], "ns"), np.datetime64(DAYS[3], "ns"))  # days 2 and 3
+    merged = breadth.extend(old, fresh, span)
+    assert merged.index.tolist() == [pd.Timestamp(DAYS[0]), pd.Timestamp(DAYS[2]), pd.Timestamp(DAYS[3])]
+    assert merged["issues"].tolist() == [0, 0, 1]  # day 3 recomputed alone: no previous bar
+    assert breadth.extend(old, fresh).index.tolist() == list(pd.DatetimeIndex(DAYS))  # no span: kept
+
+
 def test_combine_of_nothing_is_empty() -> None:
     assert breadth.measures(breadth.combine([])).empty

@@ -13,6 +13,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.commands import Command, Context
+from tradewind.commands.data import (
+    RecomputeBreadth,
+    ReimportDataset,
+    check_breadth,
+    check_reimport,
+    recompute_breadth,
+    reimport_dataset,
+)
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.marketdata.universe import SYMBOL_PATTERN
 
@@ -334,6 +342,24 @@ COMMANDS: dict[str, Command] = {
             FetchBars,
             fetch_bars,
             _check_provider,
+        ),
+        Command(
+            "reimport-dataset",
+            "Re-import a dataset",
+            "Import a dataset again from its stored source file (an upload or a provider's fetch), as a "
+            "new import job; the dataset is unavailable until that import ends.",
+            ReimportDataset,
+            reimport_dataset,
+            check_reimport,
+        ),
+        Command(
+            "recompute-breadth",
+            "Recompute a universe's breadth history",
+            "Compute the stored breadth history of a pipeline universe again over a date range, from "
+            "the current bars of the symbols its last run scanned.",
+            RecomputeBreadth,
+            recompute_breadth,
+            check_breadth,
         ),
     )
 }

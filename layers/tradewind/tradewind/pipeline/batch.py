@@ -20,7 +20,7 @@ from tradewind.engine.bars import Bars
 from tradewind.errors import InvalidInput
 from tradewind.pipeline import breadth, signals
 from tradewind.pipeline.spec import PipelineSpec
-from tradewind.pipeline.timeframes import resample, year_bars
+from tradewind.pipeline.timeframes import Timeframe, resample, year_bars
 from tradewind.strategy.models import Strategy
 
 SIGNAL_COLUMNS = ("symbol", "time", "bar", "rule", "action", "side", "strength", "close", "values")
@@ -81,6 +81,31 @@ def empty_signals() -> pd.DataFrame:
     )
 
 
+def timeframe_columns(frame: pd.DataFrame, timeframe: Timeframe) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """A symbol's bar times and OHLCV columns in ``timeframe``."""
+    frame = resample(frame, timeframe)
+    times = frame["timestamp"].to_numpy(dtype="datetime64[ns]")
+    return times, {c: frame[c].to_numpy(dtype=np.float64) for c in ("open", "high", "low", "close", "volume")}
+
+
+def period_components(
+    frames: Iterable[pd.DataFrame], timeframe: Timeframe, start: date | None, end: date | None
+) -> pd.DataFrame:
+    """Summed breadth components of these symbols' bars on the period's bars (each symbol's whole
+    history is its lookback, as in :func:`run`): what a run's batches add up to."""
+    first, after = bounds(start, end)
+    lookback = year_bars(timeframe)
+    parts = []
+    for frame in frames:
+        times, columns = timeframe_columns(frame, timeframe)
+        parts.append(_components(times, columns, lookback)[in_period(times, first, after)])
+    return breadth.combine(parts)
+
+
+def _components(times: np.ndarray, c: dict[str, np.ndarray], lookback: int) -> pd.DataFrame:
+    return breadth.components(times, c["close"], c["high"], c["low"], c["volume"], lookback)
+
+
 def run(
     spec: PipelineSpec, symbols: Iterable[tuple[str, str]], read: Callable[[str], pd.DataFrame]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -90,14 +115,9 @@ def run(
     lookback = year_bars(spec.timeframe)
     tables, parts = [], []
     for symbol, key in symbols:
-        frame = resample(read(key), spec.timeframe)
-        times = frame["timestamp"].to_numpy(dtype="datetime64[ns]")
-        columns = {c: frame[c].to_numpy(dtype=np.float64) for c in ("open", "high", "low", "close", "volume")}
+        times, columns = timeframe_columns(read(key), spec.timeframe)
         keep = in_period(times, first, after)
-        part = breadth.components(
-            times, columns["close"], columns["high"], columns["low"], columns["volume"], lookback
-        )
-        parts.append(part[keep])
+        parts.append(_components(times, columns, lookback)[keep])
         if keep.sum() >= 2:
             bars = Bars(times[keep], **{c: v[keep] for c, v in columns.items()})
             tables.append(symbol_signals(symbol, bars, spec.strategy, params))

@@ -155,10 +155,24 @@ def _ema(values: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def extend(history: pd.DataFrame | None, fresh: pd.DataFrame) -> pd.DataFrame:
+def extend(
+    history: pd.DataFrame | None,
+    fresh: pd.DataFrame,
+    span: tuple[np.datetime64 | None, np.datetime64 | None] | None = None,
+) -> pd.DataFrame:
     """A universe's component history with a run's components: the run's rows replace the history's
-    at the same times, the rest is kept (time order)."""
+    at the same times, the rest is kept (time order). With ``span`` (first instant, instant after;
+    either open), every history row inside it is replaced: a recomputation over a range also drops
+    the bars that no longer exist there."""
     if history is None or history.empty:
         return fresh.sort_index()
-    kept = history[~history.index.isin(fresh.index)]
-    return pd.concat([kept, fresh]).sort_index()
+    drop = history.index.isin(fresh.index)
+    if span is not None:
+        times = history.index.to_numpy(dtype="datetime64[ns]")
+        inside = np.ones(times.size, dtype=bool)
+        if span[0] is not None:
+            inside &= times >= span[0]
+        if span[1] is not None:
+            inside &= times < span[1]
+        drop |= inside
+    return pd.concat([history[~drop], fresh]).sort_index()

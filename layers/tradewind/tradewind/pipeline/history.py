@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from tradewind.data.table import condition_failed
@@ -33,8 +34,16 @@ def read_components(object_key: str) -> pd.DataFrame:
     return frame.set_index(pd.DatetimeIndex(frame["time"], name="time")).drop(columns=["time"])
 
 
-def extend(tenant_id: str, universe: str, timeframe: str, run_id: str, fresh: pd.DataFrame) -> int:
-    """Merge a run's components into the universe's history; returns the history's bar count."""
+def extend(
+    tenant_id: str,
+    universe: str,
+    timeframe: str,
+    run_id: str,
+    fresh: pd.DataFrame,
+    span: tuple[np.datetime64 | None, np.datetime64 | None] | None = None,
+) -> int:
+    """Merge a run's components into the universe's history (replacing every bar inside ``span``
+    when given: :func:`breadth.extend`); returns the history's bar count."""
     from tradewind.data.pipeline import BreadthRecord
 
     key = BreadthRecord.key(tenant_id, universe, timeframe)
@@ -44,7 +53,9 @@ def extend(tenant_id: str, universe: str, timeframe: str, run_id: str, fresh: pd
         except BreadthRecord.DoesNotExist:
             current = None
         old = None if current is None else read_components(current.object_key)
-        merged = breadth.extend(old, fresh)
+        merged = breadth.extend(old, fresh, span)
+        if merged.empty:
+            raise ValueError(f"the breadth history of {universe} would be left empty")
         version = 1 if current is None else int(current.version) + 1
         object_key = history_key(tenant_id, universe, timeframe, version)
         store.put_bytes(object_key, to_parquet_bytes(merged.reset_index(), columns=None), PARQUET_TYPE)
