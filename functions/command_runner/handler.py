@@ -6,20 +6,16 @@ running fails it instead of running it again).
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from tradewind.commands.runs import execute
+from tradewind.sqs_worker import sqs_batch_handler
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics(namespace="Tradewind")
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @tracer.capture_method
@@ -33,10 +29,4 @@ def record_handler(record: SQSRecord) -> str:
     return outcome
 
 
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+handler = sqs_batch_handler(record_handler, logger=logger, tracer=tracer, metrics=metrics)

@@ -14,10 +14,10 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.function import python_function
+from infra.constructs.queues import queue_with_dead_letters
 from infra.stages import StageSettings
 
 RUNNER_TIMEOUT = Duration.minutes(10)
@@ -37,22 +37,12 @@ class Commands(Construct):
         settings: StageSettings,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "CommandDeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.queue = sqs.Queue(
+        self.queue, self.dead_letters = queue_with_dead_letters(
             self,
             "CommandQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(RUNNER_TIMEOUT.to_seconds() * 6),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                max_receive_count=MAX_RECEIVE_COUNT, queue=self.dead_letters
-            ),
+            "CommandDeadLetters",
+            worker_timeout=RUNNER_TIMEOUT,
+            max_receive_count=MAX_RECEIVE_COUNT,
         )
         self.runner = python_function(
             self,

@@ -204,3 +204,18 @@ def _one_bar() -> pd.DataFrame:
         {name: [1.0] for name in COMPONENTS},
         index=pd.DatetimeIndex([pd.Timestamp("2018-01-02")], name="time"),
     )
+
+
+def test_the_runner_reports_a_bad_message_failed_alone_and_it_reaches_the_dead_letters(
+    clean_cloud: LocalCloud, api: TestClient, h: dict[str, str]
+) -> None:
+    """The runner's BatchProcessor (``tradewind.sqs_worker``): a message that raises is retried up to
+    the queue's receive limit (2), then dead-lettered; the good run beside it succeeds."""
+    sqs = boto3.session.Session(region_name="us-east-1").client("sqs")
+    sqs.send_message(QueueUrl=clean_cloud.queue_url("CommandQueue"), MessageBody='{"tenant_id": "x"}')
+    publish_sample_dataset(TENANT, "sample", 2)
+    run = _run(api, h, "refresh-sample", {})
+    clean_cloud.drain_queues()
+    assert api.get(f"/jobs/{run}", headers=h).json()["status"] == "succeeded"
+    dead = sqs.receive_message(QueueUrl=clean_cloud.queue_url("CommandDeadLetters"))["Messages"]
+    assert [m["Body"] for m in dead] == ['{"tenant_id": "x"}']
