@@ -16,6 +16,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.assets import StackAssets
+from infra.constructs.alerts import Alerts
 from infra.constructs.api import Api
 from infra.constructs.commands import Commands
 from infra.constructs.data import Data
@@ -123,6 +124,9 @@ class TradewindStack(Stack):
         self.commands = Commands(
             self, "Commands", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
         )
+        self.alerts = Alerts(
+            self, "Alerts", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
         self.user_schedules = UserSchedules(
             self,
             "UserSchedules",
@@ -148,6 +152,7 @@ class TradewindStack(Stack):
         self.monitoring.dead_letters("ImportDeadLetters", self.orchestration.dead_letters)
         self.monitoring.dead_letters("PipelineDeadLetters", self.pipeline.dead_letters)
         self.monitoring.dead_letters("CommandDeadLetters", self.commands.dead_letters)
+        self.monitoring.dead_letters("AlertDeadLetters", self.alerts.dead_letters)
         self.monitoring.failed_executions("SampleSeedFailed", self.orchestration.seed_state_machine)
         self.monitoring.failed_executions("JobWorkflowFailed", self.jobs.state_machine)
         self.monitoring.function_errors("ApiErrors", self.api.function)
@@ -156,6 +161,7 @@ class TradewindStack(Stack):
         self.monitoring.api_latency("ApiLatency", self.api.rest_api.deployment_stage)
         self._wire_environment()
         self._grant()
+        self._wire_alerts()
         self._allow_browser_uploads(self.data.data_bucket)
         self._outputs()
 
@@ -171,6 +177,7 @@ class TradewindStack(Stack):
             *self.commands.functions,
             self.user_schedules.fire,
             *self.execution_events.functions,
+            *self.alerts.functions,
         ]
 
     @property
@@ -387,6 +394,43 @@ class TradewindStack(Stack):
             dead.grant(runner, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
         self.user_schedules.grant_manage(api)
         self.commands.queue.grant_send_messages(api)
+
+    def _wire_alerts(self) -> None:
+        """Alert channels (docs/alerts.md). Every function that may produce an alert event (a job's or
+        run's end, a failed fire or import, a test send) reads the organisation's channels (``Query``
+        on the main table) and sends one message per channel to the delivery queue. The delivery
+        reads the channel, writes its delivery log, pauses a failing channel and notifies in the app
+        (publish*); its links point at the site."""
+        alerts, data, realtime, jobs = self.alerts, self.data, self.realtime, self.jobs
+        delivery = alerts.delivery
+        for function in self.functions:
+            function.add_environment("TW_ALERTS_QUEUE_URL", alerts.queue.queue_url)
+        delivery.add_environment("TW_SITE_URL", self.hosting.url)
+        ended = self.execution_events.function
+        producers = (
+            self.api.function,
+            self.orchestration.import_worker,
+            jobs.reduce,
+            jobs.mark_failed,
+            ended,
+            self.pipeline.worker,
+            self.user_schedules.fire,
+            self.commands.runner,
+        )
+        for function in producers:
+            alerts.queue.grant_send_messages(function)
+        # The others query the main table already (whole-table item access, or PIPELINE_ITEM_ACTIONS).
+        for function in (jobs.reduce, jobs.mark_failed, ended):
+            _grant_items(data.table, function, ["Query"])
+        _grant_items(data.table, delivery, ("GetItem", "PutItem", "UpdateItem", "Query"))
+        _grant_items(realtime.connections_table, delivery, PUBLISH_ITEM_ACTIONS)
+        realtime.api.grant_manage_connections(delivery)
+        acknowledge(
+            _role(delivery),
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:"
+            f"<AWS::AccountId>:<{logical_ref(realtime.api)}>/*/*/@connections/*]",
+            "Connection ids exist only at run time; scoped to this WebSocket API's @connections.",
+        )
 
     def _workflow_item_actions(self) -> dict[lambda_.Function, tuple[str, ...]]:
         jobs, work = self.jobs, self.orchestration

@@ -27,6 +27,8 @@ LOCAL_HANDLER_DEFAULTS = {
     "POWERTOOLS_SERVICE_NAME": "tradewind-local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
+    # Alert channels may post to http://127.0.0.1 (a receiver a test starts); honoured on stage local only.
+    "TW_ALERTS_ALLOW_LOOPBACK": "1",
 }
 
 

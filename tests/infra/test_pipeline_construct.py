@@ -81,7 +81,11 @@ def test_the_worker_gets_exact_actions_and_only_the_api_sends(synthesized: Synth
     }  # fmt: skip
     assert allowed_actions(statements, logical_id(synthesized, stack.data.data_bucket)) == {"s3:GetObject"}
     queue = logical_id(synthesized, stack.pipeline.queue)
-    assert not any("sqs:SendMessage" in json.dumps(s["Action"]) for s in statements)
+    assert "sqs:SendMessage" not in allowed_actions(statements, queue)
+    # It sends only alert deliveries (a run's end and signals, docs/alerts.md).
+    alerts = logical_id(synthesized, stack.alerts.queue)
+    sent_to = [s["Resource"] for s in statements if "sqs:SendMessage" in json.dumps(s["Action"])]
+    assert sent_to == [{"Fn::GetAtt": [alerts, "Arn"]}]
     assert stack.api.function.role is not None
     assert "sqs:SendMessage" in allowed_actions(
         policy_statements(synthesized, stack.api.function.role), queue

@@ -428,7 +428,8 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
     # 14 + job_execution_ended (docs/jobs.md) + schedule_fire and command_runner (docs/schedules.md)
-    assert len(stack.functions) == 14 + 1 + 2
+    # + alert_delivery (docs/alerts.md)
+    assert len(stack.functions) == 14 + 1 + 2 + 1
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"

@@ -61,3 +61,16 @@ def notify_outcome(record: JobRecord, kind: str, title: str, body: str) -> None:
         notify(record.tenant_id, kind, title, body, link(record))
     except Exception:
         logger.exception("could not notify the outcome of job %s", record.job_id)
+    alert_outcome(record, kind, title, body, link(record))
+
+
+def alert_outcome(record: JobRecord, kind: str, title: str, body: str, path: str) -> None:
+    """Send a succeeded or failed job to the organisation's alert channels (never raises)."""
+    from tradewind.alerts.events import EventKind
+    from tradewind.alerts.publish import publish
+    from tradewind.services.notifications import JOB_COMPLETED, JOB_FAILED
+
+    event = {JOB_COMPLETED: EventKind.JOB_SUCCEEDED, JOB_FAILED: EventKind.JOB_FAILED}.get(kind)
+    if event is not None:
+        data = {"job_id": record.job_id, "job_kind": record.kind, "status": record.status}
+        publish(record.tenant_id, event, title, body, link=path, data=data)

@@ -27,7 +27,7 @@ from tradewind.jobs.views import COMPLETED, STOPPED, completed_payload
 from tradewind.marketdata.parquet import from_parquet_bytes, to_parquet_bytes
 from tradewind.pipeline import breadth, history
 from tradewind.pipeline.batch import empty_signals
-from tradewind.pipeline.events import notify_finished
+from tradewind.pipeline.events import alert_signals, notify_finished
 from tradewind.pipeline.keys import BREADTH, SIGNALS, batch_key, run_result
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def aggregate(record: JobRecord) -> None:
     )
     announce(t, j, STOPPED if status == "stopped" else COMPLETED, completed_payload(record))
     notify_finished(record)
+    alert_signals(record, table)
 
 
 def signals_parquet(table: pd.DataFrame) -> bytes:

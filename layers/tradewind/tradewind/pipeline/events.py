@@ -7,6 +7,8 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
+
     from tradewind.data.jobs import JobRecord
 
 logger = logging.getLogger(__name__)
@@ -22,12 +24,14 @@ def link(record: JobRecord) -> str:
 
 
 def _notify(record: JobRecord, kind: str, title: str, body: str) -> None:
+    from tradewind.jobs.events import alert_outcome
     from tradewind.services.notifications import notify
 
     try:
         notify(record.tenant_id, kind, title, body, link(record))
     except Exception:  # the outcome is saved already; a notification is best effort
         logger.exception("could not notify the outcome of run %s", record.job_id)
+    alert_outcome(record, kind, title, body, link(record))
 
 
 def notify_finished(record: JobRecord) -> None:
@@ -48,3 +52,41 @@ def notify_failed(record: JobRecord) -> None:
     from tradewind.services.notifications import JOB_FAILED
 
     _notify(record, JOB_FAILED, f"{label(record)} failed", record.error or "It failed.")
+
+
+def alert_signals(record: JobRecord, table: DataFrame) -> None:
+    """Send the run's newest signals (its last bar's, strongest first) to the channels subscribed to
+    ``pipeline.signals``; each channel receives those at or above its ``min_strength``."""
+    import pandas as pd
+
+    from tradewind.alerts.events import MAX_SIGNALS, EventKind, signal_lines
+    from tradewind.alerts.publish import publish, wants
+
+    if table.empty or not wants(record.tenant_id, EventKind.PIPELINE_SIGNALS):
+        return
+    last = table[table["time"] == table["time"].max()]
+    top = last.sort_values(["strength", "symbol"], ascending=[False, True], na_position="last").head(
+        MAX_SIGNALS
+    )
+    signals = [
+        {
+            "symbol": str(row.symbol),
+            "time": pd.Timestamp(row.time).isoformat(),
+            "rule": str(row.rule),
+            "action": str(row.action),
+            "side": str(row.side),
+            "strength": 0.0 if pd.isna(row.strength) else round(float(row.strength), 4),
+            "close": round(float(row.close), 6),
+        }
+        for row in top.itertuples(index=False)
+    ]
+    title = f"{label(record)}: {len(last)} signal{'' if len(last) == 1 else 's'} on {signals[0]['time'][:10]}"
+    data = {"job_id": record.job_id, "universe": record.universe, "signals": signals, "total": len(last)}
+    publish(
+        record.tenant_id,
+        EventKind.PIPELINE_SIGNALS,
+        title,
+        signal_lines(signals),
+        link=link(record),
+        data=data,
+    )

@@ -137,6 +137,9 @@ def _record(
 
 
 def _notify_failed(schedule: Any, reason: str) -> None:
+    """In the app and on the alert channels that subscribe to ``schedule.failed``."""
+    from tradewind.alerts.events import EventKind
+    from tradewind.alerts.publish import publish
     from tradewind.services.notifications import SCHEDULE_FAILED, notify
 
     try:
@@ -149,3 +152,11 @@ def _notify_failed(schedule: Any, reason: str) -> None:
         )
     except Exception:
         logger.exception("could not notify the failed fire of schedule %s", schedule.schedule_id)
+    publish(
+        schedule.tenant_id,
+        EventKind.SCHEDULE_FAILED,
+        f"Schedule {schedule.name!r} could not start its job",
+        reason,
+        link=f"/schedules/{schedule.schedule_id}",
+        data={"schedule_id": schedule.schedule_id},
+    )

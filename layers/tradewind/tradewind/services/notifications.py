@@ -36,7 +36,10 @@ JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED = (
 )
 JOB_CANCELLED = "job.cancelled"
 SCHEDULE_FAILED = "schedule.failed"  # a schedule's fire could not start its job (tradewind.schedules.fire)
-KINDS = frozenset({JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED, SCHEDULE_FAILED})
+CHANNEL_PAUSED = "channel.paused"  # an alert channel failed repeatedly (tradewind.alerts.delivery)
+KINDS = frozenset(
+    {JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED, SCHEDULE_FAILED, CHANNEL_PAUSED}
+)
 RETENTION = timedelta(days=90)
 """Notifications expire (DynamoDB TTL) this long after they were created."""
 MAX_COUNTED = 1000
@@ -223,3 +226,9 @@ def notify_dataset_outcome(record: DatasetRecord) -> None:
         notify(record.tenant_id, kind, title, body, link)
     except Exception:
         logger.exception("could not notify the outcome of dataset %s", record.dataset_id)
+    if kind == DATASET_FAILED:
+        from tradewind.alerts.events import EventKind
+        from tradewind.alerts.publish import publish
+
+        data = {"dataset_id": record.dataset_id, "row": error.row if error else None}
+        publish(record.tenant_id, EventKind.IMPORT_FAILED, title, body, link=link, data=data)

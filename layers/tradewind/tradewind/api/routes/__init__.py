@@ -29,6 +29,7 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "jobs": ("jobs",),
     "commands": ("commands",),
     "schedules": ("schedules",),
+    "channels": ("channels",),
     "realtime": ("realtime",),
 }
 """First path segment -> the route modules serving it, in matching order."""
