@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { loadEnv, type Plugin, type ProxyOptions } from "vite";
@@ -13,11 +14,18 @@ export function apiRoutes(document: { paths: Record<string, unknown> }): string[
 
 /** After a build, print the JavaScript the first page load needs: the entry chunk and every chunk it
  * imports statically (what index.html preloads), gzipped. Issue #9's budget is 150 KB; pages,
- * charts and the other language's translations load later. */
+ * charts and the other language's translations load later. The same figures go to
+ * `node_modules/.vite/initial-js.json` (Vite's cache folder, never published), which `make bench`
+ * prints beside the browser's own measurements. */
+const INITIAL_JS_REPORT = "initial-js.json";
 export function initialJsReport(budgetKb = 150): Plugin {
+  let cacheDir = "";
   return {
     name: "tradewind-initial-js",
     apply: "build",
+    configResolved(config) {
+      cacheDir = config.cacheDir;
+    },
     generateBundle(_options, bundle) {
       const chunks = new Map(Object.values(bundle).flatMap((item) => (item.type === "chunk" ? [[item.fileName, item] as const] : [])));
       const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
@@ -32,6 +40,12 @@ export function initialJsReport(budgetKb = 150): Plugin {
       const size = (name: string) => gzipSync(chunks.get(name)!.code).length / 1024;
       const total = [...initial].reduce((sum, name) => sum + size(name), 0);
       const verdict = total <= budgetKb ? "within" : "OVER";
+      const chunkSizes = Object.fromEntries([...initial].map((name) => [name, Number(size(name).toFixed(2))]));
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(
+        join(cacheDir, INITIAL_JS_REPORT),
+        JSON.stringify({ entry: entry.fileName, chunks: chunkSizes, totalKb: Number(total.toFixed(2)), budgetKb }, null, 2),
+      );
       this.info(
         `initial JS: entry ${size(entry.fileName).toFixed(1)} KB + ${initial.size - 1} preloaded chunk(s) = ${total.toFixed(1)} KB gzipped (${verdict} the ${budgetKb} KB budget)`,
       );
