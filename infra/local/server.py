@@ -97,7 +97,8 @@ def ensure_api_key(data_dir: Path) -> str:
     path = data_dir / "api-key"
     if path.exists():
         secret = path.read_text().strip()
-        if apikeys.resolve(secret) == LOCAL_TENANT:
+        grant = apikeys.resolve(secret)
+        if grant is not None and grant.tenant_id == LOCAL_TENANT:
             return secret
     created = apikeys.create_api_key(LOCAL_TENANT, "local")
     path.write_text(created.secret + "\n")

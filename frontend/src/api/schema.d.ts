@@ -11,10 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your API keys (revoked ones included) */
+        /** List the organisation's API keys (revoked ones included) */
         get: operations["list_keys_api_keys_get"];
         put?: never;
-        /** Create an API key for your tenant */
+        /** Create an API key for your organisation */
         post: operations["create_key_api_keys_post"];
         delete?: never;
         options?: never;
@@ -34,6 +34,40 @@ export interface paths {
         post?: never;
         /** Revoke one of your keys (takes effect everywhere within the key cache TTL) */
         delete: operations["revoke_key_api_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's audit trail, newest first */
+        get: operations["list_audit_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail as CSV (same filters, newest first) */
+        get: operations["export_audit_audit_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -119,6 +153,94 @@ export interface paths {
         get: operations["trades_backtests__job_id__trades_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organisation's notification channels (secrets redacted) */
+        get: operations["list_channels_channels_get"];
+        put?: never;
+        /** Create a channel (a webhook without secret gets one, shown once) */
+        post: operations["create_channels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A channel (secrets redacted) */
+        get: operations["get_channels__channel_id__get"];
+        /** Change a channel: the fields given (a secret given replaces the stored one) */
+        put: operations["update_channels__channel_id__put"];
+        post?: never;
+        /** Delete a channel and its delivery log */
+        delete: operations["delete_channels__channel_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channel_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channel's delivery log, newest first (kept 30 days) */
+        get: operations["deliveries_channels__channel_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channel_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused channel */
+        post: operations["resume_channels__channel_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channel_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test event through the delivery queue (also to a paused channel) */
+        post: operations["send_test_channels__channel_id__test_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -522,6 +644,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who you are: your organisations, your role in each, invitations waiting for you */
+        get: operations["me_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/invitations/{invitation_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation sent to your email: you join its organisation with its role */
+        post: operations["accept_invitation_me_invitations__invitation_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -725,6 +881,76 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/org/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's pending invitations */
+        get: operations["list_invitations_org_invitations_get"];
+        put?: never;
+        /** Invite someone by email (they accept once signed in with that email) */
+        post: operations["invite_org_invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a pending invitation */
+        delete: operations["revoke_invitation_org_invitations__invitation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's members and their roles */
+        get: operations["list_members_org_members_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (the last admin cannot be removed: 409) */
+        delete: operations["remove_member_org_members__member_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (the last admin cannot be demoted: 409) */
+        patch: operations["change_role_org_members__member_id__patch"];
         trace?: never;
     };
     "/pipeline/breadth": {
@@ -1054,6 +1280,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's settings (ETag: their version) */
+        get: operations["get_settings_settings_get"];
+        /** Replace the organisation's settings (If-Match: the ETag you read) */
+        put: operations["put_settings_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/strategies": {
         parameters: {
             query?: never;
@@ -1332,6 +1576,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your workflows, newest first */
+        get: operations["list_workflows_workflows_get"];
+        put?: never;
+        /** Create a workflow (each step is checked as if submitted now: ['body', 'steps', 1, 'target', ...]) */
+        post: operations["create_workflows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/runs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with each step's status and job */
+        get: operations["get_run_workflows_runs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workflow and its version */
+        get: operations["get_workflows__workflow_id__get"];
+        /** Replace a workflow (409 on ['body', 'version'] when it changed since you read it) */
+        put: operations["update_workflows__workflow_id__put"];
+        post?: never;
+        /** Delete a workflow (its runs stay, as jobs) */
+        delete: operations["delete_workflows__workflow_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workflow's runs, newest first, with their steps */
+        get: operations["runs_workflows__workflow_id__runs_get"];
+        put?: never;
+        /** Run a workflow: a job of kind workflow (stop it with POST /jobs/{id}/cancel) */
+        post: operations["run_workflows__workflow_id__runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1383,10 +1699,15 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Expires At */
+            expires_at: string | null;
             /** Key Id */
             key_id: string;
             /** Name */
             name: string;
+            role: components["schemas"]["Role"];
+            /** Scopes */
+            scopes: string[];
             /**
              * Secret
              * @description shown once; store it now
@@ -1396,10 +1717,25 @@ export interface components {
         /** ApiKeyIn */
         ApiKeyIn: {
             /**
+             * Expires At
+             * @description when the key stops working; null: never
+             */
+            expires_at?: string | null;
+            /**
              * Name
              * @description a label to recognise the key by
              */
             name: string;
+            /**
+             * @description what the key may do (viewer < researcher < admin)
+             * @default admin
+             */
+            role?: components["schemas"]["Role"];
+            /**
+             * Scopes
+             * @description route groups the key may call; empty: all
+             */
+            scopes?: components["schemas"]["Scope"][];
         };
         /** ApiKeyOut */
         ApiKeyOut: {
@@ -1408,6 +1744,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Expires At */
+            expires_at: string | null;
             /** Key Id */
             key_id: string;
             /** Name */
@@ -1419,6 +1757,9 @@ export interface components {
             prefix: string;
             /** Revoked At */
             revoked_at: string | null;
+            role: components["schemas"]["Role"];
+            /** Scopes */
+            scopes: string[];
         };
         /** Assumptions */
         Assumptions: {
@@ -1435,6 +1776,45 @@ export interface components {
             worker_memory_mb: number;
             /** Worker Overhead Seconds */
             worker_overhead_seconds: number;
+        };
+        /**
+         * AuditEntry
+         * @description One audited call.
+         */
+        AuditEntry: {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /** Audit Id */
+            audit_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Method */
+            method: string;
+            /** Outcome */
+            outcome: string;
+            /** Path */
+            path: string;
+            /** Request Id */
+            request_id: string | null;
+            /** Route */
+            route: string;
+            /** Source Ip */
+            source_ip: string | null;
+            /** Status */
+            status: number;
+            /** Target Id */
+            target_id: string | null;
+            /** User Agent */
+            user_agent: string | null;
         };
         /** Axis */
         Axis: {
@@ -1619,6 +1999,188 @@ export interface components {
             total: number;
             /** V */
             v: number[];
+        };
+        /** ChannelIn */
+        ChannelIn: {
+            /**
+             * Bot Token
+             * @description telegram: the bot token (write-only)
+             */
+            bot_token?: string | null;
+            /**
+             * Chat Id
+             * @description telegram: the chat id or @channel name
+             */
+            chat_id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "webhook" | "slack" | "discord" | "telegram";
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description webhook: the HMAC-SHA256 signing secret (write-only); omitted at creation: generated
+             */
+            secret?: string | null;
+            /** Subscriptions */
+            subscriptions: components["schemas"]["SubscriptionIn"][];
+            /**
+             * Url
+             * @description webhook, Slack and Discord: where to POST (https; write-only, shown redacted)
+             */
+            url?: string | null;
+        };
+        /** ChannelOut */
+        ChannelOut: {
+            /** Channel Id */
+            channel_id: string;
+            /** Chat Id */
+            chat_id: string | null;
+            /**
+             * Consecutive Failures
+             * @description deliveries in a row that failed every attempt
+             */
+            consecutive_failures: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Destination
+             * @description the URL or bot token, redacted
+             * @example https://hooks.slack.com/…/abcd
+             */
+            destination: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "webhook" | "slack" | "discord" | "telegram";
+            /** Name */
+            name: string;
+            /** Paused At */
+            paused_at: string | null;
+            /** Paused Reason */
+            paused_reason: string | null;
+            /**
+             * Secret Hint
+             * @description webhook: the signing secret's last characters
+             * @example …f00d
+             */
+            secret_hint: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /** Subscriptions */
+            subscriptions: components["schemas"]["SubscriptionOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ChannelSaved */
+        ChannelSaved: {
+            /** Channel Id */
+            channel_id: string;
+            /** Chat Id */
+            chat_id: string | null;
+            /**
+             * Consecutive Failures
+             * @description deliveries in a row that failed every attempt
+             */
+            consecutive_failures: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Destination
+             * @description the URL or bot token, redacted
+             * @example https://hooks.slack.com/…/abcd
+             */
+            destination: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "webhook" | "slack" | "discord" | "telegram";
+            /** Name */
+            name: string;
+            /** Paused At */
+            paused_at: string | null;
+            /** Paused Reason */
+            paused_reason: string | null;
+            /**
+             * Secret Hint
+             * @description webhook: the signing secret's last characters
+             * @example …f00d
+             */
+            secret_hint: string | null;
+            /**
+             * Signing Secret
+             * @description the webhook signing secret this call generated: shown once, never again
+             */
+            signing_secret: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /** Subscriptions */
+            subscriptions: components["schemas"]["SubscriptionOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ChannelUpdate
+         * @description The fields given change; a given secret replaces the stored one (rotation).
+         */
+        ChannelUpdate: {
+            /**
+             * Bot Token
+             * @description telegram: the bot token (write-only)
+             */
+            bot_token?: string | null;
+            /**
+             * Chat Id
+             * @description telegram: the chat id or @channel name
+             */
+            chat_id?: string | null;
+            /**
+             * Kind
+             * @description cannot change; accepted when the same
+             */
+            kind?: ("webhook" | "slack" | "discord" | "telegram") | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Rotate Secret
+             * @description webhook: generate a new signing secret
+             * @default false
+             */
+            rotate_secret?: boolean;
+            /**
+             * Secret
+             * @description webhook: the HMAC-SHA256 signing secret (write-only); omitted at creation: generated
+             */
+            secret?: string | null;
+            /** Subscriptions */
+            subscriptions?: components["schemas"]["SubscriptionIn"][] | null;
+            /**
+             * Url
+             * @description webhook, Slack and Discord: where to POST (https; write-only, shown redacted)
+             */
+            url?: string | null;
         };
         /** CheckResult */
         CheckResult: {
@@ -1921,6 +2483,48 @@ export interface components {
              */
             updated_at: string;
         };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Error */
+            error: string | null;
+            /** Event Id */
+            event_id: string;
+            /** Event Kind */
+            event_kind: string;
+            /**
+             * Next Attempt At
+             * @description when a retrying delivery is attempted again
+             */
+            next_attempt_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "delivering" | "retrying" | "delivered" | "failed" | "skipped";
+            /**
+             * Status Code
+             * @description the receiver's last HTTP status (none: no answer)
+             */
+            status_code: number | null;
+            /** Test */
+            test: boolean;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** Download */
         Download: {
             /** Expires In */
@@ -2155,6 +2759,71 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** InvitationIn */
+        InvitationIn: {
+            /**
+             * Email
+             * @description who to invite
+             */
+            email: string;
+            /** @description their role once they accept */
+            role: components["schemas"]["Role"];
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Invitation Id */
+            invitation_id: string;
+            /**
+             * Invited By
+             * @description the inviting actor (`user:<id>` or `key:<id>`)
+             */
+            invited_by: string;
+            /** Org Id */
+            org_id: string;
+            role: components["schemas"]["Role"];
+        };
+        /**
+         * JobDefaults
+         * @description What a new backtest or optimization uses when its request leaves these out.
+         */
+        JobDefaults: {
+            /**
+             * Cash
+             * @description starting cash
+             * @default 10000
+             */
+            cash?: number;
+            /**
+             * Commission
+             * @description commission per side, a fraction
+             * @default 0
+             */
+            commission?: number;
+            /**
+             * Commission Fixed
+             * @description fixed commission per side
+             * @default 0
+             */
+            commission_fixed?: number;
+            /**
+             * Slippage Bps
+             * @description slippage in basis points
+             * @default 0
+             */
+            slippage_bps?: number;
+        };
         /**
          * JobOut
          * @description A backtest or optimization: status, progress, the short summary, and why it failed.
@@ -2185,10 +2854,15 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "import" | "backtest" | "optimization" | "pipeline" | "command";
+            kind: "import" | "backtest" | "optimization" | "pipeline" | "command" | "workflow";
             /** Name */
             name: string | null;
             progress: components["schemas"]["Progress"];
+            /**
+             * Stalled Since
+             * @description when the running job was flagged stalled: no progress for its kind's threshold (docs/jobs.md#stalled-jobs); null when it is not, or moved since. It may still finish
+             */
+            stalled_since?: string | null;
             /** Started At */
             started_at: string | null;
             /**
@@ -2363,6 +3037,65 @@ export interface components {
             /** Marked */
             marked: number;
         };
+        /** MeOut */
+        MeOut: {
+            /**
+             * Actor
+             * @description `user:<user id>` or `key:<key id>`: how audit records name you
+             */
+            actor: string;
+            /** Email */
+            email: string | null;
+            /**
+             * Invitations
+             * @description pending invitations to your email
+             */
+            invitations: components["schemas"]["InvitationOut"][];
+            /**
+             * Kind
+             * @description a signed-in person or an API key
+             * @enum {string}
+             */
+            kind: "user" | "key";
+            /**
+             * Org Id
+             * @description the organisation this request acted in; null: none yet
+             */
+            org_id: string | null;
+            /**
+             * Orgs
+             * @description every organisation you belong to, by id; pick one with X-Org-Id
+             */
+            orgs: components["schemas"]["OrgMembership"][];
+            /** @description your role there */
+            role: components["schemas"]["Role"] | null;
+            /**
+             * Scopes
+             * @description an API key's route groups; empty: every route its role allows
+             */
+            scopes: string[];
+            /**
+             * User Id
+             * @description the person's id (Cognito sub); null for a key
+             */
+            user_id: string | null;
+        };
+        /** MemberOut */
+        MemberOut: {
+            /** Email */
+            email: string;
+            /**
+             * Joined At
+             * Format: date-time
+             */
+            joined_at: string;
+            /**
+             * Member Id
+             * @description the person's user id (Cognito sub)
+             */
+            member_id: string;
+            role: components["schemas"]["Role"];
+        };
         /** NextFires */
         NextFires: {
             /** Expression */
@@ -2411,6 +3144,17 @@ export interface components {
             read_at: string | null;
             /** Title */
             title: string;
+        };
+        /**
+         * NotificationRoute
+         * @description Whether one kind of event produces an in-app notification (channels subscribe on their own).
+         */
+        NotificationRoute: {
+            /**
+             * In App
+             * @default true
+             */
+            in_app?: boolean;
         };
         /**
          * Objective
@@ -2509,6 +3253,74 @@ export interface components {
             kind: "optimization";
             request: components["schemas"]["OptimizationRequest"];
         };
+        /** OrgMembership */
+        OrgMembership: {
+            /** Org Id */
+            org_id: string;
+            role: components["schemas"]["Role"];
+        };
+        /**
+         * OrgSettingsBody
+         * @description The editable settings (``PUT /settings`` replaces them all).
+         */
+        OrgSettingsBody: {
+            /**
+             * Base Currency
+             * @description ISO 4217 code
+             * @default USD
+             * @example EUR
+             */
+            base_currency?: string;
+            job_defaults?: components["schemas"]["JobDefaults"];
+            /**
+             * Notifications
+             * @description per notification kind; a kind left out keeps producing notifications
+             */
+            notifications?: {
+                [key: string]: components["schemas"]["NotificationRoute"];
+            };
+            /**
+             * Time Zone
+             * @description IANA time zone
+             * @default UTC
+             * @example Europe/Paris
+             */
+            time_zone?: string;
+        };
+        /**
+         * OrgSettingsOut
+         * @description The settings, their version (also the ``ETag``; 0 until first saved) and who saved them last.
+         */
+        OrgSettingsOut: {
+            /**
+             * Base Currency
+             * @description ISO 4217 code
+             * @default USD
+             * @example EUR
+             */
+            base_currency?: string;
+            job_defaults?: components["schemas"]["JobDefaults"];
+            /**
+             * Notifications
+             * @description per notification kind; a kind left out keeps producing notifications
+             */
+            notifications?: {
+                [key: string]: components["schemas"]["NotificationRoute"];
+            };
+            /**
+             * Time Zone
+             * @description IANA time zone
+             * @default UTC
+             * @example Europe/Paris
+             */
+            time_zone?: string;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Updated By */
+            updated_by?: string | null;
+            /** Version */
+            version: number;
+        };
         /** Page[ApiKeyOut] */
         Page_ApiKeyOut_: {
             /** Items */
@@ -2516,10 +3328,31 @@ export interface components {
             /** Next Token */
             next_token?: string | null;
         };
+        /** Page[AuditEntry] */
+        Page_AuditEntry_: {
+            /** Items */
+            items: components["schemas"]["AuditEntry"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
+        /** Page[ChannelOut] */
+        Page_ChannelOut_: {
+            /** Items */
+            items: components["schemas"]["ChannelOut"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
         /** Page[DatasetOut] */
         Page_DatasetOut_: {
             /** Items */
             items: components["schemas"]["DatasetOut"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
+        /** Page[DeliveryOut] */
+        Page_DeliveryOut_: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
             /** Next Token */
             next_token?: string | null;
         };
@@ -2541,6 +3374,13 @@ export interface components {
         Page_LogLine_: {
             /** Items */
             items: components["schemas"]["LogLine"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
+        /** Page[MemberOut] */
+        Page_MemberOut_: {
+            /** Items */
+            items: components["schemas"]["MemberOut"][];
             /** Next Token */
             next_token?: string | null;
         };
@@ -2583,6 +3423,20 @@ export interface components {
         Page_WatchlistOut_: {
             /** Items */
             items: components["schemas"]["WatchlistOut"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
+        /** Page[WorkflowOut] */
+        Page_WorkflowOut_: {
+            /** Items */
+            items: components["schemas"]["WorkflowOut"][];
+            /** Next Token */
+            next_token?: string | null;
+        };
+        /** Page[WorkflowRunOut] */
+        Page_WorkflowRunOut_: {
+            /** Items */
+            items: components["schemas"]["WorkflowRunOut"][];
             /** Next Token */
             next_token?: string | null;
         };
@@ -2938,6 +3792,16 @@ export interface components {
             pct?: number | components["schemas"]["ParamRef"] | null;
         };
         /**
+         * Role
+         * @description What a member or a key may do; each role includes everything of the ones before it.
+         * @enum {string}
+         */
+        Role: "viewer" | "researcher" | "admin";
+        /** RoleIn */
+        RoleIn: {
+            role: components["schemas"]["Role"];
+        };
+        /**
          * Rule
          * @description When ``when`` holds on a bar's close, ``action`` is ordered; ``priority`` settles conflicts.
          */
@@ -3119,7 +3983,7 @@ export interface components {
             /** Name */
             name: string;
             /** Target */
-            target: components["schemas"]["BacktestTarget"] | components["schemas"]["OptimizationTarget"] | components["schemas"]["PipelineTarget"] | components["schemas"]["CommandTarget"];
+            target: components["schemas"]["BacktestTarget"] | components["schemas"]["OptimizationTarget"] | components["schemas"]["PipelineTarget"] | components["schemas"]["CommandTarget"] | components["schemas"]["WorkflowTarget"];
             /**
              * Timezone
              * @description IANA time zone of cron and at
@@ -3140,10 +4004,15 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Target */
-            target?: (components["schemas"]["BacktestTarget"] | components["schemas"]["OptimizationTarget"] | components["schemas"]["PipelineTarget"] | components["schemas"]["CommandTarget"]) | null;
+            target?: (components["schemas"]["BacktestTarget"] | components["schemas"]["OptimizationTarget"] | components["schemas"]["PipelineTarget"] | components["schemas"]["CommandTarget"] | components["schemas"]["WorkflowTarget"]) | null;
             /** Timezone */
             timezone?: string | null;
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "me" | "org" | "api-keys" | "watchlists" | "datasets" | "symbols" | "notifications" | "strategies" | "backtests" | "optimizations" | "pipeline" | "jobs" | "commands" | "schedules" | "channels" | "workflows" | "realtime" | "audit" | "settings";
         /**
          * Signal
          * @description A decision the strategy takes on a bar: exactly what a backtest would decide there.
@@ -3236,6 +4105,28 @@ export interface components {
              * @default ok
              */
             status?: string;
+        };
+        /** StepOut */
+        StepOut: {
+            /** Error */
+            error: string | null;
+            /** Index */
+            index: number;
+            /**
+             * Job Id
+             * @description the job this step created (GET /jobs/{job_id})
+             */
+            job_id: string | null;
+            /** Kind */
+            kind: string | null;
+            /** Name */
+            name: string | null;
+            /**
+             * Status
+             * @description the step's job status now; pending before it starts, skipped when the run ended first
+             * @enum {string}
+             */
+            status: "pending" | "skipped" | "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
         };
         /**
          * Strategy
@@ -3411,6 +4302,29 @@ export interface components {
              */
             tags?: string[] | null;
         };
+        /** SubscriptionIn */
+        SubscriptionIn: {
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "job.succeeded" | "job.failed" | "pipeline.signals" | "schedule.failed" | "import.failed";
+            /**
+             * Min Strength
+             * @description pipeline.signals only: signals at or above this strength
+             */
+            min_strength?: number | null;
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "job.succeeded" | "job.failed" | "pipeline.signals" | "schedule.failed" | "import.failed";
+            /** Min Strength */
+            min_strength: number | null;
+        };
         /** SymbolDatasetOut */
         SymbolDatasetOut: {
             /** Dataset Id */
@@ -3563,6 +4477,14 @@ export interface components {
             /** Items */
             items: components["schemas"]["TemplateSummaryOut"][];
         };
+        /** TestSent */
+        TestSent: {
+            /**
+             * Event Id
+             * @description the test event's id: its delivery appears in the log under it
+             */
+            event_id: string;
+        };
         /** TicketOut */
         TicketOut: {
             /**
@@ -3609,7 +4531,7 @@ export interface components {
              */
             cause: string;
             /** Status */
-            status: ("submitted" | "interrupted") | ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
+            status: ("submitted" | "interrupted" | "stalled" | "progressing") | ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | "paused";
         };
         /** Trade */
         Trade: {
@@ -3830,6 +4752,169 @@ export interface components {
             updated_at: string;
             /** Watchlist Id */
             watchlist_id: string;
+        };
+        /** WorkflowOut */
+        WorkflowOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Last Run Id */
+            last_run_id: string | null;
+            /** Name */
+            name: string;
+            /** Runs */
+            runs: number;
+            /**
+             * Steps
+             * @description [{name?, target}]: each target a job request
+             */
+            steps: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description send it back with PUT: the update is refused (409) if it moved on
+             */
+            version: number;
+            /** Workflow Id */
+            workflow_id: string;
+        };
+        /**
+         * WorkflowRequest
+         * @description ``POST /workflows``.
+         */
+        WorkflowRequest: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /** Steps */
+            steps: components["schemas"]["WorkflowStep"][];
+        };
+        /** WorkflowRunOut */
+        WorkflowRunOut: {
+            /**
+             * Cached
+             * @description answered from an identical earlier job's result
+             */
+            cached: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Error
+             * @description a readable reason, when failed
+             */
+            error: string | null;
+            /**
+             * Failed Step
+             * @description the index of the step that failed the run
+             */
+            failed_step: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "import" | "backtest" | "optimization" | "pipeline" | "command" | "workflow";
+            /** Name */
+            name: string | null;
+            progress: components["schemas"]["Progress"];
+            /**
+             * Stalled Since
+             * @description when the running job was flagged stalled: no progress for its kind's threshold (docs/jobs.md#stalled-jobs); null when it is not, or moved since. It may still finish
+             */
+            stalled_since?: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped";
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name: string | null;
+            /** Strategy Version */
+            strategy_version: number | null;
+            /**
+             * Summary
+             * @description backtest: return_pct, sharpe, max_drawdown_pct, trades; optimization: best_params, best_objective, combinations
+             */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Symbols */
+            symbols: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Workflow Id */
+            workflow_id: string | null;
+        };
+        /** WorkflowStep */
+        WorkflowStep: {
+            /**
+             * Name
+             * @description a label for the step (default: its kind)
+             */
+            name?: string | null;
+            /** Target */
+            target: components["schemas"]["BacktestTarget"] | components["schemas"]["OptimizationTarget"] | components["schemas"]["PipelineTarget"] | components["schemas"]["CommandTarget"];
+        };
+        /**
+         * WorkflowTarget
+         * @description A run of a saved workflow (docs/workflows.md): its steps as they are at the fire.
+         */
+        WorkflowTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "workflow";
+            /**
+             * Workflow Id
+             * @description from GET /workflows
+             */
+            workflow_id: string;
+        };
+        /**
+         * WorkflowUpdate
+         * @description ``PUT /workflows/{id}``: the whole workflow again, with the version it was read at.
+         */
+        WorkflowUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /** Steps */
+            steps: components["schemas"]["WorkflowStep"][];
+            /**
+             * Version
+             * @description the version you edited (GET answers it); 409 when it moved on
+             */
+            version: number;
         };
         /** YfinanceImport */
         YfinanceImport: {
@@ -4057,6 +5142,144 @@ export interface operations {
             };
             /** @description Not found (another tenant's records are never visible) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit_audit_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+                /** @description only calls by this actor (`user:<sub>` or `key:<key id>`) */
+                actor?: string | null;
+                /** @description only this action (`strategies.update`) */
+                action?: string | null;
+                /** @description only calls on this target id */
+                target?: string | null;
+                /** @description calls at or after this time (ISO 8601 with an offset) */
+                since?: string | null;
+                /** @description calls at or before this time (ISO 8601 with an offset) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_audit_audit_export_get: {
+        parameters: {
+            query?: {
+                /** @description only calls by this actor (`user:<sub>` or `key:<key id>`) */
+                actor?: string | null;
+                /** @description only this action (`strategies.update`) */
+                action?: string | null;
+                /** @description only calls on this target id */
+                target?: string | null;
+                /** @description calls at or after this time (ISO 8601 with an offset) */
+                since?: string | null;
+                /** @description calls at or before this time (ISO 8601 with an offset) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, a header then one row per call (at most 100,000) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4583,6 +5806,576 @@ export interface operations {
             };
             /** @description Unexpected error: quote `request_id` */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_channels_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChannelOut_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_channels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSaved"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_channels__channel_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_channels__channel_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSaved"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_channels__channel_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deliveries_channels__channel_id__deliveries_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+            };
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeliveryOut_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resume_channels__channel_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_test_channels__channel_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSent"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency or provider is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5548,7 +7341,7 @@ export interface operations {
                 /** @description `next_token` of the previous page; omit for the first */
                 next_token?: string | null;
                 /** @description only jobs of this kind */
-                kind?: ("import" | "backtest" | "optimization" | "pipeline" | "command") | null;
+                kind?: ("import" | "backtest" | "optimization" | "pipeline" | "command" | "workflow") | null;
                 /** @description only jobs with this status */
                 status?: ("queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "stopped") | null;
                 /** @description created on or after this UTC date */
@@ -6208,6 +8001,130 @@ export interface operations {
             };
             /** @description Not found (another tenant's records are never visible) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_invitation_me_invitations__invitation_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the invitation's id */
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMembership"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7222,6 +9139,441 @@ export interface operations {
             };
             /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_invitations_org_invitations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_org_invitations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_invitation_org_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the invitation's id */
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_members_org_members_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MemberOut_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_member_org_members__member_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the person's user id (Cognito sub) */
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_role_org_members__member_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the person's user id (Cognito sub) */
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9047,6 +11399,152 @@ export interface operations {
             };
         };
     };
+    get_settings_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSettingsOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_settings_settings_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the settings you edited (`"0"` before any save) */
+                "if-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgSettingsBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSettingsOut"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The settings changed since the ETag you sent: read them again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_all_strategies_get: {
         parameters: {
             query?: {
@@ -10647,6 +13145,620 @@ export interface operations {
             };
             /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_workflows_workflows_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WorkflowOut_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_workflows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency or provider is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_run_workflows_runs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_workflows__workflow_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_workflows__workflow_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description Malformed body: not JSON, not UTF-8 or nested too deeply (`errors[0].loc` is `["body"]`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a limit reached, a concurrent edit, not ready or not finished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit (`TW_MAX_REQUEST_BODY_BYTES`, 1 MiB by default), refused unread */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency or provider is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_workflows__workflow_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runs_workflows__workflow_id__runs_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description `next_token` of the previous page; omit for the first */
+                next_token?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WorkflowRunOut_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[].loc` names every bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: quote `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_workflows__workflow_id__runs_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and the same request within 24 hours returns the job the first request created; the same key with another request answers 422. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the job is queued; follow it on WebSocket topic `job:{job_id}` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this operation (`detail` names the role needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another tenant's records are never visible) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,11 @@ class Settings:
     ws_url: str = ""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     api_key_cache_seconds: float = 60.0
+    cognito_user_pool_id: str = ""  # empty: people cannot sign in, only API keys work
+    cognito_client_ids: tuple[str, ...] = field(default_factory=tuple)  # accepted ``aud`` of ID tokens
+    cognito_issuer: str = ""  # default: https://cognito-idp.<region>.amazonaws.com/<pool id>
+    cognito_jwks_url: str = ""  # default: <issuer>/.well-known/jwks.json (locally: moto's)
+    invitation_days: int = 7  # an invitation can be accepted this long after it is sent
     presign_expiry_seconds: int = 900
     max_upload_bytes: int = 512 * 1024 * 1024
     max_request_body_bytes: int = 1024 * 1024  # an API request's body; above it: 413 (docs/api.md)
@@ -71,6 +76,11 @@ def get_settings() -> Settings:
         ws_url=env.get("TW_WS_URL", default.ws_url),
         cors_origins=_csv(env.get("TW_CORS_ORIGINS", "")),
         api_key_cache_seconds=float(env.get("TW_API_KEY_CACHE_SECONDS", default.api_key_cache_seconds)),
+        cognito_user_pool_id=env.get("TW_COGNITO_USER_POOL_ID", default.cognito_user_pool_id),
+        cognito_client_ids=_csv(env.get("TW_COGNITO_CLIENT_IDS", "")),
+        cognito_issuer=env.get("TW_COGNITO_ISSUER", default.cognito_issuer),
+        cognito_jwks_url=env.get("TW_COGNITO_JWKS_URL", default.cognito_jwks_url),
+        invitation_days=int(env.get("TW_INVITATION_DAYS", default.invitation_days)),
         presign_expiry_seconds=int(env.get("TW_PRESIGN_EXPIRY_SECONDS", default.presign_expiry_seconds)),
         max_upload_bytes=int(env.get("TW_MAX_UPLOAD_BYTES", default.max_upload_bytes)),
         max_request_body_bytes=int(env.get("TW_MAX_REQUEST_BODY_BYTES", default.max_request_body_bytes)),

@@ -11,6 +11,10 @@ from tradewind.services import apikeys
 from tradewind.settings import get_settings
 
 
+def tenant_of(grant: apikeys.KeyGrant | None) -> str | None:
+    return grant.tenant_id if grant else None
+
+
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
@@ -46,20 +50,21 @@ def test_only_the_hash_of_a_secret_is_stored(aws: None) -> None:
     items = client("dynamodb").scan(TableName=get_settings().table_name)["Items"]
     assert created.secret not in repr(items)
     assert {"S": f"APIKEY#{apikeys.hash_secret(created.secret)}"} in [i["pk"] for i in items]
-    assert apikeys.resolve(created.secret) == "acme"
+    assert tenant_of(apikeys.resolve(created.secret)) == "acme"
 
 
 def test_resolution_is_cached_both_ways(aws: None) -> None:
     created = apikeys.create_api_key("acme", "ci")
     unknown = "tw_000000000000_nobody"
-    assert apikeys.resolve(created.secret) == "acme"
+    assert tenant_of(apikeys.resolve(created.secret)) == "acme"
     assert apikeys.resolve(unknown) is None
     table = get_settings().table_name
     client("dynamodb").delete_item(
         TableName=table,
         Key={"pk": {"S": f"APIKEY#{apikeys.hash_secret(created.secret)}"}, "sk": {"S": "APIKEY"}},
     )
-    assert apikeys.cached_resolution(created.secret) == (True, "acme")
+    hit, grant = apikeys.cached_resolution(created.secret)
+    assert (hit, tenant_of(grant)) == (True, "acme")
     assert apikeys.cached_resolution(unknown) == (True, None)
     apikeys.clear_cache()
     assert apikeys.resolve(created.secret) is None
@@ -71,7 +76,7 @@ def test_a_zero_ttl_caches_nothing(aws: None, monkeypatch: pytest.MonkeyPatch) -
     with monkeypatch.context() as env:
         env.setenv("TW_API_KEY_CACHE_SECONDS", "0")
         get_settings.cache_clear()
-        assert (apikeys.resolve(created.secret), apikeys.resolve(unknown)) == ("acme", None)
+        assert (tenant_of(apikeys.resolve(created.secret)), apikeys.resolve(unknown)) == ("acme", None)
         assert apikeys.cached_resolution(created.secret) == (False, None)
         assert apikeys.cached_resolution(unknown) == (False, None)
     get_settings.cache_clear()

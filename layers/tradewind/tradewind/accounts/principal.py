@@ -29,8 +29,10 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller. ``actor`` is ``user:<cognito sub>`` or ``key:<key id>``."""
+    """An authenticated caller. ``actor`` is ``user:<cognito sub>`` or ``key:<key id>``; ``scopes``
+    (an API key's route groups, the first segments of the paths it may call) is empty for all."""
 
     org_id: str
     actor: str
     role: Role
+    scopes: tuple[str, ...] = ()

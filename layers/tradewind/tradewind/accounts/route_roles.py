@@ -4,7 +4,8 @@ Keys are ``(HTTP method, OpenAPI path template)`` exactly as the OpenAPI documen
 :func:`tradewind.api.auth.current_principal` looks the matched route up here on every authenticated
 request and answers 403 (naming the role needed) when the caller's role does not allow it.
 ``tests/unit/api/test_route_roles.py`` walks the OpenAPI document: an operation with a security
-requirement and no entry here, or an entry for an operation that does not exist, fails it.
+requirement and no entry here (or in :data:`SIGNED_IN_ROUTES`), or an entry for an operation that
+does not exist, fails it.
 
 Reads are ``viewer``; what runs, creates, edits or deletes research objects is ``researcher``;
 members, keys, settings, audit and channels are ``admin``. Marking one's notifications read and
@@ -27,8 +28,23 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 """Operations without a credential (no security requirement in the OpenAPI document)."""
 
+SIGNED_IN_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/me"),
+        ("POST", "/me/invitations/{invitation_id}/accept"),
+    }
+)
+"""Operations any authenticated caller may use, even a person who belongs to no organisation yet."""
+
 ROUTE_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/health/system"): V,
+    # the organisation's members and invitations
+    ("GET", "/org/members"): V,
+    ("PATCH", "/org/members/{member_id}"): A,
+    ("DELETE", "/org/members/{member_id}"): A,
+    ("GET", "/org/invitations"): A,
+    ("POST", "/org/invitations"): A,
+    ("DELETE", "/org/invitations/{invitation_id}"): A,
     # API keys
     ("GET", "/api-keys"): A,
     ("POST", "/api-keys"): A,

@@ -23,6 +23,9 @@ class ApiKeyRecord(MainTableModel):
     prefix = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     revoked_at = UTCDateTimeAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # absent on keys made before roles: they are admin keys
+    scopes = ListAttribute[Any](of=UnicodeAttribute, null=True)  # route groups; absent: every route
+    valid_until = UTCDateTimeAttribute(null=True)  # absent: never expires
     gsi1: Gsi1[ApiKeyRecord] = Gsi1()
 
     @staticmethod

@@ -57,7 +57,7 @@ class Accepted:
     """Who an accepted connection belongs to."""
 
     tenant_id: str
-    key_id: str
+    key_id: str | None  # None: a signed-in person's connection
 
 
 def connect(connection_id: str, ticket: str | None, now: dt.datetime | None = None) -> Accepted:
@@ -72,7 +72,7 @@ def connect(connection_id: str, ticket: str | None, now: dt.datetime | None = No
     redeemed = tickets.redeem(ticket, at)
     expires_at = at + MAX_CONNECTION_AGE + EXPIRY_MARGIN
     connections.save_connection(connection_id, redeemed.tenant_id, at, expires_at, key_id=redeemed.key_id)
-    if tickets.active_key(redeemed.key_hash) is None:
+    if redeemed.key_hash is not None and tickets.active_key(redeemed.key_hash) is None:
         connections.delete_connection(connection_id)
         raise Unauthorized("the ticket's API key was revoked")
     return Accepted(redeemed.tenant_id, redeemed.key_id)

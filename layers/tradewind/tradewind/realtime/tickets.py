@@ -8,7 +8,8 @@ its expiry), so a second use, a replay from a log line or an expired ticket is r
 
 Only the ticket's sha256 is stored (``TICKET#{sha256}``/``TICKET`` in the connections table, which
 has DynamoDB TTL on ``expires_at``), with the tenant, the key id and the key's own hash: ``$connect``
-checks that the key was not revoked between the ticket's issue and its use.
+checks that the key was not revoked between the ticket's issue and its use. A signed-in person's
+ticket (:func:`issue_for_person`) carries their actor instead of a key.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class TicketRecord(ConnectionsTableModel):
     """``TICKET#{sha256(ticket)}``/``TICKET``: one ticket not redeemed yet."""
 
     tenant_id = UnicodeAttribute()
-    key_id = UnicodeAttribute()
-    key_hash = UnicodeAttribute()  # sha256 of the API key (the main table's key of its record)
+    key_id = UnicodeAttribute(null=True)  # absent on a person's ticket
+    key_hash = UnicodeAttribute(null=True)  # sha256 of the API key (the main table's key of its record)
+    actor = UnicodeAttribute(null=True)  # ``user:<sub>`` on a person's ticket
     issued_at = UTCDateTimeAttribute()
 
 
@@ -49,7 +51,7 @@ class Ticket:
     ticket: str
     expires_in: int
     tenant_id: str
-    key_id: str
+    key_id: str | None
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Redeemed:
     """Who a redeemed ticket was issued to."""
 
     tenant_id: str
-    key_id: str
-    key_hash: str
+    key_id: str | None
+    key_hash: str | None
 
 
 def _hash(value: str) -> str:
@@ -100,6 +102,21 @@ def issue(secret: str, now: dt.datetime | None = None) -> Ticket:
         expires_at=at + dt.timedelta(seconds=TICKET_TTL_SECONDS),
     ).save(condition=TicketRecord.pk.does_not_exist())
     return Ticket(ticket, TICKET_TTL_SECONDS, tenant_id, key_id)
+
+
+def issue_for_person(tenant_id: str, actor: str, now: dt.datetime | None = None) -> Ticket:
+    """A new ticket for a signed-in person (their ID token was verified by the caller)."""
+    at = now or dt.datetime.now(dt.UTC)
+    ticket = secrets.token_urlsafe(32)
+    TicketRecord(
+        ticket_pk(ticket),
+        TICKET_SK,
+        tenant_id=tenant_id,
+        actor=actor,
+        issued_at=at,
+        expires_at=at + dt.timedelta(seconds=TICKET_TTL_SECONDS),
+    ).save(condition=TicketRecord.pk.does_not_exist())
+    return Ticket(ticket, TICKET_TTL_SECONDS, tenant_id, None)
 
 
 def redeem(ticket: str | None, now: dt.datetime | None = None) -> Redeemed:

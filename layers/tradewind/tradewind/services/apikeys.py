@@ -1,4 +1,9 @@
-"""API keys: issue, resolve to a tenant, list, revoke.
+"""API keys: issue, resolve to a tenant and role, list, revoke.
+
+A key carries a role (viewer, researcher or admin; a key stored before roles existed has none and is
+an admin key), optional scopes (route groups, the first segment of a path: a scoped key may call
+only those) and an optional expiry (a key past it is refused with a 401 naming the expiry; the
+record stays, so the answer says "expired", not "unknown").
 
 A secret looks like ``tw_<key_id>_<random>``; only its sha256 is stored (the record's key), so a
 leaked table does not leak usable keys. :func:`resolve` sits on every authenticated request, so its
@@ -19,7 +24,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from cachetools import TLRUCache
 
-from tradewind.errors import FieldProblem, InvalidInput, NotFound
+from tradewind.accounts.principal import Role
+from tradewind.errors import FieldProblem, InvalidInput, NotFound, Unauthorized
 from tradewind.settings import get_settings
 from tradewind.text import NAME_PATTERN
 
@@ -41,6 +47,22 @@ def _records() -> type[ApiKeyRecord]:
 
 
 @dataclass(frozen=True)
+class KeyGrant:
+    """What a valid secret grants: whose it is, the role, the scopes (empty: all) and the expiry."""
+
+    tenant_id: str
+    key_id: str
+    role: Role
+    scopes: tuple[str, ...] = ()
+    valid_until: datetime | None = None
+
+    def check_unexpired(self, now: datetime | None = None) -> None:
+        """401 naming the expiry once the key is past it."""
+        if self.valid_until is not None and self.valid_until <= (now or _now()):
+            raise Unauthorized(f"API key expired at {self.valid_until.isoformat()}: create a new one")
+
+
+@dataclass(frozen=True)
 class ApiKeyCreated:
     """A new key; ``secret`` is shown once and cannot be recovered later."""
 
@@ -49,6 +71,9 @@ class ApiKeyCreated:
     tenant_id: str
     name: str
     created_at: datetime
+    role: Role = Role.ADMIN
+    scopes: tuple[str, ...] = ()
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -60,16 +85,19 @@ class ApiKeyInfo:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    role: Role
+    scopes: tuple[str, ...]
+    valid_until: datetime | None
 
 
-def cache_expiry(_digest: str, tenant: str | None, now: float) -> float:
+def cache_expiry(_digest: str, tenant: KeyGrant | None, now: float) -> float:
     """A found key lives ``api_key_cache_seconds``; an unknown one at most :data:`NEGATIVE_TTL_SECONDS`."""
     ttl = get_settings().api_key_cache_seconds
     return now + (ttl if tenant else min(ttl, NEGATIVE_TTL_SECONDS))
 
 
-# secret hash -> tenant id (None: unknown or revoked); cachetools caches are not thread-safe.
-_cache: TLRUCache[str, str | None] = TLRUCache(maxsize=MAX_CACHE_ENTRIES, ttu=cache_expiry)
+# secret hash -> grant (None: unknown or revoked); cachetools caches are not thread-safe.
+_cache: TLRUCache[str, KeyGrant | None] = TLRUCache(maxsize=MAX_CACHE_ENTRIES, ttu=cache_expiry)
 _cache_lock = threading.Lock()
 _MISSING = object()
 
@@ -101,7 +129,13 @@ def _check_tenant_id(tenant_id: str) -> None:
         )
 
 
-def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
+def create_api_key(
+    tenant_id: str,
+    name: str,
+    role: Role = Role.ADMIN,
+    scopes: tuple[str, ...] = (),
+    valid_until: datetime | None = None,
+) -> ApiKeyCreated:
     """Issue a key for ``tenant_id``; the returned secret is the only copy."""
     _check_tenant_id(tenant_id)
     if not 1 <= len(name) <= 64 or not re.fullmatch(NAME_PATTERN, name):
@@ -121,43 +155,52 @@ def create_api_key(tenant_id: str, name: str) -> ApiKeyCreated:
         name=name,
         prefix=f"{SECRET_PREFIX}{key_id}",
         created_at=_now(),
+        role=role.value,
+        scopes=list(scopes) or None,
+        valid_until=valid_until,
     )
     record.save(condition=records.pk.does_not_exist())
-    return ApiKeyCreated(key_id, secret, tenant_id, name, record.created_at)
+    return ApiKeyCreated(key_id, secret, tenant_id, name, record.created_at, role, scopes, valid_until)
 
 
 def _well_formed(secret: str) -> bool:
     return secret.startswith(SECRET_PREFIX) and len(secret) <= MAX_SECRET_LENGTH
 
 
-def cached_resolution(secret: str) -> tuple[bool, str | None]:
-    """``(True, tenant or None)`` when the answer is known without I/O, else ``(False, None)``."""
+def cached_resolution(secret: str) -> tuple[bool, KeyGrant | None]:
+    """``(True, grant or None)`` when the answer is known without I/O, else ``(False, None)``."""
     if not _well_formed(secret):
         return True, None
     with _cache_lock:
-        tenant = _cache.get(hash_secret(secret), _MISSING)
-    return (False, None) if tenant is _MISSING else (True, cast("str | None", tenant))
+        grant = _cache.get(hash_secret(secret), _MISSING)
+    return (False, None) if grant is _MISSING else (True, cast("KeyGrant | None", grant))
 
 
-def resolve(secret: str) -> str | None:
-    """The tenant a secret belongs to, or ``None`` if it is malformed, unknown or revoked."""
-    hit, tenant = cached_resolution(secret)
+def resolve(secret: str) -> KeyGrant | None:
+    """What a secret grants, or ``None`` if it is malformed, unknown or revoked (expiry is the
+    caller's check: :meth:`KeyGrant.check_unexpired`)."""
+    hit, grant = cached_resolution(secret)
     if hit:
-        return tenant
+        return grant
     digest = hash_secret(secret)
-    tenant = _lookup(digest)
+    grant = _lookup(digest)
     with _cache_lock:
-        _cache[digest] = tenant  # not kept when cache_expiry says it has already expired (a 0 s TTL)
-    return tenant
+        _cache[digest] = grant  # not kept when cache_expiry says it has already expired (a 0 s TTL)
+    return grant
 
 
-def _lookup(digest: str) -> str | None:
+def _grant(record: ApiKeyRecord) -> KeyGrant:
+    role = Role(record.role) if record.role else Role.ADMIN
+    return KeyGrant(record.tenant_id, record.key_id, role, tuple(record.scopes or ()), record.valid_until)
+
+
+def _lookup(digest: str) -> KeyGrant | None:
     records = _records()
     try:
         record = records.get(records.hash_pk(digest), records.SORT_KEY)
     except records.DoesNotExist:
         return None
-    return None if record.revoked_at else record.tenant_id
+    return None if record.revoked_at else _grant(record)
 
 
 def list_api_keys(
@@ -169,7 +212,11 @@ def list_api_keys(
     rows = records.gsi1.query(
         gsi1pk, records.gsi1sk.startswith(prefix), limit=limit, page_size=limit, last_evaluated_key=start
     )
-    items = [ApiKeyInfo(r.key_id, r.name, r.prefix, r.created_at, r.revoked_at) for r in rows]
+    items = [
+        ApiKeyInfo(r.key_id, r.name, r.prefix, r.created_at, r.revoked_at, g.role, g.scopes, g.valid_until)
+        for r in rows
+        for g in [_grant(r)]
+    ]
     return items, rows.last_evaluated_key
 
 

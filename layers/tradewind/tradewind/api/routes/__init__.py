@@ -17,6 +17,8 @@ from fastapi import APIRouter
 
 ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "health": ("health",),
+    "me": ("me",),
+    "org": ("org",),
     "api-keys": ("apikeys",),
     "watchlists": ("watchlists",),
     "datasets": ("datasets",),

@@ -1,7 +1,8 @@
 """Realtime: a short-lived, single-use ticket to open the WebSocket with (docs/websocket.md).
 
-The API key travels in a header here, never in a URL; the WebSocket URL carries only the ticket,
-which ``$connect`` consumes. The realtime modules (pynamodb) load inside the route, not at import.
+The credential (an API key or a signed-in person's ID token) travels in a header here, never in a
+URL; the WebSocket URL carries only the ticket, which ``$connect`` consumes. The realtime modules
+(pynamodb) load inside the route, not at import.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
-from tradewind.api.auth import Tenant
+from tradewind.api.auth import CurrentPrincipal
 from tradewind.errors import Unauthorized
 from tradewind.settings import get_settings
 
@@ -24,29 +25,22 @@ class TicketOut(BaseModel):
     )
 
 
-def _presented_key(request: Request) -> str:
-    """The key the caller authenticated with (``Tenant`` has already checked it): as
-    :func:`tradewind.api.auth.current_principal` reads it, a Bearer token first, else ``X-Api-Key``."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    key = request.headers.get("x-api-key")
-    if not key:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'")
-    return key
-
-
 @router.post(
     "/tickets",
     status_code=status.HTTP_201_CREATED,
     summary="Get a single-use ticket to open the WebSocket with (valid 60 s)",
 )
-def create_ticket(tenant: Tenant, request: Request, response: Response) -> TicketOut:
+def create_ticket(principal: CurrentPrincipal, request: Request, response: Response) -> TicketOut:
+    from tradewind.accounts.authorizer import credential
     from tradewind.realtime import tickets
 
-    issued = tickets.issue(_presented_key(request))
-    if issued.tenant_id != tenant:  # the same key resolved twice: only a changed record can differ
-        raise Unauthorized("invalid or revoked API key")
+    if principal.actor.startswith("user:"):
+        issued = tickets.issue_for_person(principal.org_id, principal.actor)
+    else:
+        # The key again, past any resolution cache: a key revoked a moment ago gets no ticket.
+        issued = tickets.issue(credential(request.headers) or "")
+        if issued.tenant_id != principal.org_id:  # only a changed record can differ
+            raise Unauthorized("invalid or revoked API key")
     response.headers["Cache-Control"] = "no-store"
     ws_url = get_settings().ws_url
     url = f"{ws_url}{'&' if '?' in ws_url else '?'}ticket={issued.ticket}" if ws_url else None
