@@ -49,6 +49,7 @@ class Settings:
     worker_memory_mb: int = 1769  # the job worker's memory (the estimate prices GB-seconds with it)
     max_concurrent_jobs: int = 10  # a tenant's jobs queued or running at once; above it: 429
     max_job_runs_per_day: int = 500  # jobs a tenant starts per UTC day; above it: 429
+    audit_retention_days: int = 365  # audit records expire (DynamoDB TTL) this long after the call
     alerts_queue_url: str = ""  # channel deliveries (docs/alerts.md); empty: alerts are off
     alerts_allow_loopback: bool = False  # http://127.0.0.1 channel URLs; honoured on stage local only
     site_url: str = ""  # the web app's URL: alert links are made absolute with it
@@ -90,6 +91,7 @@ def get_settings() -> Settings:
         worker_memory_mb=int(env.get("TW_WORKER_MEMORY_MB", default.worker_memory_mb)),
         max_concurrent_jobs=int(env.get("TW_MAX_CONCURRENT_JOBS", default.max_concurrent_jobs)),
         max_job_runs_per_day=int(env.get("TW_MAX_JOB_RUNS_PER_DAY", default.max_job_runs_per_day)),
+        audit_retention_days=int(env.get("TW_AUDIT_RETENTION_DAYS", default.audit_retention_days)),
         alerts_queue_url=env.get("TW_ALERTS_QUEUE_URL", default.alerts_queue_url),
         alerts_allow_loopback=env.get("TW_ALERTS_ALLOW_LOOPBACK", "") == "1",
         site_url=env.get("TW_SITE_URL", default.site_url),

@@ -145,6 +145,11 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/schedules/{schedule_id}/fires"): V,
     # realtime
     ("POST", "/realtime/tickets"): V,
+    # audit trail and organisation settings (docs/audit.md)
+    ("GET", "/audit"): A,
+    ("GET", "/audit/export"): A,
+    ("GET", "/settings"): V,
+    ("PUT", "/settings"): A,
 }
 """(method, path template) -> the least role that may call it."""
 

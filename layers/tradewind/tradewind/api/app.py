@@ -14,6 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 from starlette.middleware import Middleware
 
+from tradewind.api.audit import AuditMiddleware
 from tradewind.api.errors import install_error_handlers
 from tradewind.api.middleware import BodyLimitMiddleware, GatewayRootPathMiddleware, RequestContextMiddleware
 from tradewind.api.openapi import install_openapi
@@ -37,6 +38,7 @@ def create_app(*, lazy_routes: bool = False) -> FastAPI:
     middleware = [
         Middleware(GatewayRootPathMiddleware),
         Middleware(RequestContextMiddleware),
+        Middleware(AuditMiddleware),  # inside the request id; every outcome of a mutating call
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),

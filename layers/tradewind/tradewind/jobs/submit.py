@@ -39,8 +39,9 @@ from tradewind.jobs.artifacts import result_key
 from tradewind.jobs.records import finish, get_record, transact
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
 from tradewind.jobs.timeline import entry
+from tradewind.orgsettings.jobs import apply_job_defaults
 from tradewind.settings import get_settings
-from tradewind.strategy.models import Costs, Number, ParamRef, Strategy
+from tradewind.strategy.models import Number, ParamRef, Strategy
 from tradewind.strategy.weights import normalized_weights, weight_problems
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def request_hash(kind: str, request: Mapping[str, Any]) -> str:
 def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
     """The backtest's spec, or every bad field of the request (404/409/422)."""
     strategy, strategy_id, version, name = resolve_strategy(tenant_id, request)
-    strategy = _with_costs(strategy, request.costs)
+    request, strategy = apply_job_defaults(tenant_id, request, strategy)
     dataset, symbols, rows, problems = _universe(tenant_id, request)
     problems += _weight_problems(symbols, request.weights)
     problems += param_problems(strategy, request.params)
@@ -124,7 +125,7 @@ def resolve_backtest(tenant_id: str, request: BacktestRequest) -> Resolved:
 def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolved:
     """The optimization's spec and sizes, or every bad field (the size limit is :func:`check_size`)."""
     strategy, strategy_id, version, name = resolve_strategy(tenant_id, request)
-    strategy = _with_costs(strategy, request.costs)
+    request, strategy = apply_job_defaults(tenant_id, request, strategy)
     dataset, symbols, rows, problems = _universe(tenant_id, request)
     problems += _weight_problems(symbols, request.weights)
     problems += _objective_problems(request)
@@ -214,10 +215,6 @@ def resolve_strategy(tenant_id: str, source: StrategySource) -> tuple[Strategy, 
     assert source.strategy_id is not None  # StrategySource guarantees one of the two
     stored = resolve(tenant_id, source.strategy_id, source.strategy_version)
     return stored.strategy, stored.strategy_id, stored.version, stored.name
-
-
-def _with_costs(strategy: Strategy, costs: Costs | None) -> Strategy:
-    return strategy if costs is None else strategy.model_copy(update={"costs": costs})
 
 
 def _dataset(tenant_id: str, dataset_id: str) -> DatasetRecord:

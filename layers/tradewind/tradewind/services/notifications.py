@@ -85,13 +85,18 @@ def new_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(5)}"
 
 
-def notify(tenant_id: str, kind: str, title: str, body: str, link: str | None = None) -> Notification:
-    """Save an unread notification, then push it to the tenant's ``notifications`` subscribers.
+def notify(tenant_id: str, kind: str, title: str, body: str, link: str | None = None) -> Notification | None:
+    """Save an unread notification, then push it to the tenant's ``notifications`` subscribers;
+    ``None`` when the organisation's settings turned this kind off (``GET /settings``).
 
     An unknown ``kind`` raises ``ValueError`` (a producer bug, like an unknown topic).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}; one of {sorted(KINDS)}")
+    from tradewind.orgsettings.store import get_settings
+
+    if not get_settings(tenant_id).body.in_app(kind):
+        return None
     records, notification_id = _records(), new_id()
     now = datetime.now(UTC)
     gsi1pk, gsi1sk = records.unread_key(tenant_id, notification_id)

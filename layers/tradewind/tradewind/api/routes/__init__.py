@@ -33,6 +33,8 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "schedules": ("schedules",),
     "channels": ("channels",),
     "realtime": ("realtime",),
+    "audit": ("audit",),
+    "settings": ("settings",),
 }
 """First path segment -> the route modules serving it, in matching order."""
 

@@ -1,0 +1,2 @@
+"""Organisation settings: job defaults, time zone, base currency, in-app notification routing
+(docs/audit.md, Settings)."""
