@@ -67,6 +67,9 @@ SEED_ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
 # tradewind.realtime.publish on the connections table: the topic's subscribers (Query), and pruning a
 # gone connection (its META row, then its topic and key index rows).
 PUBLISH_ITEM_ACTIONS = ("Query", "GetItem", "DeleteItem", "BatchWriteItem")
+JANITOR_ITEM_ACTIONS = ("Scan", "GetItem", "UpdateItem", "PutItem")
+"""The janitor's stalled-job check (tradewind.jobs.stall): a filtered scan of the job records, each
+optimization's dataset, the timeline entry, the job's log line, the notification (and org settings)."""
 DATA_WRITE = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
 # A job's intermediates are written with the tw-retention=intermediate object tag (PutObject with
 # Tagging needs PutObjectTagging too).
@@ -308,6 +311,7 @@ class TradewindStack(Stack):
             data.table.grant_read_write_data(function)
             self._acknowledge_indexes(function)
             _grant_objects(data.data_bucket, function, DATA_WRITE)
+        _grant_items(data.table, realtime.janitor, JANITOR_ITEM_ACTIONS)
         for function, actions in self._workflow_item_actions().items():
             _grant_items(data.table, function, actions)
         # The seed writes bars (generate) and checks they are all there (finalize lists the dataset).

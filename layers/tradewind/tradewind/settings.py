@@ -49,6 +49,8 @@ class Settings:
     worker_memory_mb: int = 1769  # the job worker's memory (the estimate prices GB-seconds with it)
     max_concurrent_jobs: int = 10  # a tenant's jobs queued or running at once; above it: 429
     max_job_runs_per_day: int = 500  # jobs a tenant starts per UTC day; above it: 429
+    stall_factor: float = 10.0  # a running job is stalled after this many expected progress gaps...
+    stall_floor_seconds: float = 900.0  # ...and never sooner than this (tradewind.jobs.stall)
     audit_retention_days: int = 365  # audit records expire (DynamoDB TTL) this long after the call
     alerts_queue_url: str = ""  # channel deliveries (docs/alerts.md); empty: alerts are off
     alerts_allow_loopback: bool = False  # http://127.0.0.1 channel URLs; honoured on stage local only
@@ -91,6 +93,8 @@ def get_settings() -> Settings:
         worker_memory_mb=int(env.get("TW_WORKER_MEMORY_MB", default.worker_memory_mb)),
         max_concurrent_jobs=int(env.get("TW_MAX_CONCURRENT_JOBS", default.max_concurrent_jobs)),
         max_job_runs_per_day=int(env.get("TW_MAX_JOB_RUNS_PER_DAY", default.max_job_runs_per_day)),
+        stall_factor=float(env.get("TW_STALL_FACTOR", default.stall_factor)),
+        stall_floor_seconds=float(env.get("TW_STALL_FLOOR_SECONDS", default.stall_floor_seconds)),
         audit_retention_days=int(env.get("TW_AUDIT_RETENTION_DAYS", default.audit_retention_days)),
         alerts_queue_url=env.get("TW_ALERTS_QUEUE_URL", default.alerts_queue_url),
         alerts_allow_loopback=env.get("TW_ALERTS_ALLOW_LOOPBACK", "") == "1",

@@ -9,6 +9,7 @@ import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { type LogLine, resultsPath, useDeleteJob, useJob, useJobLog, useProgressHistory, useTimeline } from "./api";
 import { STATUS_COLORS } from "./JobRow";
+import { StalledBadge } from "./StalledBadge";
 import { isFinal, jobTopic } from "./jobState";
 import { useCancelJob } from "./useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
@@ -86,6 +87,7 @@ export function JobPage() {
               <Badge color={STATUS_COLORS[data.status] ?? "gray"} variant="light" size="lg" data-testid="job-status">
                 {t(`statuses.${data.status}`)}
               </Badge>
+              <StalledBadge job={data} size="lg" />
               <Text size="sm" c="dimmed" className="tw-num">
                 {t("detail.counts", { done: format.integer(data.progress.combos_done), total: format.integer(data.progress.combos_total) })}
               </Text>

@@ -17,6 +17,8 @@ export const STATUS_COLORS: Record<string, string> = {
   cancelled: "orange",
   stopped: "orange",
   paused: "yellow",
+  stalled: "orange", // timeline events (jobs.stall), not statuses
+  progressing: "blue",
 };
 
 interface Props {

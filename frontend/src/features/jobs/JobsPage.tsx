@@ -9,6 +9,7 @@ import { ErrorAlert, PageHeader } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { cleanFilters, type JobFilters, KINDS, STATUSES, useAllJobs, useJobStats } from "./api";
 import { STATUS_COLORS } from "./JobRow";
+import { StalledBadge } from "./StalledBadge";
 import { useFollowJobs } from "./useJobs";
 
 export function JobsPage() {
@@ -110,9 +111,12 @@ function JobsTable({ jobs }: { jobs: Job[] }) {
               </Table.Td>
               <Table.Td>{t(`kinds.${job.kind}`)}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={STATUS_COLORS[job.status] ?? "gray"} data-testid="job-status">
-                  {t(`statuses.${job.status}`)}
-                </Badge>
+                <Group gap={4} wrap="wrap">
+                  <Badge variant="light" color={STATUS_COLORS[job.status] ?? "gray"} data-testid="job-status">
+                    {t(`statuses.${job.status}`)}
+                  </Badge>
+                  <StalledBadge job={job} size="sm" />
+                </Group>
               </Table.Td>
               <Table.Td miw={120}>
                 <Progress

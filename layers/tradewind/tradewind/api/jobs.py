@@ -70,6 +70,11 @@ class JobOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+    stalled_since: datetime | None = Field(
+        default=None,
+        description="when the running job was flagged stalled: no progress for its kind's threshold "
+        "(docs/jobs.md#stalled-jobs); null when it is not, or moved since. It may still finish",
+    )
 
     @classmethod
     def of(cls, record: JobRecord) -> JobOut:

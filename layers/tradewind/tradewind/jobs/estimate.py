@@ -95,6 +95,12 @@ class Estimate(BaseModel):
     assumptions: Assumptions
 
 
+def shard_seconds(combinations: float, bars: float, metrics: str) -> float:
+    """One worker invocation: ``combinations`` on one symbol's ``bars``, plus the per-shard overhead
+    (what a stalled-job check expects between two counted shards: tradewind.jobs.stall)."""
+    return combinations * bars / BAR_COMBOS_PER_SECOND[metrics] + WORKER_OVERHEAD_SECONDS
+
+
 def estimate(tenant_id: str, request: OptimizationRequest) -> Estimate:
     """Resolve the request like a submission (same 4xx), then size and price it."""
     return price(resolve_optimization(tenant_id, request))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tradewind.jobs.stall import stalled_since
+
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
 
@@ -55,6 +57,7 @@ def job_view(record: JobRecord) -> dict[str, Any]:
         "started_at": _iso(record.started_at),
         "finished_at": _iso(record.finished_at),
         "updated_at": _iso(record.updated_at),
+        "stalled_since": stalled_since(record),
     }
 
 

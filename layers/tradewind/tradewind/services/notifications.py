@@ -35,10 +35,20 @@ JOB_COMPLETED, JOB_FAILED, DATASET_READY, DATASET_FAILED = (
     "dataset.failed",
 )
 JOB_CANCELLED = "job.cancelled"
+JOB_STALLED = "job.stalled"  # a running job made no progress for its threshold (tradewind.jobs.stall)
 SCHEDULE_FAILED = "schedule.failed"  # a schedule's fire could not start its job (tradewind.schedules.fire)
 CHANNEL_PAUSED = "channel.paused"  # an alert channel failed repeatedly (tradewind.alerts.delivery)
 KINDS = frozenset(
-    {JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED, DATASET_READY, DATASET_FAILED, SCHEDULE_FAILED, CHANNEL_PAUSED}
+    {
+        JOB_COMPLETED,
+        JOB_FAILED,
+        JOB_CANCELLED,
+        JOB_STALLED,
+        DATASET_READY,
+        DATASET_FAILED,
+        SCHEDULE_FAILED,
+        CHANNEL_PAUSED,
+    }
 )
 RETENTION = timedelta(days=90)
 """Notifications expire (DynamoDB TTL) this long after they were created."""

@@ -49,8 +49,9 @@ class JobStatsOut(KindStats):
 
 class TimelineEntry(BaseModel):
     at: datetime
-    # interrupted: its execution was lost, then it was resumed (jobs.recovery)
-    status: Literal["submitted", "interrupted"] | JobStatus | Literal["paused"]
+    # interrupted: its execution was lost, then it was resumed (jobs.recovery); stalled / progressing:
+    # no progress for its threshold, then moving again (jobs.stall: events, not statuses)
+    status: Literal["submitted", "interrupted", "stalled", "progressing"] | JobStatus | Literal["paused"]
     cause: str = Field(description="what made the change: submitted, planned, a failure's reason, ...")
 
 
