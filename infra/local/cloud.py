@@ -29,6 +29,8 @@ LOCAL_HANDLER_DEFAULTS = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     # Alert channels may post to http://127.0.0.1 (a receiver a test starts); honoured on stage local only.
     "TW_ALERTS_ALLOW_LOOPBACK": "1",
+    # The template's site URL is a CloudFront domain that does not exist here (make run sets its own).
+    "TW_SITE_URL": "",
 }
 
 

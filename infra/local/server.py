@@ -138,6 +138,7 @@ def handler_environment(cloud: LocalCloud, moto: EmbeddedMoto, public_host: str,
         **LOCAL_HANDLER_DEFAULTS,
         "TW_WS_MANAGEMENT_ENDPOINT": f"http://{public_host}:{port}",
         "TW_WS_URL": f"ws://{public_host}:{port}/ws",
+        "TW_SITE_URL": f"http://{public_host}:{port}",  # alert links open the dashboard
         "AWS_ENDPOINT_URL": moto.url,
         "MOTO_PORT": str(moto.port),
     }

@@ -201,7 +201,7 @@ def test_a_signal_event_reaches_a_channel_with_only_the_signals_at_or_above_its_
     assert narrowed is not None
     assert [s["symbol"] for s in narrowed.data["signals"]] == ["S0", "S1"]
     assert narrowed.text.splitlines() == [
-        "2 signals at or above strength 0.50:",
+        "2 signals at or above strength 0.5:",
         "S0 buy (long) strength 0.90 at 10.0",
         "S1 buy (long) strength 0.50 at 10.0",
     ]

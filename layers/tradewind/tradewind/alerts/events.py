@@ -100,5 +100,5 @@ def for_subscriptions(event: AlertEvent, subscriptions: list[Subscription]) -> A
     if not signals:
         return None
     data = {**event.data, "signals": signals, "min_strength": floor}
-    header = f"{len(signals)} signal{'' if len(signals) == 1 else 's'} at or above strength {floor:.2f}:"
+    header = f"{len(signals)} signal{'' if len(signals) == 1 else 's'} at or above strength {floor:g}:"
     return replace(event, text=f"{header}\n{signal_lines(signals)}", data=data)
