@@ -18,6 +18,7 @@ from constructs import Construct
 from infra.assets import StackAssets
 from infra.constructs.alerts import Alerts
 from infra.constructs.api import Api
+from infra.constructs.audit import EXPORT_SCHEDULE, AuditExport
 from infra.constructs.commands import Commands
 from infra.constructs.data import Data
 from infra.constructs.execution_events import ExecutionEvents
@@ -141,6 +142,12 @@ class TradewindStack(Stack):
         self.schedules.invoke_on_schedule(
             "Janitor", self.realtime.janitor, JANITOR_SCHEDULE, "Prune stale WebSocket connections"
         )
+        self.audit = AuditExport(
+            self, "Audit", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
+        self.schedules.invoke_on_schedule(
+            "AuditExport", self.audit.function, EXPORT_SCHEDULE, "Export yesterday's audit trail to S3"
+        )
         self.hosting = Hosting(
             self,
             "Hosting",
@@ -162,6 +169,7 @@ class TradewindStack(Stack):
         # What clients see, FastAPI's own 5xx answers included (the Lambda's Errors metric misses them).
         self.monitoring.api_server_errors("ApiServerErrors", self.api.rest_api.deployment_stage)
         self.monitoring.api_latency("ApiLatency", self.api.rest_api.deployment_stage)
+        self.monitoring.audit_write_failures("AuditWriteFailed")
         self._wire_environment()
         self._grant()
         self._wire_alerts()
@@ -180,6 +188,7 @@ class TradewindStack(Stack):
             *self.commands.functions,
             self.user_schedules.fire,
             *self.execution_events.functions,
+            *self.audit.functions,
             *self.alerts.functions,
         ]
 
@@ -232,6 +241,8 @@ class TradewindStack(Stack):
             # GET /health/system reports the dead-letter queues' depth.
             "TW_IMPORT_DEAD_LETTER_URL": self.orchestration.dead_letters.queue_url,
             "TW_PIPELINE_DEAD_LETTER_URL": self.pipeline.dead_letters.queue_url,
+            # Audit records expire (TTL) this many days after the call (docs/audit.md).
+            "TW_AUDIT_RETENTION_DAYS": str(self.settings.audit_retention_days),
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
@@ -357,6 +368,7 @@ class TradewindStack(Stack):
             "machine's executions.",
         )
         self._grant_schedules_and_commands()
+        self._grant_audit_export()
 
     def _grant_schedules_and_commands(self) -> None:
         """The schedule-fire Lambda submits jobs as the API does: items of the main table, the bars it
@@ -434,6 +446,24 @@ class TradewindStack(Stack):
             f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:"
             f"<AWS::AccountId>:<{logical_ref(realtime.api)}>/*/*/@connections/*]",
             "Connection ids exist only at run time; scoped to this WebSocket API's @connections.",
+        )
+
+    def _grant_audit_export(self) -> None:
+        """The export reads one day of every organisation's records from ``gsi1`` and writes
+        ``audit/<org>/<day>.jsonl``: a ``Query`` on that index, ``PutObject`` under ``audit/``."""
+        export, data = self.audit.function, self.data
+        export.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{data.table.table_arn}/index/gsi1"])
+        )
+        export.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject"], resources=[data.artifacts_bucket.arn_for_objects("audit/*")]
+            )
+        )
+        acknowledge(
+            _role(export),
+            f"AwsSolutions-IAM5[Resource::<{logical_ref(data.artifacts_bucket)}.Arn>/audit/*]",
+            "One object per organisation and day, named at run time; only under audit/ of this bucket.",
         )
 
     def _workflow_item_actions(self) -> dict[lambda_.Function, tuple[str, ...]]:

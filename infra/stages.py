@@ -38,6 +38,8 @@ class StageSettings:
     intermediate_retention_days: int
     cors_origins: tuple[str, ...] = ()
     alarm_email: str | None = None
+    # Days an audit record is kept in DynamoDB (TTL) after the call; the daily S3 export keeps a copy.
+    audit_retention_days: int = 365
 
     @property
     def removal_policy(self) -> RemovalPolicy:

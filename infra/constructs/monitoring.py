@@ -115,6 +115,17 @@ class Monitoring(Construct):
             "The REST API answered 5xx",
         )
 
+    def audit_write_failures(self, construct_id: str) -> None:
+        """An audit record could not be written (the API logged it whole: docs/audit.md)."""
+        metric = cloudwatch.Metric(
+            namespace="Tradewind",
+            metric_name="AuditWriteFailed",
+            dimensions_map={"service": "api"},
+            period=PERIOD,
+            statistic=cloudwatch.Stats.SUM,
+        )
+        self._alarm(construct_id, metric, "An audit record could not be written; it is in the API's logs")
+
     def api_latency(self, construct_id: str, stage: apigw.Stage) -> None:
         """The REST API's p99 latency stayed above ``LATENCY_P99_MS`` for ``LATENCY_PERIODS`` periods."""
         self._alarm(

@@ -225,9 +225,12 @@ def test_seed_state_machine_is_standard_logged_and_traced(synthesized: Synthesiz
 
 
 def test_janitor_runs_every_ten_minutes_through_scheduler(synthesized: Synthesized) -> None:
-    (schedule,) = synthesized.of_type("AWS::Scheduler::Schedule").values()
-    props = schedule["Properties"]
     janitor_id = logical_id(synthesized, synthesized.stack.realtime.janitor)
+    (props,) = [
+        s["Properties"]
+        for s in synthesized.of_type("AWS::Scheduler::Schedule").values()
+        if s["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": [janitor_id, "Arn"]}
+    ]
     role_id = logical_id(synthesized, synthesized.stack.schedules.role)
     assert props["ScheduleExpression"] == "rate(10 minutes)"
     assert props["State"] == "ENABLED"
@@ -428,8 +431,8 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
     stack = synthesized.stack
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
     # 14 + job_execution_ended (docs/jobs.md) + schedule_fire and command_runner (docs/schedules.md)
-    # + alert_delivery (docs/alerts.md)
-    assert len(stack.functions) == 14 + 1 + 2 + 1
+    # + alert_delivery (docs/alerts.md) + audit_export (docs/audit.md)
+    assert len(stack.functions) == 14 + 1 + 2 + 1 + 1
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"

@@ -268,3 +268,34 @@ def test_a_failed_audit_write_is_logged_and_counted_but_the_call_stands(
     assert (logged["action"], logged["target_id"]) == ("watchlists.create", r.json()["watchlist_id"])
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert [m["AuditWriteFailed"] for m in emitted if "AuditWriteFailed" in m] == [[1.0]]
+
+
+def test_the_daily_export_writes_one_json_lines_object_per_organisation(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewind.audit import export
+    from tradewind.aws import client, reset_clients
+
+    monkeypatch.setenv("TW_ARTIFACTS_BUCKET", "tw-test-audit-artifacts")
+    reset_clients()
+    s3 = client("s3")
+    s3.create_bucket(Bucket="tw-test-audit-artifacts")
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    acme = _seed("acme", 3, day + timedelta(hours=23, minutes=50))  # the last minutes of the day
+    _seed("acme", 1, day + timedelta(days=1))  # the next day: not exported
+    globex = _seed("globex", 2, day)
+    assert export.yesterday(day + timedelta(days=1, minutes=30)) == day.date()
+    counts = export.export_day(day.date())
+    assert counts == {"acme": 3, "globex": 2}
+    for org, ids in (("acme", acme), ("globex", globex)):
+        body = s3.get_object(Bucket="tw-test-audit-artifacts", Key=f"audit/{org}/2026-03-01.jsonl")["Body"]
+        lines = [json.loads(line) for line in body.read().decode().splitlines()]
+        assert [line["audit_id"] for line in lines] == ids  # oldest first
+        assert {line["org_id"] for line in lines} == {org}
+    # a rerun writes the same objects
+    assert export.export_day(day.date()) == counts
+    listed = s3.list_objects_v2(Bucket="tw-test-audit-artifacts", Prefix="audit/")["Contents"]
+    assert sorted(o["Key"] for o in listed) == [
+        "audit/acme/2026-03-01.jsonl",
+        "audit/globex/2026-03-01.jsonl",
+    ]
