@@ -1586,7 +1586,7 @@ export interface paths {
         /** Your workflows, newest first */
         get: operations["list_workflows_workflows_get"];
         put?: never;
-        /** Create a workflow (each step is checked as if submitted now: ['body', 'steps', 1, 'target', ...]) */
+        /** Create a workflow (each step checked as if submitted now: ['body', 'steps', 1, 'target', ...]) */
         post: operations["create_workflows_post"];
         delete?: never;
         options?: never;
