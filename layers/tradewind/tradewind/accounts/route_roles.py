@@ -150,6 +150,15 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {
     ("GET", "/audit/export"): A,
     ("GET", "/settings"): V,
     ("PUT", "/settings"): A,
+    # notification channels (docs/alerts.md): they hold secrets, so reads are for admins too
+    ("GET", "/channels"): A,
+    ("POST", "/channels"): A,
+    ("GET", "/channels/{channel_id}"): A,
+    ("PUT", "/channels/{channel_id}"): A,
+    ("DELETE", "/channels/{channel_id}"): A,
+    ("POST", "/channels/{channel_id}/test"): A,
+    ("POST", "/channels/{channel_id}/resume"): A,
+    ("GET", "/channels/{channel_id}/deliveries"): A,
 }
 """(method, path template) -> the least role that may call it."""
 
