@@ -1,9 +1,10 @@
 """The job workflow (docs/jobs.md): backtests and optimizations fanned out over Lambda workers.
 
 A Standard state machine: Plan -> Distributed Map over the shard manifest in S3 (EXPRESS children
-running the worker, MaxConcurrency per stage, retries with backoff) -> Reduce -> Paused (a paused
-job: its resume starts a new execution) or Done; a Catch on each of the three goes to MarkFailed,
-then the execution fails. The same definition runs under ``make run``.
+running the worker, MaxConcurrency per stage, retries with backoff) -> Reduce (retried once on a
+transient failure) -> Paused (a paused job: its resume starts a new execution) or Done; a Catch on
+each of the three goes to MarkFailed, then the execution fails. The same definition runs under
+``make run``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,19 @@ REDUCE_MEMORY_MB = 3008
 REDUCE_TIMEOUT = Duration.minutes(15)
 # A job's errors about its own inputs (a missing symbol, too few bars) fail the same way every time.
 PERMANENT_ERRORS = ["JobInputError"]
+# Reduce is retried once on a transient failure (an S3 or DynamoDB call that failed, the Lambda
+# service): it is idempotent (the same result keys rewritten from the same shards, one conditional
+# final write). What would fail again is not retried: its own RuntimeError (shards not all counted,
+# a result it cannot build), running out of memory or time.
+REDUCE_PERMANENT_ERRORS = [
+    "JobInputError",
+    "RuntimeError",
+    "MemoryError",
+    "Runtime.ExitError",
+    "States.Timeout",
+]
+REDUCE_RETRIES = 1
+REDUCE_RETRY_INTERVAL = Duration.seconds(2)
 
 
 class Jobs(Construct):
@@ -111,6 +125,8 @@ class Jobs(Construct):
             result_path=sfn.JsonPath.DISCARD,  # workers write their results to S3; Reduce reads them there
         ).item_processor(work)
         plan, reduce = invoke(self, "Plan", self.plan), invoke(self, "Reduce", self.reduce)
+        reduce.add_retry(errors=REDUCE_PERMANENT_ERRORS, max_attempts=0)
+        reduce.add_retry(errors=["States.ALL"], interval=REDUCE_RETRY_INTERVAL, max_attempts=REDUCE_RETRIES)
         mark_failed = invoke(self, "MarkFailed", self.mark_failed).next(
             sfn.Fail(
                 self, "JobFailed", error="JobFailed", cause="The job failed; its record holds the reason"

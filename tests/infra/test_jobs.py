@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from infra.constructs.jobs import WORKER_RETRIES
+from infra.constructs.jobs import REDUCE_PERMANENT_ERRORS, REDUCE_RETRIES, WORKER_RETRIES
 from infra.stages import STAGES
 from tests.infra.conftest import Synthesized
 from tests.infra.test_stack import (
@@ -96,6 +96,19 @@ def test_workers_retry_with_backoff_but_not_on_their_own_input_errors(
     assert everything["IntervalSeconds"] >= 1
     assert everything["BackoffRate"] > 1
     assert any("Lambda.TooManyRequestsException" in e for e in errors)
+
+
+def test_reduce_retries_once_on_a_transient_failure_but_not_on_what_would_fail_again(
+    definition: dict[str, Any],
+) -> None:
+    retries = definition["States"]["Reduce"]["Retry"]
+    errors = [retry["ErrorEquals"] for retry in retries]
+    assert errors[-1] == ["States.ALL"]
+    assert retries[-1]["MaxAttempts"] == REDUCE_RETRIES == 1
+    assert retries[-1]["IntervalSeconds"] >= 1
+    permanent = retries[errors.index(REDUCE_PERMANENT_ERRORS)]
+    assert permanent["MaxAttempts"] == 0
+    assert {"RuntimeError", "MemoryError", "States.Timeout"} <= set(REDUCE_PERMANENT_ERRORS)
 
 
 def test_an_express_child_fits_every_attempt_of_its_worker(

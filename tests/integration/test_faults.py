@@ -274,19 +274,60 @@ def test_a_duplicate_delivery_of_the_same_shard(faulty: Faulty) -> None:
     faulty.assert_like_clean(job.job_id, "duplicate delivery of one shard", " (2 deliveries, 1 counted)")
 
 
-def test_the_reduce_step_failing_once_fails_the_job_with_the_reason(faulty: Faulty) -> None:
+def test_the_reduce_step_failing_once_is_retried_and_ends_like_a_clean_run(faulty: Faulty) -> None:
+    """A transient failure (S3 unreachable after some results were written): the Retry on Reduce
+    runs it again; it rewrites the same result keys and succeeds once."""
+    from botocore.exceptions import EndpointConnectionError
+    from tradewind.jobs import reduce as reducing
+    from tradewind.jobs import store
+
+    calls: list[int] = []
+
+    def half_written(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
+        calls.append(1)
+        if first_time(seen, 0):
+            real_put = store.put_bytes
+            written: list[str] = []
+
+            def put_then_fail(key: str, *args: Any) -> None:
+                if written:
+                    raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
+                written.append(key)
+                real_put(key, *args)
+
+            faulty.monkeypatch.setattr(store, "put_bytes", put_then_fail)
+            try:
+                return real(event)
+            finally:
+                faulty.monkeypatch.setattr(store, "put_bytes", real_put)
+        return real(event)
+
+    faulty.wrap(reducing, "reduce", half_written)
+    job = faulty.run()
+    assert len(calls) == 2
+    timeline = [step["status"] for step in record(job.job_id).timeline or []]
+    assert timeline.count("succeeded") == 1
+    faulty.assert_like_clean(job.job_id, "reduce fails once (transient)", " (Reduce retried once)")
+
+
+def test_the_reduce_step_failing_for_good_fails_the_job_with_the_reason(faulty: Faulty) -> None:
+    """What would fail again (out of memory) is not retried: the Catch fails the job, naming it."""
     from tradewind.jobs import reduce as reducing
 
+    calls: list[int] = []
+
     def crashes(real: Any, seen: list[int], event: dict[str, Any]) -> Any:
-        if first_time(seen, 0):
-            raise MemoryError("reduce ran out of memory")
-        return real(event)
+        calls.append(1)
+        raise MemoryError("reduce ran out of memory")
 
     faulty.wrap(reducing, "reduce", crashes)
     job = faulty.run("FAILED")
+    assert len(calls) == 1
     failed = record(job.job_id)
     assert failed.status == "failed"
     assert failed.error == "MemoryError: reduce ran out of memory"
     assert failed.holds_slot is None
     assert markers(job.job_id) == list(range(faulty.clean["shards"]))  # every shard counted once all the same
-    OUTCOMES.append(("reduce fails once", "failed", f"reason named: {failed.error}"))
+    OUTCOMES.append(
+        ("reduce fails for good (out of memory)", "failed", f"not retried; reason named: {failed.error}")
+    )

@@ -310,3 +310,56 @@ def _active(symbols: list[str], status: str, resumes: int) -> str:
         updated_at=now,
     ).save()
     return job_id
+
+
+def test_command_runs_interrupted_by_a_restart_fail_with_the_reason_or_run_once(
+    synthesized_stack: SynthesizedStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restart stops one run mid-command and leaves another queued: the first ends ``failed``
+    naming the restart (never ``running`` forever), the second runs exactly once at the next start
+    (its saved message and the one recovery sends again)."""
+    from tradewind.commands.runs import start as start_command
+    from tradewind.jobs import lifecycle
+    from tradewind.jobs.logs import read
+    from tradewind.jobs.records import get_record
+
+    from infra.local.server import recover_jobs
+
+    with local_cloud(synthesized_stack) as cloud:
+        interrupted = start_command(TENANT, "prune-jobs", {"days": 30})
+        waiting = start_command(TENANT, "prune-jobs", {"days": 60})
+        real_search = lifecycle.search_jobs
+        pulled: list[bool] = []
+
+        def plug_pulled(*args: Any, **kwargs: Any) -> Any:
+            if not pulled:  # the first run is running: Ctrl-C now
+                pulled.append(True)
+                state_store(cloud, tmp_path).flush()
+            return real_search(*args, **kwargs)
+
+        monkeypatch.setattr(lifecycle, "search_jobs", plug_pulled)
+        cloud.drain_queues()
+        monkeypatch.undo()
+        assert pulled
+
+    with local_cloud(synthesized_stack) as cloud:
+        state_store(cloud, tmp_path).restore()
+        first, second = get_record(TENANT, interrupted.job_id), get_record(TENANT, waiting.job_id)
+        assert first is not None
+        assert second is not None
+        assert (first.status, second.status) == ("running", "queued")
+        outcome = recover_jobs()
+        assert outcome["failed"] == [interrupted.job_id]
+        assert outcome["resumed"] == [waiting.job_id]
+        cloud.drain_queues()
+        failed, ran = get_record(TENANT, interrupted.job_id), get_record(TENANT, waiting.job_id)
+        assert failed is not None
+        assert ran is not None
+        assert failed.status == "failed"
+        assert failed.error is not None
+        assert "interrupted by a restart while it ran" in failed.error
+        assert ran.status == "succeeded", ran.error
+        steps = [step["status"] for step in ran.timeline or []]
+        assert steps == ["interrupted", "queued", "running", "succeeded"]
+        lines, _ = read(TENANT, waiting.job_id, 100, None)
+        assert [line["message"] for line in lines].count("running prune-jobs") == 1

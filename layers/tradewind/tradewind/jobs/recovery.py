@@ -1,6 +1,6 @@
 """No job left behind (issue #13): jobs whose execution is gone, or ended outside the workflow.
 
-Two ways a job can lose the process that drives it, and what happens then (docs/jobs.md, Recovery):
+How a job can lose the process that drives it, and what happens then (docs/jobs.md, Recovery):
 
 - **Its execution is gone** (``make run`` was stopped: the local cloud keeps DynamoDB, S3 and SQS on
   disk but not Step Functions executions). At start-up :func:`recover_all` finds every ``queued`` or
@@ -20,6 +20,12 @@ Two ways a job can lose the process that drives it, and what happens then (docs/
   job is final already (MarkFailed or cancel got there first: cancel is what aborts an execution),
   paused (pause never aborts one; a paused job's last execution may end either way), or the execution
   is not the job's current one (a resume retired it).
+- **A command run was interrupted** (``make run`` stopped: the command runner's process is gone, and
+  the table and the queue are saved at different moments, so its message may be gone too).
+  :func:`recover_command` fails a ``running`` run with the reason (a command is not resumed: it may
+  have done part of its work, and running it again is the user's choice) and sends a ``queued`` run's
+  message again (the runner starts a run only from ``queued``, so a message that survived as well
+  runs it once; the other finds it final or failed).
 
 No pynamodb, boto3 or pandas at import time.
 """
@@ -44,6 +50,8 @@ ACTIVE = ("queued", "running")
 WORKFLOW_KINDS = ("backtest", "optimization")
 """Kinds run by the job state machine (one current execution, named by ``lifecycle.execution_name``)."""
 RECOVERABLE_KINDS = (*WORKFLOW_KINDS, "pipeline")
+COMMAND_KIND = "command"
+"""Command runs (tradewind.commands.runs): failed or queued again at start-up (:func:`recover_command`)."""
 ENDED_OUTSIDE = ("FAILED", "TIMED_OUT", "ABORTED")
 """Execution statuses the EventBridge rule forwards to :func:`execution_ended`."""
 INTERRUPTED = "interrupted"
@@ -84,22 +92,26 @@ def execution_state(record: JobRecord) -> str | None:
 def recover_all(why: str = DEFAULT_WHY) -> dict[str, list[str]]:
     """Resume every active job whose execution is gone (pipeline runs: every active run, their
     in-flight deliveries died with the process); fail those whose execution ended outside the
-    workflow. Returns the job ids by what happened (``resumed``, ``failed``, ``running``, ``skipped``)."""
+    workflow; fail or queue again the command runs (:func:`recover_command`). Returns the job ids
+    by what happened (``resumed``, ``failed``, ``running``, ``skipped``)."""
     outcome: dict[str, list[str]] = {"resumed": [], "failed": [], "running": [], "skipped": []}
-    for record in active_jobs():
+    for record in active_jobs((*RECOVERABLE_KINDS, COMMAND_KIND)):
         try:
-            state = execution_state(record)
-            if state in (None, "NONE"):
-                done = resume_interrupted(record, why)
-            elif state in ENDED_OUTSIDE:
-                done = _fail_from_state(record, state)
-            else:
-                done = "running"
+            done = recover_command(record, why) if record.kind == COMMAND_KIND else _recover(record, why)
         except Exception:
             logger.exception("could not recover job %s", record.job_id)
             done = "skipped"
         outcome.setdefault(done, []).append(record.job_id)
     return outcome
+
+
+def _recover(record: JobRecord, why: str) -> str:
+    state = execution_state(record)
+    if state in (None, "NONE"):
+        return resume_interrupted(record, why)
+    if state in ENDED_OUTSIDE:
+        return _fail_from_state(record, state)
+    return "running"
 
 
 def resume_interrupted(record: JobRecord, why: str = DEFAULT_WHY) -> str:
@@ -162,6 +174,45 @@ def resume_interrupted(record: JobRecord, why: str = DEFAULT_WHY) -> str:
         return _fail(record, f"could not be resumed after {_short(why)}: {_describe(exc)}")
     log(record.tenant_id, record.job_id, "info", resumed_cause, resumes=int(record.resumes or 0), left=left)
     announce(record.tenant_id, record.job_id, RESUMED, progress_payload(record))
+    return "resumed"
+
+
+def recover_command(record: JobRecord, why: str = DEFAULT_WHY) -> str:
+    """A command run the restart interrupted: ``failed`` when it was running (with the reason),
+    ``resumed`` when it was queued (its message sent again), ``skipped`` when it changed meanwhile."""
+    from tradewind import aws
+    from tradewind.commands.runs import queue_url
+    from tradewind.data.jobs import JobRecord
+    from tradewind.data.table import condition_failed
+    from tradewind.jobs.logs import log
+    from tradewind.jobs.timeline import entry
+
+    if record.status == "running":
+        return _fail(
+            record,
+            f"interrupted by {_short(why)} while it ran; a command is not run again on its own "
+            "(it may have done part of its work): run it again",
+        )
+    now = datetime.now(UTC)
+    try:
+        record.update(
+            actions=[
+                JobRecord.updated_at.set(now),
+                JobRecord.timeline.set(
+                    (JobRecord.timeline | []).append(
+                        [entry(INTERRUPTED, why, now), entry("queued", "queued again", now)]
+                    )
+                ),
+            ],
+            condition=JobRecord.status == "queued",
+        )
+    except Exception as exc:
+        if condition_failed(exc):
+            return "skipped"
+        raise
+    body = json.dumps({"tenant_id": record.tenant_id, "job_id": record.job_id})
+    aws.client("sqs").send_message(QueueUrl=queue_url(), MessageBody=body)
+    log(record.tenant_id, record.job_id, "warning", f"interrupted before it ran ({why}): queued again")
     return "resumed"
 
 
