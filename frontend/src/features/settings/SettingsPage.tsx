@@ -4,8 +4,9 @@ import { useSession } from "../../app/ApiContext";
 import { PageHeader } from "../../app/Page";
 import { LANGUAGE_NAMES, LANGUAGES } from "../../i18n";
 import { ApiKeys } from "./ApiKeys";
+import { OrgSettings } from "./OrgSettings";
 
-/** API keys, language and theme. */
+/** Language and theme, this browser, API keys and the organisation's settings. */
 export function SettingsPage() {
   const { t } = useTranslation("settings");
   return (
@@ -17,6 +18,7 @@ export function SettingsPage() {
           <ThisBrowser />
         </SimpleGrid>
         <ApiKeys />
+        <OrgSettings />
       </Stack>
     </>
   );

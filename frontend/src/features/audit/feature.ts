@@ -1,0 +1,8 @@
+import { IconListSearch } from "@tabler/icons-react";
+import { defineFeature, lazyPage } from "../../app/feature";
+
+export const feature = defineFeature({
+  id: "audit",
+  routes: [{ path: "/audit", Component: lazyPage(() => import("./AuditPage")) }],
+  nav: [{ to: "/audit", label: "audit:nav", icon: IconListSearch, section: "system", order: 95 }],
+});
