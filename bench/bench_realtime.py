@@ -4,10 +4,15 @@ Fan-out: ``tradewind.realtime.publish`` in this process, DynamoDB being moto (``
 management API a loopback HTTP server that answers 200 (API Gateway's role); median time of one
 publish to 1, 10 and 50 subscribers, and deliveries per second.
 
-Latency: ``make run``'s stack started as a subprocess (fresh data directory, no sample seed); a real
-WebSocket client sends ``ping`` on a topic, which goes ``$default`` handler → ``publish`` → index
-query → ``POST @connections`` → gateway → client: the same path a job's progress message takes.
-p50/p99 of :data:`PINGS` round trips, one listener and ten listeners.
+Latency: ``make run``'s stack started as a subprocess (``infra.local.launcher.LocalStack``, fresh data
+directory, seeded); WebSocket clients connect with tickets (``POST /realtime/tickets``).
+
+- Round trip: a client sends ``ping`` on a topic, which goes ``$default`` handler → ``publish`` →
+  index query → ``POST @connections`` → gateway → client: the path a job's progress message takes.
+  p50/p99 of :data:`PINGS` round trips, one listener and ten listeners.
+- Log line → browser (issue #11): a job's workers write log lines; a client subscribed to
+  ``job:<id>`` receives each as ``job.log``. p50/p99 over at least :data:`MIN_LOG_LINES` lines of
+  arrival time minus the line's own time (:func:`log_lines`).
 """
 
 from __future__ import annotations
@@ -16,10 +21,7 @@ import asyncio
 import datetime as dt
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,11 +30,14 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from infra.local.launcher import LocalStack
+
 FANOUTS = (1, 10, 50)
 PUBLISHES = 100
 PINGS = 200
-STACK_START_TIMEOUT_S = 120.0
+LOG_SHARDS = 240
+"""Shards (one combination each) of the optimization whose workers' log lines are timed."""
+MIN_LOG_LINES = 200
 
 
 class _Accept(BaseHTTPRequestHandler):
@@ -97,56 +102,11 @@ def fanout() -> None:
     reset_clients()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _stack() -> Iterator[tuple[str, str]]:
-    import httpx
-
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="tw-bench-") as data_dir:
-        env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'layers' / 'tradewind'}"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local", "--port", str(port), "--data-dir", data_dir, "--no-seed"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + STACK_START_TIMEOUT_S
-            key_file = Path(data_dir) / "api-key"
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the local stack exited with {process.returncode}")
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200 and key_file.exists():
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the local stack did not start in time")
-                time.sleep(0.5)
-            yield f"ws://127.0.0.1:{port}/ws", key_file.read_text().strip()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-async def _round_trips(url: str, key: str, listeners: int) -> list[float]:
+async def _round_trips(local: LocalStack, listeners: int) -> list[float]:
     from websockets.asyncio.client import connect
 
     subscribe = json.dumps({"action": "subscribe", "topics": ["health"]})
-    sockets = [await connect(f"{url}?token={key}") for _ in range(listeners)]
+    sockets = [await connect(local.ticket_url()) for _ in range(listeners)]  # one ticket each
     try:
         for ws in sockets:
             await ws.send(subscribe)
@@ -165,13 +125,69 @@ async def _round_trips(url: str, key: str, listeners: int) -> list[float]:
             await ws.close()
 
 
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2], ordered[max(int(len(ordered) * 0.99) - 1, 0)]
+
+
+def log_lines(local: LocalStack) -> list[float]:
+    """Milliseconds from a job log line's write (its ``time``) to its ``job.log`` arrival at a
+    WebSocket client subscribed to ``job:<id>``: the browser's path (worker ``jobs.logs.log`` ->
+    DynamoDB -> ``publish`` -> ``@connections`` -> gateway -> socket). The lines are the workers'
+    own ("shard N done"): an optimization of :data:`LOG_SHARDS` one-combination shards (the stack
+    runs with ``TW_SHARD_COMBINATIONS=1``). One machine, one clock; the line's time has ms precision."""
+    from tradewind.cli.remote import Client, Endpoint, follow, subscription
+    from tradewind.marketdata.universe import SAMPLE_DATASET_ID
+    from tradewind.strategy.templates import TEMPLATES
+
+    from infra.demo import wait_for_sample
+
+    endpoint = Endpoint(local.url, local.api_key, local.ws_url)
+    client = Client(endpoint, timeout=120)
+    wait_for_sample(client, endpoint)
+    symbol = client.call("GET", "/symbols", params={"q": "", "limit": 1})["items"][0]["symbol"]
+    body = {
+        "strategy": TEMPLATES["sma_cross"]().model_dump(mode="json"),
+        "dataset_id": SAMPLE_DATASET_ID,
+        "symbols": [symbol],
+        "samples": LOG_SHARDS,
+        "seed": 7,
+        "force": True,
+    }
+    job = client.call("POST", "/optimizations", json=body)
+    with subscription(endpoint, f"job:{job['job_id']}") as socket:
+        watch = follow(socket, job["job_id"], lambda _message: None, timeout=300)
+    return [
+        (arrived - dt.datetime.fromisoformat(m["payload"]["time"].replace("Z", "+00:00")).timestamp()) * 1000
+        for arrived, m in watch.messages
+        if m.get("type") == "job.log"
+    ]
+
+
 def latency() -> None:
-    with _stack() as (url, key):
-        print(f"ping → publish → client round trip against make run's stack, {PINGS} pings:")
-        for listeners in (1, 10):
-            samples = sorted(asyncio.run(_round_trips(url, key, listeners)))
-            p50, p99 = samples[len(samples) // 2], samples[int(len(samples) * 0.99) - 1]
-            print(f"  {listeners:>2} listener(s): p50 {p50:6.1f} ms, p99 {p99:6.1f} ms")
+    """Against ``make run``'s stack (a child process on a fresh data directory, seeded)."""
+    saved = os.environ.get("TW_SHARD_COMBINATIONS")
+    os.environ["TW_SHARD_COMBINATIONS"] = "1"  # read by the stack's job plan: one log line per combination
+    with tempfile.TemporaryDirectory(prefix="tw-bench-realtime-") as tmp:
+        local = LocalStack(data_dir=Path(tmp) / "data")
+        try:
+            local.start()
+            print(f"ping → publish → client round trip against make run's stack, {PINGS} pings:")
+            for listeners in (1, 10):
+                p50, p99 = _percentiles(asyncio.run(_round_trips(local, listeners)))
+                print(f"  {listeners:>2} listener(s): p50 {p50:6.1f} ms, p99 {p99:6.1f} ms")
+            samples = log_lines(local)
+            if len(samples) < MIN_LOG_LINES:
+                raise RuntimeError(f"only {len(samples)} job.log lines arrived; {MIN_LOG_LINES} needed")
+            p50, p99 = _percentiles(samples)
+            print(f"job log line written → job.log at a WebSocket client on job:<id>, {len(samples)} lines:")
+            print(f"  p50 {p50:6.1f} ms, p99 {p99:6.1f} ms, max {max(samples):6.1f} ms")
+        finally:
+            local.stop()
+            if saved is None:
+                os.environ.pop("TW_SHARD_COMBINATIONS", None)
+            else:
+                os.environ["TW_SHARD_COMBINATIONS"] = saved
 
 
 def main() -> None:
