@@ -140,9 +140,25 @@ def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) 
     assert document["parameters"]["slow"]["default"] == 40
     assert document["rules"][1]["action"] == "sell"
 
+    # unsaved work: leaving through the navigation asks first; Stay keeps the page and the edit,
+    # Leave goes (and discards it)
+    page.get_by_role("tab", name="Rule builder").click()
+    field(page, "parameters.slow.default").fill("45")
+    go_nav = page.get_by_role("navigation").get_by_role("link", name="Backtests", exact=True)
+    go_nav.click()
+    prompt = page.get_by_role("dialog", name="Leave without saving?")
+    expect(prompt).to_be_visible()
+    expect(prompt).to_contain_text("Your changes on this page are not saved")
+    prompt.get_by_role("button", name="Stay on this page").click()
+    expect(prompt).to_have_count(0)
+    assert page.evaluate("() => location.pathname") == f"/strategies/{strategy_id}"
+    expect(field(page, "parameters.slow.default")).to_have_value("45")
+    go_nav.click()
+    page.get_by_role("dialog", name="Leave without saving?").get_by_role("button", name="Leave and discard").click()
+    expect(page.get_by_role("heading", level=1, name="Backtests")).to_be_visible(timeout=10_000)
+
     # import it back as a new strategy (version 1 of a new id)
-    page.get_by_role("link", name="All strategies").click()
-    expect(page.get_by_role("heading", level=1, name="Strategies")).to_be_visible()
+    go(page, "Strategies", "Strategies")
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Import file").click()
     chooser.value.set_files(str(exported))

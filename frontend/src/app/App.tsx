@@ -1,11 +1,11 @@
 import { lazy, Suspense, useMemo, useState } from "react";
-import { BrowserRouter } from "react-router";
+import { RouterProvider } from "react-router";
 import { createApi } from "../api/client";
 import { type AppConfig, forgetApiKey, initialApiKey, storeApiKey } from "../config";
 import { RealtimeInvalidation } from "../features/realtime/RealtimeInvalidation";
 import { RealtimeProvider } from "../features/realtime/RealtimeProvider";
 import { SessionProvider } from "./ApiContext";
-import { AppRoutes } from "./router";
+import { createAppRouter } from "./router";
 
 const KeyPage = lazy(() => import("../features/auth/KeyForm").then((m) => ({ default: m.KeyPage })));
 
@@ -26,13 +26,12 @@ export function App({ config }: { config: AppConfig }) {
 function SignedIn({ config, apiKey, signOut }: { config: AppConfig; apiKey: string; signOut?: () => void }) {
   const api = useMemo(() => createApi({ baseUrl: config.apiUrl, apiKey }), [config.apiUrl, apiKey]);
   const session = useMemo(() => ({ api, config, apiKey, signOut }), [api, config, apiKey, signOut]);
+  const [router] = useState(() => createAppRouter());
   return (
     <SessionProvider session={session}>
       <RealtimeProvider url={config.wsUrl} apiUrl={config.apiUrl} apiKey={apiKey}>
         <RealtimeInvalidation />
-        <BrowserRouter>
-          <AppRoutes />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </RealtimeProvider>
     </SessionProvider>
   );

@@ -24,6 +24,7 @@ export function ConfirmModal({
   title,
   children,
   confirmLabel,
+  cancelLabel,
   onConfirm,
   mutation,
   showError = true,
@@ -34,6 +35,8 @@ export function ConfirmModal({
   /** The consequences (a string becomes a small paragraph). */
   children: ReactNode;
   confirmLabel: ReactNode;
+  /** The way back (default: Cancel). */
+  cancelLabel?: ReactNode;
   /** Run the action; call `close` when it succeeded to close the dialog. */
   onConfirm: (close: () => void) => void;
   mutation: Pending;
@@ -57,7 +60,7 @@ export function ConfirmModal({
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>
-            {common("actions.cancel")}
+            {cancelLabel ?? common("actions.cancel")}
           </Button>
           <Button color="red" loading={mutation.isPending} onClick={() => onConfirm(close)}>
             {confirmLabel}

@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement, ReactNode } from "react";
-import { MemoryRouter } from "react-router";
+import { createMemoryRouter, RouterProvider } from "react-router";
 import { createApi } from "../api/client";
 import { SessionProvider } from "../app/ApiContext";
 import { Providers } from "../app/Providers";
@@ -41,11 +41,16 @@ export function AppHarness({ options, children }: { options: AppOptions; childre
   );
 }
 
-/** One component (a page, a panel) with everything it needs, at `path` of a memory router. */
+/** One component (a page, a panel) with everything it needs, at `path` of a memory data router (as
+ * the app's: `useBlocker` works); `ui` may hold its own `<Routes>`. `router` navigates in a test. */
 export function renderWithApp(ui: ReactElement, options: AppOptions & { path?: string }) {
-  return render(
-    <AppHarness options={options}>
-      <MemoryRouter initialEntries={[options.path ?? "/"]}>{ui}</MemoryRouter>
-    </AppHarness>,
-  );
+  const router = createMemoryRouter([{ path: "*", element: ui }], { initialEntries: [options.path ?? "/"] });
+  return {
+    ...render(
+      <AppHarness options={options}>
+        <RouterProvider router={router} />
+      </AppHarness>,
+    ),
+    router,
+  };
 }

@@ -1,7 +1,7 @@
 import { render } from "@testing-library/react";
-import { MemoryRouter } from "react-router";
+import { RouterProvider } from "react-router";
 import type { Feature } from "../app/registry";
-import { AppRoutes } from "../app/router";
+import { createMemoryAppRouter } from "../app/router";
 import { AppHarness, type AppOptions } from "./render";
 
 /** The whole app (shell and every registered feature, or `features`) at `path`, inside the harness.
@@ -9,9 +9,7 @@ import { AppHarness, type AppOptions } from "./render";
 export function renderApp(path: string, options: AppOptions & { features?: Feature[] }) {
   return render(
     <AppHarness options={options}>
-      <MemoryRouter initialEntries={[path]}>
-        <AppRoutes features={options.features} />
-      </MemoryRouter>
+      <RouterProvider router={createMemoryAppRouter(path, options.features)} />
     </AppHarness>,
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Dataset, Job } from "../../api/client";
 import { ApiProblem } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
+import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useFormat } from "../../i18n/format";
 import { type BacktestRequest, type StrategyParameter, SubmitProblem, useSubmitBacktest, useWatchlists } from "./api";
 import { defaultName } from "./describe";
@@ -121,6 +122,7 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
     name: "",
     force: false,
   });
+  const { prompt, release } = useUnsavedChangesGuard(useChanged(form));
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
 
   // Defaults once the choices are known: the newest stored strategy, else the SMA-cross template; the sample dataset.
@@ -168,11 +170,12 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
     const params = { ...Object.fromEntries(parameters.map(([name, p]) => [name, p.default])), ...form.params };
     const body = buildRequest({ ...form, strategy, datasetId, params, name: form.name || proposedName }, strategyName, t);
     if (template && document) body.strategy = document as unknown as BacktestRequest["strategy"];
-    submit.mutate(body, { onSuccess: onSubmitted });
+    submit.mutate(body, { onSuccess: (made) => (release(), onSubmitted(made)) });
   };
 
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby="run-form-hint">
+      {prompt}
       <Stack gap="md">
         <Text size="sm" c="dimmed" id="run-form-hint">
           {t("form.hint")}

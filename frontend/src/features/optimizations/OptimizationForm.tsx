@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ApiProblem, type Dataset, type OptimizationRequest } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
+import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { EstimatePanel } from "./EstimatePanel";
 import { METRIC_IDS, SCREENING } from "./metrics";
 import { ParamFieldEditor } from "./ParamField";
@@ -64,10 +65,33 @@ export function OptimizationForm({ datasets }: { datasets: Dataset[] }) {
   // A new strategy (or version) brings its own parameters and their ranges.
   const [fieldsOf, setFieldsOf] = useState<string | null>(null);
   // (State adjusted while rendering, as React recommends over an effect.)
+  const pristine = useMemo(() => Object.fromEntries(Object.entries(params).map(([n, p]) => [n, initialField(p)])), [params]);
   if (document && fieldsOf !== docKey) {
-    setFields(Object.fromEntries(Object.entries(params).map(([n, p]) => [n, initialField(p)])));
+    setFields(pristine);
     setFieldsOf(docKey);
   }
+  // Typed work: any choice changed, or a range edited (a strategy's own ranges come pre-filled).
+  const choices = {
+    source,
+    version,
+    datasetId,
+    universe,
+    symbols,
+    watchlistId,
+    start,
+    end,
+    metric,
+    direction,
+    level,
+    minTrades,
+    walk,
+    train,
+    test,
+    stepBars,
+    name,
+  };
+  const rangesEdited = fieldsOf === docKey && JSON.stringify(fields) !== JSON.stringify(pristine);
+  const { prompt, release } = useUnsavedChangesGuard(useChanged(choices) || rangesEdited);
 
   const dataset = datasets.find((d) => d.dataset_id === datasetId) ?? datasets.find((d) => d.source === "sample") ?? datasets[0];
   const listed = parseSymbols(symbols);
@@ -121,7 +145,7 @@ export function OptimizationForm({ datasets }: { datasets: Dataset[] }) {
       first?.focus();
       return;
     }
-    submit.mutate(request, { onSuccess: (job) => navigate(`/optimizations/${job.job_id}`) });
+    submit.mutate(request, { onSuccess: (job) => (release(), void navigate(`/optimizations/${job.job_id}`)) });
   };
 
   const strategyData = [
@@ -136,6 +160,7 @@ export function OptimizationForm({ datasets }: { datasets: Dataset[] }) {
 
   return (
     <Paper p="md" component="section" aria-labelledby="opt-form-title">
+      {prompt}
       <form onSubmit={onSubmit} aria-labelledby="opt-form-title" noValidate>
         <Stack gap="sm">
           <Title order={2} fz="h4" id="opt-form-title">

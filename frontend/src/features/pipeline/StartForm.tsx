@@ -3,6 +3,7 @@ import { type FormEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem, type Dataset } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
+import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useFormat } from "../../i18n/format";
 import { SubmitProblem, useWatchlists } from "../backtests/api";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "../backtests/JobFormFields";
@@ -77,6 +78,7 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
     end: "",
     name: "",
   });
+  const { prompt, release } = useUnsavedChangesGuard(useChanged(form));
   const set = <K extends keyof StartState>(key: K, value: StartState[K]) => setForm((current) => ({ ...current, [key]: value }));
 
   const choice = useStrategyChoice(form.strategy, form.version, { preferStored: false });
@@ -110,11 +112,12 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
     event.preventDefault();
     setChecked(true);
     if (local.symbols || local.watchlist || badParameter) return;
-    start.mutate(buildRunRequest({ ...form, strategy, datasetId }), { onSuccess: onStarted });
+    start.mutate(buildRunRequest({ ...form, strategy, datasetId }), { onSuccess: (made) => (release(), onStarted(made)) });
   };
 
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby="start-form-hint">
+      {prompt}
       <Stack gap="md">
         <Text size="sm" c="dimmed" id="start-form-hint">
           {t("form.hint")}

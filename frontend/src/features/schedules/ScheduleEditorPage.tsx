@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ApiProblem } from "../../api/client";
 import { PageHeader, useErrorMessage } from "../../app/Page";
+import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useCatalogue } from "../commands/api";
 import { paramErrors, useCommandText } from "../commands/CommandsPage";
 import { SchemaForm } from "../commands/SchemaForm";
@@ -60,6 +61,7 @@ export function ScheduleEditorPage() {
   const [debounced] = useDebouncedValue(expression, 300);
   const preview = usePreview(debounced, timezone);
   const zoneList = useMemo(() => zones(), []);
+  const { prompt, release } = useUnsavedChangesGuard(useChanged({ name, helper, timezone, enabled, kind, command, values, requestText }));
   const chosen = catalogue.data?.find((c) => c.name === command);
   const errors = messages(create.error);
   const previewError = preview.error instanceof ApiProblem ? preview.error.at("expression").concat(preview.error.at("timezone")).join(" ") : null;
@@ -83,11 +85,15 @@ export function ScheduleEditorPage() {
         return;
       }
     }
-    create.mutate({ name, expression, timezone, enabled, target }, { onSuccess: (schedule) => void navigate(`/schedules/${schedule.schedule_id}`) });
+    create.mutate(
+      { name, expression, timezone, enabled, target },
+      { onSuccess: (schedule) => (release(), void navigate(`/schedules/${schedule.schedule_id}`)) },
+    );
   };
 
   return (
     <>
+      {prompt}
       <PageHeader title={t("newTitle")} description={t("newDescription")} />
       <form
         aria-label={t("newTitle")}

@@ -2,11 +2,12 @@
  * save as a new version, export, and the version history with a diff. */
 import { Alert, Anchor, Badge, Button, Group, List, Loader, Paper, Stack, Tabs, TagsInput, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { IconBraces, IconDownload, IconHistory, IconListDetails } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiProblem } from "../../api/client";
 import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/Page";
+import { useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useExportStrategy, useIndicatorKinds, useSaveStrategy, useStrategy } from "./api";
 import { RuleBuilder } from "./builder/RuleBuilder";
 import { History } from "./History";
@@ -44,12 +45,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
   const [tags, setTags] = useState(strategy.tags);
   const [savedTags, setSavedTags] = useState(strategy.tags);
   const changed = editor.dirty || tags.join("\n") !== savedTags.join("\n");
-  useEffect(() => {
-    if (!changed) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [changed]);
+  const { prompt } = useUnsavedChangesGuard(changed);
   const [tab, setTab] = useState<string | null>("builder");
   const [saved, setSaved] = useState<number | null>(null);
   const save = useSaveStrategy(strategy.strategy_id);
@@ -95,6 +91,7 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
 
   return (
     <div className={classes.editor}>
+      {prompt}
       <PageHeader
         title={editor.doc.name || strategy.name}
         description={
