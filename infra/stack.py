@@ -16,6 +16,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.assets import StackAssets
+from infra.constructs.accounts import Accounts
 from infra.constructs.alerts import Alerts
 from infra.constructs.api import Api
 from infra.constructs.audit import EXPORT_SCHEDULE, AuditExport
@@ -122,8 +123,16 @@ class TradewindStack(Stack):
             settings=settings,
             state_machines=[self.jobs.state_machine],
         )
+        self.accounts = Accounts(
+            self, "Accounts", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
         self.api = Api(
-            self, "Api", code_dir=assets.function("api"), layers=self.layers.all, settings=settings
+            self,
+            "Api",
+            code_dir=assets.function("api"),
+            layers=self.layers.all,
+            settings=settings,
+            authorizer=self.accounts.authorizer,
         )
         self.commands = Commands(
             self, "Commands", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
@@ -157,6 +166,7 @@ class TradewindStack(Stack):
             connect_origins=self.browser_connect_origins,
             access_logs=self.data.access_logs,
             settings=settings,
+            cognito=self.accounts.web_config,
         )
         self.monitoring = Monitoring(self, "Monitoring", settings=settings)
         self.monitoring.dead_letters("ImportDeadLetters", self.orchestration.dead_letters)
@@ -181,6 +191,7 @@ class TradewindStack(Stack):
         """Every Tradewind Lambda (not CDK's own deployment helpers)."""
         return [
             self.api.function,
+            self.accounts.function,
             *self.realtime.functions,
             *self.orchestration.functions,
             *self.jobs.functions,
@@ -203,11 +214,13 @@ class TradewindStack(Stack):
         from their ids: the URLs carry a stage path), and the region's S3 virtual-hosted origins, where
         the browser PUTs an upload through its presigned URL (``https://<bucket>.s3.<region>...``, the
         form ``tradewind.data.objects`` signs). A wildcard, not the data bucket's own name: that would
-        form a cycle with the bucket's CORS rule, which names the site (``_allow_browser_uploads``)."""
+        form a cycle with the bucket's CORS rule, which names the site (``_allow_browser_uploads``). And
+        Cognito's endpoint, where the web app signs in (docs/accounts.md)."""
         return [
             f"https://{self.api.rest_api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             f"wss://{self.realtime.api.api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             f"https://*.s3.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            self.accounts.cognito_endpoint,
         ]
 
     def _wire_environment(self) -> None:
@@ -246,7 +259,21 @@ class TradewindStack(Stack):
         }
         for name, value in api_environment.items():
             self.api.function.add_environment(name, value)
+        self._wire_accounts()
         self._wire_schedules_and_commands(api_environment)
+
+    def _wire_accounts(self) -> None:
+        """The authorizer and the API verify ID tokens of this stage's pool (docs/accounts.md); the
+        authorizer reads API keys (by hash) and memberships (the person index) from the main table."""
+        accounts = self.accounts
+        for function in (self.api.function, accounts.function):
+            function.add_environment("TW_COGNITO_USER_POOL_ID", accounts.user_pool.user_pool_id)
+            function.add_environment("TW_COGNITO_CLIENT_IDS", Fn.join(",", accounts.client_ids))
+        _grant_items(self.data.table, accounts.function, ["GetItem"])
+        person_index = f"{self.data.table.table_arn}/index/gsi1"
+        accounts.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[person_index])
+        )
 
     def _wire_schedules_and_commands(self, api_environment: dict[str, str]) -> None:
         """A schedule's fire submits any job as the API would (docs/schedules.md): the fire Lambda gets

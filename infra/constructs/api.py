@@ -1,4 +1,9 @@
-"""The REST API: API Gateway (proxy, throttled, access-logged, traced) in front of the api Lambda."""
+"""The REST API: API Gateway (proxy, throttled, access-logged, traced) in front of the api Lambda.
+
+Every path goes to FastAPI, behind the accounts authorizer (docs/accounts.md) except the anonymous
+ones: the health probes (``PUBLIC_ROUTES``), the API's docs pages, and CORS preflights (``OPTIONS``,
+answered by FastAPI's CORS middleware: a browser sends no credential with them).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,19 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from tradewind.accounts.route_roles import PUBLIC_ROUTES
 
 from infra.constructs.function import python_function
 from infra.nag import acknowledge
 from infra.stages import StageSettings
 
+ANONYMOUS_PAGES = ("docs", "redoc", "openapi.json", "docs-assets")
+"""First path segments of the API's own docs (a browser page load carries no credential)."""
+
 
 class Api(Construct):
-    """``LambdaRestApi`` proxying every path to FastAPI, which owns routing, auth, CORS and errors."""
+    """``LambdaRestApi`` proxying every path to FastAPI, which owns routing, roles, CORS and errors;
+    the authorizer turns unauthenticated requests away before they reach it."""
 
     def __init__(
         self,
@@ -27,6 +37,7 @@ class Api(Construct):
         code_dir: Path,
         layers: Sequence[lambda_.ILayerVersion],
         settings: StageSettings,
+        authorizer: apigw.IAuthorizer,
     ) -> None:
         super().__init__(scope, construct_id)
         self.function = python_function(
@@ -50,7 +61,7 @@ class Api(Construct):
             self,
             "RestApi",
             handler=self.function,
-            proxy=True,
+            proxy=False,
             rest_api_name=f"tradewind-{settings.name}",
             description="Tradewind REST API",
             endpoint_types=[apigw.EndpointType.REGIONAL],
@@ -81,7 +92,42 @@ class Api(Construct):
                 tracing_enabled=True,
             ),
         )
+        self._routes(authorizer)
         self._acknowledge()
+
+    def _routes(self, authorizer: apigw.IAuthorizer) -> None:
+        """``ANY`` on ``/`` and ``/{proxy+}`` behind the authorizer; anonymous methods where needed.
+        (A default authorizer could not be lifted from single methods: CDK refuses NONE then.)"""
+        root = self.rest_api.root
+        none = apigw.AuthorizationType.NONE
+        custom = apigw.AuthorizationType.CUSTOM
+        proxy = root.add_resource("{proxy+}")
+        for resource in (root, proxy):
+            resource.add_method("ANY", authorizer=authorizer, authorization_type=custom)
+            resource.add_method("OPTIONS", authorization_type=none)
+        for _method, path in sorted(PUBLIC_ROUTES):
+            resource = root.resource_for_path(path)
+            resource.add_method("GET", authorization_type=none)
+            resource.add_method("OPTIONS", authorization_type=none)
+        # Under an anonymous path, its other children (``/health/system``) stay behind the authorizer.
+        for parent in sorted({p.rsplit("/", 1)[0] for _, p in PUBLIC_ROUTES} - {""}):
+            nested = root.resource_for_path(parent).add_resource("{proxy+}")
+            nested.add_method("ANY", authorizer=authorizer, authorization_type=custom)
+            nested.add_method("OPTIONS", authorization_type=none)
+        for page in ANONYMOUS_PAGES:
+            page_root = root.add_resource(page)
+            page_root.add_method("GET", authorization_type=none)
+            page_root.add_resource("{proxy+}").add_method("GET", authorization_type=none)
+        # The authorizer's refusals are the gateway's own answers: let a browser read them.
+        for response_type in (apigw.ResponseType.UNAUTHORIZED, apigw.ResponseType.ACCESS_DENIED):
+            self.rest_api.add_gateway_response(
+                f"{response_type.response_type}Response",
+                type=response_type,
+                response_headers={
+                    "Access-Control-Allow-Origin": "'*'",
+                    "WWW-Authenticate": "'Bearer realm=\"tradewind\"'",
+                },
+            )
 
     @property
     def url(self) -> str:
@@ -90,11 +136,16 @@ class Api(Construct):
 
     def _acknowledge(self) -> None:
         reason_auth = (
-            "Every route except /health* authenticates inside the api Lambda with tenant-scoped, hashed "
-            "API keys (Authorization: Bearer or X-Api-Key); health checks must stay anonymous."
+            "Every route is behind the accounts REQUEST authorizer except the anonymous ones: health "
+            "probes, the API's docs pages and CORS preflights (OPTIONS, which carry no credential)."
         )
         acknowledge(self.rest_api, "AwsSolutions-APIG4", reason_auth)
-        acknowledge(self.rest_api, "AwsSolutions-COG4", reason_auth + " Tradewind has no Cognito pool.")
+        acknowledge(
+            self.rest_api,
+            "AwsSolutions-COG4",
+            "A Lambda REQUEST authorizer verifies the pool's ID tokens (JWKS, iss, aud, token_use) and "
+            "also API keys, which a Cognito authorizer cannot: " + reason_auth,
+        )
         acknowledge(
             self.rest_api,
             "AwsSolutions-APIG2",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from aws_cdk import Duration, Stack
@@ -62,6 +62,7 @@ class Hosting(Construct):
         connect_origins: Sequence[str],
         access_logs: s3.IBucket,
         settings: StageSettings,
+        cognito: Mapping[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
         self.site_bucket = private_bucket(self, "SiteBucket", settings, access_logs=access_logs)
@@ -113,7 +114,9 @@ class Hosting(Construct):
             sources=[
                 s3deploy.Source.asset(str(dist_dir)),
                 s3deploy.Source.json_data(
-                    "config.json", {"apiUrl": api_url, "wsUrl": ws_url, "stage": settings.name}
+                    "config.json",
+                    # cognito: {region, userPoolId, clientId, endpoint}, see docs/accounts.md
+                    {"apiUrl": api_url, "wsUrl": ws_url, "stage": settings.name, "cognito": dict(cognito)},
                 ),
             ],
             distribution=self.distribution,

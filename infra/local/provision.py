@@ -120,6 +120,8 @@ class Provisioned:
     event_sources: list[EventSourceSpec] = field(default_factory=list)
     rules: list[RuleSpec] = field(default_factory=list)
     websocket_routes: dict[str, str] = field(default_factory=dict)
+    user_pools: dict[str, str] = field(default_factory=dict)  # logical id -> pool id
+    user_pool_clients: dict[str, str] = field(default_factory=dict)  # client name (web, cli) -> id
     environment: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, str] = field(default_factory=dict)
 
@@ -226,7 +228,16 @@ class Provisioner:
         session = boto3.session.Session(region_name=region)
         self._clients = {
             name: session.client(name)
-            for name in ("iam", "dynamodb", "s3", "sqs", "lambda", "stepfunctions", "scheduler")
+            for name in (
+                "iam",
+                "dynamodb",
+                "s3",
+                "sqs",
+                "lambda",
+                "stepfunctions",
+                "scheduler",
+                "cognito-idp",
+            )
         }
         self._handlers = {
             "AWS::IAM::Role": self._role,
@@ -240,6 +251,8 @@ class Provisioner:
             "AWS::Scheduler::ScheduleGroup": self._schedule_group,
             "AWS::Scheduler::Schedule": self._schedule,
             "AWS::Events::Rule": self._rule,
+            "AWS::Cognito::UserPool": self._user_pool,
+            "AWS::Cognito::UserPoolClient": self._user_pool_client,
         }
 
     def run(self) -> Provisioned:
@@ -398,6 +411,30 @@ class Provisioner:
             for key, value in environment.items():
                 self.result.environment.setdefault(key, value)
         return Physical(ref=name, attrs={"Arn": spec.arn})
+
+    def _user_pool(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        """moto's Cognito issues RS256 tokens and serves the pool's JWKS (docs/accounts.md)."""
+        props = self.resolver.resolve(props)
+        name = props.get("UserPoolName") or f"{self.stack.stack_name}-{logical_id}"
+        args: dict[str, Any] = {
+            key: props[key]
+            for key in ("UsernameAttributes", "AutoVerifiedAttributes", "Policies", "UsernameConfiguration")
+            if key in props
+        }
+        pool = self._client("cognito-idp").create_user_pool(PoolName=name, **args)["UserPool"]
+        self.result.user_pools[logical_id] = pool["Id"]
+        return Physical(ref=pool["Id"], attrs={"Arn": pool["Arn"], "ProviderName": pool["Id"]})
+
+    def _user_pool_client(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        props = self.resolver.resolve(props)
+        client = self._client("cognito-idp").create_user_pool_client(
+            UserPoolId=props["UserPoolId"],
+            ClientName=props.get("ClientName", logical_id),
+            GenerateSecret=bool(props.get("GenerateSecret", False)),
+            ExplicitAuthFlows=props.get("ExplicitAuthFlows", []),
+        )["UserPoolClient"]
+        self.result.user_pool_clients[str(props.get("ClientName", logical_id))] = client["ClientId"]
+        return Physical(ref=client["ClientId"])
 
     def _event_source(self, logical_id: str, props: dict[str, Any]) -> Physical:
         props = self.resolver.resolve(props)

@@ -25,6 +25,7 @@ from typing import Any
 
 import uvicorn
 
+from infra.local.accounts import PROXY_PATH, CognitoProxy, LocalUser, ensure_local_user
 from infra.local.cloud import LOCAL_HANDLER_DEFAULTS, LocalCloud, bring_up
 from infra.local.gateway import ManagementCredentials, WebSocketGateway
 from infra.local.moto_server import EmbeddedMoto
@@ -141,6 +142,8 @@ def handler_environment(cloud: LocalCloud, moto: EmbeddedMoto, public_host: str,
         "TW_SITE_URL": f"http://{public_host}:{port}",  # alert links open the dashboard
         "AWS_ENDPOINT_URL": moto.url,
         "MOTO_PORT": str(moto.port),
+        # moto's Cognito signs ID tokens (RS256) and serves its JWKS here (docs/accounts.md).
+        "TW_COGNITO_JWKS_URL": f"{moto.url}/{cloud.env['TW_COGNITO_USER_POOL_ID']}/.well-known/jwks.json",
     }
 
 
@@ -181,7 +184,9 @@ def allow_browser_uploads(bucket: str, origins: list[str]) -> None:
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
 
 
-def _banner(public: str, api_key: str, data_dir: Path, restored: dict[str, int]) -> str:
+def _banner(
+    public: str, api_key: str, data_dir: Path, restored: dict[str, int], user: LocalUser | None = None
+) -> str:
     restored_text = ", ".join(f"{count} {kind}" for kind, count in restored.items())
     ws = f"ws://{public.removeprefix('http://')}/ws"
     return "\n".join(
@@ -192,6 +197,7 @@ def _banner(public: str, api_key: str, data_dir: Path, restored: dict[str, int])
             f"  API            {public}   docs: {public}/docs",
             f"  WebSocket      {ws}?ticket=<ticket from POST /realtime/tickets>",
             f"  Local API key  {api_key}",
+            *([f"  Sign in as     {user.email}   password: {user.password}"] if user else []),
             f"  Data dir       {data_dir}   (restored {restored_text})",
             "  Stop with Ctrl-C: state is saved and comes back on the next start.",
             "",
@@ -247,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         flush = FlushLoop(store, moto.tracker.changed)
         flush.start()
         api_key = ensure_api_key(data_dir)
+        local_user = ensure_local_user(data_dir, cloud.env["TW_COGNITO_USER_POOL_ID"], LOCAL_TENANT)
         if not args.no_seed:
             seed_if_empty()
         warm_up(cloud)
@@ -255,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
         cloud.poller.start()
         ticker = Ticker(region=REGION)
         ticker.start()
-        serve(cloud, args, public_host, api_key, data_dir, restored, management)
+        serve(cloud, args, public_host, api_key, data_dir, restored, management, local_user, moto.url)
     except KeyboardInterrupt:
         pass
     finally:
@@ -319,6 +326,8 @@ def serve(
     data_dir: Path,
     restored: dict[str, int],
     management: ManagementCredentials,
+    local_user: LocalUser,
+    moto_url: str,
 ) -> None:
     """Serve the composed app with uvicorn until a signal stops it."""
     from tradewind.api.app import create_app
@@ -330,8 +339,22 @@ def serve(
         "wsUrl": f"ws://{public_host}:{args.port}/ws",
         "stage": "local",
         "apiKey": api_key,
+        # Sign-in: the browser calls Cognito on this origin (/cognito/, forwarded to moto).
+        "cognito": {
+            "region": REGION,
+            "userPoolId": cloud.env["TW_COGNITO_USER_POOL_ID"],
+            "clientId": cloud.provisioned.user_pool_clients["web"],
+            "endpoint": f"{public}{PROXY_PATH}",
+        },
     }
-    app = LocalApp(create_app(), gateway, config, ROOT / "frontend" / "dist", public_host=public_host)
+    app = LocalApp(
+        create_app(),
+        gateway,
+        config,
+        ROOT / "frontend" / "dist",
+        public_host=public_host,
+        cognito=CognitoProxy(moto_url),
+    )
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -345,7 +368,7 @@ def serve(
             lifespan="off",
         )
     )
-    print(_banner(public, api_key, data_dir, restored), flush=True)
+    print(_banner(public, api_key, data_dir, restored, local_user), flush=True)
     server.run()
 
 

@@ -2,6 +2,7 @@
 
 Dispatch is a few string checks before the API's own routing, so API throughput is not taxed:
 ``/ws`` (WebSocket) and ``/@connections/...`` go to the gateway, ``/config.json`` is answered here,
+``/cognito/`` is the web app's sign-in calls forwarded to moto's Cognito,
 a browser's page load (a GET accepting HTML) goes to the frontend whatever its path (the app's pages
 share paths with API routes: ``/health``, ``/backtests/<id>``), except the API's own docs pages;
 anything else an API route matches goes to the API, and remaining GET/HEAD requests are the
@@ -55,6 +56,7 @@ class LocalApp:
         config: dict[str, Any],
         frontend_dist: Path,
         public_host: str = "127.0.0.1",
+        cognito: ASGIApp | None = None,
     ) -> None:
         self.api: ASGIApp = api
         self._api_routes = list(api.routes)
@@ -64,6 +66,7 @@ class LocalApp:
         self.public_config = {k: v for k, v in config.items() if k != "apiKey"}
         self.loopback_names = frozenset({"localhost", "127.0.0.1", "::1", public_host.strip("[]").lower()})
         self.dist = frontend_dist.resolve()
+        self.cognito = cognito  # /cognito/: the browser's Cognito calls, forwarded (infra/local/accounts.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -75,6 +78,9 @@ class LocalApp:
             if path == "/config.json":
                 config = self.config if self._local_caller(scope) else self.public_config
                 await JSONResponse(config, headers={"Cache-Control": "no-store"})(scope, receive, send)
+                return
+            if path == "/cognito/" and self.cognito is not None:
+                await self.cognito(scope, receive, send)
                 return
             if path.startswith("/@connections/"):
                 await self.management(scope, receive, send)

@@ -179,6 +179,7 @@ def test_the_content_security_policy_allows_only_the_app_and_its_apis(
             f"https://{{{rest_api}}}.execute-api.{region}",
             f"wss://{{{ws_api}}}.execute-api.{region}",
             f"https://*.s3.{region}",  # browser uploads: presigned PUTs to the data bucket
+            f"https://cognito-idp.{region}",  # sign-in (docs/accounts.md)
         ],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

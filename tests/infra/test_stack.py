@@ -259,7 +259,9 @@ def test_rest_api_is_throttled_access_logged_and_traced(synthesized: Synthesized
 def test_rest_api_proxies_everything_to_the_api_function(synthesized: Synthesized) -> None:
     api_id = logical_id(synthesized, synthesized.stack.api.function)
     methods = synthesized.of_type("AWS::ApiGateway::Method").values()
-    assert {method["Properties"]["HttpMethod"] for method in methods} == {"ANY"}
+    # ANY behind the authorizer; GET for anonymous probes and docs, OPTIONS for CORS preflights
+    # (tests/infra/test_accounts_construct.py checks which is which).
+    assert {method["Properties"]["HttpMethod"] for method in methods} == {"ANY", "GET", "OPTIONS"}
     for method in methods:
         integration = method["Properties"]["Integration"]
         assert integration["Type"] == "AWS_PROXY"
@@ -418,7 +420,8 @@ def test_site_deployment_ships_dist_and_config_json(synthesized: Synthesized) ->
         for marker, value in markers.items():
             text = text.replace(marker, render(value))
     config = json.loads(text)
-    assert set(config) == {"apiUrl", "wsUrl", "stage"}
+    assert set(config) == {"apiUrl", "wsUrl", "stage", "cognito"}
+    assert set(config["cognito"]) == {"region", "userPoolId", "clientId", "endpoint"}
     assert config["stage"] == stack.settings.name
     assert config["apiUrl"].startswith("https://{" + logical_id(synthesized, stack.api.rest_api) + "}")
     assert config["wsUrl"].startswith("wss://{" + logical_id(synthesized, stack.realtime.api) + "}")
@@ -432,7 +435,8 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
     layer_refs = [{"Ref": logical_id(synthesized, layer)} for layer in stack.layers.all]
     # 14 + job_execution_ended (docs/jobs.md) + schedule_fire and command_runner (docs/schedules.md)
     # + alert_delivery (docs/alerts.md) + audit_export (docs/audit.md)
-    assert len(stack.functions) == 14 + 1 + 2 + 1 + 1
+    # + the REST API's authorizer (docs/accounts.md)
+    assert len(stack.functions) == 14 + 1 + 2 + 1 + 1 + 1
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"

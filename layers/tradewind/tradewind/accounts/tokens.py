@@ -21,6 +21,7 @@ LEEWAY_SECONDS = 5
 """Clock skew tolerated on ``exp``/``iat`` between Cognito and this Lambda."""
 
 _lock = threading.Lock()
+WRONG_TOKEN = "send the ID token (token_use 'id'), not the access or refresh token"
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,23 @@ def jwks_client() -> jwt.PyJWKClient:
     return _jwks_client(url)
 
 
+def _refuse_other_token_uses(token: str) -> None:
+    """Say so when the token is an access token (it has no ``aud`` and would fail as "invalid").
+    Only a hint read before verification: the verified claims are checked again below."""
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return
+    if unverified.get("token_use") not in (None, "id"):
+        raise Unauthorized(WRONG_TOKEN)
+
+
 def verify(token: str) -> Person:
     """The person an ID token names; ``Unauthorized`` saying what is wrong with any other token."""
     settings = get_settings()
     if not settings.cognito_user_pool_id:
         raise Unauthorized("sign-in is not configured on this deployment: use an API key")
+    _refuse_other_token_uses(token)
     try:
         with _lock:  # PyJWKClient's key cache is not thread-safe
             key = jwks_client().get_signing_key_from_jwt(token)
@@ -82,7 +95,7 @@ def verify(token: str) -> Person:
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"invalid token: {exc}") from None
     if claims["token_use"] != "id":
-        raise Unauthorized("send the ID token (token_use 'id'), not the access or refresh token")
+        raise Unauthorized(WRONG_TOKEN)
     email = claims.get("email")
     if not isinstance(email, str) or not email:
         raise Unauthorized("the ID token carries no email")

@@ -1,0 +1,197 @@
+"""Sign-in on moto's Cognito, end to end: the pool and clients provisioned from the synthesized
+template into a moto *server* (its JWKS is served over HTTP, as Cognito's), the local admin created
+as ``make run`` does, real RS256 ID tokens from ``InitiateAuth``, verified by the API against the
+pool's JWKS; invitations, the last-admin rule and key expiry through the API; the browser's Cognito
+proxy; the CLI's login, silent refresh and logout."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from fastapi.testclient import TestClient
+
+from infra.local import moto_fixes
+from infra.local.accounts import CognitoProxy, LocalUser, ensure_local_user
+from infra.local.moto_server import EmbeddedMoto
+from infra.local.provision import Provisioned, provision
+from infra.local.template import SynthesizedStack
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Bob-passw0rd!!"
+
+
+@dataclass
+class Stack:
+    moto: EmbeddedMoto
+    provisioned: Provisioned
+    pool_id: str
+    admin: LocalUser
+    api: TestClient
+
+    def sign_in(self, email: str, password: str, client: str = "web") -> str:
+        """A real ID token from moto's Cognito (USER_PASSWORD_AUTH)."""
+        answer = boto3.client("cognito-idp").initiate_auth(
+            ClientId=self.provisioned.user_pool_clients[client],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )
+        return str(answer["AuthenticationResult"]["IdToken"])
+
+    def headers(self, email: str, password: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.sign_in(email, password)}"}
+
+    def create_person(self, email: str) -> None:
+        cognito = boto3.client("cognito-idp")
+        cognito.admin_create_user(
+            UserPoolId=self.pool_id,
+            Username=email,
+            UserAttributes=[{"Name": "email", "Value": email}],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(
+            UserPoolId=self.pool_id, Username=email, Password=PASSWORD, Permanent=True
+        )
+
+
+@pytest.fixture(scope="module")
+def stack(synthesized_stack: SynthesizedStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    from tradewind.accounts import members, tokens
+    from tradewind.api.app import create_app
+    from tradewind.aws import reset_clients
+    from tradewind.services import apikeys
+    from tradewind.settings import get_settings
+
+    saved = dict(os.environ)
+    moto = EmbeddedMoto("127.0.0.1")
+    moto.start()
+    try:
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": moto.url,
+                "MOTO_PORT": str(moto.port),
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_REGION": "us-east-1",
+            }
+        )
+        moto_fixes.install()  # as bring_up does (moto bugs the template meets)
+        provisioned = provision(synthesized_stack, ROOT / "functions")
+        pool_id = provisioned.environment["TW_COGNITO_USER_POOL_ID"]
+        os.environ.update(provisioned.environment)
+        os.environ["TW_COGNITO_JWKS_URL"] = f"{moto.url}/{pool_id}/.well-known/jwks.json"
+        for reset in (get_settings.cache_clear, reset_clients, apikeys.clear_cache, members.clear_cache):
+            reset()
+        tokens._jwks_client.cache_clear()
+        admin = ensure_local_user(tmp_path_factory.mktemp("local"), pool_id, "local")
+        with TestClient(create_app(), raise_server_exceptions=False) as api:
+            yield Stack(moto, provisioned, pool_id, admin, api)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+        reset_clients()
+        tokens._jwks_client.cache_clear()
+
+
+def test_the_template_provisions_the_pool_and_both_clients(stack: Stack) -> None:
+    assert set(stack.provisioned.user_pool_clients) == {"web", "cli"}
+    assert set(os.environ["TW_COGNITO_CLIENT_IDS"].split(",")) == set(
+        stack.provisioned.user_pool_clients.values()
+    )
+    pool = boto3.client("cognito-idp").describe_user_pool(UserPoolId=stack.pool_id)["UserPool"]
+    assert pool["UsernameAttributes"] == ["email"]
+
+
+def test_the_local_admin_signs_in_with_a_real_token(stack: Stack) -> None:
+    me = stack.api.get("/me", headers=stack.headers(stack.admin.email, stack.admin.password)).json()
+    assert (me["kind"], me["email"], me["org_id"], me["role"]) == (
+        "user",
+        stack.admin.email,
+        "local",
+        "admin",
+    )
+    assert me["user_id"] == stack.admin.user_id
+    cli_token = stack.sign_in(stack.admin.email, stack.admin.password, client="cli")
+    assert stack.api.get("/me", headers={"Authorization": f"Bearer {cli_token}"}).status_code == 200
+
+
+def test_a_wrong_password_gets_no_token_and_an_access_token_is_refused(stack: Stack) -> None:
+    cognito = boto3.client("cognito-idp")
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        stack.sign_in(stack.admin.email, "Not-the-passw0rd!")
+    access = cognito.initiate_auth(
+        ClientId=stack.provisioned.user_pool_clients["web"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": stack.admin.email, "PASSWORD": stack.admin.password},
+    )["AuthenticationResult"]["AccessToken"]
+    r = stack.api.get("/me", headers={"Authorization": f"Bearer {access}"})
+    assert r.status_code == 401
+    assert "ID token" in r.json()["detail"]
+
+
+def test_invite_sign_in_accept_and_the_role_holds(stack: Stack) -> None:
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+    invitation = stack.api.post(
+        "/org/invitations", headers=admin, json={"email": "bob@team.test", "role": "viewer"}
+    )
+    assert invitation.status_code == 201, invitation.text
+    stack.create_person("bob@team.test")
+    bob = stack.headers("bob@team.test", PASSWORD)
+    assert stack.api.get("/jobs", headers=bob).status_code == 403  # not a member yet
+    pending = stack.api.get("/me", headers=bob).json()["invitations"]
+    assert [i["invitation_id"] for i in pending] == [invitation.json()["invitation_id"]]
+    accepted = stack.api.post(f"/me/invitations/{pending[0]['invitation_id']}/accept", headers=bob)
+    assert accepted.json() == {"org_id": "local", "role": "viewer"}
+    assert stack.api.get("/jobs", headers=bob).status_code == 200
+    refused = stack.api.post("/watchlists", headers=bob, json={"name": "w", "symbols": []})
+    assert refused.status_code == 403
+    assert "'researcher'" in refused.json()["detail"]
+
+
+def test_the_last_admin_stays(stack: Stack) -> None:
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+    r = stack.api.patch(f"/org/members/{stack.admin.user_id}", headers=admin, json={"role": "researcher"})
+    assert r.status_code == 409
+    assert stack.api.delete(f"/org/members/{stack.admin.user_id}", headers=admin).status_code == 409
+    assert stack.api.get("/me", headers=admin).json()["role"] == "admin"
+
+
+def test_a_key_past_its_expiry_is_refused(stack: Stack) -> None:
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    created = stack.api.post(
+        "/api-keys", headers=admin, json={"name": "ci", "role": "researcher", "expires_at": later}
+    )
+    assert created.status_code == 201, created.text
+    key = {"X-Api-Key": created.json()["secret"]}
+    assert stack.api.get("/jobs", headers=key).status_code == 200
+    from tradewind.services import apikeys
+
+    expired = apikeys.create_api_key("local", "old", valid_until=datetime.now(UTC) - timedelta(seconds=1))
+    r = stack.api.get("/jobs", headers={"X-Api-Key": expired.secret})
+    assert r.status_code == 401
+    assert "expired" in r.json()["detail"]
+
+
+def test_the_browser_proxy_forwards_sign_in_but_no_admin_call(stack: Stack) -> None:
+    proxy = TestClient(CognitoProxy(stack.moto.url))
+    body = {
+        "ClientId": stack.provisioned.user_pool_clients["web"],
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": stack.admin.email, "PASSWORD": stack.admin.password},
+    }
+    target = "AWSCognitoIdentityProviderService.InitiateAuth"
+    headers = {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"}
+    r = proxy.post("/cognito/", json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    token = r.json()["AuthenticationResult"]["IdToken"]
+    assert stack.api.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "admin"
+    admin_call = {**headers, "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminCreateUser"}
+    assert proxy.post("/cognito/", json={"UserPoolId": stack.pool_id}, headers=admin_call).status_code == 403
