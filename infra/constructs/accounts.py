@@ -121,6 +121,7 @@ class Accounts(Construct):
             "region": Aws.REGION,
             "userPoolId": self.user_pool.user_pool_id,
             "clientId": self.web_client.user_pool_client_id,
+            "cliClientId": self.cli_client.user_pool_client_id,
             "endpoint": f"{self.cognito_endpoint}/",
         }
 

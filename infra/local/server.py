@@ -344,6 +344,7 @@ def serve(
             "region": REGION,
             "userPoolId": cloud.env["TW_COGNITO_USER_POOL_ID"],
             "clientId": cloud.provisioned.user_pool_clients["web"],
+            "cliClientId": cloud.provisioned.user_pool_clients["cli"],
             "endpoint": f"{public}{PROXY_PATH}",
         },
     }

@@ -421,7 +421,7 @@ def test_site_deployment_ships_dist_and_config_json(synthesized: Synthesized) ->
             text = text.replace(marker, render(value))
     config = json.loads(text)
     assert set(config) == {"apiUrl", "wsUrl", "stage", "cognito"}
-    assert set(config["cognito"]) == {"region", "userPoolId", "clientId", "endpoint"}
+    assert set(config["cognito"]) == {"region", "userPoolId", "clientId", "cliClientId", "endpoint"}
     assert config["stage"] == stack.settings.name
     assert config["apiUrl"].startswith("https://{" + logical_id(synthesized, stack.api.rest_api) + "}")
     assert config["wsUrl"].startswith("wss://{" + logical_id(synthesized, stack.realtime.api) + "}")

@@ -195,3 +195,76 @@ def test_the_browser_proxy_forwards_sign_in_but_no_admin_call(stack: Stack) -> N
     assert stack.api.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "admin"
     admin_call = {**headers, "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminCreateUser"}
     assert proxy.post("/cognito/", json={"UserPoolId": stack.pool_id}, headers=admin_call).status_code == 403
+
+
+@pytest.fixture
+def site(stack: Stack) -> Iterator[str]:
+    """A web host whose config.json names moto's pool, as the deployed site's does."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    config = json.dumps(
+        {
+            "cognito": {
+                "region": "us-east-1",
+                "userPoolId": stack.pool_id,
+                "clientId": stack.provisioned.user_pool_clients["web"],
+                "cliClientId": stack.provisioned.user_pool_clients["cli"],
+                "endpoint": f"{stack.moto.url}/",
+            }
+        }
+    ).encode()
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/config.json" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(config)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_cli_login_keeps_private_tokens_refreshes_them_and_logs_out(
+    stack: Stack, site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import stat
+
+    from tradewind.cli import credentials
+    from tradewind.cli.remote import Endpoint
+    from tradewind.errors import TradewindError, Unauthorized
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TW_API_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)  # no make-run key in ./.tradewind
+    api_url = "http://api.test"
+    with pytest.raises(Unauthorized):
+        credentials.login(api_url, site, stack.admin.email, "Wrong-passw0rd!")
+    credentials.login(api_url, site, stack.admin.email, stack.admin.password)
+    path = credentials.credentials_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    token = Endpoint.from_env(api_url).api_key
+    assert stack.api.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "admin"
+    # Near its expiry the ID token is refreshed silently with the refresh token.
+    saved = json.loads(path.read_text())
+    saved[api_url]["expires_at"] = 0
+    path.write_text(json.dumps(saved))
+    refreshed = Endpoint.from_env(api_url).api_key
+    assert refreshed != token
+    assert json.loads(path.read_text())[api_url]["expires_at"] > 0
+    assert stack.api.get("/me", headers={"Authorization": f"Bearer {refreshed}"}).status_code == 200
+    # An explicit key still wins; after logout nothing is left.
+    assert Endpoint.from_env(api_url, api_key="tw_x_y").api_key == "tw_x_y"
+    assert credentials.logout(api_url) is True
+    assert credentials.logout(api_url) is False
+    with pytest.raises(TradewindError, match="No credential"):
+        Endpoint.from_env(api_url)

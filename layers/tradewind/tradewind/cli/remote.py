@@ -26,7 +26,7 @@ FINAL_TYPES = frozenset({COMPLETED, FAILED, CANCELLED, STOPPED})
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the API and its WebSocket are, and the key to use.
+    """Where the API and its WebSocket are, and the credential to use (an API key or an ID token).
 
     ``ws_url`` ``None``: the one the API names with each ticket (``POST /realtime/tickets``).
     """
@@ -39,16 +39,21 @@ class Endpoint:
     def from_env(
         cls, api_url: str | None = None, api_key: str | None = None, ws_url: str | None = None
     ) -> Endpoint:
-        """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then ``make run``'s defaults
-        (the WebSocket URL: the one the API gives with a ticket)."""
+        """Flags first, then ``TW_API_URL``/``TW_API_KEY``/``TW_WS_URL``, then the session of
+        ``tradewind login`` for that API (its ID token, refreshed), then ``make run``'s defaults (the
+        WebSocket URL: the one the API gives with a ticket)."""
+        from tradewind.cli import credentials
+
         url = (api_url or os.environ.get("TW_API_URL") or DEFAULT_API_URL).rstrip("/")
-        key = api_key or os.environ.get("TW_API_KEY") or local_key()
+        key = api_key or os.environ.get("TW_API_KEY") or credentials.id_token(url) or local_key()
         if not key:
             raise TradewindError(
-                "No API key.",
+                "No credential.",
                 [
                     FieldProblem(
-                        ["--api-key"], "pass --api-key, set TW_API_KEY, or run `make run` here", "missing"
+                        ["--api-key"],
+                        "pass --api-key, set TW_API_KEY, run `tradewind login`, or run `make run` here",
+                        "missing",
                     )
                 ],
             )
