@@ -31,6 +31,7 @@ from infra.constructs.orchestration import Orchestration
 from infra.constructs.pipeline import BATCH_SYMBOLS, Pipeline
 from infra.constructs.realtime import Realtime
 from infra.constructs.schedules import Schedules, UserSchedules
+from infra.constructs.workflows import Workflows
 from infra.nag import acknowledge, execution_arn_pattern, logical_ref
 from infra.stages import StageSettings
 
@@ -114,6 +115,9 @@ class TradewindStack(Stack):
         self.pipeline = Pipeline(
             self, "Pipeline", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
         )
+        self.workflows = Workflows(
+            self, "Workflows", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
+        )
         # Issue #13: an execution that ends outside the workflow fails its job with the cause.
         self.execution_events = ExecutionEvents(
             self,
@@ -121,7 +125,7 @@ class TradewindStack(Stack):
             functions_dir=assets.functions_dir,
             layers=self.layers.all,
             settings=settings,
-            state_machines=[self.jobs.state_machine],
+            state_machines=[self.jobs.state_machine, self.workflows.state_machine],
         )
         self.accounts = Accounts(
             self, "Accounts", functions_dir=assets.functions_dir, layers=self.layers.all, settings=settings
@@ -199,6 +203,7 @@ class TradewindStack(Stack):
             *self.commands.functions,
             self.user_schedules.fire,
             *self.execution_events.functions,
+            *self.workflows.functions,
             *self.audit.functions,
             *self.alerts.functions,
         ]
@@ -261,6 +266,7 @@ class TradewindStack(Stack):
             self.api.function.add_environment(name, value)
         self._wire_accounts()
         self._wire_schedules_and_commands(api_environment)
+        self._wire_workflows(api_environment)
 
     def _wire_accounts(self) -> None:
         """The authorizer and the API verify ID tokens of this stage's pool (docs/accounts.md); the
@@ -305,6 +311,71 @@ class TradewindStack(Stack):
             "TW_PIPELINE_DEAD_LETTER_URL",
         ):
             commands.runner.add_environment(name, api_environment[name])
+
+    def _wire_workflows(self, api_environment: dict[str, str]) -> None:
+        """The API starts and stops workflow runs, a schedule's fire starts them (docs/workflows.md);
+        the step task submits any job as the API would: the fire's submit variables."""
+        arn = self.workflows.state_machine_arn
+        for function in (self.api.function, self.user_schedules.fire):
+            function.add_environment("TW_WORKFLOW_STATE_MACHINE_ARN", arn)
+        step = self.workflows.step
+        for name in (
+            "TW_JOB_STATE_MACHINE_ARN",
+            "TW_JOB_MAP_CONCURRENCY",
+            "TW_WORKER_MEMORY_MB",
+            "TW_MAX_CONCURRENT_JOBS",
+            "TW_MAX_JOB_RUNS_PER_DAY",
+            "TW_PIPELINE_QUEUE_URL",
+            "TW_PIPELINE_BATCH_SYMBOLS",
+        ):
+            step.add_environment(name, api_environment[name])
+        step.add_environment("TW_COMMAND_QUEUE_URL", self.commands.queue.queue_url)
+
+    def _grant_workflows(self) -> None:
+        """The step task submits jobs as the schedule fire does (items, bars, a job's spec and cached
+        copy, the job workflow's start, the pipeline and command queues); begin/succeed/fail move the
+        run's record as MarkFailed moves a job's. Every function that makes a job final answers the
+        run waiting on it (``states:SendTaskSuccess``/``SendTaskFailure`` on the workflow machine)."""
+        data, realtime, flows = self.data, self.realtime, self.workflows
+        step, api, fire = flows.step, self.api.function, self.user_schedules.fire
+        data.table.grant_read_write_data(step)
+        self._acknowledge_indexes(step)
+        for function in (flows.begin, flows.succeed, flows.fail):
+            _grant_items(data.table, function, JOB_ITEM_ACTIONS["mark_failed"])
+        for function in flows.functions:
+            _grant_items(realtime.connections_table, function, PUBLISH_ITEM_ACTIONS)
+            realtime.api.grant_manage_connections(function)
+            acknowledge(
+                _role(function),
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:"
+                f"<AWS::AccountId>:<{logical_ref(realtime.api)}>/*/*/@connections/*]",
+                "Connection ids exist only at run time; scoped to this WebSocket API's @connections.",
+            )
+        _grant_objects(data.data_bucket, step, ["s3:GetObject"])
+        _grant_objects(data.artifacts_bucket, step, DATA_WRITE)
+        self.jobs.state_machine.grant_start_execution(step)
+        self.pipeline.queue.grant_send_messages(step)
+        self.commands.queue.grant_send_messages(step)
+        for function in (
+            api,
+            self.jobs.reduce,
+            self.jobs.mark_failed,
+            self.pipeline.worker,
+            self.commands.runner,
+            self.execution_events.function,
+            step,
+        ):
+            flows.grant_task_response(function)
+        machine = flows.state_machine
+        for function in (api, fire):
+            machine.grant_start_execution(function)
+        machine.grant_execution(api, "states:StopExecution")
+        acknowledge(
+            _role(api),
+            f"AwsSolutions-IAM5[Resource::{execution_arn_pattern(machine)}:*]",
+            "Stopping a cancelled workflow run's execution, named after the run at its start; limited to "
+            "the workflow state machine's executions.",
+        )
 
     def _grant(self) -> None:
         """Least privilege per Lambda: what each one reads, writes, sends and starts.
@@ -395,6 +466,7 @@ class TradewindStack(Stack):
             "machine's executions.",
         )
         self._grant_schedules_and_commands()
+        self._grant_workflows()
         self._grant_audit_export()
 
     def _grant_schedules_and_commands(self) -> None:

@@ -22,11 +22,20 @@
   iteration", costs a copy of the whole table per transaction, and a cancelled transaction's
   rollback erases every other writer's changes made in between. Here transactions run one at a time
   and a cancelled one restores only the items it targeted; table copies are skipped.
+- moto 5.2.1's ``SendTaskFailure`` drops the ``cause`` (its response handler passes only the
+  error), so a ``.waitForTaskToken`` task's Catch saw ``"Cause": null``. The handler is wrapped to
+  pass it on (the workflow state machine names a failed step's reason from it: docs/workflows.md).
+- moto 5.2.1's ``StopExecution`` does not end an execution whose task waits on a task token: the
+  task's wait is not interrupted, so the execution stayed ``RUNNING`` until the token was answered
+  (then it went on through its Catch and ended ``FAILED``). A stop now also answers the execution's
+  pending tokens with a failure, so the stopped program ends at once, and an error raised while it
+  unwinds no longer turns the stopped program into a failed one: it ends ``ABORTED``, as in AWS.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import threading
 from typing import Any, cast
@@ -43,6 +52,52 @@ def install() -> None:
     _read_express_children_as_standard()
     _fail_maps_beyond_tolerated_failures()
     _roll_back_transactions_item_by_item()
+    _keep_task_failure_causes()
+    _stop_ends_callback_waits()
+
+
+def _stop_ends_callback_waits() -> None:
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeFailure
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+    from moto.stepfunctions.parser.backend.execution import Execution
+
+    if getattr(Execution.stop, "_tradewind_fix", False):
+        return
+    original = Execution.stop
+
+    def stop(self: Any, stop_date: Any, error: str | None, cause: str | None) -> None:
+        original(self, stop_date=stop_date, error=error, cause=cause)
+        worker = getattr(self, "exec_worker", None)
+        pool = getattr(getattr(worker, "env", None), "callback_pool_manager", None)
+        for callback_id, endpoint in list(getattr(pool, "_pool", {}).items()):
+            if endpoint.get_outcome() is None:
+                endpoint.notify(CallbackOutcomeFailure(callback_id, "States.Aborted", "execution stopped"))
+
+    stop._tradewind_fix = True  # type: ignore[attr-defined]
+    Execution.stop = stop  # type: ignore[method-assign]
+    set_error = Environment.set_error
+
+    def keep_stopped(self: Any, error: Any) -> None:
+        if not isinstance(self._program_state, ProgramStopped):
+            set_error(self, error)
+
+    Environment.set_error = keep_stopped  # type: ignore[method-assign]
+
+
+def _keep_task_failure_causes() -> None:
+    from moto.core.responses import EmptyResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def send_task_failure(self: Any) -> Any:
+        backend = self.stepfunction_backend
+        extra = {"cause": self._get_param("cause")}
+        if "cause" not in inspect.signature(backend.send_task_failure).parameters:
+            extra = {}  # the non-executing backend (execute_state_machine off) takes no cause
+        backend.send_task_failure(self._get_param("taskToken"), error=self._get_param("error"), **extra)
+        return EmptyResult()
+
+    StepFunctionResponse.send_task_failure = send_task_failure  # type: ignore[method-assign]
 
 
 def express_as_standard(definition: str) -> str:

@@ -38,7 +38,14 @@ def test_the_api_role_grants_only_xray_on_every_resource(synthesized: Synthesize
     granted = set().union(*(actions_of(s) for s in statements))
     states = {action for action in granted if action.startswith("states:")}
     # start and stop executions; describe the machines themselves for GET /health/system
-    assert states == {"states:StartExecution", "states:StopExecution", "states:DescribeStateMachine"}
+    # SendTask*: a job the API cancels answers the workflow run waiting on it (docs/workflows.md)
+    assert states == {
+        "states:StartExecution",
+        "states:StopExecution",
+        "states:DescribeStateMachine",
+        "states:SendTaskSuccess",
+        "states:SendTaskFailure",
+    }
 
 
 def test_the_api_starts_both_workflows_and_stops_only_job_executions(synthesized: Synthesized) -> None:
@@ -46,13 +53,17 @@ def test_the_api_starts_both_workflows_and_stops_only_job_executions(synthesized
     statements = policy_statements(synthesized, stack.api.function.role)  # type: ignore[arg-type]
     jobs = logical_id(synthesized, stack.jobs.state_machine)
     seed = logical_id(synthesized, stack.orchestration.seed_state_machine)
+    flows = logical_id(synthesized, stack.workflows.state_machine)
     (start,) = [s for s in statements if "states:StartExecution" in actions_of(s)]
     assert actions_of(start) <= {"states:StartExecution", "states:DescribeStateMachine"}  # the machines only
-    assert sorted(start["Resource"], key=str) == sorted([{"Ref": jobs}, {"Ref": seed}], key=str)
+    assert sorted(start["Resource"], key=str) == sorted(
+        [{"Ref": jobs}, {"Ref": seed}, {"Ref": flows}], key=str
+    )
     (stop,) = [s for s in statements if actions_of(s) == {"states:StopExecution"}]
-    arn = json.dumps(stop["Resource"])
-    assert ":execution:" in arn
+    arn = json.dumps(stop["Resource"])  # a cancelled job's execution, a cancelled workflow run's
+    assert arn.count(":execution:") == 2
     assert jobs in arn
+    assert flows in arn
     assert seed not in arn
 
 
@@ -262,8 +273,10 @@ def test_the_api_gets_the_stage_job_caps(synthesized: Synthesized) -> None:
     assert variables["TW_MAX_JOB_RUNS_PER_DAY"] == str(settings.max_runs_per_day_per_tenant)
     fire = function_props(synthesized, stack.user_schedules.fire)["Environment"]["Variables"]
     assert fire["TW_MAX_CONCURRENT_JOBS"] == variables["TW_MAX_CONCURRENT_JOBS"]  # a fire submits as the API
+    step = function_props(synthesized, stack.workflows.step)["Environment"]["Variables"]
+    assert step["TW_MAX_CONCURRENT_JOBS"] == variables["TW_MAX_CONCURRENT_JOBS"]  # so does a workflow's step
     for function in stack.functions:
-        if function not in (stack.api.function, stack.user_schedules.fire):
+        if function not in (stack.api.function, stack.user_schedules.fire, stack.workflows.step):
             others = function_props(synthesized, function)["Environment"]["Variables"]
             assert "TW_MAX_CONCURRENT_JOBS" not in others, function.node.path
     for stage in STAGES.values():

@@ -436,7 +436,8 @@ def test_every_function_runs_python312_with_both_layers_tracing_and_contract_env
     # 14 + job_execution_ended (docs/jobs.md) + schedule_fire and command_runner (docs/schedules.md)
     # + alert_delivery (docs/alerts.md) + audit_export (docs/audit.md)
     # + the REST API's authorizer (docs/accounts.md)
-    assert len(stack.functions) == 14 + 1 + 2 + 1 + 1 + 1
+    # + the workflow's begin, step, succeed, fail (docs/workflows.md)
+    assert len(stack.functions) == 14 + 1 + 2 + 1 + 1 + 1 + 4
     for function in stack.functions:
         props = function_props(synthesized, function)
         assert props["Runtime"] == "python3.12"

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tradewind.cli import backtest, cloud, commands, jobs, login, pipeline, schedules, sweep
+from tradewind.cli import backtest, cloud, commands, jobs, login, pipeline, schedules, sweep, workflows
 from tradewind.errors import TradewindError
 from tradewind.version import __version__
 
-SUBCOMMANDS = (backtest, sweep, cloud, pipeline, jobs, schedules, commands, login)
+SUBCOMMANDS = (backtest, sweep, cloud, pipeline, jobs, schedules, commands, workflows, login)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -79,18 +79,39 @@ def check(tenant_id: str, name: str, params: dict[str, Any], loc: list[str | int
     return model
 
 
-def start(tenant_id: str, name: str, params: dict[str, Any], *, run_name: str | None = None) -> JobRecord:
-    """Check, record and queue a run; 404/422 naming the field, 429 at a cap (nothing written)."""
+def start(
+    tenant_id: str,
+    name: str,
+    params: dict[str, Any],
+    *,
+    run_name: str | None = None,
+    idempotency_key: str | None = None,
+) -> JobRecord:
+    """Check, record and queue a run; 404/422 naming the field, 429 at a cap (nothing written). With
+    an ``idempotency_key``, a second start answers the first one's run (``jobs.submit.submit_once``)."""
+    from tradewind.jobs import caps
+    from tradewind.jobs.submit import request_hash, submit_once
+
+    def prepare() -> BaseModel:
+        model = check(tenant_id, name, params)
+        caps.check(tenant_id)
+        return model
+
+    def create(job_id: str, model: BaseModel) -> JobRecord:
+        return _queue(tenant_id, job_id, name, model, run_name)
+
+    fingerprint = request_hash(KIND, {"command": name, "params": params, "name": run_name})
+    return submit_once(tenant_id, idempotency_key, fingerprint, prepare, create)
+
+
+def _queue(tenant_id: str, job_id: str, name: str, model: BaseModel, run_name: str | None) -> JobRecord:
     from tradewind import aws
     from tradewind.jobs import caps, store
     from tradewind.jobs.artifacts import spec_key
     from tradewind.jobs.logs import log
     from tradewind.jobs.records import finish
-    from tradewind.jobs.submit import new_job_id, save_new_job
+    from tradewind.jobs.submit import save_new_job
 
-    model = check(tenant_id, name, params)
-    caps.check(tenant_id)
-    job_id = new_job_id()
     clean = model.model_dump(mode="json")
     record = _new_record(tenant_id, job_id, name, run_name, clean)
     body = json.dumps({"command": name, "params": clean}).encode()

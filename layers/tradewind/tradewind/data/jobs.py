@@ -39,7 +39,7 @@ class JobRecord(MainTableModel):
 
     tenant_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # backtest | optimization | pipeline
+    kind = UnicodeAttribute()  # import | backtest | optimization | pipeline | command | workflow
     status = UnicodeAttribute()  # queued | running | paused | succeeded | failed | cancelled | stopped
     name = UnicodeAttribute(null=True)
     strategy_id = UnicodeAttribute(null=True)
@@ -77,6 +77,14 @@ class JobRecord(MainTableModel):
     # execution is named after it: jobs.lifecycle.execution_name) and when it was last paused.
     resumes = NumberAttribute(null=True)
     paused_at = UTCDateTimeAttribute(null=True)
+    # Workflow runs (kind ``workflow``, docs/workflows.md): the workflow, each step's state
+    # ([{"index", "kind", "label", "job_id", "error"}]) and the step that failed the run.
+    workflow_id = UnicodeAttribute(null=True)
+    steps: ListAttribute[Any] = ListAttribute(null=True)
+    failed_step = NumberAttribute(null=True)
+    # A workflow step's job: the Step Functions task token its run waits on, sent when the job ends
+    # (tradewind.workflows.callback, called by records.finish).
+    callback_token = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)

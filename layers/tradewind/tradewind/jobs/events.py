@@ -44,12 +44,14 @@ def announce_created(record: JobRecord) -> None:
 
 def label(record: JobRecord) -> str:
     """How a notification names the job: its name, else its strategy's, else its id."""
-    kind = "Backtest" if record.kind == "backtest" else "Optimization"
+    kind = {"backtest": "Backtest", "workflow": "Workflow run"}.get(record.kind, "Optimization")
     name = record.name or record.strategy_name
     return f"{kind} '{name}'" if name else f"{kind} {record.job_id}"
 
 
 def link(record: JobRecord) -> str:
+    if record.kind == "workflow":
+        return f"/jobs/{record.job_id}"
     return f"/{'backtests' if record.kind == 'backtest' else 'optimizations'}/{record.job_id}"
 
 

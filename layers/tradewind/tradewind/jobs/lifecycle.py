@@ -229,8 +229,14 @@ def _stop(record: JobRecord) -> None:
 
     An execution not started yet (submit starts it right after saving the record) is no error: its
     plan step finds the job final and runs nothing. A pipeline run has no execution: its batches
-    find the run final and do nothing.
+    find the run final and do nothing. A workflow run stops its own execution and its running step's
+    job (``workflows.runs.stop``).
     """
+    if record.kind == "workflow":
+        from tradewind.workflows.runs import stop
+
+        stop(record)
+        return
     if record.kind not in ("backtest", "optimization"):
         return
     try:

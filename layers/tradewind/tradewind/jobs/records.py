@@ -8,7 +8,8 @@ Every final transition (reduce's ``succeeded``, MarkFailed's ``failed``, cancel,
 not start) goes through :func:`finish`: one conditional write from the statuses it may leave, which
 also releases the tenant's running slot (:mod:`tradewind.jobs.caps`) when the job holds one. A
 transition that is retried, or that loses to another, fails its condition and releases nothing, so a
-slot is released exactly once.
+slot is released exactly once. The transition that wins also answers a workflow run waiting on the
+job (its Step Functions task token: :mod:`tradewind.workflows.callback`).
 """
 
 from __future__ import annotations
@@ -146,5 +147,8 @@ def finish(
         record.timeline = [*(record.timeline or []), step]
         for name, value in values.items():
             setattr(record, name, value)
+        from tradewind.workflows.callback import job_ended
+
+        job_ended(record)  # a workflow step's job: its run waits for this (docs/workflows.md)
         return True
     raise RuntimeError(f"job {record.job_id}: the final transition kept failing its condition")

@@ -21,9 +21,10 @@ from tradewind.strategy.limits import FINITE_PARTS, MAGNITUDE, MODEL_CONFIG, Cou
 from tradewind.strategy.models import Constraint, Costs, Strategy
 from tradewind.text import Name
 
-JobKind = Literal["import", "backtest", "optimization", "pipeline", "command"]
+JobKind = Literal["import", "backtest", "optimization", "pipeline", "command", "workflow"]
 # ``import``: a dataset import, recorded as a job by the import use case (docs/jobs.md); ``command``:
-# a run of a catalogue command (tradewind.commands.runs, docs/commands.md).
+# a run of a catalogue command (tradewind.commands.runs, docs/commands.md); ``workflow``: a run of a
+# saved workflow's steps (tradewind.workflows, docs/workflows.md).
 JobStatus = Literal["queued", "running", "paused", "succeeded", "failed", "cancelled", "stopped"]
 # ``stopped``: a pipeline run asked to stop ends with what it had finished (docs/pipeline.md).
 # ``paused``: an optimization or pipeline run that starts no new shard until resumed (jobs.pause).

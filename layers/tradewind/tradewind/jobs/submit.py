@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tradewind import aws
 from tradewind.data.table import condition_failed
@@ -57,6 +57,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = timedelta(hours=24)
 HEADER_LOC: Loc = ["header", IDEMPOTENCY_HEADER]
 _LISTED = 5  # symbols named in one problem message
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -520,21 +521,39 @@ def submit(
     ``resolve`` (called only when the key does not answer) returns the :class:`Resolved` request;
     ``fingerprint`` is what the key is bound to (:func:`request_hash`).
     """
+
+    def create(job_id: str, resolved: Resolved) -> JobRecord:
+        source = None if force else _cached_source(tenant_id, resolved.spec)
+        if source is not None:
+            return _copy_cached(tenant_id, job_id, resolved, name, source)
+        return _start(tenant_id, job_id, resolved, name)
+
+    return submit_once(tenant_id, idempotency_key, fingerprint, resolve, create)
+
+
+def submit_once(
+    tenant_id: str,
+    idempotency_key: str | None,
+    fingerprint: str,
+    prepare: Callable[[], _T],
+    create: Callable[[str, _T], JobRecord],
+) -> JobRecord:
+    """Create a job at most once per ``Idempotency-Key`` (any kind: backtests, optimizations,
+    pipeline and command runs, a workflow's steps): a key seen with the same ``fingerprint`` answers
+    its job; otherwise ``prepare()`` (the checks) runs, the key is claimed for a new job id and
+    ``create(job_id, prepared)`` makes the job (the claim is released when it fails)."""
     if idempotency_key is not None:
         replayed = _replay(tenant_id, idempotency_key, fingerprint)
         if replayed is not None:
             return replayed
-    resolved = resolve()
+    prepared = prepare()
     job_id = new_job_id()
     if idempotency_key is not None:
         replayed = _claim(tenant_id, idempotency_key, fingerprint, job_id)
         if replayed is not None:
             return replayed
     try:
-        source = None if force else _cached_source(tenant_id, resolved.spec)
-        if source is not None:
-            return _copy_cached(tenant_id, job_id, resolved, name, source)
-        return _start(tenant_id, job_id, resolved, name)
+        return create(job_id, prepared)
     except Exception:
         if idempotency_key is not None:
             _release(tenant_id, idempotency_key, job_id)

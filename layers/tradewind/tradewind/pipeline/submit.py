@@ -20,7 +20,7 @@ from tradewind.jobs.artifacts import spec_key
 from tradewind.jobs.events import announce
 from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish
-from tradewind.jobs.submit import new_job_id, save_new_job
+from tradewind.jobs.submit import request_hash, save_new_job, submit_once
 from tradewind.jobs.timeline import entry
 from tradewind.jobs.views import PROGRESS, progress_payload
 from tradewind.pipeline import resolve
@@ -70,11 +70,30 @@ def batches(tenant_id: str, job_id: str, spec: PipelineSpec, rows: list[SymbolRe
     ]
 
 
-def submit_run(tenant_id: str, request: PipelineRunRequest) -> JobRecord:
-    """Record the run and queue its batches; 429 at a cap (nothing written)."""
-    spec, strategy_name, rows = resolve_run(tenant_id, request)
-    caps.check(tenant_id)
-    job_id = new_job_id()
+def submit_run(tenant_id: str, request: PipelineRunRequest, idempotency_key: str | None = None) -> JobRecord:
+    """Record the run and queue its batches; 429 at a cap (nothing written). With an
+    ``idempotency_key``, a second submission answers the first one's run (``jobs.submit.submit_once``)."""
+    fingerprint = request_hash("pipeline", request.model_dump(mode="json"))
+
+    def prepare() -> tuple[PipelineSpec, str, list[SymbolRecord]]:
+        resolved = resolve_run(tenant_id, request)
+        caps.check(tenant_id)
+        return resolved
+
+    def create(job_id: str, resolved: tuple[PipelineSpec, str, list[SymbolRecord]]) -> JobRecord:
+        return _start(tenant_id, job_id, request, *resolved)
+
+    return submit_once(tenant_id, idempotency_key, fingerprint, prepare, create)
+
+
+def _start(
+    tenant_id: str,
+    job_id: str,
+    request: PipelineRunRequest,
+    spec: PipelineSpec,
+    strategy_name: str,
+    rows: list[SymbolRecord],
+) -> JobRecord:
     messages = batches(tenant_id, job_id, spec, rows)
     record = new_record(tenant_id, job_id, spec, strategy_name, request.name, len(messages))
     body = spec.model_dump_json().encode()

@@ -2,8 +2,8 @@
 
 A target is any job request the API takes today, tagged by its kind: a backtest, an optimization, a
 pipeline run (their request bodies as ``POST /backtests``, ``/optimizations`` and
-``/pipeline/runs`` take them) or a command run (a catalogue name and its parameters). Only
-pydantic here.
+``/pipeline/runs`` take them), a command run (a catalogue name and its parameters) or a workflow run
+(a saved workflow's id). A workflow's steps are the first four (:data:`JobTarget`). Only pydantic here.
 """
 
 from __future__ import annotations
@@ -56,8 +56,22 @@ class CommandTarget(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-Target = Annotated[
+class WorkflowTarget(_Model):
+    """A run of a saved workflow (docs/workflows.md): its steps as they are at the fire."""
+
+    kind: Literal["workflow"]
+    workflow_id: str = Field(
+        min_length=1, max_length=40, pattern=r"^[a-f0-9]+$", description="from GET /workflows"
+    )
+
+
+JobTarget = Annotated[
     BacktestTarget | OptimizationTarget | PipelineTarget | CommandTarget, Field(discriminator="kind")
+]
+"""One job request: what a workflow's step is (a step cannot be a workflow)."""
+Target = Annotated[
+    BacktestTarget | OptimizationTarget | PipelineTarget | CommandTarget | WorkflowTarget,
+    Field(discriminator="kind"),
 ]
 
 

@@ -2,8 +2,10 @@
 
 :func:`check` runs the same resolution the job's own route runs (``resolve_backtest``,
 ``resolve_optimization`` and its size limit, the pipeline's ``resolve_run``, a command's parameter
-model and submit-time check) and starts nothing; the caps are not checked (they apply at the fire).
-Problems are located under ``loc`` (``["body", "target", "request", "symbols", 2]``).
+model and submit-time check; a workflow target: the workflow exists) and starts nothing; the caps are
+not checked (they apply at the fire). Problems are located under ``loc``
+(``["body", "target", "request", "symbols", 2]``). The same two functions check and submit a
+workflow's steps (``tradewind.workflows``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tradewind.schedules.models import (
     OptimizationTarget,
     PipelineTarget,
     Target,
+    WorkflowTarget,
 )
 
 if TYPE_CHECKING:
@@ -62,10 +65,14 @@ def check(tenant_id: str, target: Any, loc: Loc = TARGET_LOC) -> None:
         raise _relocated(exc, [*loc, "request"]) from None
     if isinstance(target, CommandTarget):
         runs.check(tenant_id, target.command, target.params, loc=[*loc, "params"])
+    if isinstance(target, WorkflowTarget):
+        from tradewind.workflows.service import get_workflow
+
+        get_workflow(tenant_id, target.workflow_id, loc=[*loc, "workflow_id"])
 
 
 def submit(tenant_id: str, target: Any, idempotency_key: str, name: str) -> JobRecord:
-    """Start the target's job now (caps apply); ``idempotency_key`` where the kind takes one."""
+    """Start the target's job now (caps apply), at most once per ``idempotency_key``."""
     if isinstance(target, BacktestTarget):
         from tradewind.jobs.submit import submit_backtest
 
@@ -79,7 +86,14 @@ def submit(tenant_id: str, target: Any, idempotency_key: str, name: str) -> JobR
     if isinstance(target, PipelineTarget):
         from tradewind.pipeline.submit import submit_run
 
-        return submit_run(tenant_id, target.request.model_copy(update={"name": target.request.name or name}))
+        run = target.request.model_copy(update={"name": target.request.name or name})
+        return submit_run(tenant_id, run, idempotency_key)
+    if isinstance(target, WorkflowTarget):
+        from tradewind.workflows.runs import start_run
+
+        return start_run(tenant_id, target.workflow_id, idempotency_key=idempotency_key)
     from tradewind.commands import runs
 
-    return runs.start(tenant_id, target.command, target.params, run_name=name)
+    return runs.start(
+        tenant_id, target.command, target.params, run_name=name, idempotency_key=idempotency_key
+    )

@@ -31,6 +31,7 @@ ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "jobs": ("jobs",),
     "commands": ("commands",),
     "schedules": ("schedules",),
+    "workflows": ("workflows",),
     "channels": ("channels",),
     "realtime": ("realtime",),
     "audit": ("audit",),
