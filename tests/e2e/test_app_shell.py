@@ -45,6 +45,7 @@ PAGES = [
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),
     ("/settings", "Settings", "Paramètres", "Settings"),
+    ("/integrations", "Integrations", "Intégrations", "Integrations"),
 ]
 WIDTHS = {"desktop": 1440, "phone": 390}
 

@@ -215,7 +215,10 @@ def test_repeated_failures_pause_the_channel_and_notify_the_organisation(
     (notice,) = [
         n for n in api.get("/notifications", headers=auth).json()["items"] if n["kind"] == "channel.paused"
     ]
-    assert (notice["title"], notice["link"]) == ("Channel 'Ops' was paused", "/integrations")
+    assert (notice["title"], notice["link"]) == (
+        "Channel 'Ops' was paused",
+        path.replace("/channels", "/integrations"),
+    )
     assert len(receiver.posts) == PAUSE_AFTER * MAX_ATTEMPTS
 
     # paused: events are not queued for it any more

@@ -210,9 +210,7 @@ def deliver(message: DeliveryMessage, receive_count: int, defer: Callable[[int],
         )
         defer(delay)
         raise RetryLater(f"attempt {receive_count} failed ({error}); next in {delay} s")
-    record.update(
-        actions=[*common, d.status.set(FAILED), d.error.set(error), d.next_attempt_at.remove()]
-    )
+    record.update(actions=[*common, d.status.set(FAILED), d.error.set(error), d.next_attempt_at.remove()])
     if message.event.kind is not EventKind.TEST:
         _failed(channel, error)
     raise DeliveryFailed(f"attempt {receive_count} of {policy.MAX_ATTEMPTS} failed: {error}")
@@ -264,7 +262,7 @@ def _notify_paused(channel: ChannelRecord, reason: str) -> None:
             CHANNEL_PAUSED,
             f"Channel '{channel.name}' was paused",
             f"{reason}. Fix it and resume it in Integrations.",
-            "/integrations",
+            f"/integrations/{channel.channel_id}",
         )
     except Exception:
         logger.exception("could not notify that channel %s was paused", channel.channel_id)
