@@ -9006,7 +9006,7 @@ export interface operations {
     table_optimizations__job_id__table_get: {
         parameters: {
             query?: {
-                /** @description a parameter, a metric, combination or window; default: the objective */
+                /** @description a parameter, a metric, combination or wf_window (the walk-forward window); default: the objective */
                 sort?: string | null;
                 /** @description default: the objective's direction when sorting by it, else asc */
                 order?: ("asc" | "desc") | null;
