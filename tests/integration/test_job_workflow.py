@@ -386,7 +386,7 @@ def test_walk_forward_reports_each_windows_in_sample_winner_out_of_sample(
     expected_windows = (len(times) - 500) // 200 + 1
     assert len(report["windows"]) == expected_windows
     table = result(job.job_id, artifacts.RESULT_TABLE_PARQUET)
-    assert sorted(table["window"].unique()) == list(range(expected_windows))
+    assert sorted(table["wf_window"].unique()) == list(range(expected_windows))
     for number, window in enumerate(report["windows"]):
         lo = number * 200
         train, test = times[lo : lo + 300], times[lo + 300 : lo + 500]
@@ -402,7 +402,7 @@ def test_walk_forward_reports_each_windows_in_sample_winner_out_of_sample(
         ]
         sharpe = (in_sample[0]["sharpe"] + in_sample[1]["sharpe"]) / 2
         trades = (in_sample[0]["trades"].astype(float) + in_sample[1]["trades"].astype(float)) / 2
-        mine = table[table["window"] == number]
+        mine = table[table["wf_window"] == number]
         np.testing.assert_array_equal(mine["sharpe"].to_numpy(), sharpe.to_numpy())
         ok = sharpe.notna() & (trades >= spec.min_trades)
         winner = int(sharpe[ok].sort_values(ascending=False, kind="stable").index[0])

@@ -7,6 +7,8 @@ import { ErrorAlert } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { BLOCK, type SortOrder, type TablePage, useTableBlock } from "./useOptimizations";
 
+const WF_WINDOW = "wf_window";
+
 export const ROW_HEIGHT = 34;
 const VIEW_HEIGHT = 520;
 const COLUMN_WIDTH = 112;
@@ -54,9 +56,11 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     );
   const column = head.sort;
   const order = head.order as SortOrder;
-  const columns = ["combination", ...(head.windowed ? ["window"] : []), ...head.params, ...head.metrics];
+  // The walk-forward window's column is `wf_window` (a parameter may be named `window`: rsi_mean_reversion).
+  const columns = ["combination", ...(head.windowed ? [WF_WINDOW] : []), ...head.params, ...head.metrics];
   const isMetric = new Set(head.metrics);
-  const label = (c: string) => (isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" || c === "window" ? t(`table.${c}`) : c);
+  const label = (c: string) =>
+    isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" ? t("table.combination") : c === WF_WINDOW ? t("table.window") : c;
   const toggle = (c: string) => {
     const defaultOrder: SortOrder = isMetric.has(c) && !(c === objective.metric && objective.direction === "minimize") ? "desc" : "asc";
     setSort({ column: c, order: c === column ? (order === "asc" ? "desc" : "asc") : defaultOrder });
@@ -185,7 +189,7 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
 
 function cellText(format: ReturnType<typeof useFormat>, row: Row, column: string, metric: boolean): string {
   if (column === "combination") return String(row.combination);
-  if (column === "window") return row.window === null || row.window === undefined ? "" : String(row.window);
+  if (column === WF_WINDOW) return row.window === null || row.window === undefined ? "" : String(row.window);
   if (metric) return format.significant(row.metrics[column] ?? null);
   const value = row.params[column];
   return typeof value === "number" ? format.number(value, 6) : String(value);

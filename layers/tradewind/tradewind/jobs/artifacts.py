@@ -26,7 +26,8 @@ Formats of the results (written by reduce, read by the API; all JSON is UTF-8, t
 - ``leaderboard.json``: ``{"objective": {...}, "rows": [{"rank", "combination", "params": {...},
   "metrics": {...}}]}``: the top ``top_n`` combinations that satisfy ``min_trades``.
 - ``table.parquet`` / ``table.csv``: one row per combination: ``combination`` (its index in the
-  expanded space), one column per parameter, then every metric as the mean over the symbols.
+  expanded space), ``wf_window`` (walk-forward only), one column per parameter, then every metric as
+  the mean over the symbols (the names: :mod:`tradewind.jobs.columns`).
 - ``walk_forward.json``: ``{"windows": [{"window", "train": {"start", "end"}, "test": {"start",
   "end"}, "params", "in_sample": {metrics}, "out_of_sample": {metrics}}], "out_of_sample": {mean}}``.
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from tradewind.errors import TradewindError
 from tradewind.jobs import artifacts
+from tradewind.jobs.columns import COMBINATION, WF_WINDOW
 from tradewind.jobs.events import announce, label, notify_outcome
 from tradewind.jobs.failure import describe
 from tradewind.jobs.inputs import (
@@ -230,12 +231,12 @@ def reduce_optimization(job: Job, shards: list[Shard]) -> Outcome:
                 raise RuntimeError(f"the shards of {symbol} do not cover every combination")
             per_symbol.append(merged.drop(columns="combination"))
         mean = mean_over_symbols(per_symbol)
-        head = pd.DataFrame({"combination": np.arange(job.n_combinations, dtype=np.int64)})
+        head = pd.DataFrame({COMBINATION: np.arange(job.n_combinations, dtype=np.int64)})
         if window is not None:
-            head["window"] = window
+            head[WF_WINDOW] = window
         tables[window] = pd.concat([head, params, mean], axis=1)
     metric_names = [
-        c for c in tables[window_numbers[0]].columns if c not in {"combination", "window", *param_names}
+        c for c in tables[window_numbers[0]].columns if c not in {COMBINATION, WF_WINDOW, *param_names}
     ]
     objective = spec.objective
     latest = tables[window_numbers[-1]]

@@ -12,6 +12,7 @@ the drill-down (which expands the space as the workers did) load it on first use
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from tradewind.errors import FieldProblem, InvalidInput, NotFound
@@ -26,6 +27,7 @@ from tradewind.jobs.artifacts import (
     RESULT_WALK_FORWARD,
     result_key,
 )
+from tradewind.jobs.columns import COMBINATION, WF_WINDOW
 from tradewind.jobs.lifecycle import JOB_ID_LOC, Loc, get_job, require_succeeded
 from tradewind.jobs.spec import BacktestRequest
 from tradewind.settings import get_settings
@@ -153,6 +155,16 @@ def download(record: JobRecord, file_format: str) -> dict[str, Any]:
     }
 
 
+def wf_column(columns: Iterable[str], params: Iterable[str]) -> str | None:
+    """The table's walk-forward window column: ``wf_window``, or ``window`` in a table written before
+    it was namespaced (then no parameter is named ``window``: such a job could not finish); ``None``
+    without walk-forward."""
+    names, taken = set(columns), set(params)
+    if WF_WINDOW in names:
+        return WF_WINDOW
+    return "window" if "window" in names and "window" not in taken else None
+
+
 def heatmap(
     record: JobRecord, x: str, y: str, metric: str | None, agg: Aggregate, window: int | None
 ) -> dict[str, Any]:
@@ -186,22 +198,22 @@ def heatmap(
     ]
     if x == y:
         problems.append(FieldProblem(["query", "y"], "must differ from x"))
-    metrics = rankable(c for c in table.columns if c not in {"combination", "window", *params})
+    wf = wf_column(table.columns, params)
+    metrics = rankable(c for c in table.columns if c not in {COMBINATION, wf, *params})
     if metric not in metrics:
         problems.append(
             FieldProblem(
                 ["query", "metric"], f"'{metric}' is not a metric of the table ({', '.join(metrics)})"
             )
         )
-    has_windows = "window" in table.columns
-    if window is not None and not has_windows:
+    if window is not None and wf is None:
         problems.append(FieldProblem(["query", "window"], "this optimization ran without walk_forward"))
     if problems:
         raise InvalidInput("The heatmap request is invalid.", problems)
-    columns = [x, y, metric, *(["window"] if window is not None else [])]
+    columns = list(dict.fromkeys([x, y, metric, *([wf] if window is not None and wf else [])]))
     frame: pd.DataFrame = table.to_pandas(columns=columns)
-    if window is not None:
-        frame = frame[frame["window"] == window]
+    if window is not None and wf:
+        frame = frame[frame[wf] == window]
         if frame.empty:
             raise InvalidInput("no such window", [FieldProblem(["query", "window"], f"no window {window}")])
     frame = frame[[x, y, metric]].astype({metric: np.float64})
@@ -253,10 +265,12 @@ def table_page(
         raise RuntimeError(f"job {job_id} succeeded but has no {RESULT_TABLE_PARQUET}")
     frame: pd.DataFrame = from_parquet_bytes(raw)
     params = [name for name in spec.strategy.parameters if name in frame.columns]
-    metrics = rankable(c for c in frame.columns if c not in {"combination", "window", *params})
-    # Not "window" in the columns: a strategy may name a parameter "window" (rsi_mean_reversion).
-    windowed = spec.walk_forward is not None
-    keys = list(dict.fromkeys(["combination", *(["window"] if windowed else []), *params, *metrics]))
+    wf = wf_column(frame.columns, params)
+    metrics = rankable(c for c in frame.columns if c not in {COMBINATION, wf, *params})
+    windowed = wf is not None
+    keys = list(dict.fromkeys([COMBINATION, *([WF_WINDOW] if windowed else []), *params, *metrics]))
+    if wf is not None and wf != WF_WINDOW:
+        frame = frame.rename(columns={wf: WF_WINDOW})
     objective = spec.objective
     column = sort or objective.metric
     problems = []
@@ -285,18 +299,18 @@ def table_page(
         maximize = column == objective.metric and objective.direction == "maximize"
         order = "desc" if maximize else "asc"
     if window is not None:
-        frame = frame[frame["window"] == window]
+        frame = frame[frame[WF_WINDOW] == window]
     frame = frame.reset_index(drop=True)
     values = frame[column].to_numpy(dtype=np.float64)
     missing = np.isnan(values)
     key = -values if order == "desc" else values
-    ties = [frame["window"].to_numpy()] if windowed else []
+    ties = [frame[WF_WINDOW].to_numpy()] if windowed else []
     ranked = np.lexsort((*ties, frame["combination"].to_numpy(), np.where(missing, 0.0, key), missing))
     chosen = frame.iloc[ranked[offset : offset + limit]]
     rows = [
         {
             "combination": int(row["combination"]),
-            "window": int(row["window"]) if windowed else None,
+            "window": int(row[WF_WINDOW]) if windowed else None,
             "params": {name: plain(row[name]) for name in params},
             "metrics": {name: plain(row[name]) for name in metrics},
         }

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tradewind import aws
 from tradewind.data.table import condition_failed
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from tradewind.jobs import caps, events, store
+from tradewind.jobs import caps, columns, events, store
 from tradewind.jobs.artifacts import result_key
 from tradewind.jobs.records import finish, get_record, transact
 from tradewind.jobs.spec import BacktestRequest, JobSpec, OptimizationRequest, StrategySource, Universe
@@ -130,6 +130,7 @@ def resolve_optimization(tenant_id: str, request: OptimizationRequest) -> Resolv
     dataset, symbols, rows, problems = _universe(tenant_id, request)
     problems += _weight_problems(symbols, request.weights)
     problems += _objective_problems(request)
+    problems += columns.parameter_problems(strategy, request)
     constraint_problems = _constraint_problems(strategy, request)
     problems += constraint_problems
     grid = 0

@@ -152,7 +152,9 @@ def table(
     sort: Annotated[
         str | None,
         Query(
-            max_length=64, description="a parameter, a metric, combination or window; default: the objective"
+            max_length=64,
+            description="a parameter, a metric, combination or wf_window (the walk-forward window); "
+            "default: the objective",
         ),
     ] = None,
     order: Annotated[
