@@ -148,3 +148,16 @@ def test_range_tables_match_brute_force(n: int) -> None:
         assert ratio[i] == (part / peak_before).min()
         assert fall[i] == (peak_before - part).max()
         assert rise[i] == (part - trough_before).max()
+
+
+def test_leveraged_equity_that_crosses_zero_has_the_running_peak_drawdown() -> None:
+    """A 2-6x long through a 60 % fall: equity goes below zero mid-stretch and back above it. The
+    segments hand that combination to the dense pass, which computes it exactly (no block bounds)."""
+    close = np.concatenate([np.linspace(100, 150, 150), np.linspace(150, 60, 50), np.linspace(60, 120, 200)])
+    seg = build(close, [[100], [100]], [["flat", "leveraged"], ["flat", "all_in"]], np.random.default_rng(3))
+    equity = dense_equity(seg, close)
+    assert equity[:, 0].min() < 0 < equity[-1, 0]
+    peaks = np.maximum.accumulate(equity, axis=0)
+    expected = np.minimum(1.0, (equity / peaks).min(axis=0))
+    np.testing.assert_allclose(screen_segments(seg, close).lowest, expected, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(scan_screening(equity)[1], expected, rtol=0, atol=1e-15)

@@ -8,6 +8,12 @@ pass measured here) by using block extremes: the bars of block b fall at most to
 ``min_b / peak_before_b`` against older peaks, and to no less than ``min_b / max_b`` against peaks
 inside the block. Only the (block, combo) pairs whose inside-block bound could beat the best
 older-peak drawdown are rescanned bar by bar.
+
+Those bounds hold for positive equity only: E_t / max(a, b) = min(E_t / a, E_t / b) needs E_t > 0 and
+positive peaks. A combo whose equity reaches zero or below (a leveraged or short strategy can lose
+more than its cash), or is NaN, anywhere is computed exactly instead, with a running peak over all
+its bars (:func:`_exact_lowest`): the pruning's answer for it could be wrong in any block after the
+crossing, not only in the blocks that hold a non-positive bar.
 """
 
 from __future__ import annotations
@@ -67,12 +73,20 @@ def _lowest_ratio(rows: np.ndarray) -> np.ndarray:
     peak_before[:, 0] = -np.inf
     np.maximum.accumulate(block_max[:, :-1], axis=1, out=peak_before[:, 1:])
     lowest = np.minimum(1.0, (block_min[:, 1:] / peak_before[:, 1:]).min(axis=1, initial=1.0))
-    # A non-positive minimum breaks the ratio bounds: rescan such blocks exactly as well.
-    suspect = (block_min / block_max < lowest[:, None]) | (block_min <= 0) | np.isnan(block_min)
+    exact = ~(block_min > 0).all(axis=1)  # a bar <= 0 or NaN: the bounds do not hold for this combo
+    suspect = (block_min / block_max < lowest[:, None]) & ~exact[:, None]
     combos, found = np.nonzero(suspect)
     if combos.size:
         bars = np.minimum(found[:, None] * BLOCK_BARS + np.arange(BLOCK_BARS), n_bars - 1)
         values = rows[combos[:, None], bars]  # past the last bar: the last bar again (same ratio)
         peaks = np.maximum.accumulate(np.maximum(values, peak_before[combos, found][:, None]), axis=1)
         np.minimum.at(lowest, combos, (values / peaks).min(axis=1))
+    if exact.any():
+        lowest[exact] = _exact_lowest(rows[exact])
     return lowest
+
+
+def _exact_lowest(rows: np.ndarray) -> np.ndarray:
+    """min_t E_t / max(E_0..E_t) of each row with a running peak (NaN bars ignored, at most 1)."""
+    peaks = np.fmax.accumulate(rows, axis=1)
+    return np.fmin.reduce(rows / peaks, axis=1, initial=1.0)
