@@ -10,6 +10,7 @@ const KIND_COLORS: Record<string, string> = {
   "job.completed": "teal",
   "job.failed": "red",
   "job.cancelled": "orange",
+  "job.stalled": "yellow",
   "dataset.ready": "teal",
   "dataset.failed": "red",
 };
