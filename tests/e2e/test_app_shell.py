@@ -44,6 +44,7 @@ PAGES = [
     ("/commands", "Commands", "Commandes", "Commands"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),
+    ("/audit", "Audit", "Audit", "Audit trail"),
     ("/settings", "Settings", "Paramètres", "Settings"),
     ("/integrations", "Integrations", "Intégrations", "Integrations"),
 ]

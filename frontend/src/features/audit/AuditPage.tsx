@@ -108,7 +108,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
     );
   return (
     <Paper p="md">
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={760} scrollAreaProps={{ viewportProps: { tabIndex: 0, role: "region", "aria-label": t("title") } }}>
         <Table aria-label={t("title")} verticalSpacing={4} fz="sm">
           <Table.Thead>
             <Table.Tr>

@@ -38,7 +38,7 @@ export function OrgSettings() {
 
 /** Remounted (keyed by version) whenever the settings are saved or reloaded: it edits that version. */
 function OrgSettingsForm({ settings, save }: { settings: Settings; save: ReturnType<typeof useSaveOrgSettings> }) {
-  const { t } = useTranslation("settings");
+  const { t, i18n } = useTranslation("settings");
   const errorMessage = useErrorMessage();
   const [body, setBody] = useState<OrgSettingsBody>(() => editable(settings));
   const problem = save.error instanceof ApiProblem ? save.error : null;
@@ -110,7 +110,7 @@ function OrgSettingsForm({ settings, save }: { settings: Settings; save: ReturnT
               .map((kind) => (
                 <Switch
                   key={kind}
-                  label={t(`org.kinds.${kind}`, { defaultValue: kind })}
+                  label={i18n.exists(`settings:org.kinds.${kind}`) ? t(`org.kinds.${kind}`) : <span translate="no">{kind}</span>}
                   checked={notifications[kind]?.in_app ?? true}
                   onChange={(e) => setBody({ ...body, notifications: { ...notifications, [kind]: { in_app: e.currentTarget.checked } } })}
                 />
