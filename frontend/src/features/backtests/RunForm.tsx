@@ -1,13 +1,12 @@
-import { Alert, Button, Checkbox, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useMemo, useState } from "react";
+import { Button, Checkbox, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Dataset, Job } from "../../api/client";
-import { ApiProblem } from "../../api/client";
-import { useErrorMessage } from "../../app/Page";
 import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useFormat } from "../../i18n/format";
-import { type BacktestRequest, type StrategyParameter, SubmitProblem, useSubmitBacktest, useWatchlists } from "./api";
+import { type BacktestRequest, type StrategyParameter, useSubmitBacktest, useWatchlists } from "./api";
 import { defaultName } from "./describe";
+import { SubmitAlerts, useLocatedProblems } from "./SubmitProblems";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "./JobFormFields";
 
 /** `s:<id>` a stored strategy, `t:<name>` a built-in template. */
@@ -100,7 +99,6 @@ export function fieldOf(path: string): string | null {
 export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubmitted: (job: Job) => void }) {
   const { t } = useTranslation("backtests");
   const format = useFormat();
-  const errorMessage = useErrorMessage();
   const watchlists = useWatchlists();
   const submit = useSubmitBacktest();
   const ready = datasets.filter((d) => d.status === "ready");
@@ -130,22 +128,7 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
   const { strategy, template, document, documentQuery, parameters } = choice;
   const datasetId = defaultDatasetId(ready, form.datasetId);
 
-  const problem = submit.error instanceof ApiProblem ? submit.error : null;
-  const located = useMemo(() => {
-    const out: Record<string, string[]> = {};
-    const rest: string[] = [];
-    if (!problem || problem.status === 429) return { out, rest };
-    for (const [path, messages] of Object.entries(problem.byField())) {
-      const field = fieldOf(path);
-      if (field)
-        (out[field] ??= []).push(
-          ...messages.map((m) => (field === "symbols" && path !== "symbols" ? `${form.symbols[Number(path.split(".")[1])] ?? path}: ${m}` : m)),
-        );
-      else rest.push(...messages);
-    }
-    return { out, rest };
-  }, [problem, form.symbols]);
-  const at = (field: string) => (located.out[field]?.length ? located.out[field].join(" ") : undefined);
+  const { located, at } = useLocatedProblems(submit.error, fieldOf, form.symbols);
 
   const strategyName = documentQuery.data?.name ?? "";
   const proposedName = defaultName(
@@ -323,21 +306,7 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
           />
           <Checkbox label={t("form.force")} checked={form.force} onChange={(e) => set("force", e.currentTarget.checked)} mt={{ base: 0, sm: 28 }} />
         </SimpleGrid>
-        {submit.error instanceof SubmitProblem && submit.error.status === 429 && (
-          <Alert color="orange" variant="light" title={t("form.capTitle")} role="alert" data-testid="job-cap">
-            <Text size="sm">{submit.error.detail ?? submit.error.message}</Text>
-            {submit.error.retryAfter !== null && (
-              <Text size="sm" fw={600} mt={4}>
-                {t("form.retryAfter", { wait: format.duration(submit.error.retryAfter) })}
-              </Text>
-            )}
-          </Alert>
-        )}
-        {submit.error && !(problem?.status === 429) && (located.rest.length > 0 || !problem || Object.keys(located.out).length === 0) && (
-          <Alert color="red" variant="light" title={t("form.refused")} role="alert">
-            {located.rest.length ? located.rest.join(" ") : errorMessage(submit.error)}
-          </Alert>
-        )}
+        <SubmitAlerts error={submit.error} located={located} ns="backtests" />
         <Group>
           <Button type="submit" loading={submit.isPending} disabled={!strategy || !datasetId}>
             {t("form.submit")}

@@ -86,7 +86,7 @@ it("runs a command from its generated form, shows the server's message at the fi
   expect(await screen.findByText("queued prune-jobs")).toBeTruthy();
   await push(socket, "job.log", "job:c1", line("2", "deleted 3 jobs"));
   expect(await screen.findByText("deleted 3 jobs")).toBeTruthy();
-  expect(within(screen.getByTestId("command-log")).getAllByTestId("command-log-line")).toHaveLength(2);
+  expect(within(screen.getByTestId("job-log")).getAllByTestId("log-line")).toHaveLength(2);
   expect(screen.getByRole("link", { name: "Open the job" }).getAttribute("href")).toBe("/jobs/c1");
   await vi.waitFor(() => expect(screen.getByTestId("command-run-status").textContent).toBe("Running"));
 });

@@ -1,19 +1,18 @@
 /** `/commands`: the catalogue of safe operations — each with a form generated from its parameter
  * schema — a run's live log (`job.log` on `job:<id>`), and the recent runs (jobs of kind `command`). */
-import { Accordion, Anchor, Badge, Button, Code, Grid, Group, Paper, ScrollArea, Stack, Table, Text, Title } from "@mantine/core";
+import { Accordion, Anchor, Badge, Button, Grid, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiProblem } from "../../api/client";
 import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import { type LogLine, useJob, useJobLog } from "../jobs/api";
+import { useJob, useJobLog } from "../jobs/api";
 import { STATUS_COLORS } from "../jobs/JobRow";
+import { LogLines } from "../jobs/LogLines";
 import { type Command, useCatalogue, useCommandRuns, useRunCommand } from "./api";
 import { SchemaForm } from "./SchemaForm";
 import { initialValues, type JsonSchema, toParams, type Values } from "./schema";
-
-const LEVEL_COLORS: Record<string, string> = { debug: "gray", info: "blue", warning: "orange", error: "red" };
 
 /** The server's messages for `params.<field>`, keyed by the field. */
 export function paramErrors(error: unknown): Record<string, string[]> {
@@ -74,7 +73,6 @@ function CommandForm({ command, onStarted }: { command: Command; onStarted: (job
 
 export function RunLog({ jobId }: { jobId: string }) {
   const { t } = useTranslation("commands");
-  const format = useFormat();
   const job = useJob(jobId);
   const log = useJobLog(jobId);
   const status = job.data?.status;
@@ -101,34 +99,7 @@ export function RunLog({ jobId }: { jobId: string }) {
         </Text>
       )}
       {log.error ? <ErrorAlert error={log.error} /> : null}
-      <ScrollArea.Autosize mah={320} type="auto" tabIndex={0} aria-label={t("log")}>
-        <div role="log" aria-live="polite" aria-label={t("log")} data-testid="command-log">
-          <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: "none" }}>
-            {log.lines.map((line: LogLine) => (
-              <li key={line.seq} data-testid="command-log-line">
-                <Group gap="xs" wrap="nowrap" align="flex-start">
-                  <Text size="xs" c="dimmed" className="tw-num" style={{ whiteSpace: "nowrap" }}>
-                    {format.time(line.time)}
-                  </Text>
-                  <Badge size="xs" variant="light" color={LEVEL_COLORS[line.level] ?? "gray"} style={{ flexShrink: 0 }}>
-                    {t(`levels.${line.level}`)}
-                  </Badge>
-                  <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-                    {line.message}
-                    {Object.keys(line.fields).length > 0 && (
-                      <Code ml={6} fz="xs">
-                        {Object.entries(line.fields)
-                          .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
-                          .join(" ")}
-                      </Code>
-                    )}
-                  </Text>
-                </Group>
-              </li>
-            ))}
-          </Stack>
-        </div>
-      </ScrollArea.Autosize>
+      <LogLines lines={log.lines} label={t("log")} maxHeight={320} />
     </Paper>
   );
 }

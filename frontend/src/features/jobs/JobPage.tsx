@@ -1,14 +1,15 @@
 /** `/jobs/:jobId`: one job of any kind — status and progress live, its timeline, its progress over
  * time (a chart), its log following `job.log`, cancel and delete. Its results stay on its kind's page. */
-import { Anchor, Badge, Button, Code, Grid, Group, Paper, Progress, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Grid, Group, Paper, Progress, Stack, Text, Title } from "@mantine/core";
 import { lazy, type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Job } from "../../api/client";
 import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
-import { type LogLine, resultsPath, useDeleteJob, useJob, useJobLog, useProgressHistory, useTimeline } from "./api";
+import { resultsPath, useDeleteJob, useJob, useJobLog, useProgressHistory, useTimeline } from "./api";
 import { STATUS_COLORS } from "./JobRow";
+import { LogLines } from "./LogLines";
 import { StalledBadge } from "./StalledBadge";
 import { isFinal, jobTopic } from "./jobState";
 import { useCancelJob } from "./useJobs";
@@ -16,8 +17,6 @@ import { useTopics } from "../realtime/RealtimeProvider";
 import { PauseResumeButton } from "./PauseResumeButton";
 
 const ProgressChart = lazy(() => import("./ProgressChart"));
-
-const LEVEL_COLORS: Record<string, string> = { debug: "gray", info: "blue", warning: "orange", error: "red" };
 
 /** A job's controls: pause/resume (optimizations, pipeline runs), cancel, delete. */
 export function JobControls({ job }: { job: Job }) {
@@ -171,7 +170,6 @@ function ProgressPanel({ job }: { job: Job }) {
 
 function LogPanel({ jobId }: { jobId: string }) {
   const { t } = useTranslation("jobs");
-  const format = useFormat();
   const log = useJobLog(jobId);
   return (
     <Paper p="md" component="section" aria-labelledby="log-title">
@@ -184,34 +182,7 @@ function LogPanel({ jobId }: { jobId: string }) {
           {t("detail.noLog")}
         </Text>
       )}
-      <ScrollArea.Autosize mah={360} type="auto" tabIndex={0} aria-label={t("detail.log")}>
-        <div role="log" aria-live="polite" aria-label={t("detail.log")} data-testid="job-log">
-          <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: "none" }}>
-            {log.lines.map((line: LogLine) => (
-              <li key={line.seq} data-testid="log-line">
-                <Group gap="xs" wrap="nowrap" align="flex-start">
-                  <Text size="xs" c="dimmed" className="tw-num" style={{ whiteSpace: "nowrap" }}>
-                    {format.time(line.time)}
-                  </Text>
-                  <Badge size="xs" variant="light" color={LEVEL_COLORS[line.level] ?? "gray"} style={{ flexShrink: 0 }}>
-                    {t(`levels.${line.level}`)}
-                  </Badge>
-                  <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-                    {line.message}
-                    {Object.keys(line.fields).length > 0 && (
-                      <Code ml={6} fz="xs">
-                        {Object.entries(line.fields)
-                          .map(([key, value]) => `${key}=${String(value)}`)
-                          .join(" ")}
-                      </Code>
-                    )}
-                  </Text>
-                </Group>
-              </li>
-            ))}
-          </Stack>
-        </div>
-      </ScrollArea.Autosize>
+      <LogLines lines={log.lines} label={t("detail.log")} />
     </Paper>
   );
 }

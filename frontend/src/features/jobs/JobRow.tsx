@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Group, Progress, Text, UnstyledButton } from "@mantine/core";
+import { Badge, Box, Button, Group, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { Job } from "../../api/client";
@@ -6,8 +6,9 @@ import { useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { jobTitle, summaryText } from "./format";
 import { isFinal } from "./jobState";
+import { JobProgressBar } from "./JobProgressBar";
 import { LeaderboardTable } from "./LeaderboardTable";
-import { useCancelJob, useJobLive } from "./useJobs";
+import { useCancelJob } from "./useJobs";
 
 export const STATUS_COLORS: Record<string, string> = {
   queued: "gray",
@@ -87,7 +88,7 @@ export function JobRow({ job, synthetic, open, onToggle }: Props) {
         })}{" "}
         · <time dateTime={job.created_at}>{format.dateTime(job.created_at)}</time>
       </Text>
-      {!final && <JobProgress job={job} title={title} />}
+      {!final && <JobProgressBar job={job} title={title} />}
       {job.status === "succeeded" && (
         <Text size="sm" mt={4} aria-live="polite" className="tw-num" style={{ whiteSpace: "normal" }}>
           {summaryText(t, format, job)}
@@ -105,33 +106,5 @@ export function JobRow({ job, synthetic, open, onToggle }: Props) {
       )}
       {open && hasLeaderboard && <LeaderboardTable job={job} synthetic={synthetic} />}
     </Box>
-  );
-}
-
-/** Runs (combinations x symbols) done of the total, the rate and the time left, as `job.progress` says. */
-function JobProgress({ job, title }: { job: Job; title: string }) {
-  const { t } = useTranslation("jobs");
-  const format = useFormat();
-  const live = useJobLive(job.job_id);
-  const { combos_done: done, combos_total: total, percent } = job.progress;
-  const parts = [
-    t("progress.runs", { done: format.integer(done), total: format.integer(total) }),
-    t("progress.percent", { percent: format.number(percent, 1) }),
-  ];
-  if (live.runsPerSecond !== null) parts.push(t("progress.rate", { rate: format.integer(live.runsPerSecond) }));
-  if (live.etaSeconds !== null) parts.push(t("progress.eta", { eta: format.duration(live.etaSeconds) }));
-  return (
-    <Group gap="sm" mt={6} wrap="wrap">
-      <Progress
-        value={total ? (100 * done) / total : 0}
-        w={{ base: "100%", xs: 240 }}
-        size="md"
-        aria-label={t("progress.label", { title })}
-        animated={job.status === "running"}
-      />
-      <Text size="xs" c="dimmed" className="tw-num" data-testid="job-progress-text">
-        {parts.join(" · ")}
-      </Text>
-    </Group>
   );
 }

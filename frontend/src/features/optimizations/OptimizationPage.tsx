@@ -12,7 +12,7 @@ import { PauseResumeButton } from "../jobs/PauseResumeButton";
 import { useCancelJob } from "../jobs/useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
 import { HeatmapPanel } from "./HeatmapPanel";
-import { JobProgressBar } from "./JobProgressBar";
+import { JobProgressBar } from "../jobs/JobProgressBar";
 import { optimizationTitle, ranText } from "./jobText";
 import { ResultsTable } from "./ResultsTable";
 import { useCellCombination, useDeleteOptimization, useDownload, useDrillDown, useOptimization, useTableBlock, useWalkForward } from "./useOptimizations";

@@ -9,7 +9,7 @@ import { summaryText } from "../jobs/format";
 import { STATUS_COLORS } from "../jobs/JobRow";
 import { isFinal } from "../jobs/jobState";
 import { useCancelJob } from "../jobs/useJobs";
-import { JobProgressBar } from "./JobProgressBar";
+import { JobProgressBar } from "../jobs/JobProgressBar";
 import { optimizationTitle, ranText } from "./jobText";
 import { useDeleteOptimization } from "./useOptimizations";
 

@@ -1,11 +1,11 @@
-import { Alert, Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useMemo, useState } from "react";
+import { Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiProblem, type Dataset } from "../../api/client";
-import { useErrorMessage } from "../../app/Page";
+import type { Dataset } from "../../api/client";
 import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
 import { useFormat } from "../../i18n/format";
-import { SubmitProblem, useWatchlists } from "../backtests/api";
+import { useWatchlists } from "../backtests/api";
+import { SubmitAlerts, useLocatedProblems } from "../backtests/SubmitProblems";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "../backtests/JobFormFields";
 import { parameterProblem } from "../backtests/RunForm";
 import { MODES, type Mode, type PipelineRun, type PipelineRunRequest, TIMEFRAMES, type Timeframe, useStartRun } from "./api";
@@ -60,7 +60,6 @@ export function fieldOf(path: string): string | null {
 export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStarted: (run: PipelineRun) => void }) {
   const { t } = useTranslation("pipeline");
   const format = useFormat();
-  const errorMessage = useErrorMessage();
   const watchlists = useWatchlists();
   const start = useStartRun();
   const ready = datasets.filter((d) => d.status === "ready");
@@ -85,21 +84,7 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
   const { strategy, parameters } = choice;
   const datasetId = defaultDatasetId(ready, form.datasetId);
 
-  const problem = start.error instanceof ApiProblem ? start.error : null;
-  const located = useMemo(() => {
-    const out: Record<string, string[]> = {};
-    const rest: string[] = [];
-    if (!problem || problem.status === 429) return { out, rest };
-    for (const [path, messages] of Object.entries(problem.byField())) {
-      const field = fieldOf(path);
-      const parts = path.split(".");
-      const named = (m: string) => (parts[1] === "symbols" && parts[2] !== undefined ? `${form.symbols[Number(parts[2])] ?? parts[2]}: ${m}` : m);
-      if (field) (out[field] ??= []).push(...messages.map(named));
-      else rest.push(...messages);
-    }
-    return { out, rest };
-  }, [problem, form.symbols]);
-  const at = (field: string) => (located.out[field]?.length ? located.out[field].join(" ") : undefined);
+  const { located, at } = useLocatedProblems(start.error, fieldOf, form.symbols);
 
   const [checked, setChecked] = useState(false);
   const local = {
@@ -251,21 +236,7 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
             description={t("form.nameHint")}
           />
         </SimpleGrid>
-        {start.error instanceof SubmitProblem && start.error.status === 429 && (
-          <Alert color="orange" variant="light" title={t("form.capTitle")} role="alert">
-            <Text size="sm">{start.error.detail ?? start.error.message}</Text>
-            {start.error.retryAfter !== null && (
-              <Text size="sm" fw={600} mt={4}>
-                {t("form.retryAfter", { wait: format.duration(start.error.retryAfter) })}
-              </Text>
-            )}
-          </Alert>
-        )}
-        {start.error && problem?.status !== 429 && (located.rest.length > 0 || Object.keys(located.out).length === 0) && (
-          <Alert color="red" variant="light" title={t("form.refused")} role="alert">
-            {located.rest.length ? located.rest.join(" ") : errorMessage(start.error)}
-          </Alert>
-        )}
+        <SubmitAlerts error={start.error} located={located} ns="pipeline" />
         <Group>
           <Button type="submit" loading={start.isPending} disabled={!strategy}>
             {t("form.submit")}
