@@ -130,6 +130,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "/schedules", json={"name": "fuzz", "expression": "rate(1 day)", "target": prune}
         ).json()
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
+        hook = {"url": "https://hooks.example.com/fuzz", "subscriptions": [{"event": "job.failed"}]}
+        channel = api.post("/channels", json={"name": "fuzz", "kind": "webhook", **hook}).json()
         yield {
             "watchlist_id": watchlist["watchlist_id"],
             "strategy_id": strategy["strategy_id"],
@@ -140,6 +142,7 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "notification_id": notification["notification_id"],
             "key_id": key["key_id"],
             "schedule_id": schedule["schedule_id"],
+            "channel_id": channel["channel_id"],
             "n": "0",
             "/backtests/": backtest["job_id"],
             "/optimizations/": optimization["job_id"],
