@@ -41,6 +41,7 @@ PAGES = [
     ("/pipeline/breadth", "Breadth", "Ampleur du marché", "Market breadth"),
     ("/jobs", "Jobs", "Tâches", "Jobs"),
     ("/schedules", "Schedules", "Planifications", "Schedules"),
+    ("/workflows", "Workflows", "Enchaînements", "Workflows"),
     ("/commands", "Commands", "Commandes", "Commands"),
     ("/notifications", "Notifications", "Notifications", "Notifications"),
     ("/health", "Health", "État du système", "System health"),
