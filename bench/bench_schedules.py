@@ -11,11 +11,13 @@ tick; in AWS EventBridge Scheduler's own delivery (seconds, within its flexible 
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from bench.bench_realtime import _stack
+from infra.local.launcher import LocalStack
 
 SCHEDULES = 5
 LEAD_S = 8  # seconds ahead: more than the ticker's 5 s refresh, so each fires on time
@@ -68,9 +70,13 @@ def measure(base: str, key: str) -> list[tuple[float, float]]:
 
 
 def main() -> None:
-    with _stack() as (ws_url, key):
-        base = ws_url.replace("ws://", "http://").removesuffix("/ws")
-        samples = measure(base, key)
+    with tempfile.TemporaryDirectory(prefix="tw-bench-schedules-") as tmp:
+        local = LocalStack(data_dir=Path(tmp) / "data", seed=False)
+        try:
+            local.start()
+            samples = measure(local.url, local.api_key)
+        finally:
+            local.stop()
     if not samples:
         print("no schedule fired: is the ticker running?")
         return

@@ -73,7 +73,7 @@ def _lowest_ratio(rows: np.ndarray) -> np.ndarray:
     peak_before[:, 0] = -np.inf
     np.maximum.accumulate(block_max[:, :-1], axis=1, out=peak_before[:, 1:])
     lowest = np.minimum(1.0, (block_min[:, 1:] / peak_before[:, 1:]).min(axis=1, initial=1.0))
-    exact = ~(block_min > 0).all(axis=1)  # a bar <= 0 or NaN: the bounds do not hold for this combo
+    exact: np.ndarray = ~np.all(block_min > 0, axis=1)  # a bar <= 0 or NaN: the bounds do not hold
     suspect = (block_min / block_max < lowest[:, None]) & ~exact[:, None]
     combos, found = np.nonzero(suspect)
     if combos.size:
