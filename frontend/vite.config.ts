@@ -67,7 +67,7 @@ export default defineConfig(({ mode }) => {
     changeOrigin: true,
     bypass: (req) => (req.headers.accept?.includes("text/html") ? "/index.html" : undefined),
   };
-  const routes = [...apiRoutes(openapi), "/config.json", "/openapi.json", "/docs"];
+  const routes = [...apiRoutes(openapi), "/config.json", "/openapi.json", "/docs", "/cognito"];
   return {
     plugins: [react(), initialJsReport()],
     server: {

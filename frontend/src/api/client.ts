@@ -23,18 +23,26 @@ export type OptimizationRequest = Schemas["OptimizationRequest"];
 export type ProblemBody = Schemas["Problem"];
 export type ProblemDetail = Schemas["ProblemDetail"];
 
+/** What signs a request: an API key, or a function giving the headers of the moment (a person's
+ * fresh ID token and the organisation picked: `Authorization` and `X-Org-Id`, docs/accounts.md). */
+export type Credential = string | (() => Promise<Record<string, string>>);
+
+export async function credentialHeaders(credential: Credential): Promise<Record<string, string>> {
+  return typeof credential === "string" ? { Authorization: `Bearer ${credential}` } : credential();
+}
+
 export interface ApiOptions {
   /** `apiUrl` of /config.json: may carry a stage path (`https://x.execute-api…/prod/`) or be "" (same origin). */
   baseUrl: string;
-  apiKey: string | null;
+  apiKey: Credential | null;
   fetch?: typeof fetch;
 }
 
-/** Sends the key as `Authorization: Bearer <key>` on every request (never in a URL). */
-export function authMiddleware(apiKey: string): Middleware {
+/** Sends the credential's headers (`Authorization: Bearer <key or ID token>`, never in a URL) on every request. */
+export function authMiddleware(credential: Credential): Middleware {
   return {
-    onRequest({ request }) {
-      request.headers.set("Authorization", `Bearer ${apiKey}`);
+    async onRequest({ request }) {
+      for (const [name, value] of Object.entries(await credentialHeaders(credential))) request.headers.set(name, value);
       return request;
     },
   };

@@ -1,6 +1,7 @@
 /** WebSocket client of the realtime API (docs/websocket.md): fetches a single-use ticket before
  * every (re)connect and opens the socket with ?ticket= (the API key never goes into a URL), keeps its
  * subscriptions across reconnects, and reconnects with capped exponential backoff and jitter. */
+import { type Credential, credentialHeaders } from "./client";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -34,12 +35,12 @@ export class TicketRefused extends Error {
   }
 }
 
-/** Tickets from the API, authenticated with the key in a header. */
-export function apiTickets(apiUrl: string, apiKey: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): TicketSource {
+/** Tickets from the API, authenticated with the credential in a header (a key, or a person's ID token and organisation). */
+export function apiTickets(apiUrl: string, apiKey: Credential, fetchImpl: typeof fetch = (...args) => fetch(...args)): TicketSource {
   return async () => {
     const response = await fetchImpl(`${apiUrl}/realtime/tickets`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}` },
+      headers: await credentialHeaders(apiKey),
       cache: "no-store",
     });
     if (!response.ok) throw new TicketRefused(response.status);

@@ -5,8 +5,9 @@ import type { AppConfig } from "../config";
 export interface Session {
   api: Api;
   config: AppConfig;
-  apiKey: string;
-  /** Forget the key typed into this browser (absent when the key comes from /config.json). */
+  /** The API key this browser signs with; null for a signed-in person (features/accounts). */
+  apiKey: string | null;
+  /** Forget the key typed into this browser (absent for a person or the key of /config.json). */
   signOut?: () => void;
 }
 
@@ -22,7 +23,7 @@ export function useSession(): Session {
   return session;
 }
 
-/** The typed API client, signed with the session's key: `unwrap(useApi().GET("/datasets"))`. */
+/** The typed API client, signed with the session's credential: `unwrap(useApi().GET("/datasets"))`. */
 export function useApi(): Api {
   return useSession().api;
 }

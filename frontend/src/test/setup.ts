@@ -29,5 +29,6 @@ if (browser) {
   afterEach(() => {
     cleanup();
     window.localStorage.clear();
+    window.sessionStorage.clear();
   });
 }

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
+import type { Credential } from "../../api/client";
 import { apiTickets, RealtimeClient, type ServerMessage } from "../../api/realtime";
 import { RealtimeConnection, type RealtimeSnapshot } from "./connection";
 
@@ -7,9 +8,9 @@ const Context = createContext<RealtimeConnection | null>(null);
 export interface RealtimeProviderProps {
   /** The WebSocket URL (`wsUrl` of /config.json). */
   url: string;
-  /** Tickets come from `POST {apiUrl}/realtime/tickets`, paid for with `apiKey` in a header. */
+  /** Tickets come from `POST {apiUrl}/realtime/tickets`, paid for with `apiKey` (a key, or a person's headers). */
   apiUrl: string;
-  apiKey: string;
+  apiKey: Credential;
   WebSocketImpl?: typeof WebSocket;
   fetchImpl?: typeof fetch;
   children: ReactNode;

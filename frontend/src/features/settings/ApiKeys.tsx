@@ -1,17 +1,65 @@
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  MultiSelect,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ApiKey, type ApiKeyCreated, ApiProblem } from "../../api/client";
+import { type ApiKey, type ApiKeyCreated, ApiProblem, type Schemas } from "../../api/client";
 import { useSession } from "../../app/ApiContext";
 import { ConfirmModal } from "../../app/ConfirmModal";
 import { ErrorAlert, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
+import { type Role, ROLES, useCan } from "../accounts/account";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./useApiKeys";
 
-/** The tenant's API keys: list, create (the secret shown once, with a copy button), revoke. */
+type Scope = Schemas["Scope"];
+
+/** Every scope of the API (a new one in the OpenAPI document fails to compile until it is listed). */
+const SCOPES: Record<Scope, true> = {
+  me: true,
+  org: true,
+  "api-keys": true,
+  watchlists: true,
+  datasets: true,
+  symbols: true,
+  notifications: true,
+  strategies: true,
+  backtests: true,
+  optimizations: true,
+  pipeline: true,
+  jobs: true,
+  commands: true,
+  schedules: true,
+  channels: true,
+  workflows: true,
+  realtime: true,
+  audit: true,
+  settings: true,
+};
+
+/** Lifetimes offered for a new key, in days ("" never expires). */
+const LIFETIMES = ["", "7", "30", "90", "365"];
+
+/** The organisation's API keys (admins): list, create with a role, scopes and an expiry (the secret
+ * shown once, with a copy button), revoke. */
 export function ApiKeys() {
   const { t } = useTranslation("settings");
-  const keys = useApiKeys();
+  const admin = useCan("admin");
+  const keys = useApiKeys(admin);
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   return (
@@ -22,7 +70,12 @@ export function ApiKeys() {
       <Text size="sm" c="dimmed" mb="md">
         {t("keys.description")}
       </Text>
-      <CreateKeyForm onCreated={setCreated} />
+      {!admin && (
+        <Text size="sm" c="dimmed">
+          {t("keys.adminsOnly")}
+        </Text>
+      )}
+      {admin && <CreateKeyForm onCreated={setCreated} />}
       {keys.error && <ErrorAlert error={keys.error} />}
       {keys.data && <KeyTable keys={keys.data.items} onRevoke={setRevoking} />}
       <SecretModal created={created} onClose={() => setCreated(null)} />
@@ -35,12 +88,20 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
   const { t } = useTranslation("settings");
   const errorMessage = useErrorMessage();
   const create = useCreateApiKey();
+  const { t: accounts } = useTranslation("accounts");
   const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("researcher");
+  const [scopes, setScopes] = useState<Scope[]>([]);
+  const [lifetime, setLifetime] = useState("");
   const problem = create.error instanceof ApiProblem ? create.error : null;
   const atName = problem?.at("name") ?? [];
+  const located = [...atName, ...(problem?.at("role") ?? []), ...(problem?.at("scopes") ?? []), ...(problem?.at("expires_at") ?? [])];
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate(name.trim(), {
+    const body: Schemas["ApiKeyIn"] = { name: name.trim(), role };
+    if (scopes.length) body.scopes = scopes;
+    if (lifetime) body.expires_at = new Date(Date.now() + Number(lifetime) * 86_400_000).toISOString();
+    create.mutate(body, {
       onSuccess: (made) => {
         setName("");
         onCreated(made);
@@ -49,7 +110,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
   };
   return (
     <form onSubmit={submit} aria-label={t("keys.create")} noValidate>
-      <Group align="flex-start" gap="sm" mb="md" wrap="wrap">
+      <Group align="flex-start" gap="sm" mb="sm" wrap="wrap">
         <TextInput
           label={t("keys.name")}
           description={t("keys.nameHint")}
@@ -59,11 +120,45 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
           style={{ flex: "1 1 14rem" }}
           maxLength={64}
         />
-        <Button type="submit" mt={{ base: 0, xs: 42 }} loading={create.isPending} disabled={!name.trim()}>
+        <Select
+          label={t("keys.role")}
+          description={t("keys.roleHint")}
+          data={ROLES.map((value) => ({ value, label: accounts(`roles.${value}`) }))}
+          value={role}
+          allowDeselect={false}
+          onChange={(value) => value && setRole(value as Role)}
+          error={problem?.at("role").join("; ") || undefined}
+          w={170}
+        />
+        <Select
+          label={t("keys.expires")}
+          description={t("keys.expiresHint")}
+          data={LIFETIMES.map((value) => ({ value, label: value ? t("keys.afterDays", { days: value }) : t("keys.never") }))}
+          value={lifetime}
+          allowDeselect={false}
+          onChange={(value) => setLifetime(value ?? "")}
+          error={problem?.at("expires_at").join("; ") || undefined}
+          w={170}
+        />
+      </Group>
+      <Group align="flex-end" gap="sm" mb="md" wrap="wrap">
+        <MultiSelect
+          label={t("keys.scopes")}
+          description={t("keys.scopesHint")}
+          placeholder={scopes.length ? undefined : t("keys.allScopes")}
+          data={Object.keys(SCOPES)}
+          value={scopes}
+          onChange={(value) => setScopes(value as Scope[])}
+          error={problem?.at("scopes").join("; ") || undefined}
+          searchable
+          clearable
+          style={{ flex: "1 1 20rem" }}
+        />
+        <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
           {t("keys.create")}
         </Button>
       </Group>
-      {create.error && !atName.length && (
+      {create.error && !located.length && (
         <Text c="var(--tw-error)" size="sm" role="alert" mb="sm">
           {errorMessage(create.error)}
         </Text>
@@ -74,6 +169,8 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
 
 function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) => void }) {
   const { t } = useTranslation("settings");
+  const { t: accounts } = useTranslation("accounts");
+  const [now] = useState(() => Date.now());
   const format = useFormat();
   const { apiKey } = useSession();
   if (!keys.length)
@@ -83,14 +180,19 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) 
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={520}>
+    <Table.ScrollContainer minWidth={760}>
       <Table aria-label={t("keys.title")}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t("keys.name")}</Table.Th>
             <Table.Th scope="col">{t("keys.prefix")}</Table.Th>
+            <Table.Th scope="col">{t("keys.role")}</Table.Th>
+            <Table.Th scope="col">{t("keys.scopes")}</Table.Th>
             <Table.Th scope="col" className="tw-num">
               {t("keys.created")}
+            </Table.Th>
+            <Table.Th scope="col" className="tw-num">
+              {t("keys.expires")}
             </Table.Th>
             <Table.Th scope="col">{t("keys.status")}</Table.Th>
             <Table.Th scope="col">
@@ -100,7 +202,8 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) 
         </Table.Thead>
         <Table.Tbody>
           {keys.map((key) => {
-            const current = apiKey.startsWith(key.prefix);
+            const current = !!apiKey?.startsWith(key.prefix);
+            const expired = !!key.expires_at && Date.parse(key.expires_at) <= now;
             return (
               <Table.Tr key={key.key_id} data-testid={`key-${key.key_id}`}>
                 <Table.Th scope="row" fw={500}>
@@ -114,11 +217,28 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey) 
                 <Table.Td>
                   <Code>{key.prefix}…</Code>
                 </Table.Td>
+                <Table.Td>{accounts(`roles.${key.role}`)}</Table.Td>
+                <Table.Td>
+                  {key.scopes.length ? (
+                    <Text size="xs" translate="no">
+                      {key.scopes.join(", ")}
+                    </Text>
+                  ) : (
+                    <Text size="xs" c="dimmed">
+                      {t("keys.allScopes")}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td className="tw-num">{format.dateTime(key.created_at)}</Table.Td>
+                <Table.Td className="tw-num">{key.expires_at ? format.dateTime(key.expires_at) : t("keys.never")}</Table.Td>
                 <Table.Td>
                   {key.revoked_at ? (
                     <Badge size="sm" color="gray" variant="light" title={format.dateTime(key.revoked_at)}>
                       {t("keys.revoked")}
+                    </Badge>
+                  ) : expired ? (
+                    <Badge size="sm" color="orange" variant="light">
+                      {t("keys.expired")}
                     </Badge>
                   ) : (
                     <Badge size="sm" color="teal" variant="light">
@@ -178,7 +298,7 @@ function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () =
   const { t } = useTranslation("settings");
   const revoke = useRevokeApiKey();
   const session = useSession();
-  const current = !!apiKey && session.apiKey.startsWith(apiKey.prefix);
+  const current = !!apiKey && !!session.apiKey?.startsWith(apiKey.prefix);
   return (
     <ConfirmModal
       opened={!!apiKey}

@@ -11,6 +11,9 @@ const KEY = (id: string, name: string, prefix: string, revoked = false): ApiKey 
   prefix,
   created_at: "2025-01-01T00:00:00Z",
   revoked_at: revoked ? "2025-01-02T00:00:00Z" : null,
+  expires_at: null,
+  role: "admin",
+  scopes: [],
 });
 
 function server() {
@@ -59,7 +62,7 @@ it("creates a key and shows its secret once, with a copy button", async () => {
   const dialog = await screen.findByRole("dialog", { name: "Key “ci” created" });
   expect(within(dialog).getByTestId("new-key-secret").textContent).toBe("tw_new_SECRET_shown_once");
   expect(within(dialog).getByRole("button", { name: "Copy" })).toBeTruthy();
-  expect(fake.requests.find((r) => r.route === "POST /api-keys")?.body).toEqual({ name: "ci" });
+  expect(fake.requests.find((r) => r.route === "POST /api-keys")?.body).toEqual({ name: "ci", role: "researcher" });
   fireEvent.click(within(dialog).getByRole("button", { name: "Done" }));
   await vi.waitFor(() => expect(screen.queryByTestId("new-key-secret")).toBeNull());
   expect(await screen.findByText("ci")).toBeTruthy();
