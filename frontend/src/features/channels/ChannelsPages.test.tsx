@@ -67,8 +67,8 @@ it("lists channels with their redacted destination, events and state", async () 
   expect(within(first).getByText("https://hooks.example.com/…/WXYZ")).toBeTruthy();
   expect(within(first).getByText("Job failed")).toBeTruthy();
   expect(within(first).getByText("Pipeline signals")).toBeTruthy();
-  expect(within(first).getByText("active")).toBeTruthy();
-  expect(within(second).getByTitle(PAUSED.paused_reason!).textContent).toBe("paused");
+  expect(within(first).getByText("Active")).toBeTruthy();
+  expect(within(second).getByTitle(PAUSED.paused_reason!).textContent).toBe("Paused");
 });
 
 it("creates a webhook with its events and shows the generated signing secret once", async () => {
