@@ -147,8 +147,11 @@ def headline(record: JobRecord) -> str:
     combos = summary.get("combinations", 0)
     if best is None:
         return f"{combos} combinations evaluated; none met the minimum number of trades."
-    params = ", ".join(f"{k}={v}" for k, v in best.items())
-    return f"{combos} combinations evaluated; best {params} ({summary.get('best_objective')})"
+    # Read by people: 4 significant digits, whole numbers without ".0" (a row's values share a dtype).
+    params = ", ".join(f"{k}={v:.6g}" if isinstance(v, int | float) else f"{k}={v}" for k, v in best.items())
+    objective = summary.get("best_objective")
+    best_text = f"{objective:.4g}" if isinstance(objective, int | float) else str(objective)
+    return f"{combos} combinations evaluated; best {params} ({best_text})"
 
 
 def read_shards(job: Job, shards: list[Shard], ext: str) -> dict[int, bytes]:
