@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -23,8 +23,10 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 from tradewind.alerts import payloads, publish
-from tradewind.alerts.events import EventKind
-from tradewind.alerts.policy import MAX_ATTEMPTS, PAUSE_AFTER
+from tradewind.alerts.channels import new_id
+from tradewind.alerts.delivery import DeliveryMessage, RetryLater, deliver
+from tradewind.alerts.events import AlertEvent, EventKind
+from tradewind.alerts.policy import LEASE_SECONDS, MAX_ATTEMPTS, PAUSE_AFTER
 from tradewind.aws import reset_clients
 
 from infra.local.cloud import LocalCloud
@@ -304,3 +306,60 @@ def test_a_pipeline_run_sends_its_last_bars_signals_above_each_channels_strength
     assert posted["/some"]["text"].startswith("1 signal at or above strength 0.004:\n")
     assert _log(api, auth, none["channel_id"]) == []
     assert _log(api, auth, everything["channel_id"])[0]["status"] == "delivered"
+
+
+def _message(channel_id: str, kind: EventKind = EventKind.IMPORT_FAILED) -> DeliveryMessage:
+    event = AlertEvent(new_id(), kind, "import failed", "bad row", datetime.now(UTC))
+    return DeliveryMessage("acme", channel_id, event)
+
+
+def test_a_copy_arriving_while_an_attempt_holds_the_delivery_waits_for_its_lease(
+    clean_cloud: LocalCloud, api: TestClient, auth: dict[str, str], receiver: Receiver
+) -> None:
+    from tradewind.data.channels import DeliveryRecord
+
+    made = _channel(api, auth, f"{receiver.url}/hook", {"event": "import.failed"})
+    message = _message(made["channel_id"])
+    now = datetime.now(UTC)
+    DeliveryRecord(
+        *DeliveryRecord.key("acme", made["channel_id"], message.event.event_id),
+        tenant_id="acme",
+        channel_id=made["channel_id"],
+        event_id=message.event.event_id,
+        event_kind="import.failed",
+        title="import failed",
+        status="delivering",
+        attempts=1,
+        lease_until=now + timedelta(seconds=LEASE_SECONDS),
+        created_at=now,
+        updated_at=now,
+    ).save()
+    deferred: list[int] = []
+    with pytest.raises(RetryLater):
+        deliver(message, 2, deferred.append)
+    assert (deferred, receiver.posts) == ([LEASE_SECONDS], [])
+    # the holder died: once its lease is over, the next copy delivers
+    record = DeliveryRecord.get(*DeliveryRecord.key("acme", made["channel_id"], message.event.event_id))
+    record.update(actions=[DeliveryRecord.lease_until.set(now - timedelta(seconds=1))])
+    assert deliver(message, 3, deferred.append) == "delivered"
+    assert len(receiver.posts) == 1
+    (logged,) = _log(api, auth, made["channel_id"])
+    assert (logged["status"], logged["attempts"]) == ("delivered", 2)
+    assert deliver(message, 4, deferred.append) == "duplicate"
+    assert len(receiver.posts) == 1
+
+
+def test_a_message_queued_before_its_channel_was_paused_is_logged_skipped(
+    clean_cloud: LocalCloud, api: TestClient, auth: dict[str, str], receiver: Receiver
+) -> None:
+    from tradewind.data.channels import PAUSED, ChannelRecord
+
+    made = _channel(api, auth, f"{receiver.url}/hook", {"event": "import.failed"})
+    ChannelRecord.get(*ChannelRecord.key("acme", made["channel_id"])).update(
+        actions=[ChannelRecord.status.set(PAUSED)]
+    )
+    assert deliver(_message(made["channel_id"]), 1, lambda _: None) == "skipped"
+    assert receiver.posts == []
+    (logged,) = _log(api, auth, made["channel_id"])
+    assert (logged["status"], logged["attempts"], logged["error"]) == ("skipped", 0, "the channel is paused")
+    assert deliver(_message("gone"), 1, lambda _: None) == "gone"  # a deleted channel: nothing to do
