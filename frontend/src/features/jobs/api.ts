@@ -15,7 +15,7 @@ export type TimelineEntry = Schemas["TimelineEntry"];
 export type ProgressSample = Schemas["ProgressSample"];
 export type LogLine = Schemas["LogLine"];
 
-export const KINDS: JobKind[] = ["import", "backtest", "optimization", "pipeline", "command"];
+export const KINDS: JobKind[] = ["import", "backtest", "optimization", "pipeline", "command", "workflow"];
 export const STATUSES: JobStatus[] = ["queued", "running", "paused", "succeeded", "failed", "cancelled", "stopped"];
 /** A page of the jobs list. */
 export const PAGE = 25;
