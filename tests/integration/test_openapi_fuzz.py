@@ -132,6 +132,12 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
         hook = {"url": "https://hooks.example.com/fuzz", "subscriptions": [{"event": "job.failed"}]}
         channel = api.post("/channels", json={"name": "fuzz", "kind": "webhook", **hook}).json()
+        invitation = api.post("/org/invitations", json={"email": "fuzz@example.com", "role": "viewer"}).json()
+        # Members join by accepting with an ID token; a person is made a member directly here.
+        from tradewind.accounts.members import add_member
+        from tradewind.accounts.principal import Role
+
+        member = add_member(TENANT, "fuzz-person-1", "person@example.com", Role.RESEARCHER)
         yield {
             "watchlist_id": watchlist["watchlist_id"],
             "strategy_id": strategy["strategy_id"],
@@ -143,6 +149,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "key_id": key["key_id"],
             "schedule_id": schedule["schedule_id"],
             "channel_id": channel["channel_id"],
+            "invitation_id": invitation["invitation_id"],
+            "member_id": member.user_id,
             "n": "0",
             "/backtests/": backtest["job_id"],
             "/optimizations/": optimization["job_id"],
