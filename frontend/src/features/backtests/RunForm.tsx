@@ -8,6 +8,7 @@ import { type BacktestRequest, type StrategyParameter, useSubmitBacktest, useWat
 import { defaultName } from "./describe";
 import { SubmitAlerts, useLocatedProblems } from "./SubmitProblems";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "./JobFormFields";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** `s:<id>` a stored strategy, `t:<name>` a built-in template. */
 type StrategyChoice = string;
@@ -308,9 +309,11 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
         </SimpleGrid>
         <SubmitAlerts error={submit.error} located={located} ns="backtests" />
         <Group>
-          <Button type="submit" loading={submit.isPending} disabled={!strategy || !datasetId}>
-            {t("form.submit")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={submit.isPending} disabled={!strategy || !datasetId}>
+              {t("form.submit")}
+            </Button>
+          </NeedsRole>
         </Group>
       </Stack>
     </form>

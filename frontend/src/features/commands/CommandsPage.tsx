@@ -13,6 +13,7 @@ import { LogLines } from "../jobs/LogLines";
 import { type Command, useCatalogue, useCommandRuns, useRunCommand } from "./api";
 import { SchemaForm } from "./SchemaForm";
 import { initialValues, type JsonSchema, toParams, type Values } from "./schema";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** The server's messages for `params.<field>`, keyed by the field. */
 export function paramErrors(error: unknown): Record<string, string[]> {
@@ -62,9 +63,11 @@ function CommandForm({ command, onStarted }: { command: Command; onStarted: (job
           </Text>
         ) : null}
         <Group>
-          <Button type="submit" loading={run.isPending} data-testid={`run-${command.name}`}>
-            {t("run")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={run.isPending} data-testid={`run-${command.name}`}>
+              {t("run")}
+            </Button>
+          </NeedsRole>
         </Group>
       </Stack>
     </form>

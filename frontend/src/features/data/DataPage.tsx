@@ -7,6 +7,7 @@ import { DatasetsTable } from "./DatasetsTable";
 import { SymbolSearch } from "./SymbolSearch";
 import { UploadForm } from "./UploadForm";
 import { useDatasets, useSeedSample } from "./useData";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** Market data: datasets and their imports, uploads, the sample universe and symbol search. */
 export function DataPage() {
@@ -24,16 +25,18 @@ export function DataPage() {
         title={t("title")}
         description={t("description")}
         actions={
-          <Button
-            variant="light"
-            size="xs"
-            leftSection={<IconSeedling size={16} aria-hidden />}
-            onClick={() => seed.mutate()}
-            loading={seed.isPending}
-            disabled={hasSample}
-          >
-            {t("seed.action")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button
+              variant="light"
+              size="xs"
+              leftSection={<IconSeedling size={16} aria-hidden />}
+              onClick={() => seed.mutate()}
+              loading={seed.isPending}
+              disabled={hasSample}
+            >
+              {t("seed.action")}
+            </Button>
+          </NeedsRole>
         }
       />
       <Stack gap="md">

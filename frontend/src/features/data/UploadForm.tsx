@@ -10,6 +10,7 @@ import { useTopics } from "../realtime/RealtimeProvider";
 import { ImportErrorAlert, StatusBadge } from "./DatasetStatus";
 import { type DatasetFormat, formatOf, nameOf, UploadFailed } from "./upload";
 import { useDataset, useUpload } from "./useData";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** Upload a CSV or Parquet file: create, PUT with a byte progress bar, complete, then the import's
  * status live from `dataset:<id>` (and its error at its row and column). */
@@ -130,9 +131,11 @@ export function UploadForm() {
             />
           </Group>
           <Group gap="sm">
-            <Button type="submit" loading={busy} leftSection={<IconUpload size={16} aria-hidden />}>
-              {t("upload.submit")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button type="submit" loading={busy} leftSection={<IconUpload size={16} aria-hidden />}>
+                {t("upload.submit")}
+              </Button>
+            </NeedsRole>
           </Group>
           {progress && (busy || upload.isSuccess) && (
             <Stack gap={4}>

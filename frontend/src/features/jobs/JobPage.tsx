@@ -15,6 +15,7 @@ import { isFinal, jobTopic } from "./jobState";
 import { useCancelJob } from "./useJobs";
 import { useTopics } from "../realtime/RealtimeProvider";
 import { PauseResumeButton } from "./PauseResumeButton";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 const ProgressChart = lazy(() => import("./ProgressChart"));
 
@@ -31,23 +32,26 @@ export function JobControls({ job }: { job: Job }) {
   actions.push(<PauseResumeButton key="pause-resume" job={job} size="sm" />);
   if (!isFinal(job.status) && job.kind !== "import") {
     actions.push(
-      <Button key="cancel" color="orange" variant="light" loading={cancel.isPending} onClick={() => cancel.mutate(job)}>
-        {t("detail.cancel")}
-      </Button>,
+      <NeedsRole key="cancel" role="researcher">
+        <Button color="orange" variant="light" loading={cancel.isPending} onClick={() => cancel.mutate(job)}>
+          {t("detail.cancel")}
+        </Button>
+      </NeedsRole>,
     );
   }
   actions.push(
-    <Button
-      key="delete"
-      color="red"
-      variant="subtle"
-      loading={remove.isPending}
-      onClick={() => {
-        if (window.confirm(t("detail.deleteConfirm"))) remove.mutate(job, { onSuccess: () => void navigate("/jobs") });
-      }}
-    >
-      {t("detail.delete")}
-    </Button>,
+    <NeedsRole key="delete" role="researcher">
+      <Button
+        color="red"
+        variant="subtle"
+        loading={remove.isPending}
+        onClick={() => {
+          if (window.confirm(t("detail.deleteConfirm"))) remove.mutate(job, { onSuccess: () => void navigate("/jobs") });
+        }}
+      >
+        {t("detail.delete")}
+      </Button>
+    </NeedsRole>,
   );
   return (
     <Stack gap={4} align="flex-end">

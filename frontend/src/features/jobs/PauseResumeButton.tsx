@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Job } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
 import { usePauseResume } from "./useJobs";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** The kinds that can pause: their work is counted in shards or batches, so a resume runs exactly what
  * is left (docs/jobs.md, Pause and resume). */
@@ -19,16 +20,18 @@ export function PauseResumeButton({ job, size = "xs" }: { job: Pick<Job, "job_id
   const action = job.status === "running" ? "pause" : "resume";
   return (
     <>
-      <Button
-        size={size}
-        variant="default"
-        leftSection={action === "pause" ? <IconPlayerPause size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
-        loading={control.isPending}
-        onClick={() => control.mutate({ job: job as Job, action })}
-        data-testid="pause-resume"
-      >
-        {t(`detail.${action}`)}
-      </Button>
+      <NeedsRole role="researcher">
+        <Button
+          size={size}
+          variant="default"
+          leftSection={action === "pause" ? <IconPlayerPause size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
+          loading={control.isPending}
+          onClick={() => control.mutate({ job: job as Job, action })}
+          data-testid="pause-resume"
+        >
+          {t(`detail.${action}`)}
+        </Button>
+      </NeedsRole>
       {control.error && (
         <Text size="sm" c="var(--tw-error)" role="alert">
           {message(control.error)}

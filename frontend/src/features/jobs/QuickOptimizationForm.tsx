@@ -7,6 +7,7 @@ import { queryKeys } from "../../api/queryKeys";
 import { useApi } from "../../app/ApiContext";
 import { useErrorMessage } from "../../app/Page";
 import { rememberJob } from "./useJobs";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 const TEMPLATE = "sma_cross";
 const WINDOWS = ["fast", "slow"] as const;
@@ -176,9 +177,11 @@ export function QuickOptimizationForm({ datasets }: { datasets: Dataset[] }) {
           </Text>
         )}
         <Group gap="sm">
-          <Button type="submit" loading={submit.isPending}>
-            {t("quick.submit")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={submit.isPending}>
+              {t("quick.submit")}
+            </Button>
+          </NeedsRole>
           <Text size="sm" c="dimmed">
             {t("quick.ranking")}
           </Text>

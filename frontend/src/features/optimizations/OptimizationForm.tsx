@@ -10,6 +10,7 @@ import { METRIC_IDS, SCREENING } from "./metrics";
 import { ParamFieldEditor } from "./ParamField";
 import { buildSpace, describeField, initialField, type ParamField, type ParamSpec } from "./space";
 import { useEstimate, useStoredStrategy, useStrategyList, useSubmitOptimization, useTemplate, useTemplates, useWatchlists } from "./useOptimizations";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 type Level = "full" | "screening";
 type Direction = "maximize" | "minimize";
@@ -373,9 +374,11 @@ export function OptimizationForm({ datasets }: { datasets: Dataset[] }) {
           />
           <EstimatePanel estimate={estimate.data ?? null} pending={estimate.pending || estimate.isFetching} error={estimate.error} ready={request !== null} />
           <Group gap="sm">
-            <Button type="submit" loading={submit.isPending} disabled={estimate.data ? !estimate.data.within_limit && !estimate.pending : false}>
-              {t("form.submit")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button type="submit" loading={submit.isPending} disabled={estimate.data ? !estimate.data.within_limit && !estimate.pending : false}>
+                {t("form.submit")}
+              </Button>
+            </NeedsRole>
             {submitted && !request && (
               <Text size="sm" c="var(--tw-error)" role="alert">
                 {t("form.fixProblems")}

@@ -9,6 +9,7 @@ import { SubmitAlerts, useLocatedProblems } from "../backtests/SubmitProblems";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "../backtests/JobFormFields";
 import { parameterProblem } from "../backtests/RunForm";
 import { MODES, type Mode, type PipelineRun, type PipelineRunRequest, TIMEFRAMES, type Timeframe, useStartRun } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export const UNIVERSES = ["sample", "dataset", "watchlist", "symbols"] as const;
 export type UniverseKind = (typeof UNIVERSES)[number];
@@ -238,9 +239,11 @@ export function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStar
         </SimpleGrid>
         <SubmitAlerts error={start.error} located={located} ns="pipeline" />
         <Group>
-          <Button type="submit" loading={start.isPending} disabled={!strategy}>
-            {t("form.submit")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={start.isPending} disabled={!strategy}>
+              {t("form.submit")}
+            </Button>
+          </NeedsRole>
         </Group>
       </Stack>
     </form>

@@ -17,6 +17,7 @@ import { initialValues, type JsonSchema, toParams, type Values } from "../comman
 import { type ScheduleRequest, useCreateSchedule, usePreview } from "./api";
 import { DAYS, type Day, DEFAULT_HELPER, expressionOf, type HelperState, type Preset, PRESETS } from "./cron";
 import { NextFires } from "./NextFires";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 type TargetKind = "command" | "pipeline" | "backtest" | "optimization";
 const TARGET_KINDS: TargetKind[] = ["command", "pipeline", "backtest", "optimization"];
@@ -276,9 +277,11 @@ export function ScheduleEditorPage() {
           </Text>
         ) : null}
         <Group mt="md">
-          <Button type="submit" loading={create.isPending} data-testid="schedule-create">
-            {t("create")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={create.isPending} data-testid="schedule-create">
+              {t("create")}
+            </Button>
+          </NeedsRole>
         </Group>
       </form>
     </>

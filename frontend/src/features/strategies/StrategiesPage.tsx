@@ -12,6 +12,7 @@ import { useFormat } from "../../i18n/format";
 import { type StrategySearch, useCreateStrategy, useDeleteStrategy, useImportStrategy, useStrategyList, useTemplates } from "./api";
 import { normalizeLoc, pathKey } from "./locate";
 import type { StrategySummary } from "./model";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function StrategiesPage() {
   const { t } = useTranslation("strategies");
@@ -190,9 +191,11 @@ function CreateModal({ opened, onClose }: { opened: boolean; onClose: () => void
             <Button variant="default" onClick={close}>
               {common("actions.cancel")}
             </Button>
-            <Button type="submit" loading={create.isPending} disabled={!chosen}>
-              {t("create.submit")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button type="submit" loading={create.isPending} disabled={!chosen}>
+                {t("create.submit")}
+              </Button>
+            </NeedsRole>
           </Group>
         </Stack>
       </form>

@@ -16,6 +16,7 @@ import classes from "./StrategyPage.module.css";
 import { fieldId, nearestField } from "./locate";
 import type { IndicatorKindInfo, Strategy } from "./model";
 import { type StrategyEditor, useStrategyEditor } from "./useStrategyEditor";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function StrategyPage() {
   const { t } = useTranslation("strategies");
@@ -139,9 +140,11 @@ function Editor({ strategy, kinds, reload }: { strategy: Strategy; kinds: Indica
             maxLength={500}
             style={{ flex: "1 1 16rem" }}
           />
-          <Button size="xs" onClick={submit} loading={save.isPending} disabled={!changed || !!editor.parseError}>
-            {t("save.button")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button size="xs" onClick={submit} loading={save.isPending} disabled={!changed || !!editor.parseError}>
+              {t("save.button")}
+            </Button>
+          </NeedsRole>
         </Group>
         {saved !== null && !changed && (
           <Text size="sm" c="var(--tw-ok)" role="status">

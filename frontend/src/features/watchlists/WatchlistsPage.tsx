@@ -7,6 +7,7 @@ import { ApiProblem } from "../../api/client";
 import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { type Watchlist, useCreateWatchlist, useWatchlists } from "./useWatchlists";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** Named lists of symbols (a backtest or a pipeline run can take one): list and create. */
 export function WatchlistsPage() {
@@ -58,9 +59,11 @@ function CreateForm() {
           maxLength={100}
           style={{ flex: "1 1 14rem", maxWidth: 420 }}
         />
-        <Button type="submit" mt={{ base: 0, xs: 25 }} loading={create.isPending} disabled={!name.trim()} leftSection={<IconPlus size={16} aria-hidden />}>
-          {t("create.submit")}
-        </Button>
+        <NeedsRole role="researcher">
+          <Button type="submit" mt={{ base: 0, xs: 25 }} loading={create.isPending} disabled={!name.trim()} leftSection={<IconPlus size={16} aria-hidden />}>
+            {t("create.submit")}
+          </Button>
+        </NeedsRole>
       </Group>
       {create.error && !atName.length && (
         <Text c="var(--tw-error)" size="sm" role="alert" mt="xs">
