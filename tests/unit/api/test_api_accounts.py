@@ -203,3 +203,16 @@ def test_a_key_cannot_act_in_another_organisation(api: TestClient, h: dict[str, 
 def test_a_key_cannot_accept_an_invitation(api: TestClient, h: dict[str, str]) -> None:
     r = api.post("/me/invitations/0123456789abcdef/accept", headers=h)
     assert r.status_code == 403
+
+
+def test_a_browser_may_send_the_organisation_header(api: TestClient) -> None:
+    r = api.options(
+        "/jobs",
+        headers={
+            "Origin": "https://app.example.com",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization,x-org-id",
+        },
+    )
+    assert r.status_code == 200
+    assert "x-org-id" in r.headers["access-control-allow-headers"].lower()

@@ -27,7 +27,9 @@ DOCS_ASSETS_PATH = "/docs-assets"
 
 DESCRIPTION = """Tradewind research API.
 
-Authenticate with an API key, as `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
+Authenticate with a signed-in person's Cognito ID token (`Authorization: Bearer <id token>`; `X-Org-Id`
+picks one of their organisations) or an API key (`Authorization: Bearer <key>` or `X-Api-Key: <key>`).
+Each operation needs a role (viewer < researcher < admin): 403 names the one missing.
 Errors are `application/problem+json` (see the `Problem` schema); lists page with `limit` and `next_token`.
 """
 
@@ -43,7 +45,14 @@ def create_app(*, lazy_routes: bool = False) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "X-Api-Key", "X-Request-Id", "Content-Type", "Idempotency-Key"],
+            allow_headers=[
+                "Authorization",
+                "X-Api-Key",
+                "X-Org-Id",
+                "X-Request-Id",
+                "Content-Type",
+                "Idempotency-Key",
+            ],
             expose_headers=["X-Request-Id", "Location", "Retry-After"],
             max_age=600,
         ),
