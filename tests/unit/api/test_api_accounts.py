@@ -216,3 +216,14 @@ def test_a_browser_may_send_the_organisation_header(api: TestClient) -> None:
     )
     assert r.status_code == 200
     assert "x-org-id" in r.headers["access-control-allow-headers"].lower()
+
+
+def test_a_signed_in_person_gets_a_websocket_ticket(api: TestClient, acme: Pool) -> None:
+    from tradewind.realtime import service
+
+    r = api.post("/realtime/tickets", headers=acme.headers(ADA, "ada@acme.test"))
+    assert r.status_code == 201, r.text
+    accepted = service.connect("conn-ada", r.json()["ticket"])
+    assert (accepted.tenant_id, accepted.key_id) == ("acme", None)
+    with pytest.raises(Exception, match="ticket"):
+        service.connect("conn-again", r.json()["ticket"])  # single use
