@@ -2,9 +2,13 @@
 after another, each step a job it submits and then waits for (a task token, sent when the job ends).
 
 ```
-Begin ──► Step (lambda:invoke.waitForTaskToken) ──► Advance (index + 1) ──► More? ──► Succeed
-  │         │ retried on task errors, never on the step's own outcome       └──► Step
-  └─────────┴── Catch States.ALL (error at $.error) ──► Fail (names the step) ──► RunFailed
+Begin ──► More? ──► Step (lambda:invoke.waitForTaskToken) ──► Advance (index + 1) ──► More?
+  │          └──► Succeed (no step left)
+  │         Step: retried on task errors, never on the step's own outcome
+  └──────── Catch States.ALL on Begin, Step, Succeed ($.error) ──► Fail (names the step) ──► RunFailed
+
+Begin answers where the loop starts: 0, or for a run resumed after its execution was lost the first
+step whose job has not succeeded (all of them: straight to Succeed).
 ```
 
 The state machine has a fixed name (``tradewind-{stage}-workflows``), so the functions that answer
@@ -141,11 +145,12 @@ class Workflows(Construct):
             .when(sfn.Condition.number_less_than_json_path("$.index", "$.count"), step)
             .otherwise(succeed)
         )
+        step.next(advance).next(more)
         machine = standard_state_machine(
             self,
             "WorkflowRuns",
             log_group_id="WorkflowLogs",
-            definition=begin.next(step).next(advance).next(more),
+            definition=begin.next(more),
             timeout=WORKFLOW_TIMEOUT,
             settings=settings,
             functions=self.functions,

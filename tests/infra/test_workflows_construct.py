@@ -36,7 +36,7 @@ def test_a_named_standard_machine_loops_over_the_steps(synthesized: Synthesized)
     assert props["TracingConfiguration"] == {"Enabled": True}
     states = _definition(synthesized)["States"]
     assert _definition(synthesized)["StartAt"] == "Begin"
-    assert states["Begin"]["Next"] == "Step"
+    assert states["Begin"]["Next"] == "More"  # a resumed run may have no step left
     step = states["Step"]
     assert step["Resource"].endswith(":states:::lambda:invoke.waitForTaskToken")
     assert step["Parameters"]["Payload"]["token.$"] == "$$.Task.Token"
@@ -51,6 +51,7 @@ def test_a_named_standard_machine_loops_over_the_steps(synthesized: Synthesized)
     assert faults["ErrorEquals"] == ["States.ALL"]
     assert faults["MaxAttempts"] == 2
     assert states["Advance"]["Parameters"]["index.$"] == "States.MathAdd($.index, 1)"
+    assert states["Advance"]["Next"] == "More"
     (choice,) = states["More"]["Choices"]
     assert choice == {"Variable": "$.index", "NumericLessThanPath": "$.count", "Next": "Step"}
     assert states["More"]["Default"] == "Succeed"

@@ -249,3 +249,36 @@ def _execution_running(cloud: LocalCloud, run_id: str) -> dict[str, Any]:
     )
     arn = f"{machine.replace(':stateMachine:', ':execution:')}:{run_id}"
     return dict(_sfn().describe_execution(executionArn=arn))
+
+
+def test_a_run_whose_execution_was_lost_is_resumed_at_its_first_unfinished_step(
+    cloud: LocalCloud, api: TestClient, h: dict[str, str]
+) -> None:
+    """``make run`` stopped mid-run: the execution is gone (moto keeps none across a restart; here the
+    record's current execution is made one that never existed). The start-up recovery starts
+    ``{id}-r{n}``, which finds step 1's job again (no second job) and goes on to step 2."""
+    from tradewind.data.jobs import JobRecord
+    from tradewind.jobs.recovery import recover_all
+
+    run_id = _run(api, h, _workflow(api, h, PRUNE, PRUNE))
+
+    def first_step_waiting() -> bool:
+        steps = api.get(f"/workflows/runs/{run_id}", headers=h).json()["steps"]
+        return steps[0]["job_id"] is not None and _token(steps[0]["job_id"]) is not None
+
+    deadline = time.monotonic() + 30
+    while not first_step_waiting():
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    _sfn().stop_execution(executionArn=_execution_running(cloud, run_id)["executionArn"])
+    record = JobRecord.get(*JobRecord.key(TENANT, run_id))
+    record.update(actions=[JobRecord.resumes.set(3)])  # its current execution, {id}-r3, does not exist
+    before = len(api.get("/jobs?kind=command&limit=100", headers=h).json()["items"])
+    outcome = recover_all()
+    assert run_id in outcome["resumed"]
+    run = _final(api, h, cloud, run_id)
+    assert run["status"] == "succeeded", run
+    assert [s["status"] for s in run["steps"]] == ["succeeded", "succeeded"]
+    assert len(api.get("/jobs?kind=command&limit=100", headers=h).json()["items"]) == before + 1
+    causes = [e["cause"] for e in api.get(f"/jobs/{run_id}/timeline", headers=h).json()["entries"]]
+    assert "resumed at step 1 of 2" in causes

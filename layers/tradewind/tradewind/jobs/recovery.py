@@ -9,7 +9,9 @@ How a job can lose the process that drives it, and what happens then (docs/jobs.
   :func:`resume_interrupted` resumes it the way a resume does (:func:`tradewind.jobs.pause.restart`):
   ``resumes`` + 1 in one conditional write that also records the interruption and the resume in the
   timeline, then a new execution ``{job_id}-r{n}`` whose plan lists only the shards without a marker
-  (or the pipeline batches without a marker, sent again). Counted work stays counted, so progress goes
+  (or the pipeline batches without a marker, sent again; a workflow run starts ``{job_id}-r{n}`` of its
+  state machine, which goes on at the first step whose job has not succeeded:
+  ``tradewind.workflows.runs.resume``). Counted work stays counted, so progress goes
   on from where it was and the result equals an uninterrupted run's. A job that cannot be resumed
   (its data changed, the start fails) is failed with the reason: never ``running`` forever.
 - **Its execution ended outside the workflow** (AWS: aborted from the console, timed out, a
@@ -49,7 +51,7 @@ ACTIVE = ("queued", "running")
 """Statuses a job holds while something is meant to be driving it (paused jobs wait for the user)."""
 WORKFLOW_KINDS = ("backtest", "optimization")
 """Kinds run by the job state machine (one current execution, named by ``lifecycle.execution_name``)."""
-RECOVERABLE_KINDS = (*WORKFLOW_KINDS, "pipeline")
+RECOVERABLE_KINDS = (*WORKFLOW_KINDS, "pipeline", "workflow")
 COMMAND_KIND = "command"
 """Command runs (tradewind.commands.runs): failed or queued again at start-up (:func:`recover_command`)."""
 ENDED_OUTSIDE = ("FAILED", "TIMED_OUT", "ABORTED")
@@ -75,13 +77,13 @@ def execution_state(record: JobRecord) -> str | None:
     Functions does not know it (gone), or ``"NONE"`` for a kind that has no execution."""
     from tradewind import aws
     from tradewind.jobs.lifecycle import execution_arn
+    from tradewind.workflows import runs
 
-    if record.kind not in WORKFLOW_KINDS:
+    if record.kind not in (*WORKFLOW_KINDS, runs.KIND):
         return "NONE"
+    arn = (runs.execution_arn if record.kind == runs.KIND else execution_arn)(record.job_id, record.resumes)
     try:
-        described = aws.client("stepfunctions").describe_execution(
-            executionArn=execution_arn(record.job_id, record.resumes)
-        )
+        described = aws.client("stepfunctions").describe_execution(executionArn=arn)
     except Exception as exc:
         if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ExecutionDoesNotExist":
             return None
@@ -107,6 +109,10 @@ def recover_all(why: str = DEFAULT_WHY) -> dict[str, list[str]]:
 
 def _recover(record: JobRecord, why: str) -> str:
     state = execution_state(record)
+    if state is None and record.kind == "workflow":
+        from tradewind.workflows.runs import resume
+
+        return resume(record, why)
     if state in (None, "NONE"):
         return resume_interrupted(record, why)
     if state in ENDED_OUTSIDE:

@@ -215,6 +215,67 @@ def run_view(record: JobRecord) -> dict[str, Any]:
     }
 
 
+def resume(record: JobRecord, why: str) -> str:
+    """A run whose execution is gone (``make run`` restarted; issue #13): a new execution
+    ``{job_id}-r{n}`` that goes on at the first step whose job has not succeeded (a step's job already
+    submitted is found again, not submitted twice). ``resumed``, ``skipped`` (it changed meanwhile) or
+    ``failed`` (the start failed; the run names why)."""
+    from tradewind import aws
+    from tradewind.data.jobs import JobRecord
+    from tradewind.data.table import condition_failed
+    from tradewind.jobs.lifecycle import execution_name
+    from tradewind.jobs.logs import log
+    from tradewind.jobs.records import finish
+    from tradewind.jobs.timeline import entry
+
+    old = int(record.resumes or 0)
+    same = (
+        JobRecord.resumes.does_not_exist() | (JobRecord.resumes == 0)
+        if old == 0
+        else JobRecord.resumes == old
+    )
+    now = datetime.now(UTC)
+    cause = f"resumed at step {first_unfinished(record) + 1} of {len(record.steps or [])}"
+    entries = (JobRecord.timeline | []).append(
+        [entry("interrupted", why, now), entry(record.status, cause, now)]
+    )
+    try:
+        record.update(
+            actions=[
+                JobRecord.resumes.add(1),
+                JobRecord.updated_at.set(now),
+                JobRecord.timeline.set(entries),
+            ],
+            condition=JobRecord.status.is_in("queued", "running") & same,
+        )
+    except Exception as exc:
+        if condition_failed(exc):
+            return "skipped"
+        raise
+    log(record.tenant_id, record.job_id, "warning", f"interrupted: {why}")
+    try:
+        aws.client("stepfunctions").start_execution(
+            stateMachineArn=state_machine_arn(),
+            name=execution_name(record.job_id, record.resumes),
+            input=json.dumps({"tenant_id": record.tenant_id, "job_id": record.job_id}),
+        )
+    except Exception as exc:
+        reason = f"could not be resumed: {type(exc).__name__}: {exc}"[:1000]
+        done = datetime.now(UTC)
+        finish(record, "failed", ("queued", "running"), error=reason, finished_at=done, updated_at=done)
+        return "failed"
+    log(record.tenant_id, record.job_id, "info", cause, resumes=int(record.resumes or 0))
+    return "resumed"
+
+
+def first_unfinished(record: JobRecord) -> int:
+    """The index of the first step whose job has not succeeded (where a run goes on)."""
+    for step in step_views(record):
+        if step["status"] != "succeeded":
+            return int(step["index"])
+    return len(record.steps or [])
+
+
 def stop(record: JobRecord) -> None:
     """A cancelled run: stop its execution and cancel the job of the step it was waiting for.
     Failures are logged (the run is final already; a step's task finds it so and submits nothing)."""

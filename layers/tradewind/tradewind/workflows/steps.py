@@ -4,7 +4,8 @@
 -> ``More?`` (back to ``Step`` while steps are left) -> ``Succeed``; a Catch on ``Begin`` and
 ``Step`` goes to ``Fail``, which names the step and its reason, then the execution fails.
 
-- :func:`begin`: ``queued`` -> ``running``; the first step whose job has not succeeded.
+- :func:`begin`: ``queued`` -> ``running``; the loop starts at the first step whose job has not
+  succeeded (0 for a new run; later for a run resumed after its execution was lost).
 - :func:`step`: submits step ``index``'s job once per run and step (a retried task finds the job it
   made: the step's ``job_id`` on the run, and the ``Idempotency-Key`` ``workflow-{run}-{index}`` for
   a task that died between the two), stores the task token on the job, or sends the outcome at once
@@ -81,7 +82,10 @@ def begin(event: dict[str, Any]) -> dict[str, Any]:
                 raise
             record = _run(event)  # cancelled meanwhile raises RunEnded
         _announce_progress(record)
-    return {"tenant_id": record.tenant_id, "job_id": record.job_id, "index": 0, "count": count}
+    from tradewind.workflows.runs import first_unfinished
+
+    index = first_unfinished(record) if record.resumes else 0
+    return {"tenant_id": record.tenant_id, "job_id": record.job_id, "index": index, "count": count}
 
 
 def step(event: dict[str, Any]) -> dict[str, Any]:
