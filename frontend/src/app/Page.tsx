@@ -1,4 +1,4 @@
-import { Alert, Stack, Text, Title } from "@mantine/core";
+import { Alert, Group, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useErrorMessage } from "./errors";
@@ -6,22 +6,23 @@ import { useErrorMessage } from "./errors";
 export { useErrorMessage } from "./errors";
 export { PageLoader } from "./PageStates";
 
-/** A page's title row: the heading, then optional actions on the right (wrapping on phones). */
+/** A page's title and description, then optional actions: on the right on a wide screen, under the
+ * description on a phone (never between the title and what it says). */
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
-    <Stack gap={4} mb="md">
-      <div style={{ display: "flex", flexWrap: "wrap", gap: "var(--mantine-spacing-sm)", alignItems: "center", justifyContent: "space-between" }}>
+    <Group gap="sm" mb="md" align="flex-start" justify="space-between">
+      <Stack gap={4} style={{ flex: "1 1 20rem", minWidth: 0 }}>
         <Title order={1} fz="h2">
           {title}
         </Title>
-        {actions}
-      </div>
-      {description && (
-        <Text c="dimmed" size="sm">
-          {description}
-        </Text>
-      )}
-    </Stack>
+        {description && (
+          <Text c="dimmed" size="sm">
+            {description}
+          </Text>
+        )}
+      </Stack>
+      {actions}
+    </Group>
   );
 }
 

@@ -14,6 +14,8 @@ export const theme = createTheme({
     Table: { defaultProps: { fz: "sm", verticalSpacing: 6, horizontalSpacing: "sm", highlightOnHover: true } },
     Paper: { defaultProps: { withBorder: true, radius: "md" } },
     Badge: { defaultProps: { radius: "sm" } },
+    // Long labels (French) wrap inside the control rather than push it past a phone's width.
+    SegmentedControl: { styles: { root: { maxWidth: "100%" }, control: { flex: "1 1 auto" }, label: { whiteSpace: "normal" } } },
   },
 });
 

@@ -159,7 +159,14 @@ function RealtimeCard() {
           {t("lastMessage")}
         </Text>
         <Text component="dd" size="sm" m={0} data-testid="ws-last-message" style={{ wordBreak: "break-word" }}>
-          {lastMessage ? t("messageAt", { type: lastMessage.type, topic: lastMessage.topic ?? "—", time: format.time(lastMessage.ts) }) : t("noMessage")}
+          {lastMessage ? (
+            <>
+              {/* the protocol's message type, an identifier (not prose): as sent */}
+              <Code translate="no">{lastMessage.type}</Code> {t("messageAt", { topic: lastMessage.topic ?? "—", time: format.time(lastMessage.ts) })}
+            </>
+          ) : (
+            t("noMessage")
+          )}
         </Text>
       </dl>
     </Paper>

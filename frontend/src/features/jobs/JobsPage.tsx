@@ -90,7 +90,7 @@ function JobsTable({ jobs }: { jobs: Job[] }) {
   const { t } = useTranslation("jobs");
   const format = useFormat();
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <Table.ScrollContainer minWidth={680}>
       <Table striped highlightOnHover aria-label={t("page.list")} data-testid="jobs-table">
         <Table.Thead>
           <Table.Tr>
@@ -104,7 +104,8 @@ function JobsTable({ jobs }: { jobs: Job[] }) {
         <Table.Tbody>
           {jobs.map((job) => (
             <Table.Tr key={job.job_id} data-testid="job-row" data-kind={job.kind}>
-              <Table.Td style={{ wordBreak: "break-word" }}>
+              {/* a name wraps between words (inside one only when a word is wider than the column) */}
+              <Table.Td miw={140} style={{ overflowWrap: "break-word" }}>
                 <Anchor component={Link} to={`/jobs/${job.job_id}`} translate="no">
                   {job.name || job.strategy_name || t("untitled", { kind: t(`kinds.${job.kind}`), id: job.job_id.slice(-6) })}
                 </Anchor>

@@ -49,19 +49,18 @@ export function ParamFieldEditor({ name, spec, field, problems, serverErrors, on
   return (
     <Fieldset
       legend={
-        <span>
-          <Text span fw={600} translate="no">
-            {name}
-          </Text>{" "}
-          <Text span size="xs" c="dimmed">
-            {[allowed, t(integer ? "form.integer" : "form.float"), t("form.defaultValue", { value: format.number(spec.default, 6) })].join(" · ")}
-          </Text>
-        </span>
+        <Text span fw={600} translate="no">
+          {name}
+        </Text>
       }
       p="xs"
       data-testid={id}
-      aria-describedby={serverErrors.length ? `${id}-server` : undefined}
+      aria-describedby={[`${id}-allowed`, ...(serverErrors.length ? [`${id}-server`] : [])].join(" ")}
     >
+      {/* under the legend, not in it: a long line (French) would wrap across the frame's border */}
+      <Text size="xs" c="dimmed" mb={6} id={`${id}-allowed`}>
+        {[allowed, t(integer ? "form.integer" : "form.float"), t("form.defaultValue", { value: format.number(spec.default, 6) })].join(" · ")}
+      </Text>
       <Group gap="xs" align="flex-start" wrap="wrap">
         <SegmentedControl
           size="xs"
