@@ -17,11 +17,13 @@ import { initialValues, type JsonSchema, toParams, type Values } from "../comman
 import { type ScheduleRequest, useCreateSchedule, usePreview } from "./api";
 import { DAYS, type Day, DEFAULT_HELPER, expressionOf, type HelperState, type Preset, PRESETS } from "./cron";
 import { NextFires } from "./NextFires";
+import { useWorkflows } from "../workflows/api";
 import { NeedsRole } from "../accounts/NeedsRole";
 
-type TargetKind = "command" | "pipeline" | "backtest" | "optimization";
-const TARGET_KINDS: TargetKind[] = ["command", "pipeline", "backtest", "optimization"];
-const EXAMPLES: Record<Exclude<TargetKind, "command">, unknown> = {
+type TargetKind = "command" | "pipeline" | "backtest" | "optimization" | "workflow";
+type RequestKind = Exclude<TargetKind, "command" | "workflow">;
+const TARGET_KINDS: TargetKind[] = ["command", "pipeline", "backtest", "optimization", "workflow"];
+const EXAMPLES: Record<RequestKind, unknown> = {
   pipeline: { template: "sma_cross", params: { fast: 10, slow: 40 }, mode: "demo" },
   backtest: { strategy_id: "", dataset_id: "sample", symbols: [] },
   optimization: { strategy_id: "", dataset_id: "sample", symbols: [], space: {} },
@@ -52,6 +54,8 @@ export function ScheduleEditorPage() {
   const [enabled, setEnabled] = useState(true);
   const [kind, setKind] = useState<TargetKind>("command");
   const [command, setCommand] = useState<string | null>(null);
+  const [workflowId, setWorkflowId] = useState<string | null>(null);
+  const workflows = useWorkflows();
   const [values, setValues] = useState<Values>({});
   const [requestText, setRequestText] = useState(JSON.stringify(EXAMPLES.pipeline, null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
@@ -62,12 +66,12 @@ export function ScheduleEditorPage() {
   const [debounced] = useDebouncedValue(expression, 300);
   const preview = usePreview(debounced, timezone);
   const zoneList = useMemo(() => zones(), []);
-  const { prompt, release } = useUnsavedChangesGuard(useChanged({ name, helper, timezone, enabled, kind, command, values, requestText }));
+  const { prompt, release } = useUnsavedChangesGuard(useChanged({ name, helper, timezone, enabled, kind, command, workflowId, values, requestText }));
   const chosen = catalogue.data?.find((c) => c.name === command);
   const errors = messages(create.error);
   const previewError = preview.error instanceof ApiProblem ? preview.error.at("expression").concat(preview.error.at("timezone")).join(" ") : null;
   const targetErrors = Object.entries(errors)
-    .filter(([path]) => path.startsWith("target") && !path.startsWith("target.params."))
+    .filter(([path]) => path.startsWith("target") && !path.startsWith("target.params.") && path !== "target.workflow_id")
     .map(([path, text]) => `${path.replace(/^target\.?(request\.)?/, "") || t("target")}: ${text}`);
   const located = Object.keys(errors).length > 0;
 
@@ -77,6 +81,8 @@ export function ScheduleEditorPage() {
     let target: ScheduleRequest["target"];
     if (kind === "command") {
       target = { kind: "command", command: command ?? "", params: toParams(values) };
+    } else if (kind === "workflow") {
+      target = { kind: "workflow", workflow_id: workflowId ?? "" };
     } else {
       try {
         target = { kind, request: JSON.parse(requestText) } as ScheduleRequest["target"];
@@ -218,7 +224,7 @@ export function ScheduleEditorPage() {
                   onChange={(value) => {
                     if (!value) return;
                     setKind(value as TargetKind);
-                    if (value !== "command") setRequestText(JSON.stringify(EXAMPLES[value as Exclude<TargetKind, "command">], null, 2));
+                    if (value !== "command" && value !== "workflow") setRequestText(JSON.stringify(EXAMPLES[value as RequestKind], null, 2));
                   }}
                   data-testid="schedule-kind"
                 />
@@ -246,6 +252,15 @@ export function ScheduleEditorPage() {
                       />
                     )}
                   </>
+                ) : kind === "workflow" ? (
+                  <Select
+                    label={t("workflow")}
+                    data={(workflows.data?.items ?? []).map((w) => ({ value: w.workflow_id, label: w.name }))}
+                    value={workflowId}
+                    onChange={setWorkflowId}
+                    error={errors["target.workflow_id"]}
+                    data-testid="schedule-workflow"
+                  />
                 ) : (
                   <Textarea
                     label={t("request")}

@@ -122,3 +122,58 @@ it("builds the expression with the helper, previews its fire times and creates a
   });
   expect(await screen.findByRole("heading", { level: 1, name: "Evening scan" })).toBeTruthy();
 }, 15_000); // the editor renders every time zone's option: seconds on a busy machine
+
+it("schedules a workflow run, chosen from your workflows", async () => {
+  const api = fakeApi({
+    "GET /commands": { status: 200, body: [] },
+    "GET /workflows?limit=100": {
+      status: 200,
+      body: {
+        items: [
+          {
+            workflow_id: "w1",
+            name: "Evening",
+            description: null,
+            steps: [],
+            version: 1,
+            runs: 0,
+            last_run_id: null,
+            created_at: "2030-01-01T00:00:00Z",
+            updated_at: "2030-01-01T00:00:00Z",
+          },
+        ],
+        next_token: null,
+      },
+    },
+    "POST /schedules/preview": (body) => ({
+      status: 200,
+      body: { expression: (body as { expression: string }).expression, timezone: "UTC", next_fire_times: [] },
+    }),
+    "POST /schedules": {
+      status: 404,
+      body: {
+        type: "about:blank",
+        title: "Not found",
+        status: 404,
+        detail: "workflow 'w1' not found",
+        errors: [{ loc: ["body", "target", "workflow_id"], msg: "no such workflow", type: "not_found" }],
+      },
+    },
+  });
+  renderWithApp(
+    <Routes>
+      <Route path="/schedules/new" element={<ScheduleEditorPage />} />
+    </Routes>,
+    { fetch: api.fetch, path: "/schedules/new" },
+  );
+  fireEvent.change(await screen.findByRole("textbox", { name: /Name/ }), { target: { value: "Nightly flow" } });
+  fireEvent.click(screen.getByTestId("schedule-kind"));
+  fireEvent.click(await screen.findByRole("option", { name: "Workflow run", hidden: true }));
+  fireEvent.click(await screen.findByTestId("schedule-workflow"));
+  fireEvent.click(await screen.findByRole("option", { name: "Evening", hidden: true }));
+  fireEvent.click(screen.getByRole("button", { name: "Create schedule" }));
+  await vi.waitFor(() => expect(api.requests.map((r) => r.route)).toContain("POST /schedules"));
+  const sent = api.requests.find((r) => r.route === "POST /schedules")?.body as Record<string, unknown>;
+  expect(sent.target).toEqual({ kind: "workflow", workflow_id: "w1" });
+  expect(await screen.findByText("no such workflow")).toBeTruthy();
+}, 15_000);
