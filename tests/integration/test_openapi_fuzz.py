@@ -44,6 +44,9 @@ from infra.local.cloud import LocalCloud
 from tests.integration.marketdata_support import publish_sample_dataset
 
 EXAMPLES_PER_CASE = 20
+CALL_TIMEOUT = 60
+"""Seconds a call may take (requests' default here is 10): moto serializes each DynamoDB item it
+answers in ~4 ms, and ``GET /audit/export`` without filters reads every audit record the fuzz made."""
 TENANT = "fuzz"
 DATASET = "fuzzbars"
 EXISTING = "existing"  # the third kind of case: positive, with the path naming real objects
@@ -196,6 +199,6 @@ def test_operation_answers_as_documented(
     )
     @given(case=strategy)
     def fuzz(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers, checks=CHECKS, timeout=CALL_TIMEOUT)
 
     fuzz()

@@ -43,7 +43,8 @@ FIELDS = (
 """Columns of the CSV export and keys of the JSON-lines export, in order."""
 
 SCANNED_PAGE = 200
-"""Items one filtered query page evaluates (DynamoDB applies a filter after reading)."""
+"""Items one query page reads at most: a filtered page's evaluated items (DynamoDB filters after
+reading), and the export's pages (small pages keep each call short; moto's are quadratic in size)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _rows(
         filter_condition=condition,
         scan_index_forward=False,
         limit=limit,
-        page_size=SCANNED_PAGE if condition is not None else limit,
+        page_size=min(limit or SCANNED_PAGE, SCANNED_PAGE) if condition is None else SCANNED_PAGE,
         last_evaluated_key=start,
     )
 
