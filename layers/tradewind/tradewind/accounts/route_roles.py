@@ -143,6 +143,15 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {
     ("POST", "/schedules/{schedule_id}/pause"): R,
     ("POST", "/schedules/{schedule_id}/resume"): R,
     ("GET", "/schedules/{schedule_id}/fires"): V,
+    # workflows (docs/workflows.md): reading is viewing, defining and running them is research
+    ("GET", "/workflows"): V,
+    ("POST", "/workflows"): R,
+    ("GET", "/workflows/runs/{job_id}"): V,
+    ("GET", "/workflows/{workflow_id}"): V,
+    ("PUT", "/workflows/{workflow_id}"): R,
+    ("DELETE", "/workflows/{workflow_id}"): R,
+    ("GET", "/workflows/{workflow_id}/runs"): V,
+    ("POST", "/workflows/{workflow_id}/runs"): R,
     # realtime
     ("POST", "/realtime/tickets"): V,
     # audit trail and organisation settings (docs/audit.md)
