@@ -237,6 +237,14 @@ def initial_figure() -> None:
     figure(text, total, BUDGET_INITIAL_KB, "KB")
 
 
+def sign_in(page: Any, stack: LocalStack) -> None:
+    """With the stack's API key, the app's second way in (kept for the tab, so reloads stay signed in)."""
+    page.goto(f"{stack.url}/", wait_until="load")
+    page.get_by_role("button", name="Use an API key instead").click()
+    page.get_by_role("textbox").first.fill(stack.api_key)
+    page.keyboard.press("Enter")
+
+
 def overview_figures(page: Any, url: str) -> None:
     page.goto(f"{url}/", wait_until="load")
     _usable(page)
@@ -304,6 +312,7 @@ def measure(stack: LocalStack, backtest_id: str, optimization_id: str) -> None:
     with _browser() as context:
         page = context.new_page()
         page.add_init_script(USABLE_PROBE)
+        sign_in(page, stack)
         overview_figures(page, stack.url)
         chart_figure(page, f"{stack.url}/backtests/{backtest_id}")
         scroll_figure(page, f"{stack.url}/optimizations/{optimization_id}")

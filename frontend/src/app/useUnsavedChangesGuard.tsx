@@ -6,7 +6,9 @@
  *
  * Render the returned `prompt` in the page. A form that navigates away itself after saving (to the
  * new object's page) calls `release()` first: that navigation goes through although the fields
- * still hold what was just saved. Moving within the page (its query string or hash) is never held. */
+ * still hold what was just saved. Moving within the page (its query string or hash) is never held.
+ * One guard per page: the router holds one blocker at a time (a page of several forms guards them
+ * together, with one dirty flag). */
 import { type ReactElement, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type BlockerFunction, useBlocker } from "react-router";
