@@ -139,7 +139,10 @@ def test_the_authorizer_reads_keys_and_memberships_only(synthesized: Synthesized
 def test_the_site_config_names_the_pool_and_the_web_client(synthesized: Synthesized) -> None:
     (config_file,) = synthesized.outdir.glob("asset.*/config.json")
     text = config_file.read_text()  # deploy-time values are markers: tests/infra/test_stack.py renders them
-    assert all(f'"{key}"' in text for key in ("cognito", "region", "userPoolId", "clientId", "cliClientId", "endpoint"))
+    assert all(
+        f'"{key}"' in text
+        for key in ("cognito", "region", "userPoolId", "clientId", "cliClientId", "endpoint")
+    )
     (deployment,) = synthesized.of_type("Custom::CDKBucketDeployment").values()
     markers = json.dumps(deployment["Properties"]["SourceMarkers"])
     pool = next(iter(synthesized.of_type("AWS::Cognito::UserPool")))
