@@ -4108,6 +4108,11 @@ export interface components {
         };
         /** StepOut */
         StepOut: {
+            /**
+             * Command
+             * @description a command step's command
+             */
+            command: string | null;
             /** Error */
             error: string | null;
             /** Index */
@@ -4119,7 +4124,15 @@ export interface components {
             job_id: string | null;
             /** Kind */
             kind: string | null;
-            /** Name */
+            /**
+             * Label
+             * @description its name, else its kind (and command): how reasons name it
+             */
+            label: string | null;
+            /**
+             * Name
+             * @description the step's own name, when it has one
+             */
             name: string | null;
             /**
              * Status

@@ -138,9 +138,9 @@ def test_a_run_is_a_workflow_job_with_pending_steps_and_cancel_stops_it(
     assert job["progress"]["shards_total"] == 2
     run = api.get(f"/workflows/runs/{run_id}", headers=h).json()
     assert run["workflow_id"] == workflow_id
-    assert [(s["name"], s["kind"], s["status"], s["job_id"]) for s in run["steps"]] == [
-        ("prune", "command", "pending", None),
-        ("command prune-jobs", "command", "pending", None),
+    assert [(s["name"], s["label"], s["command"], s["status"], s["job_id"]) for s in run["steps"]] == [
+        ("prune", "prune", "prune-jobs", "pending", None),
+        (None, "command prune-jobs", "prune-jobs", "pending", None),
     ]
     machine = client("stepfunctions").list_state_machines()["stateMachines"]
     arn = next(m["stateMachineArn"] for m in machine if m["name"] == "tw-test-workflows")

@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
+import { useCatalogue } from "../commands/api";
+import { useCommandText } from "../commands/CommandsPage";
 import { useFollowJobs } from "../jobs/useJobs";
 import { useWorkflowRuns, type WorkflowRun } from "./api";
 
@@ -28,6 +30,19 @@ function StatusBadge({ status }: { status: string }) {
   );
 }
 
+type Step = WorkflowRun["steps"][number];
+
+/** The step's own name (the user's text), else its command's title or its kind, in the reader's language. */
+function StepName({ step }: { step: Step }) {
+  const { t } = useTranslation("workflows");
+  const catalogue = useCatalogue();
+  const commandText = useCommandText();
+  if (step.name) return <span translate="no">{step.name}</span>;
+  const command = catalogue.data?.find((c) => c.name === step.command);
+  if (command) return <>{commandText.plain(command, "title")}</>;
+  return <>{step.kind ? t(`kinds.${step.kind}`) : step.label}</>;
+}
+
 function Run({ run }: { run: WorkflowRun }) {
   const { t } = useTranslation("workflows");
   const format = useFormat();
@@ -49,7 +64,7 @@ function Run({ run }: { run: WorkflowRun }) {
           {run.error}
         </Text>
       ) : null}
-      <Table.ScrollContainer minWidth={320}>
+      <Table.ScrollContainer minWidth={460}>
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -62,7 +77,10 @@ function Run({ run }: { run: WorkflowRun }) {
           <Table.Tbody>
             {run.steps.map((step) => (
               <Table.Tr key={step.index} data-testid="run-step">
-                <Table.Td>{`${step.index + 1}. ${step.name ?? ""}`}</Table.Td>
+                <Table.Td>
+                  {`${step.index + 1}. `}
+                  <StepName step={step} />
+                </Table.Td>
                 <Table.Td>{step.kind ? t(`kinds.${step.kind}`) : ""}</Table.Td>
                 <Table.Td>
                   <StatusBadge status={step.status} />

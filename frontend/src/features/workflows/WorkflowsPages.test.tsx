@@ -49,8 +49,8 @@ const RUN = {
   workflow_id: "w1",
   failed_step: 1,
   steps: [
-    { index: 0, name: "prune", kind: "command", job_id: "j1", status: "succeeded", error: null },
-    { index: 1, name: "backtest", kind: "backtest", job_id: "j2", status: "failed", error: "no bars" },
+    { index: 0, name: null, label: "command prune-jobs", kind: "command", command: "prune-jobs", job_id: "j1", status: "succeeded", error: null },
+    { index: 1, name: "scan", label: "scan", kind: "backtest", command: null, job_id: "j2", status: "failed", error: "no bars" },
   ],
 };
 
@@ -118,6 +118,8 @@ it("runs a workflow and shows each step's status with a link to its job", async 
   expect(await screen.findByRole("heading", { level: 1, name: "Evening" })).toBeTruthy();
   const steps = await screen.findAllByTestId("run-step");
   expect(within(steps[0]).getByText("succeeded")).toBeTruthy();
+  expect(await within(steps[0]).findByText("1. Prune old jobs")).toBeTruthy(); // the catalogue's title, not the server's label
+  expect(within(steps[1]).getByText("scan")).toBeTruthy();
   expect(within(steps[0]).getByTestId("run-step-link").getAttribute("href")).toBe("/jobs/j1");
   expect(within(steps[1]).getByText("no bars")).toBeTruthy();
   expect(screen.getByTestId("run-error").textContent).toBe("step 2 (backtest) failed: no bars");

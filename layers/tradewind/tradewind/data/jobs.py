@@ -78,7 +78,8 @@ class JobRecord(MainTableModel):
     resumes = NumberAttribute(null=True)
     paused_at = UTCDateTimeAttribute(null=True)
     # Workflow runs (kind ``workflow``, docs/workflows.md): the workflow, each step's state
-    # ([{"index", "kind", "label", "job_id", "error"}]) and the step that failed the run.
+    # ([{"index", "kind", "label", "name", "command", "job_id", "error"}]) and the step that failed
+    # the run.
     workflow_id = UnicodeAttribute(null=True)
     steps: ListAttribute[Any] = ListAttribute(null=True)
     failed_step = NumberAttribute(null=True)

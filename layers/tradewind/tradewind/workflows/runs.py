@@ -134,13 +134,20 @@ def _new_record(workflow: WorkflowRecord, job_id: str) -> JobRecord:
         request_hash=request_hash(KIND, {"steps": steps}),
         shards_total=len(steps),
         combos_total=len(steps),
-        steps=[
-            {"index": i, "kind": step["target"]["kind"], "label": step_label(step)}
-            for i, step in enumerate(steps)
-        ],
+        steps=[_step_state(i, step) for i, step in enumerate(steps)],
         created_at=now,
         updated_at=now,
     )
+
+
+def _step_state(index: int, step: dict[str, Any]) -> dict[str, Any]:
+    """What the run keeps of a step: its kind, its label (the user's ``name``, else its kind: for
+    reasons and job names), the user's name and the command (for a client to label it in its language)."""
+    target = step["target"]
+    state = {"index": index, "kind": target["kind"], "label": step_label(step), "name": step.get("name")}
+    if target.get("command"):
+        state["command"] = target["command"]
+    return {key: value for key, value in state.items() if value is not None}
 
 
 def _save_counted(record: JobRecord) -> None:
@@ -194,8 +201,10 @@ def step_views(record: JobRecord) -> list[dict[str, Any]]:
         out.append(
             {
                 "index": int(step["index"]),
-                "name": step.get("label"),
+                "name": step.get("name"),
+                "label": step.get("label"),
                 "kind": step.get("kind"),
+                "command": step.get("command"),
                 "job_id": step.get("job_id"),
                 "status": status,
                 "error": error,

@@ -38,8 +38,10 @@ class WorkflowOut(BaseModel):
 
 class StepOut(BaseModel):
     index: int
-    name: str | None
+    name: str | None = Field(description="the step's own name, when it has one")
+    label: str | None = Field(description="its name, else its kind (and command): how reasons name it")
     kind: str | None
+    command: str | None = Field(description="a command step's command")
     job_id: str | None = Field(description="the job this step created (GET /jobs/{job_id})")
     status: Literal[
         "pending", "skipped", "queued", "running", "paused", "succeeded", "failed", "cancelled", "stopped"
