@@ -28,7 +28,8 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradewind.api.observability import SERVICE_NAME, logger
-from tradewind.audit import naming
+from tradewind.audit import naming, trail
+from tradewind.audit.trail import Entry
 
 BODY_CAPTURE_BYTES = 64 * 1024
 """The most of a 2xx answer kept to find a created object's id (records are small objects)."""
@@ -79,13 +80,11 @@ async def _audit(scope: Scope, seen: dict[str, Any]) -> None:
         _count_failure()
 
 
-def _write(entry: Any) -> None:
-    from tradewind.audit.trail import record
-
-    record(entry)
+def _write(entry: Entry) -> None:
+    trail.record(entry)  # pynamodb loads on the first write, not with the app
 
 
-def _entry(scope: Scope, seen: dict[str, Any]) -> Any:
+def _entry(scope: Scope, seen: dict[str, Any]) -> Entry | None:
     """The record of this call, or ``None`` when it is not audited (no caller, or a read-only POST)."""
     state: dict[str, Any] = scope.get("state") or {}
     caller = state.get("principal") or state.get("caller")  # a Principal, or a Caller of /me routes
@@ -93,8 +92,6 @@ def _entry(scope: Scope, seen: dict[str, Any]) -> Any:
     template = getattr(route, "path", None)
     if caller is None or template is None or not naming.is_audited(scope["method"], template):
         return None
-    from tradewind.audit.trail import new_entry
-
     method, status = scope["method"], int(seen["status"])
     headers: dict[str, str] = seen["headers"]
     params = scope.get("path_params") or {}
@@ -105,7 +102,7 @@ def _entry(scope: Scope, seen: dict[str, Any]) -> Any:
     details: dict[str, Any] = dict(state.get("audit_details") or {})
     if params:
         details.setdefault("path_params", {k: str(v) for k, v in params.items()})
-    return new_entry(
+    return trail.new_entry(
         org_id=org_id,
         actor=caller.actor,
         action=naming.action_name(method, template),
@@ -148,7 +145,7 @@ def _source_ip(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-def _loggable(entry: Any) -> dict[str, Any]:
+def _loggable(entry: Entry) -> dict[str, Any]:
     values = asdict(entry)
     values["created_at"] = entry.created_at.isoformat()
     return values
