@@ -299,3 +299,15 @@ def test_the_daily_export_writes_one_json_lines_object_per_organisation(
         "audit/acme/2026-03-01.jsonl",
         "audit/globex/2026-03-01.jsonl",
     ]
+
+
+def test_a_call_refused_by_the_role_check_is_recorded_with_its_caller(api: TestClient) -> None:
+    from tradewind.accounts.principal import Role
+    from tradewind.services import apikeys
+
+    viewer = apikeys.create_api_key("acme", "reader", role=Role.VIEWER)
+    r = api.put("/settings", json={}, headers={"X-Api-Key": viewer.secret, "If-Match": '"0"'})
+    assert r.status_code == 403
+    [row] = _records()
+    assert (row.action, row.status, row.outcome) == ("settings.update", 403, "failure")
+    assert row.actor == f"key:{viewer.key_id}"
