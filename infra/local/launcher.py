@@ -51,6 +51,11 @@ class LocalStack:
         return (self.data_dir / "api-key").read_text().strip()
 
     @property
+    def moto_url(self) -> str:
+        """The embedded AWS endpoint (loopback), for what only an administrator does (Cognito users)."""
+        return (self.data_dir / "moto-url").read_text().strip()
+
+    @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
 

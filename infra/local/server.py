@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
     moto = EmbeddedMoto("127.0.0.1")
     moto.start()
     os.environ.update({"AWS_ENDPOINT_URL": moto.url, "MOTO_PORT": str(moto.port)})
+    # For tests (LocalStack.moto_url): the admin side of the embedded AWS, e.g. Cognito's Admin* calls.
+    (data_dir / "moto-url").write_text(moto.url + "\n")
     flush: FlushLoop | None = None
     ticker: Ticker | None = None
     cloud: LocalCloud | None = None

@@ -48,6 +48,7 @@ PAGES = [
     ("/audit", "Audit", "Audit", "Audit trail"),
     ("/settings", "Settings", "Paramètres", "Settings"),
     ("/integrations", "Integrations", "Intégrations", "Integrations"),
+    ("/members", "Members", "Membres", "Members"),
 ]
 WIDTHS = {"desktop": 1440, "phone": 390}
 
@@ -267,7 +268,8 @@ def test_french_leaves_no_english_on_the_pages(stack: Any, app: Page) -> None:
             text = page.evaluate(VISIBLE_TEXT)
             left += [f"{route} at {width} px: {key} {m[0]!r}" for key, p in patterns if (m := p.search(text))]
     assert left == [], "English left in French:\n" + "\n".join(left)
-    page.reload()  # remembered (the last page visited was Settings)
+    go(page, "Paramètres")
+    page.reload()  # remembered
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1, name="Paramètres")).to_be_visible(timeout=20_000)
 

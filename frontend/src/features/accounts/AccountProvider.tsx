@@ -1,14 +1,14 @@
-import { Alert, Button, Center, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import { Center, Loader } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, type ReactNode, useCallback, useMemo, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Fragment, lazy, type ReactNode, Suspense, useCallback, useMemo, useState } from "react";
 import { type Credential, createApi, unwrap } from "../../api/client";
 import type { Session } from "../../app/ApiContext";
-import { useErrorMessage } from "../../app/Page";
 import type { AppConfig } from "../../config";
 import { type Account, AccountContext, accountKeys, rememberedOrg, rememberOrg } from "./account";
 import type { Auth } from "./AuthGate";
-import { MyInvitations } from "./MyInvitations";
+
+const Blocked = lazy(() => import("./AccountStates").then((m) => ({ default: m.Blocked })));
+const NoOrganisation = lazy(() => import("./AccountStates").then((m) => ({ default: m.NoOrganisation })));
 
 /** Who is signed in (`GET /me`) and in which organisation: picks the one remembered for this person
  * (else the first), signs every request with it (`X-Org-Id`), and gives `children` the session. A
@@ -62,59 +62,31 @@ export function AccountProvider({
     return { me: me.data, orgId, role, switchOrg, signOut: auth.signOut };
   }, [me.data, orgId, switchOrg, auth.signOut]);
 
-  if (me.error) return <Blocked error={me.error} onSignOut={auth.signOut} />;
-  if (!account)
+  const loader = (
+    <Center mih="100vh">
+      <Loader />
+    </Center>
+  );
+  if (me.error)
     return (
-      <Center mih="100vh">
-        <Loader />
-      </Center>
+      <Suspense fallback={loader}>
+        <Blocked error={me.error} onSignOut={auth.signOut} />
+      </Suspense>
     );
+  if (!account) return loader;
   return (
     <AccountContext.Provider value={account}>
-      {account.orgId ? <Fragment key={account.orgId}>{children(session, credential)}</Fragment> : <NoOrganisation api={meApi} />}
+      {account.orgId ? (
+        <Fragment key={account.orgId}>{children(session, credential)}</Fragment>
+      ) : (
+        <Suspense fallback={loader}>
+          <NoOrganisation api={meApi} />
+        </Suspense>
+      )}
     </AccountContext.Provider>
   );
 }
 
 function credentialOf(credential: Credential): Promise<Record<string, string>> | Record<string, string> {
   return typeof credential === "string" ? { Authorization: `Bearer ${credential}` } : credential();
-}
-
-/** `GET /me` failed (a revoked key, an API down): say so, with a way out. */
-function Blocked({ error, onSignOut }: { error: unknown; onSignOut: () => void }) {
-  const { t } = useTranslation("accounts");
-  const message = useErrorMessage();
-  return (
-    <Center mih="100vh" p="md" component="main">
-      <Paper p="lg" maw={460} w="100%" shadow="sm">
-        <Stack gap="sm">
-          <Title order={1} fz="h3">
-            {t("blocked.title")}
-          </Title>
-          <Alert color="red" variant="light" role="alert">
-            {message(error)}
-          </Alert>
-          <Button onClick={onSignOut}>{t("menu.signOut")}</Button>
-        </Stack>
-      </Paper>
-    </Center>
-  );
-}
-
-/** A person who belongs to no organisation yet: their invitations, to accept. */
-function NoOrganisation({ api }: { api: Session["api"] }) {
-  const { t } = useTranslation("accounts");
-  return (
-    <Center mih="100vh" p="md" component="main">
-      <Paper p="lg" maw={560} w="100%" shadow="sm">
-        <Stack gap="sm">
-          <Title order={1} fz="h3">
-            {t("noOrg.title")}
-          </Title>
-          <Text size="sm">{t("noOrg.body")}</Text>
-          <MyInvitations api={api} />
-        </Stack>
-      </Paper>
-    </Center>
-  );
 }

@@ -129,7 +129,7 @@ it("acts in the organisation remembered for this person, sending the ID token an
 it("switches organisation from the header, remembers it, and calls the API in the new one", async () => {
   const fake = renderProvider(ME);
   expect(await screen.findByText("role admin in acme, 0 members")).toBeTruthy();
-  fireEvent.click(screen.getByRole("button", { name: "Organisation: acme (switch)" }));
+  fireEvent.click(await screen.findByRole("button", { name: "Organisation: acme (switch)" }, { timeout: 5_000 }));
   fireEvent.click(await screen.findByRole("menuitem", { name: /beta/ }));
   expect(await screen.findByText("role viewer in beta, 0 members")).toBeTruthy();
   expect(window.localStorage.getItem("tradewind.org.user:u1")).toBe("beta");
@@ -139,7 +139,7 @@ it("switches organisation from the header, remembers it, and calls the API in th
 it("shows the user menu: who, role there, sign out", async () => {
   renderProvider(ME);
   await screen.findByText("role admin in acme, 0 members");
-  fireEvent.click(screen.getByRole("button", { name: "Account" }));
+  fireEvent.click(await screen.findByRole("button", { name: "Account" }, { timeout: 5_000 }));
   const signOut = await screen.findByRole("menuitem", { name: "Sign out" });
   const menu = signOut.closest<HTMLElement>("[role=menu]")!;
   expect(within(menu).getByTestId("account-email").textContent).toBe("ann@example.com");

@@ -3,6 +3,8 @@ import { expect, it, vi } from "vitest";
 import type { ApiKey } from "../../api/client";
 import { fakeApi } from "../../test/api";
 import { renderWithApp } from "../../test/render";
+import { AccountContext } from "../accounts/account";
+import { ApiKeys } from "./ApiKeys";
 import { SettingsPage } from "./SettingsPage";
 
 const KEY = (id: string, name: string, prefix: string, revoked = false): ApiKey => ({
@@ -103,4 +105,70 @@ it("switches the language and the theme from the page", async () => {
   expect(await screen.findByRole("heading", { level: 1, name: "Paramètres" })).toBeTruthy();
   fireEvent.click(screen.getByText("Sombre"));
   expect(document.documentElement.getAttribute("data-mantine-color-scheme")).toBe("dark");
+});
+
+/** Choose `name` in a Mantine Select or MultiSelect (its options render in a listbox the input controls). */
+function pick(input: HTMLElement, name: string) {
+  fireEvent.click(input);
+  const list = document.getElementById(input.getAttribute("aria-controls")!)!;
+  fireEvent.click(within(list).getByRole("option", { name, hidden: true }));
+}
+
+it("creates a key with a role, scopes and a lifetime, and lists them with its expiry", async () => {
+  const fake = server();
+  vi.spyOn(Date, "now").mockReturnValue(Date.parse("2026-03-01T00:00:00Z"));
+  renderWithApp(<SettingsPage />, { fetch: fake.fetch });
+  await screen.findByRole("table", { name: "API keys" });
+  fireEvent.change(screen.getByRole("textbox", { name: "Name" }), { target: { value: "ci" } });
+  pick(screen.getByLabelText("Role", { selector: "input" }), "Viewer");
+  pick(screen.getByLabelText("Expires", { selector: "input" }), "In 30 days");
+  pick(screen.getByLabelText("Scopes", { selector: "input" }), "backtests");
+  fireEvent.click(screen.getByRole("button", { name: "Create key" }));
+  await screen.findByRole("dialog", { name: "Key “ci” created" });
+  expect(fake.requests.find((r) => r.route === "POST /api-keys")?.body).toEqual({
+    name: "ci",
+    role: "viewer",
+    scopes: ["backtests"],
+    expires_at: "2026-03-31T00:00:00.000Z",
+  });
+});
+
+it("marks an expired key and shows its role and scopes", async () => {
+  const expired = { ...KEY("k3", "stale", "tw_stale"), expires_at: "2020-01-01T00:00:00Z", role: "viewer" as const, scopes: ["jobs"] };
+  const fake = fakeApi({ "GET /api-keys?limit=100": { status: 200, body: { items: [expired], next_token: null } } });
+  renderWithApp(<SettingsPage />, { fetch: fake.fetch });
+  const row = (await screen.findByText("stale")).closest("tr")!;
+  expect(row.textContent).toContain("expired");
+  expect(row.textContent).toContain("Viewer");
+  expect(row.textContent).toContain("jobs");
+});
+
+it("tells a non-admin that keys are for admins, without asking the API for them", async () => {
+  const fake = server();
+  const viewer = {
+    me: {
+      kind: "user" as const,
+      actor: "user:u2",
+      user_id: "u2",
+      email: "v@example.com",
+      org_id: "acme",
+      role: "viewer" as const,
+      scopes: [],
+      orgs: [],
+      invitations: [],
+    },
+    orgId: "acme",
+    role: "viewer" as const,
+    switchOrg: () => undefined,
+    signOut: () => undefined,
+  };
+  renderWithApp(
+    <AccountContext.Provider value={viewer}>
+      <ApiKeys />
+    </AccountContext.Provider>,
+    { fetch: fake.fetch },
+  );
+  expect(await screen.findByText("Only admins see and manage the organisation's API keys.")).toBeTruthy();
+  expect(screen.queryByRole("button", { name: "Create key" })).toBeNull();
+  expect(fake.requests.map((r) => r.route)).not.toContain("GET /api-keys?limit=100");
 });
