@@ -285,7 +285,7 @@ def recover_jobs() -> dict[str, list[str]]:
     from tradewind.jobs.recovery import recover_all
 
     outcome = recover_all()
-    for what in ("resumed", "failed", "skipped"):
+    for what in ("resumed", "succeeded", "failed", "skipped"):
         if outcome.get(what):
             log.info("%s %d interrupted job(s): %s", what, len(outcome[what]), ", ".join(outcome[what]))
     return outcome

@@ -363,3 +363,117 @@ def test_command_runs_interrupted_by_a_restart_fail_with_the_reason_or_run_once(
         assert steps == ["interrupted", "queued", "running", "succeeded"]
         lines, _ = read(TENANT, waiting.job_id, 100, None)
         assert [line["message"] for line in lines].count("running prune-jobs") == 1
+
+
+def _symbol_rows(dataset_id: str) -> list[tuple[Any, ...]]:
+    """The dataset's symbol rows as the Data page reads them (every row the GSI holds: duplicates too)."""
+    from tradewind.data.marketdata import SymbolRecord
+
+    gsi1pk, prefix = SymbolRecord.dataset_index_key(TENANT, dataset_id)
+    rows = SymbolRecord.gsi1.query(gsi1pk, SymbolRecord.gsi1sk.startswith(prefix))
+    return sorted((r.symbol, int(r.rows), r.start_at, r.end_at, r.object_key) for r in rows)
+
+
+def test_imports_interrupted_by_a_restart_run_again_once_or_fail_with_the_reason(
+    synthesized_stack: SynthesizedStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restart stops one import after its Parquet objects are written but before its symbol rows,
+    while two more are queued; the queue was saved before their messages. At the next start the first
+    runs again from its upload and ends as a clean run (no duplicate rows), a queued one runs exactly
+    once (its message sent again, and a copy that survived too), and one whose uploaded file is gone
+    ends ``failed`` naming the restart, its dataset with it: none stays ``running``/``queued``."""
+    from tradewind.data import bars
+    from tradewind.data.marketdata import DatasetRecord
+    from tradewind.jobs.logs import read
+    from tradewind.jobs.records import get_record
+    from tradewind.jobs.recovery import active_jobs
+    from tradewind.services import imports
+    from tradewind.services.datasets import complete_upload, create_upload, enqueue, get_dataset
+
+    from infra.local.server import recover_jobs
+    from tests.integration.marketdata_support import sample_csv
+
+    body, _ = sample_csv(count=3)
+    with local_cloud(synthesized_stack) as cloud:
+
+        def uploaded(name: str) -> str:
+            record, _ = create_upload(TENANT, name, "csv")
+            bars.put_object(record.upload_key or "", body, "text/csv")
+            return str(record.dataset_id)
+
+        taken, waiting, lost = uploaded("taken"), uploaded("waiting"), uploaded("lost")
+        complete_upload(TENANT, taken)
+        real_publish = imports.publish
+        pulled: list[bool] = []
+
+        def plug_pulled(record: DatasetRecord, frames: dict[str, pd.DataFrame]) -> Any:
+            written = real_publish(record, frames)  # the Parquet objects, not yet the symbol rows
+            if not pulled:
+                pulled.append(True)
+                complete_upload(TENANT, waiting)
+                complete_upload(TENANT, lost)
+                state_store(cloud, tmp_path).flush()  # Ctrl-C now
+            return written
+
+        monkeypatch.setattr(imports, "publish", plug_pulled)
+        cloud.drain_queues()
+        monkeypatch.undo()
+        assert pulled
+        clean = {d: _symbol_rows(d) for d in (taken, waiting)}
+        assert all(len(rows) == 3 for rows in clean.values())
+
+    with local_cloud(synthesized_stack) as cloud:
+        state_store(cloud, tmp_path).restore()
+        sqs = boto3.session.Session(region_name="us-east-1").client("sqs")
+        sqs.purge_queue(QueueUrl=os.environ["TW_IMPORT_QUEUE_URL"])  # saved before the messages
+        jobs = {r.dataset_id: r.job_id for r in active_jobs(("import",))}
+        assert set(jobs) == {taken, waiting, lost}
+        states = {
+            d: (get_dataset(TENANT, d).status, getattr(get_record(TENANT, j), "status", None))
+            for d, j in jobs.items()
+        }
+        assert states == {
+            taken: ("importing", "running"),
+            waiting: ("queued", "queued"),
+            lost: ("queued", "queued"),
+        }
+        s3 = boto3.session.Session(region_name="us-east-1").client("s3")
+        s3.delete_object(Bucket=os.environ["TW_DATA_BUCKET"], Key=get_dataset(TENANT, lost).upload_key)
+        # A copy of the waiting import's message survived as well: it must not run it twice.
+        source = get_dataset(TENANT, waiting).upload_key or ""
+        enqueue(imports.ImportMessage(TENANT, waiting, source, "csv", jobs[waiting]))
+
+        outcome = recover_jobs()
+        assert sorted(outcome["resumed"]) == sorted([jobs[taken], jobs[waiting]])
+        assert outcome["failed"] == [jobs[lost]]
+        ran: list[str] = []
+
+        def publish(record: DatasetRecord, frames: dict[str, pd.DataFrame]) -> Any:
+            ran.append(record.dataset_id)
+            return real_publish(record, frames)
+
+        monkeypatch.setattr(imports, "publish", publish)
+        cloud.drain_queues()
+        monkeypatch.undo()
+        assert sorted(ran) == sorted([taken, waiting])  # each once, the surviving copy skipped
+
+        for dataset_id in (taken, waiting):
+            dataset = get_dataset(TENANT, dataset_id)
+            assert (dataset.status, int(dataset.symbols_count)) == ("ready", 3)
+            assert _symbol_rows(dataset_id) == clean[dataset_id]  # rewritten, not added to
+            job = get_record(TENANT, jobs[dataset_id])
+            assert job is not None
+            assert job.status == "succeeded", job.error
+            assert job.summary == {"symbols": 3, "rows": int(dataset.rows)}
+            steps = [step["status"] for step in job.timeline or []]
+            after = "running" if dataset_id == taken else "queued"
+            assert steps[steps.index("interrupted") + 1] == after
+            assert steps[-1] == "succeeded"
+            lines, _ = read(TENANT, jobs[dataset_id], 100, None)
+            assert [line["message"] for line in lines].count("imported") == 1
+        failed = get_record(TENANT, jobs[lost])
+        assert failed is not None
+        assert failed.status == "failed"
+        assert failed.error == "interrupted by a restart, and its uploaded file is gone: upload it again"
+        assert get_dataset(TENANT, lost).status == "failed"
+        assert recover_jobs() == {"resumed": [], "failed": [], "running": [], "skipped": []}

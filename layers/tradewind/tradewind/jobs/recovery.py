@@ -28,6 +28,13 @@ How a job can lose the process that drives it, and what happens then (docs/jobs.
   have done part of its work, and running it again is the user's choice) and sends a ``queued`` run's
   message again (the runner starts a run only from ``queued``, so a message that survived as well
   runs it once; the other finds it final or failed).
+- **A dataset import was interrupted** (the same two moments: the import job and its dataset may be
+  ``queued`` or ``running`` with no message left). :func:`recover_import` sends the message again
+  from the stored upload, whether it was queued or running: an import is idempotent (a re-run
+  rewrites the same Parquet keys and symbol rows and sets the dataset's counts, and the job ends once:
+  ``finish`` only from an active status), so a surviving message as well changes nothing. A job whose
+  dataset already ended is finished from it; one whose dataset or uploaded file is gone is failed
+  naming the restart (and its dataset with it).
 
 No pynamodb, boto3 or pandas at import time.
 """
@@ -54,6 +61,8 @@ WORKFLOW_KINDS = ("backtest", "optimization")
 RECOVERABLE_KINDS = (*WORKFLOW_KINDS, "pipeline", "workflow")
 COMMAND_KIND = "command"
 """Command runs (tradewind.commands.runs): failed or queued again at start-up (:func:`recover_command`)."""
+IMPORT_KIND = "import"
+"""Dataset imports (tradewind.jobs.imports): sent again or finished at start-up (:func:`recover_import`)."""
 ENDED_OUTSIDE = ("FAILED", "TIMED_OUT", "ABORTED")
 """Execution statuses the EventBridge rule forwards to :func:`execution_ended`."""
 INTERRUPTED = "interrupted"
@@ -94,12 +103,14 @@ def execution_state(record: JobRecord) -> str | None:
 def recover_all(why: str = DEFAULT_WHY) -> dict[str, list[str]]:
     """Resume every active job whose execution is gone (pipeline runs: every active run, their
     in-flight deliveries died with the process); fail those whose execution ended outside the
-    workflow; fail or queue again the command runs (:func:`recover_command`). Returns the job ids
-    by what happened (``resumed``, ``failed``, ``running``, ``skipped``)."""
+    workflow; fail or queue again the command runs (:func:`recover_command`); send the imports again
+    (:func:`recover_import`). Returns the job ids by what happened (``resumed``, ``failed``,
+    ``running``, ``skipped``; ``succeeded`` for an import whose dataset was ready already)."""
     outcome: dict[str, list[str]] = {"resumed": [], "failed": [], "running": [], "skipped": []}
-    for record in active_jobs((*RECOVERABLE_KINDS, COMMAND_KIND)):
+    special = {COMMAND_KIND: recover_command, IMPORT_KIND: recover_import}
+    for record in active_jobs((*RECOVERABLE_KINDS, *special)):
         try:
-            done = recover_command(record, why) if record.kind == COMMAND_KIND else _recover(record, why)
+            done = special.get(record.kind, _recover)(record, why)
         except Exception:
             logger.exception("could not recover job %s", record.job_id)
             done = "skipped"
@@ -188,10 +199,7 @@ def recover_command(record: JobRecord, why: str = DEFAULT_WHY) -> str:
     ``resumed`` when it was queued (its message sent again), ``skipped`` when it changed meanwhile."""
     from tradewind import aws
     from tradewind.commands.runs import queue_url
-    from tradewind.data.jobs import JobRecord
-    from tradewind.data.table import condition_failed
     from tradewind.jobs.logs import log
-    from tradewind.jobs.timeline import entry
 
     if record.status == "running":
         return _fail(
@@ -199,27 +207,74 @@ def recover_command(record: JobRecord, why: str = DEFAULT_WHY) -> str:
             f"interrupted by {_short(why)} while it ran; a command is not run again on its own "
             "(it may have done part of its work): run it again",
         )
-    now = datetime.now(UTC)
-    try:
-        record.update(
-            actions=[
-                JobRecord.updated_at.set(now),
-                JobRecord.timeline.set(
-                    (JobRecord.timeline | []).append(
-                        [entry(INTERRUPTED, why, now), entry("queued", "queued again", now)]
-                    )
-                ),
-            ],
-            condition=JobRecord.status == "queued",
-        )
-    except Exception as exc:
-        if condition_failed(exc):
-            return "skipped"
-        raise
+    if not _append_interruption(record, why, "queued again"):
+        return "skipped"
     body = json.dumps({"tenant_id": record.tenant_id, "job_id": record.job_id})
     aws.client("sqs").send_message(QueueUrl=queue_url(), MessageBody=body)
     log(record.tenant_id, record.job_id, "warning", f"interrupted before it ran ({why}): queued again")
     return "resumed"
+
+
+def recover_import(record: JobRecord, why: str = DEFAULT_WHY) -> str:
+    """A dataset import the restart interrupted: ``resumed`` (its message sent again from the stored
+    upload), ``succeeded``/``failed`` (finished from its dataset, or failed: dataset or file gone) or
+    ``skipped`` (it changed meanwhile)."""
+    from tradewind.data import bars
+    from tradewind.data.marketdata import FAILED, IMPORTING, QUEUED, READY
+    from tradewind.errors import ImportFailure
+    from tradewind.jobs import imports as import_jobs
+    from tradewind.jobs.logs import log
+    from tradewind.services import imports
+    from tradewind.services.datasets import enqueue
+
+    dataset = imports.load(record.tenant_id, record.dataset_id or "")
+    if dataset is None:
+        return _fail(record, f"interrupted by {_short(why)}, and its dataset is gone")
+    if dataset.status in (READY, FAILED):  # the import ended; only its job's last write was lost
+        error = None if dataset.status == READY else str(dataset.error.message if dataset.error else FAILED)
+        summary = {"symbols": int(dataset.symbols_count or 0), "rows": int(dataset.rows or 0)}
+        import_jobs.ended(record.tenant_id, record.job_id, error, summary)
+        record.refresh(consistent_read=True)
+        return str(record.status)
+    key = dataset.upload_key or ""
+    if dataset.status not in (QUEUED, IMPORTING) or not key or bars.object_size(key) is None:
+        text = f"interrupted by {_short(why)}, and its uploaded file is gone: upload it again"
+        if dataset.status in (QUEUED, IMPORTING):
+            imports.mark_failed(dataset, ImportFailure(text))
+            imports.announce(dataset)
+        return _fail(record, text)
+    if not _append_interruption(record, why, "imported again from the uploaded file"):
+        return "skipped"
+    message = imports.ImportMessage(
+        record.tenant_id, dataset.dataset_id, key, dataset.file_format or "csv", record.job_id
+    )
+    enqueue(message)
+    log(record.tenant_id, record.job_id, "warning", f"interrupted ({why}): the import is sent again")
+    return "resumed"
+
+
+def _append_interruption(record: JobRecord, why: str, cause: str) -> bool:
+    """Record the interruption and what recovery does next in the job's timeline, in one write made
+    only if its status is still the one read (False: it changed meanwhile, leave it)."""
+    from tradewind.data.jobs import JobRecord
+    from tradewind.data.table import condition_failed
+    from tradewind.jobs.timeline import entry
+
+    now = datetime.now(UTC)
+    steps = [entry(INTERRUPTED, why, now), entry(str(record.status), cause, now)]
+    try:
+        record.update(
+            actions=[
+                JobRecord.updated_at.set(now),
+                JobRecord.timeline.set((JobRecord.timeline | []).append(steps)),
+            ],
+            condition=JobRecord.status == record.status,
+        )
+    except Exception as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
 
 
 def execution_ended(event: dict[str, Any]) -> dict[str, Any]:
