@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useSession } from "../../app/ApiContext";
 import { PageHeader } from "../../app/Page";
 import { LANGUAGE_NAMES, LANGUAGES } from "../../i18n";
+import { IntegrationsLink } from "../channels/IntegrationsLink";
 import { ApiKeys } from "./ApiKeys";
 import { OrgSettings } from "./OrgSettings";
 
@@ -19,6 +20,7 @@ export function SettingsPage() {
         </SimpleGrid>
         <ApiKeys />
         <OrgSettings />
+        <IntegrationsLink />
       </Stack>
     </>
   );
