@@ -384,6 +384,7 @@ def test_imports_interrupted_by_a_restart_run_again_once_or_fail_with_the_reason
     ends ``failed`` naming the restart, its dataset with it: none stays ``running``/``queued``."""
     from tradewind.data import bars
     from tradewind.data.marketdata import DatasetRecord
+    from tradewind.jobs import imports as import_jobs
     from tradewind.jobs.logs import read
     from tradewind.jobs.records import get_record
     from tradewind.jobs.recovery import active_jobs
@@ -477,3 +478,15 @@ def test_imports_interrupted_by_a_restart_run_again_once_or_fail_with_the_reason
         assert failed.error == "interrupted by a restart, and its uploaded file is gone: upload it again"
         assert get_dataset(TENANT, lost).status == "failed"
         assert recover_jobs() == {"resumed": [], "failed": [], "running": [], "skipped": []}
+
+        # An import whose dataset ended, only its job's last write lost: the job is finished from it.
+        behind = {d: import_jobs.create(TENANT, d, d, "csv", len(body)) for d in (waiting, lost)}
+        import_jobs.started(TENANT, behind[waiting])
+        outcome = recover_jobs()
+        assert (outcome["succeeded"], outcome["failed"]) == ([behind[waiting]], [behind[lost]])
+        ended = get_record(TENANT, behind[waiting] or "")
+        assert ended is not None
+        assert ended.summary == {"symbols": 3, "rows": int(get_dataset(TENANT, waiting).rows)}
+        ended = get_record(TENANT, behind[lost] or "")
+        assert ended is not None
+        assert ended.error == failed.error  # the dataset's own reason
