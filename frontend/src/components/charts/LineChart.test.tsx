@@ -2,7 +2,7 @@ import { screen } from "@testing-library/react";
 import { expect, it, vi } from "vitest";
 import { fakeApi } from "../../test/api";
 import { renderWithApp } from "../../test/render";
-import { cleanPoints, epochSeconds, LineChart, toneColor } from "./LineChart";
+import { cleanPoints, decimate, epochSeconds, LineChart, toneColor } from "./LineChart";
 
 const lw = vi.hoisted(() => {
   const made: { kind: string; setData: ReturnType<typeof vi.fn> }[] = [];
@@ -62,4 +62,20 @@ it("draws 10,000 points on one canvas chart with a legend, and says how many", (
   expect(lw.made.map((s) => s.kind)).toEqual(["Line", "Area"]);
   expect(lw.made[0].setData.mock.lastCall?.[0]).toHaveLength(10_000);
   expect(screen.getByTestId("line-chart").dataset.points).toBe("20000");
+});
+
+it("draws a long curve from each pixel column's lowest and highest points, the same count per column", () => {
+  const curve = (f: (i: number) => number) => cleanPoints(Array.from({ length: 10_000 }, (_, i) => ({ time: 1_000 + i * 86_400, value: f(i) })));
+  const equity = curve((i) => 100 + Math.sin(i / 37) * 10 + (i === 4321 ? 500 : 0) - (i === 777 ? 300 : 0));
+  const benchmark = curve((i) => 100 + i / 100);
+  expect(decimate([equity, benchmark], 5_000)).toBeNull(); // few enough points: all drawn
+  const kept = decimate([equity, benchmark], 1_000)!;
+  // four times per column (two curves' lows and highs; the last time is the rising benchmark's high)
+  expect(kept.size).toBe(4 * 1_000);
+  // the spikes and both ends survive; every kept time is one of the curve's own
+  for (const i of [0, 777, 4321, 9_999]) expect(kept.has(equity[i].time)).toBe(true);
+  expect([...kept].every((time) => equity.some((point) => point.time === time))).toBe(true);
+  const drawn = equity.filter((point) => kept.has(point.time)).map((point) => point.value);
+  expect(Math.max(...drawn)).toBe(Math.max(...equity.map((point) => point.value)));
+  expect(Math.min(...drawn)).toBe(Math.min(...equity.map((point) => point.value)));
 });

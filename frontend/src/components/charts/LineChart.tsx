@@ -2,9 +2,13 @@
  * buy and hold, drawdown, several runs overlaid. Import it only from pages (it pulls in the library):
  * a lazy page keeps it out of the first load.
  *
- * Canvas draws 10,000 points in a few milliseconds; the time from receiving data to the first frame
- * painted is written to `data-draw-ms` on the chart's element (what `make bench` and the browser tests
- * read), and `data-points` holds how many points were drawn. Colours follow the light/dark scheme,
+ * A curve longer than twice the chart's width in pixels (per series) is drawn from its lowest and
+ * highest point in each pixel column (`decimate`): the same picture from a fraction of the points,
+ * and every point the crosshair shows is a real one with its exact value. The time from receiving
+ * data to the first frame painted is written to `data-draw-ms` on the chart's element (what
+ * `make bench` and the browser tests read; another chart set up in the same commit, such as the
+ * drawdown under the equity, is inside that time), `data-points` holds how many points the curves
+ * have and `data-drawn-points` how many were handed to the canvas. Colours follow the light/dark scheme,
  * dates the page's language; a legend in HTML names each series (a canvas says nothing to a screen
  * reader), and the figure's label says what it shows. */
 import { useComputedColorScheme } from "@mantine/core";
@@ -81,6 +85,42 @@ export function cleanPoints(points: Point[]): { time: UTCTimestamp; value: numbe
   return out;
 }
 
+type Clean = ReturnType<typeof cleanPoints>;
+
+/** The times to draw when the curves have more than `2 × curves` points per pixel column: in each of
+ * `columns` equal runs of the merged times, the times of every curve's lowest and highest point,
+ * topped up with evenly spaced times to the same count per run (the library spaces points evenly,
+ * so every column keeps its width). `null`: few enough points to draw them all. */
+export function decimate(curves: Clean[], columns: number): Set<number> | null {
+  const slots = 2 * curves.length;
+  const times = [...new Set(curves.flatMap((curve) => curve.map((point) => point.time as number)))].sort((a, b) => a - b);
+  if (columns < 1 || times.length <= slots * columns) return null;
+  const values = curves.map((curve) => new Map(curve.map((point) => [point.time as number, point.value])));
+  const kept = new Set<number>();
+  const per = times.length / columns;
+  for (let column = 0; column < columns; column++) {
+    const start = Math.floor(column * per);
+    const end = Math.floor((column + 1) * per);
+    const picks = new Set<number>();
+    for (const byTime of values) {
+      let low = -1;
+      let high = -1;
+      for (let i = start; i < end; i++) {
+        const value = byTime.get(times[i]);
+        if (value === undefined) continue;
+        if (low < 0 || value < byTime.get(times[low])!) low = i;
+        if (high < 0 || value > byTime.get(times[high])!) high = i;
+      }
+      if (low >= 0) picks.add(low).add(high);
+    }
+    // a run has at least `slots` times (per > slots), so these fill it to `slots`
+    for (let k = 0; k < slots && picks.size < slots; k++) picks.add(start + Math.floor((k * (end - start)) / slots));
+    for (const i of picks) kept.add(times[i]);
+  }
+  kept.add(times[times.length - 1]);
+  return kept;
+}
+
 /** ISO times (the API's curves) as epoch seconds. */
 export function epochSeconds(times: string[]): number[] {
   return times.map((time) => Math.floor(Date.parse(time) / 1000));
@@ -155,17 +195,22 @@ export function LineChart({ series, label, height = 320, precision = 2, testId =
     const began = performance.now();
     for (const existing of drawn.current.values()) api.removeSeries(existing);
     drawn.current.clear();
+    const curves = series.map((spec) => cleanPoints(spec.points));
+    const kept = decimate(curves, Math.round(element.clientWidth));
     let points = 0;
-    for (const spec of series) {
+    let drawnPoints = 0;
+    series.forEach((spec, index) => {
       const options = seriesOptions(scheme, spec, precision);
       const made = spec.kind === "area" ? api.addSeries(AreaSeries, options) : api.addSeries(LineSeries, options);
-      const data = cleanPoints(spec.points);
+      const data = kept ? curves[index].filter((point) => kept.has(point.time)) : curves[index];
       made.setData(data);
-      points += data.length;
+      points += curves[index].length;
+      drawnPoints += data.length;
       drawn.current.set(spec.id, made);
-    }
+    });
     api.timeScale().fitContent();
     element.dataset.points = String(points);
+    element.dataset.drawnPoints = String(drawnPoints);
     delete element.dataset.drawMs;
     const frame = requestAnimationFrame(() => {
       element.dataset.drawMs = (performance.now() - began).toFixed(1);

@@ -1,15 +1,18 @@
 import { Table, Text, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useRef, useState } from "react";
+import { type KeyboardEvent, memo, useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../app/Page";
-import { useFormat } from "../../i18n/format";
+import { type Formatters, useFormat } from "../../i18n/format";
 import { BLOCK, type SortOrder, type TablePage, useTableBlock } from "./useOptimizations";
 
 const WF_WINDOW = "wf_window";
 
+/** Fixed (the virtualizer never measures a row); `.tw-rows td` in styles.css has the same height. */
 export const ROW_HEIGHT = 34;
+/** Rows rendered beyond each edge of the view: enough for a wheel step, few enough per frame. */
+const OVERSCAN = 6;
 const VIEW_HEIGHT = 520;
 const COLUMN_WIDTH = 112;
 
@@ -24,7 +27,9 @@ interface Props {
 
 /** The full table of an optimization (every combination), sorted on the server by any column and
  * virtualized: only the rows in view are in the DOM, fetched a block of 500 at a time. A row (its
- * first cell is a button) backtests that combination. */
+ * first cell is a button) backtests that combination. Mantine draws the header; the rows are plain
+ * `tr`/`td` with CSS classes (`.tw-rows` in styles.css) and memoized, since a scroll renders a
+ * viewport of new rows per frame and a Mantine cell costs a context read and style props each. */
 export function ResultsTable({ jobId, title, objective, onPick }: Props) {
   const { t } = useTranslation("optimizations");
   const format = useFormat();
@@ -34,7 +39,7 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
   const head = first.data;
   const total = head?.total ?? 0;
   // eslint-disable-next-line react-hooks/incompatible-library -- the table re-renders on scroll by design
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
   const firstBlock = items.length ? Math.floor(items[0].index / BLOCK) : 0;
   const lastBlock = items.length ? Math.floor(items[items.length - 1].index / BLOCK) : 0;
@@ -46,6 +51,24 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     [lastBlock]: lastBlock === firstBlock ? (firstBlock ? a.data : head) : b.data,
   };
   const rowAt = (index: number): Row | undefined => blocks[Math.floor(index / BLOCK)]?.rows[index % BLOCK];
+  // The same columns while the same block 0 is shown, so memoized rows skip re-rendering.
+  const columns = useMemo(() => (head ? ["combination", ...(head.windowed ? [WF_WINDOW] : []), ...head.params, ...head.metrics] : []), [head]);
+  const isMetric = useMemo(() => new Set(head?.metrics), [head]);
+  // Stable handlers for the rows: the latest props and total are read when called.
+  const latest = useRef({ onPick, total });
+  latest.current = { onPick, total };
+  const pick = useCallback((combination: number) => latest.current.onPick(combination), []);
+  const buttonLabel = useCallback((n: number) => t("table.backtest", { n }), [t]);
+  const onRowKey = useCallback(
+    (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      event.preventDefault();
+      const next = Math.max(0, Math.min(latest.current.total - 1, index + (event.key === "ArrowDown" ? 1 : -1)));
+      virtualizer.scrollToIndex(next);
+      requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`[data-row="${next}"]`)?.focus());
+    },
+    [virtualizer],
+  );
 
   if (first.error) return <ErrorAlert error={first.error} />;
   if (!head)
@@ -56,9 +79,6 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     );
   const column = head.sort;
   const order = head.order as SortOrder;
-  // The walk-forward window's column is `wf_window` (a parameter may be named `window`: rsi_mean_reversion).
-  const columns = ["combination", ...(head.windowed ? [WF_WINDOW] : []), ...head.params, ...head.metrics];
-  const isMetric = new Set(head.metrics);
   const label = (c: string) =>
     isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" ? t("table.combination") : c === WF_WINDOW ? t("table.window") : c;
   const toggle = (c: string) => {
@@ -69,13 +89,6 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
   const width = (columns.length + 1) * COLUMN_WIDTH;
   const padTop = items.length ? items[0].start : 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
-  const onRowKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
-    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    event.preventDefault();
-    const next = Math.max(0, Math.min(total - 1, index + (event.key === "ArrowDown" ? 1 : -1)));
-    virtualizer.scrollToIndex(next);
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`[data-row="${next}"]`)?.focus());
-  };
   return (
     <>
       <Text size="sm" c="dimmed" mb={4} className="tw-num" id={`table-caption-${jobId}`}>
@@ -99,8 +112,6 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
           aria-label={t("table.label", { title })}
           aria-describedby={`table-caption-${jobId}`}
           aria-rowcount={total + 1}
-          striped
-          highlightOnHover
           style={{ tableLayout: "fixed", width, minWidth: "100%" }}
           verticalSpacing={0}
         >
@@ -134,58 +145,79 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
               ))}
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
+          <tbody className="tw-rows">
             {padTop > 0 && (
               <tr aria-hidden style={{ height: padTop }}>
                 <td colSpan={columns.length + 1} />
               </tr>
             )}
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              return (
-                <Table.Tr key={item.key} style={{ height: ROW_HEIGHT }} aria-rowindex={item.index + 2} data-testid="results-row">
-                  <Table.Td className="tw-num">
-                    {row ? (
-                      <UnstyledButton
-                        data-row={item.index}
-                        onClick={() => onPick(row.combination)}
-                        onKeyDown={(e) => onRowKey(e, item.index)}
-                        aria-label={t("table.backtest", { n: row.combination })}
-                        c="var(--mantine-color-anchor)"
-                        fz="sm"
-                        className="tw-num"
-                        w="100%"
-                      >
-                        {format.integer(item.index + 1)}
-                      </UnstyledButton>
-                    ) : (
-                      t("table.loadingRow")
-                    )}
-                  </Table.Td>
-                  {columns.map((c) => (
-                    <Table.Td
-                      key={c}
-                      className="tw-num"
-                      onClick={row ? () => onPick(row.combination) : undefined}
-                      style={{ cursor: row ? "pointer" : undefined, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}
-                    >
-                      {row ? cellText(format, row, c, isMetric.has(c)) : ""}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              );
-            })}
+            {items.map((item) => (
+              <ResultRow
+                key={item.key}
+                index={item.index}
+                row={rowAt(item.index)}
+                columns={columns}
+                isMetric={isMetric}
+                format={format}
+                pick={pick}
+                onKey={onRowKey}
+                loading={t("table.loadingRow")}
+                buttonLabel={buttonLabel}
+              />
+            ))}
             {padBottom > 0 && (
               <tr aria-hidden style={{ height: padBottom }}>
                 <td colSpan={columns.length + 1} />
               </tr>
             )}
-          </Table.Tbody>
+          </tbody>
         </Table>
       </div>
     </>
   );
 }
+
+interface RowProps {
+  index: number;
+  row: Row | undefined;
+  columns: string[];
+  isMetric: Set<string>;
+  format: Formatters;
+  pick: (combination: number) => void;
+  onKey: (event: KeyboardEvent<HTMLButtonElement>, index: number) => void;
+  loading: string;
+  buttonLabel: (combination: number) => string;
+}
+
+/** One leaderboard row: plain cells, re-rendered only when its data, columns or language change. */
+const ResultRow = memo(function ResultRow({ index, row, columns, isMetric, format, pick, onKey, loading, buttonLabel }: RowProps) {
+  const onClick = row ? () => pick(row.combination) : undefined;
+  return (
+    <tr aria-rowindex={index + 2} data-testid="results-row" data-striped={index % 2 === 0 || undefined}>
+      <td className="tw-num">
+        {row ? (
+          <button
+            type="button"
+            className="tw-row-button tw-num"
+            data-row={index}
+            onClick={onClick}
+            onKeyDown={(e) => onKey(e, index)}
+            aria-label={buttonLabel(row.combination)}
+          >
+            {format.integer(index + 1)}
+          </button>
+        ) : (
+          loading
+        )}
+      </td>
+      {columns.map((c) => (
+        <td key={c} className="tw-num" onClick={onClick} data-pick={row ? true : undefined}>
+          {row ? cellText(format, row, c, isMetric.has(c)) : ""}
+        </td>
+      ))}
+    </tr>
+  );
+});
 
 function cellText(format: ReturnType<typeof useFormat>, row: Row, column: string, metric: boolean): string {
   if (column === "combination") return String(row.combination);
