@@ -132,6 +132,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
         schedule = api.post(
             "/schedules", json={"name": "fuzz", "expression": "rate(1 day)", "target": prune}
         ).json()
+        workflow = api.post("/workflows", json={"name": "fuzz", "steps": [{"target": prune}]}).json()
+        workflow_run = api.post(f"/workflows/{workflow['workflow_id']}/runs").json()
         key = api.post("/api-keys", json={"name": "fuzz spare"}).json()
         hook = {"url": "https://hooks.example.com/fuzz", "subscriptions": [{"event": "job.failed"}]}
         channel = api.post("/channels", json={"name": "fuzz", "kind": "webhook", **hook}).json()
@@ -151,6 +153,8 @@ def existing(cloud: LocalCloud, app: Any, api_key: str) -> Iterator[dict[str, st
             "notification_id": notification["notification_id"],
             "key_id": key["key_id"],
             "schedule_id": schedule["schedule_id"],
+            "workflow_id": workflow["workflow_id"],
+            "/workflows/runs/": workflow_run["job_id"],
             "channel_id": channel["channel_id"],
             "invitation_id": invitation["invitation_id"],
             "member_id": member.user_id,
