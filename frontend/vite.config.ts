@@ -16,9 +16,11 @@ export function apiRoutes(document: { paths: Record<string, unknown> }): string[
  * imports statically (what index.html preloads), gzipped. Issue #9's budget is 150 KB; pages,
  * charts and the other language's translations load later. The same figures go to
  * `node_modules/.vite/initial-js.json` (Vite's cache folder, never published), which `make bench`
- * prints beside the browser's own measurements. */
+ * prints beside the browser's own measurements. `atStart` names modules imported dynamically as the
+ * app starts (the signed-in shell, src/app/App.tsx): their chunks are not in the budget's figure but
+ * are fetched in parallel with it, so the report gives them too (`atStartKb`), never hiding them. */
 const INITIAL_JS_REPORT = "initial-js.json";
-export function initialJsReport(budgetKb = 150): Plugin {
+export function initialJsReport(budgetKb = 150, atStart: string[] = ["src/app/SignedIn.tsx"]): Plugin {
   let cacheDir = "";
   return {
     name: "tradewind-initial-js",
@@ -30,24 +32,34 @@ export function initialJsReport(budgetKb = 150): Plugin {
       const chunks = new Map(Object.values(bundle).flatMap((item) => (item.type === "chunk" ? [[item.fileName, item] as const] : [])));
       const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
       if (!entry) return;
-      const initial = new Set<string>();
-      const visit = (name: string) => {
-        if (initial.has(name) || !chunks.has(name)) return;
-        initial.add(name);
-        chunks.get(name)!.imports.forEach(visit);
+      const closure = (start: string, into = new Set<string>(), skip = new Set<string>()) => {
+        const visit = (name: string) => {
+          if (into.has(name) || skip.has(name) || !chunks.has(name)) return;
+          into.add(name);
+          chunks.get(name)!.imports.forEach(visit);
+        };
+        visit(start);
+        return into;
       };
-      visit(entry.fileName);
+      const initial = closure(entry.fileName);
+      const started = new Set<string>();
+      for (const chunk of chunks.values()) if (atStart.some((path) => chunk.facadeModuleId?.endsWith(path))) closure(chunk.fileName, started, initial);
       const size = (name: string) => gzipSync(chunks.get(name)!.code).length / 1024;
       const total = [...initial].reduce((sum, name) => sum + size(name), 0);
+      const atStartKb = [...started].reduce((sum, name) => sum + size(name), 0);
       const verdict = total <= budgetKb ? "within" : "OVER";
       const chunkSizes = Object.fromEntries([...initial].map((name) => [name, Number(size(name).toFixed(2))]));
       mkdirSync(cacheDir, { recursive: true });
       writeFileSync(
         join(cacheDir, INITIAL_JS_REPORT),
-        JSON.stringify({ entry: entry.fileName, chunks: chunkSizes, totalKb: Number(total.toFixed(2)), budgetKb }, null, 2),
+        JSON.stringify(
+          { entry: entry.fileName, chunks: chunkSizes, totalKb: Number(total.toFixed(2)), budgetKb, atStart, atStartKb: Number(atStartKb.toFixed(2)) },
+          null,
+          2,
+        ),
       );
       this.info(
-        `initial JS: entry ${size(entry.fileName).toFixed(1)} KB + ${initial.size - 1} preloaded chunk(s) = ${total.toFixed(1)} KB gzipped (${verdict} the ${budgetKb} KB budget)`,
+        `initial JS: entry ${size(entry.fileName).toFixed(1)} KB + ${initial.size - 1} preloaded chunk(s) = ${total.toFixed(1)} KB gzipped (${verdict} the ${budgetKb} KB budget); fetched in parallel at start (${atStart.join(", ")}): ${atStartKb.toFixed(1)} KB more`,
       );
     },
   };

@@ -1,37 +1,36 @@
-import { useState } from "react";
-import { RouterProvider } from "react-router";
-import type { Credential } from "../api/client";
+import { Center, Loader } from "@mantine/core";
+import { lazy, Suspense } from "react";
 import type { AppConfig } from "../config";
 import { AccountProvider } from "../features/accounts/AccountProvider";
 import { AuthGate } from "../features/accounts/AuthGate";
-import { RealtimeInvalidation } from "../features/realtime/RealtimeInvalidation";
-import { RealtimeProvider } from "../features/realtime/RealtimeProvider";
-import { type Session, SessionProvider } from "./ApiContext";
-import { createAppRouter } from "./router";
+
+/** The signed-in app (router, shell, realtime) is fetched as soon as this module runs, in parallel
+ * with /config.json and the translations that main.tsx waits for before the first render: off the
+ * first load's critical chunks (a signed-out visitor's sign-in page never waits for it) without a
+ * later round trip for a signed-in one. */
+const signedIn = import("./SignedIn");
+const SignedIn = lazy(() => signedIn);
 
 /** The sign-in gate (a person, or an API key), the account (who, which organisation, which role),
- * then the signed-in app: session (typed client), one realtime connection whose events refresh the
- * cached queries, and the router. */
+ * then the signed-in app. */
 export function App({ config }: { config: AppConfig }) {
   return (
     <AuthGate config={config}>
       {(auth) => (
         <AccountProvider config={config} auth={auth}>
-          {(session, credential) => <SignedIn session={session} credential={credential} />}
+          {(session, credential) => (
+            <Suspense
+              fallback={
+                <Center mih="100vh">
+                  <Loader />
+                </Center>
+              }
+            >
+              <SignedIn session={session} credential={credential} />
+            </Suspense>
+          )}
         </AccountProvider>
       )}
     </AuthGate>
-  );
-}
-
-function SignedIn({ session, credential }: { session: Session; credential: Credential }) {
-  const [router] = useState(() => createAppRouter());
-  return (
-    <SessionProvider session={session}>
-      <RealtimeProvider url={session.config.wsUrl} apiUrl={session.config.apiUrl} apiKey={credential}>
-        <RealtimeInvalidation />
-        <RouterProvider router={router} />
-      </RealtimeProvider>
-    </SessionProvider>
   );
 }
