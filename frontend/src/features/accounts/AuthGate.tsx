@@ -1,4 +1,5 @@
 import { Center, Loader } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense, useEffect, useState, useSyncExternalStore } from "react";
 import { type AppConfig, dropLegacyKey, forgetApiKey, initialApiKey, storeApiKey } from "../../config";
 import { CognitoClient } from "./cognito";
@@ -19,7 +20,13 @@ export function AuthGate({ config, children, session: given }: { config: AppConf
   const tokens = useSyncExternalStore(session?.subscribe ?? noSession, () => session?.current ?? null);
   const [restoring, setRestoring] = useState(() => !!session?.restorable);
   const [apiKey, setApiKey] = useState<string | null>(() => initialApiKey(config));
+  const queryClient = useQueryClient();
+  const signedIn = !!(session && tokens) || !!apiKey;
   useEffect(dropLegacyKey, []);
+  // Signed out (by hand, or a refused refresh): nothing of the previous person stays cached for the next.
+  useEffect(() => {
+    if (!signedIn) queryClient.clear();
+  }, [signedIn, queryClient]);
   useEffect(() => {
     if (session?.restorable) void session.restore().finally(() => setRestoring(false));
   }, [session]);

@@ -21,10 +21,16 @@ function users() {
 }
 
 /** The gate with a fake Cognito; resolves once the (lazy) sign-in page shows, unless `signedIn`. */
-async function renderGate(config: AppConfig = CONFIG, language: Language = "en", cognito = fakeCognito(users()), signedIn = false) {
+async function renderGate(
+  config: AppConfig = CONFIG,
+  language: Language = "en",
+  cognito = fakeCognito(users()),
+  signedIn = false,
+  queryClient = testQueryClient(),
+) {
   const session = new UserSession(new CognitoClient(FAKE_COGNITO, cognito.fetch));
   render(
-    <Providers i18n={createI18n(language, resources)} queryClient={testQueryClient()}>
+    <Providers i18n={createI18n(language, resources)} queryClient={queryClient}>
       <AuthGate config={config} session={session}>
         {(auth) => (
           <div>
@@ -57,6 +63,19 @@ it("signs in with email and password (USER_PASSWORD_AUTH) and signs out back to 
   fireEvent.click(screen.getByRole("button", { name: "out" }));
   expect(await screen.findByRole("button", { name: "Sign in" })).toBeTruthy();
   expect(window.sessionStorage.getItem(REFRESH_STORAGE)).toBeNull();
+});
+
+it("forgets every cached answer on sign-out, so the next person sees none of them", async () => {
+  const queryClient = testQueryClient();
+  await renderGate(CONFIG, "en", fakeCognito(users()), false, queryClient);
+  fill(/^Email/, "ann@example.com");
+  fill(/^Password/, "Correct-horse-1");
+  fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  await screen.findByText("signed in: ann@example.com");
+  queryClient.setQueryData(["me"], { email: "ann@example.com" });
+  fireEvent.click(screen.getByRole("button", { name: "out" }));
+  await screen.findByRole("button", { name: "Sign in" });
+  expect(queryClient.getQueryCache().getAll()).toEqual([]);
 });
 
 it("says so, in the reader's language, when the password is wrong", async () => {
