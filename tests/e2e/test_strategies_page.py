@@ -154,7 +154,9 @@ def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) 
     assert page.evaluate("() => location.pathname") == f"/strategies/{strategy_id}"
     expect(field(page, "parameters.slow.default")).to_have_value("45")
     go_nav.click()
-    page.get_by_role("dialog", name="Leave without saving?").get_by_role("button", name="Leave and discard").click()
+    page.get_by_role("dialog", name="Leave without saving?").get_by_role(
+        "button", name="Leave and discard"
+    ).click()
     expect(page.get_by_role("heading", level=1, name="Backtests")).to_be_visible(timeout=10_000)
 
     # import it back as a new strategy (version 1 of a new id)
