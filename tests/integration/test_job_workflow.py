@@ -666,14 +666,17 @@ def test_a_subscriber_receives_progress_then_completion_in_order(
     assert len(progress) >= 2  # at least plan's start and the last shard's
     assert progress[0]["combos_done"] == 0
     assert progress[0]["status"] == "running"
-    assert progress[0]["combos_total"] == progress[-1]["combos_total"] > 0
-    assert [p["combos_done"] for p in progress] == sorted(p["combos_done"] for p in progress)
-    assert progress[-1]["shards_done"] == progress[-1]["shards_total"]
-    assert progress[-1]["combos_per_second"] > 0
-    assert progress[-1]["eta_seconds"] == 0
+    # Two shards finishing within milliseconds publish concurrently, so their messages may cross
+    # (docs/websocket.md); the one with the most shards done is the last shard's, and it is complete.
+    latest = max(progress, key=lambda p: p["shards_done"])
+    assert progress[0]["combos_total"] == latest["combos_total"] > 0
+    assert latest["shards_done"] == latest["shards_total"]
+    assert latest["combos_done"] == max(p["combos_done"] for p in progress)
+    assert latest["combos_per_second"] > 0
+    assert latest["eta_seconds"] == 0
     completed = messages[-1]["payload"]
     assert completed == {"job_id": job.job_id, "status": "succeeded", "summary": record(job.job_id).summary}
-    assert [m["ts"] for m in messages] == sorted(m["ts"] for m in messages)
+    assert messages[-1]["ts"] >= max(m["ts"] for m in messages[:-1])
     notices = [m for m in management_api.posts["browser-1"] if m["type"] == "notification"]
     assert notices[-1]["payload"]["kind"] == "job.completed"
 
