@@ -3125,9 +3125,30 @@ export interface components {
              */
             op: "not";
         };
+        /**
+         * NotificationMessage
+         * @description The notification as a code and its values, for a client to render in its reader's language.
+         */
+        NotificationMessage: {
+            /**
+             * Code
+             * @description stable message code, e.g. job.completed.optimization (docs/api.md)
+             */
+            code: string;
+            /**
+             * Params
+             * @description the values the code's text shows
+             */
+            params: {
+                [key: string]: unknown;
+            };
+        };
         /** NotificationOut */
         NotificationOut: {
-            /** Body */
+            /**
+             * Body
+             * @description English body (built from message)
+             */
             body: string;
             /**
              * Created At
@@ -3138,11 +3159,16 @@ export interface components {
             kind: string;
             /** Link */
             link: string | null;
+            /** @description code + params; null on notifications stored before codes existed */
+            message?: components["schemas"]["NotificationMessage"] | null;
             /** Notification Id */
             notification_id: string;
             /** Read At */
             read_at: string | null;
-            /** Title */
+            /**
+             * Title
+             * @description English title (built from message)
+             */
             title: string;
         };
         /**

@@ -193,3 +193,37 @@ def test_a_failed_push_does_not_fail_the_producer(
     reset_clients()
     (saved,) = _notify(1)
     assert [n["notification_id"] for n in api.get("/notifications", headers=h).json()["items"]] == [saved]
+
+
+def test_the_message_code_and_params_are_listed_and_old_records_have_none(
+    api: TestClient, h: dict[str, str]
+) -> None:
+    from tradewind.services.notification_messages import schedule_failed
+
+    notifications.notify("acme", notifications.JOB_FAILED, "old", "stored before codes existed")
+    notifications.send("acme", schedule_failed("nightly", "strategy gone"), "/schedules/s1")
+    new, old = api.get("/notifications", headers=h).json()["items"]
+    assert old["message"] is None
+    assert (new["kind"], new["title"], new["body"]) == (
+        "schedule.failed",
+        "Schedule 'nightly' could not start its job",
+        "strategy gone",
+    )
+    assert new["message"] == {
+        "code": "schedule.failed",
+        "params": {"name": "nightly", "reason": "strategy gone"},
+    }
+    read = api.post(f"/notifications/{new['notification_id']}/read", headers=h).json()
+    assert read["message"] == new["message"]
+
+
+def test_the_push_carries_the_message(management_api: Posts, subscriber: None) -> None:
+    from tradewind.services.notification_messages import channel_paused
+
+    notifications.send("acme", channel_paused("ops", 5, "HTTP 500"), "/integrations/c1")
+    ((_, pushed),) = management_api
+    assert pushed["payload"]["message"] == {
+        "code": "channel.paused",
+        "params": {"name": "ops", "failures": 5, "error": "HTTP 500"},
+    }
+    assert pushed["payload"]["title"] == "Channel 'ops' was paused"

@@ -13,7 +13,7 @@ import pytest
 from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.jobs.failure import describe, reason
 from tradewind.jobs.inputs import JobInputError, combinations, windows
-from tradewind.jobs.reduce import headline, mean_over_symbols, rank
+from tradewind.jobs.reduce import mean_over_symbols, rank
 from tradewind.jobs.spec import JobSpec, WalkForward
 from tradewind.jobs.views import job_message, progress_payload
 from tradewind.strategy.models import Constraint
@@ -185,17 +185,3 @@ def test_means_over_symbols_add_in_order_and_dates_span_the_symbols() -> None:
     assert merged["start"].iloc[0] == pd.Timestamp("2020-01-01")
     assert merged["end"].iloc[0] == pd.Timestamp("2020-12-31")
     assert merged["trades"].iloc[0] == 3.5
-
-
-def test_an_optimization_headline_reads_like_a_person_wrote_it() -> None:
-    """The notification's body: whole parameters without ".0" (a leaderboard row's values share one
-    float dtype), the objective to 4 significant digits."""
-    record = SimpleNamespace(
-        kind="optimization",
-        summary={
-            "best_params": {"fast": 5.0, "slow": 40.0, "k": 1.25},
-            "best_objective": 0.1084316194100302,
-            "combinations": 4,
-        },
-    )
-    assert headline(record) == "4 combinations evaluated; best fast=5, slow=40, k=1.25 (0.1084)"  # type: ignore[arg-type]

@@ -228,13 +228,14 @@ def _failed(channel: ChannelRecord, error: str) -> None:
 
     from tradewind.data.channels import ACTIVE, PAUSED
     from tradewind.data.table import condition_failed
+    from tradewind.services.notification_messages import paused_reason
 
     records = type(channel)
     channel.update(actions=[records.consecutive_failures.add(1)], condition=records.pk.exists())
     failures = int(channel.consecutive_failures or 0)
     if failures < policy.PAUSE_AFTER or channel.status != ACTIVE:
         return
-    reason = f"{failures} deliveries in a row failed; the last: {error}"[:500]
+    reason = paused_reason(failures, error)
     try:
         channel.update(
             actions=[
@@ -248,20 +249,19 @@ def _failed(channel: ChannelRecord, error: str) -> None:
         if condition_failed(exc):
             return  # paused meanwhile by another delivery: it notified
         raise
-    _notify_paused(channel, reason)
+    _notify_paused(channel, failures, error)
 
 
-def _notify_paused(channel: ChannelRecord, reason: str) -> None:
+def _notify_paused(channel: ChannelRecord, failures: int, error: str) -> None:
     from tradewind.alerts import publish
-    from tradewind.services.notifications import CHANNEL_PAUSED, notify
+    from tradewind.services.notification_messages import channel_paused
+    from tradewind.services.notifications import send
 
     publish.forget(channel.tenant_id)
     try:
-        notify(
+        send(
             channel.tenant_id,
-            CHANNEL_PAUSED,
-            f"Channel '{channel.name}' was paused",
-            f"{reason}. Fix it and resume it in Integrations.",
+            channel_paused(channel.name, failures, error),
             f"/integrations/{channel.channel_id}",
         )
     except Exception:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from tradewind.data.table import Gsi1, MainTableModel, tenant_pk
 
@@ -28,6 +28,7 @@ class NotificationRecord(MainTableModel):
     title = UnicodeAttribute()
     body = UnicodeAttribute()
     link = UnicodeAttribute(null=True)
+    message = JSONAttribute(null=True)  # {"code", "params"}: rendered per language; absent on old records
     created_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
     gsi1: Gsi1[NotificationRecord] = Gsi1()

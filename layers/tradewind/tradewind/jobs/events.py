@@ -13,6 +13,7 @@ from tradewind.jobs.views import job_view, topic
 
 if TYPE_CHECKING:
     from tradewind.data.jobs import JobRecord
+    from tradewind.services.notification_messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -42,28 +43,23 @@ def announce_created(record: JobRecord) -> None:
         logger.exception("could not announce job %s", record.job_id)
 
 
-def label(record: JobRecord) -> str:
-    """How a notification names the job: its name, else its strategy's, else its id."""
-    kind = {"backtest": "Backtest", "workflow": "Workflow run"}.get(record.kind, "Optimization")
-    name = record.name or record.strategy_name
-    return f"{kind} '{name}'" if name else f"{kind} {record.job_id}"
-
-
 def link(record: JobRecord) -> str:
     if record.kind == "workflow":
         return f"/jobs/{record.job_id}"
     return f"/{'backtests' if record.kind == 'backtest' else 'optimizations'}/{record.job_id}"
 
 
-def notify_outcome(record: JobRecord, kind: str, title: str, body: str) -> None:
-    """Persist and push the tenant's notification; failures are logged (the outcome is saved)."""
-    from tradewind.services.notifications import notify
+def notify_outcome(record: JobRecord, message: Message, path: str | None = None) -> None:
+    """Persist and push the tenant's notification (at ``path``, else the job's page) and alert the
+    channels; failures are logged (the outcome is saved)."""
+    from tradewind.services.notifications import send
 
+    where = path or link(record)
     try:
-        notify(record.tenant_id, kind, title, body, link(record))
+        send(record.tenant_id, message, where)
     except Exception:
         logger.exception("could not notify the outcome of job %s", record.job_id)
-    alert_outcome(record, kind, title, body, link(record))
+    alert_outcome(record, message.kind, message.title, message.body, where)
 
 
 def alert_outcome(record: JobRecord, kind: str, title: str, body: str, path: str) -> None:

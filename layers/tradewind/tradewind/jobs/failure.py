@@ -14,7 +14,7 @@ from typing import Any
 
 from tradewind.errors import TradewindError
 from tradewind.jobs.errors import JobInputError
-from tradewind.jobs.events import announce, label, notify_outcome
+from tradewind.jobs.events import announce, notify_outcome
 from tradewind.jobs.logs import log
 from tradewind.jobs.records import finish, get_record
 from tradewind.jobs.views import FAILED, failed_payload
@@ -63,7 +63,7 @@ def reason(caught: dict[str, Any] | None, worker_error: str | None) -> str:
 def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     """Set the job ``failed`` with a readable reason (unless it is already final; releasing its
     running slot), notify, publish."""
-    from tradewind.services.notifications import JOB_FAILED
+    from tradewind.services.notification_messages import job_failed
 
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
     record = get_record(tenant_id, job_id)
@@ -77,6 +77,6 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     if not finish(record, "failed", ("queued", "running"), error=text, finished_at=now, updated_at=now):
         return {"tenant_id": tenant_id, "job_id": job_id, "status": record.status}
     log(tenant_id, job_id, "error", f"failed: {text}")
-    notify_outcome(record, JOB_FAILED, f"{label(record)} failed", text)
+    notify_outcome(record, job_failed(record, text))
     announce(tenant_id, job_id, FAILED, failed_payload(record))
     return {"tenant_id": tenant_id, "job_id": job_id, "status": "failed", "error": text}

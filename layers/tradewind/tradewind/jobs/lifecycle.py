@@ -187,16 +187,16 @@ def list_index_key(tenant_id: str, kind: str) -> tuple[str, str]:
 
 def cancel_job(tenant_id: str, job_id: str, kind: str | None = None, by: str | None = None) -> JobRecord:
     """Mark the job ``cancelled`` (409 when already final), stop its execution, tell subscribers."""
-    from tradewind.jobs.events import announce, label, notify_outcome
+    from tradewind.jobs.events import announce, notify_outcome
     from tradewind.jobs.logs import log
     from tradewind.jobs.views import job_message
-    from tradewind.services.notifications import JOB_CANCELLED
+    from tradewind.services.notification_messages import job_cancelled
 
     record = _mark_cancelled(get_job(tenant_id, job_id, kind), by)
     _stop(record)
     log(tenant_id, job_id, "warning", f"cancelled by {by}" if by else "cancelled")
     announce(tenant_id, job_id, *job_message(record))
-    notify_outcome(record, JOB_CANCELLED, f"{label(record)} cancelled", "Cancelled before it finished.")
+    notify_outcome(record, job_cancelled(record))
     return record
 
 

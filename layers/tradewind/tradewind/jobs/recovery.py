@@ -327,17 +327,17 @@ def _fail_from_state(record: JobRecord, state: str) -> str:
 def _fail(record: JobRecord, text: str) -> str:
     """Fail an active (or, after a resume that could not start, paused) job: finish, log, notify,
     publish, as MarkFailed does. ``failed``, or the status another transition left."""
-    from tradewind.jobs.events import announce, label, notify_outcome
+    from tradewind.jobs.events import announce, notify_outcome
     from tradewind.jobs.logs import log
     from tradewind.jobs.records import finish
     from tradewind.jobs.views import FAILED, failed_payload
-    from tradewind.services.notifications import JOB_FAILED
+    from tradewind.services.notification_messages import job_failed
 
     now = datetime.now(UTC)
     if not finish(record, "failed", (*ACTIVE, "paused"), error=text, finished_at=now, updated_at=now):
         return str(record.status)
     log(record.tenant_id, record.job_id, "error", f"failed: {text}")
-    notify_outcome(record, JOB_FAILED, f"{label(record)} failed", text)
+    notify_outcome(record, job_failed(record, text))
     announce(record.tenant_id, record.job_id, FAILED, failed_payload(record))
     return "failed"
 

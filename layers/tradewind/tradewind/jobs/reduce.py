@@ -22,7 +22,7 @@ import pandas as pd
 from tradewind.errors import TradewindError
 from tradewind.jobs import artifacts
 from tradewind.jobs.columns import COMBINATION, WF_WINDOW
-from tradewind.jobs.events import announce, label, notify_outcome
+from tradewind.jobs.events import announce, notify_outcome
 from tradewind.jobs.failure import describe
 from tradewind.jobs.inputs import (
     Job,
@@ -75,7 +75,7 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
     """Write the results and set the job ``succeeded`` (only from ``running``; releasing its slot)."""
     from tradewind.data.jobs import JobHashRecord
     from tradewind.jobs.store import delete_prefix, get_json, put_bytes
-    from tradewind.services.notifications import JOB_COMPLETED
+    from tradewind.services.notification_messages import job_completed
 
     tenant_id, job_id = str(event["tenant_id"]), str(event["job_id"])
     out: dict[str, Any] = {"tenant_id": tenant_id, "job_id": job_id}
@@ -125,33 +125,9 @@ def reduce(event: dict[str, Any]) -> dict[str, Any]:
         job_id=job_id,
     ).save()
     log(tenant_id, job_id, "info", f"reduced {len(shards)} shards: succeeded", shards=len(shards))
-    notify_outcome(record, JOB_COMPLETED, f"{label(record)} finished", headline(record))
+    notify_outcome(record, job_completed(record))
     announce(tenant_id, job_id, COMPLETED, completed_payload(record))
     return {**out, "status": "succeeded"}
-
-
-def headline(record: JobRecord) -> str:
-    """The notification's body: the numbers a listing shows."""
-    summary = record.summary or {}
-    if record.kind == "backtest":
-        parts = [
-            ("return", "return_pct", "%"),
-            ("Sharpe", "sharpe", ""),
-            ("max drawdown", "max_drawdown_pct", "%"),
-        ]
-        shown = [
-            f"{name} {summary[key]:.2f}{unit}" for name, key, unit in parts if summary.get(key) is not None
-        ]
-        return ", ".join(shown) + f", {summary.get('trades', 0)} trades" if shown else "No result metrics."
-    best = summary.get("best_params")
-    combos = summary.get("combinations", 0)
-    if best is None:
-        return f"{combos} combinations evaluated; none met the minimum number of trades."
-    # Read by people: 4 significant digits, whole numbers without ".0" (a row's values share a dtype).
-    params = ", ".join(f"{k}={v:.6g}" if isinstance(v, int | float) else f"{k}={v}" for k, v in best.items())
-    objective = summary.get("best_objective")
-    best_text = f"{objective:.4g}" if isinstance(objective, int | float) else str(objective)
-    return f"{combos} combinations evaluated; best {params} ({best_text})"
 
 
 def read_shards(job: Job, shards: list[Shard], ext: str) -> dict[int, bytes]:

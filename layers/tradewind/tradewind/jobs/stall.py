@@ -142,7 +142,7 @@ def check(record: JobRecord, now: datetime) -> str | None:
     cause = f"no progress for {_minutes(quiet)} (the threshold for this {record.kind} is {_minutes(limit)})"
     if not _append(record, STALLED, cause, now):
         return None
-    _notify(record, cause)
+    _notify(record, quiet, limit)
     return "stalled"
 
 
@@ -176,17 +176,11 @@ def _append(record: JobRecord, status: str, cause: str, now: datetime) -> bool:
     return True
 
 
-def _notify(record: JobRecord, cause: str) -> None:
-    from tradewind.services.notifications import JOB_STALLED, notify
+def _notify(record: JobRecord, quiet: float, limit: float) -> None:
+    from tradewind.services.notification_messages import job_stalled
+    from tradewind.services.notifications import send
 
-    label = record.name or record.strategy_name or record.job_id
     try:
-        notify(
-            record.tenant_id,
-            JOB_STALLED,
-            f"{record.kind.capitalize()} '{label}' seems stalled",
-            f"It is still running but made {cause}. It may still finish; you can cancel it.",
-            f"/jobs/{record.job_id}",
-        )
+        send(record.tenant_id, job_stalled(record, quiet, limit), f"/jobs/{record.job_id}")
     except Exception:
         logger.exception("could not notify the stall of job %s", record.job_id)

@@ -10,48 +10,37 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from tradewind.data.jobs import JobRecord
+    from tradewind.services.notification_messages import Message
 
 logger = logging.getLogger(__name__)
 
 
 def label(record: JobRecord) -> str:
-    name = record.name or record.strategy_name
-    return f"Pipeline run '{name}'" if name else f"Pipeline run {record.job_id}"
+    from tradewind.services.notification_messages import job_label, job_ref
+
+    return job_label(job_ref(record))
 
 
 def link(record: JobRecord) -> str:
     return f"/pipeline/runs/{record.job_id}"
 
 
-def _notify(record: JobRecord, kind: str, title: str, body: str) -> None:
-    from tradewind.jobs.events import alert_outcome
-    from tradewind.services.notifications import notify
+def _notify(record: JobRecord, message: Message) -> None:
+    from tradewind.jobs.events import notify_outcome
 
-    try:
-        notify(record.tenant_id, kind, title, body, link(record))
-    except Exception:  # the outcome is saved already; a notification is best effort
-        logger.exception("could not notify the outcome of run %s", record.job_id)
-    alert_outcome(record, kind, title, body, link(record))
+    notify_outcome(record, message, link(record))
 
 
 def notify_finished(record: JobRecord) -> None:
-    from tradewind.services.notifications import JOB_COMPLETED
+    from tradewind.services.notification_messages import pipeline_finished
 
-    summary = record.summary or {}
-    found = f"{summary.get('signals', 0)} signals over {summary.get('symbols', 0)} symbols"
-    if record.status == "stopped":
-        done = (
-            f"{int(record.shards_done or 0) - int(record.batches_skipped or 0)} of {int(record.shards_total)}"
-        )
-        _notify(record, JOB_COMPLETED, f"{label(record)} stopped", f"Stopped after {done} batches: {found}.")
-    else:
-        _notify(record, JOB_COMPLETED, f"{label(record)} finished", f"Found {found}.")
+    _notify(record, pipeline_finished(record))
 
 
 def notify_failed(record: JobRecord) -> None:
-    from tradewind.services.notifications import JOB_FAILED
+    from tradewind.services.notification_messages import job_failed
 
-    _notify(record, JOB_FAILED, f"{label(record)} failed", record.error or "It failed.")
+    _notify(record, job_failed(record, record.error or "It failed."))
 
 
 def alert_signals(record: JobRecord, table: DataFrame) -> None:

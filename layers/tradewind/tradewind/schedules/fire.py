@@ -140,23 +140,19 @@ def _notify_failed(schedule: Any, reason: str) -> None:
     """In the app and on the alert channels that subscribe to ``schedule.failed``."""
     from tradewind.alerts.events import EventKind
     from tradewind.alerts.publish import publish
-    from tradewind.services.notifications import SCHEDULE_FAILED, notify
+    from tradewind.services.notification_messages import schedule_failed
+    from tradewind.services.notifications import send
 
+    message = schedule_failed(schedule.name, reason)
     try:
-        notify(
-            schedule.tenant_id,
-            SCHEDULE_FAILED,
-            f"Schedule {schedule.name!r} could not start its job",
-            reason,
-            f"/schedules/{schedule.schedule_id}",
-        )
+        send(schedule.tenant_id, message, f"/schedules/{schedule.schedule_id}")
     except Exception:
         logger.exception("could not notify the failed fire of schedule %s", schedule.schedule_id)
     publish(
         schedule.tenant_id,
         EventKind.SCHEDULE_FAILED,
-        f"Schedule {schedule.name!r} could not start its job",
-        reason,
+        message.title,
+        message.body,
         link=f"/schedules/{schedule.schedule_id}",
         data={"schedule_id": schedule.schedule_id},
     )

@@ -23,6 +23,7 @@ from tradewind.errors import NotFound
 if TYPE_CHECKING:
     from tradewind.data.marketdata import DatasetRecord
     from tradewind.data.notifications import NotificationRecord
+    from tradewind.services.notification_messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class Notification:
     link: str | None
     created_at: datetime
     read_at: datetime | None
+    message: dict[str, Any] | None = None
+    """``{"code", "params"}`` for a client to render in its language (``None`` on old records)."""
 
 
 def _records() -> type[NotificationRecord]:
@@ -83,6 +86,7 @@ def _view(record: NotificationRecord) -> Notification:
         record.link,
         record.created_at,
         record.read_at,
+        record.message,
     )
 
 
@@ -95,9 +99,24 @@ def new_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(5)}"
 
 
-def notify(tenant_id: str, kind: str, title: str, body: str, link: str | None = None) -> Notification | None:
+def send(tenant_id: str, message: Message, link: str | None = None) -> Notification | None:
+    """:func:`notify` with a built message (:mod:`tradewind.services.notification_messages`): its
+    English text and its code + params for clients that render it in their language."""
+    return notify(tenant_id, message.kind, message.title, message.body, link, message=message.stored())
+
+
+def notify(
+    tenant_id: str,
+    kind: str,
+    title: str,
+    body: str,
+    link: str | None = None,
+    *,
+    message: dict[str, Any] | None = None,
+) -> Notification | None:
     """Save an unread notification, then push it to the tenant's ``notifications`` subscribers;
-    ``None`` when the organisation's settings turned this kind off (``GET /settings``).
+    ``None`` when the organisation's settings turned this kind off (``GET /settings``). Producers
+    call :func:`send`, which also stores the ``message`` (code + params) the web app translates.
 
     An unknown ``kind`` raises ``ValueError`` (a producer bug, like an unknown topic).
     """
@@ -120,6 +139,7 @@ def notify(tenant_id: str, kind: str, title: str, body: str, link: str | None = 
         title=_clip(title, MAX_TITLE),
         body=_clip(body, MAX_BODY),
         link=link,
+        message=message,
         created_at=now,
         expires_at=now + RETENTION,
     )
@@ -222,28 +242,19 @@ def notify_dataset_outcome(record: DatasetRecord) -> None:
     so it cannot make the import retry.
     """
     from tradewind.data.marketdata import FAILED
+    from tradewind.services.notification_messages import dataset_failed, dataset_ready
 
     link = f"/datasets/{record.dataset_id}"
     error = record.error
-    if record.status != FAILED or error is None:
-        symbols, rows = int(record.symbols_count or 0), int(record.rows or 0)
-        kind = DATASET_READY
-        title = f"Dataset '{record.name}' imported: {symbols} symbol{'' if symbols == 1 else 's'}"
-        body = f"{rows:,} bars across {symbols} symbol{'' if symbols == 1 else 's'} are ready to use."
-    else:
-        where = [f"row {int(error.row)}"] if error.row is not None else []
-        where += [f"column '{error.column}'"] if error.column else []
-        kind = DATASET_FAILED
-        place = f"{', '.join(where)}: " if where else ""
-        title = f"Dataset '{record.name}' failed: {place}{error.message}"
-        body = error.message + (f" ({int(error.count)} rows break this rule)" if error.count else "")
+    failed = record.status == FAILED and error is not None
+    message = dataset_failed(record) if failed else dataset_ready(record)
     try:
-        notify(record.tenant_id, kind, title, body, link)
+        send(record.tenant_id, message, link)
     except Exception:
         logger.exception("could not notify the outcome of dataset %s", record.dataset_id)
-    if kind == DATASET_FAILED:
+    if failed:
         from tradewind.alerts.events import EventKind
         from tradewind.alerts.publish import publish
 
         data = {"dataset_id": record.dataset_id, "row": error.row if error else None}
-        publish(record.tenant_id, EventKind.IMPORT_FAILED, title, body, link=link, data=data)
+        publish(record.tenant_id, EventKind.IMPORT_FAILED, message.title, message.body, link=link, data=data)

@@ -155,11 +155,11 @@ def step(event: dict[str, Any]) -> dict[str, Any]:
 
 def succeed(event: dict[str, Any]) -> dict[str, Any]:
     """Every step succeeded: the run succeeds with the steps' job ids as its summary."""
-    from tradewind.jobs.events import announce, label, notify_outcome
+    from tradewind.jobs.events import announce, notify_outcome
     from tradewind.jobs.logs import log
     from tradewind.jobs.records import finish
     from tradewind.jobs.views import job_message
-    from tradewind.services.notifications import JOB_COMPLETED
+    from tradewind.services.notification_messages import job_completed
 
     record = _run(event)
     count = len(record.steps or [])
@@ -177,7 +177,7 @@ def succeed(event: dict[str, Any]) -> dict[str, Any]:
         updated_at=now,
     ):
         log(record.tenant_id, record.job_id, "info", f"all {count} steps succeeded")
-        notify_outcome(record, JOB_COMPLETED, f"{label(record)} succeeded", f"{count} steps succeeded.")
+        notify_outcome(record, job_completed(record))
         announce(record.tenant_id, record.job_id, *job_message(record))
     return {"job_id": record.job_id, "status": record.status}
 
@@ -202,11 +202,11 @@ def failure_reason(caught: dict[str, Any] | None, index: int | None, label: str 
 
 def fail(event: dict[str, Any]) -> dict[str, Any]:
     """The Catch: fail the run naming the step (unless the run is final: a cancel got there first)."""
-    from tradewind.jobs.events import announce, label, notify_outcome
+    from tradewind.jobs.events import announce, notify_outcome
     from tradewind.jobs.logs import log
     from tradewind.jobs.records import finish
     from tradewind.jobs.views import FAILED, failed_payload
-    from tradewind.services.notifications import JOB_FAILED
+    from tradewind.services.notification_messages import job_failed
 
     try:
         record = _run(event)
@@ -224,6 +224,6 @@ def fail(event: dict[str, Any]) -> dict[str, Any]:
     if not finish(record, "failed", ("queued", "running"), **values):
         return {"job_id": record.job_id, "status": record.status}
     log(record.tenant_id, record.job_id, "error", f"failed: {text}", step=step_index)
-    notify_outcome(record, JOB_FAILED, f"{label(record)} failed", text)
+    notify_outcome(record, job_failed(record, text))
     announce(record.tenant_id, record.job_id, FAILED, failed_payload(record))
     return {"job_id": record.job_id, "status": "failed", "error": text}

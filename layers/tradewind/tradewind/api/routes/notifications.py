@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tradewind.api.auth import Tenant
 from tradewind.api.errors import problems
@@ -24,14 +24,24 @@ Unread = Annotated[bool, Query(description="only unread notifications")]
 _LIST_KEYS = {False: ("pk", "sk", "NOTIF#"), True: ("gsi1pk", "gsi1sk", "UNREAD#")}
 
 
+class NotificationMessage(BaseModel):
+    """The notification as a code and its values, for a client to render in its reader's language."""
+
+    code: str = Field(description="stable message code, e.g. job.completed.optimization (docs/api.md)")
+    params: dict[str, Any] = Field(description="the values the code's text shows")
+
+
 class NotificationOut(BaseModel):
     notification_id: str
     kind: str
-    title: str
-    body: str
+    title: str = Field(description="English title (built from message)")
+    body: str = Field(description="English body (built from message)")
     link: str | None
     created_at: datetime
     read_at: datetime | None
+    message: NotificationMessage | None = Field(
+        default=None, description="code + params; null on notifications stored before codes existed"
+    )
 
 
 class UnreadCountOut(BaseModel):
