@@ -276,6 +276,14 @@ class TradewindStack(Stack):
             function.add_environment("TW_COGNITO_USER_POOL_ID", accounts.user_pool.user_pool_id)
             function.add_environment("TW_COGNITO_CLIENT_IDS", Fn.join(",", accounts.client_ids))
         _grant_items(self.data.table, accounts.function, ["GetItem"])
+        # An invitation to a new email creates the person's user; withdrawing it deletes a user
+        # who never signed in (tradewind.accounts.invitees).
+        self.api.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=[f"cognito-idp:{a}" for a in ("AdminCreateUser", "AdminGetUser", "AdminDeleteUser")],
+                resources=[accounts.user_pool.user_pool_arn],
+            )
+        )
         person_index = f"{self.data.table.table_arn}/index/gsi1"
         accounts.function.add_to_role_policy(
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[person_index])

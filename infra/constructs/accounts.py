@@ -60,6 +60,16 @@ class Accounts(Construct):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # AdminCreateUser (an invitation to a new email, tradewind.accounts.invitees) sends this.
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject="You are invited to Tradewind",
+                email_body=(
+                    "<p>Hello,</p><p>You have been invited to join an organisation on Tradewind.</p>"
+                    "<p>Sign in with the email {username} and this temporary password: <b>{####}</b></p>"
+                    "<p>You will choose your own password, then accept the invitation. The temporary "
+                    "password expires in 7 days.</p>"
+                ),
+            ),
             removal_policy=settings.removal_policy,
         )
         self.web_client = self._client("WebClient", "web", srp=True)

@@ -136,6 +136,42 @@ def test_the_authorizer_reads_keys_and_memberships_only(synthesized: Synthesized
     }
 
 
+def test_the_invitation_mail_is_worded_for_tradewind(synthesized: Synthesized) -> None:
+    config = only(synthesized, "AWS::Cognito::UserPool")["AdminCreateUserConfig"]
+    template = config["InviteMessageTemplate"]
+    assert template["EmailSubject"] == "You are invited to Tradewind"
+    assert "{username}" in template["EmailMessage"]
+    assert "{####}" in template["EmailMessage"]
+
+
+def test_only_the_api_manages_users_with_exactly_create_get_delete_on_the_pool(
+    synthesized: Synthesized,
+) -> None:
+    (pool_id,) = synthesized.of_type("AWS::Cognito::UserPool")
+    cognito_statements = [
+        (key, statement)
+        for key, p in synthesized.of_type("AWS::IAM::Policy").items()
+        for statement in p["Properties"]["PolicyDocument"]["Statement"]
+        if any(
+            a.startswith("cognito-idp:")
+            for a in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+        )
+    ]
+    assert len(cognito_statements) == 1, cognito_statements
+    ((key, statement),) = cognito_statements
+    api_role = synthesized.template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"Description": "Tradewind HTTP API (FastAPI behind Mangum)"}}
+    )
+    roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in api_role.values()}
+    assert synthesized.of_type("AWS::IAM::Policy")[key]["Properties"]["Roles"] == [{"Ref": r} for r in roles]
+    assert sorted(statement["Action"]) == [
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminDeleteUser",
+        "cognito-idp:AdminGetUser",
+    ]
+    assert statement["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
+
+
 def test_the_site_config_names_the_pool_and_the_web_client(synthesized: Synthesized) -> None:
     (config_file,) = synthesized.outdir.glob("asset.*/config.json")
     text = config_file.read_text()  # deploy-time values are markers: tests/infra/test_stack.py renders them

@@ -136,14 +136,56 @@ def test_a_wrong_password_gets_no_token_and_an_access_token_is_refused(stack: St
     assert "ID token" in r.json()["detail"]
 
 
-def test_invite_sign_in_accept_and_the_role_holds(stack: Stack) -> None:
+def _temporary_password(caplog: pytest.LogCaptureFixture, email: str) -> str:
+    """The local stage logs the temporary password of a user created for an invitation (no mail)."""
+    found = [
+        r.getMessage().rsplit(" ", 1)[1]
+        for r in caplog.records
+        if r.getMessage().startswith(f"local invitee created: {email} ")
+    ]
+    assert len(found) == 1, caplog.text
+    return found[0]
+
+
+def _first_sign_in(stack: Stack, email: str, temporary: str, chosen: str) -> dict[str, str]:
+    """NEW_PASSWORD_REQUIRED, as the web page and ``tradewind login`` answer it; the ID token's headers."""
+    cognito = boto3.client("cognito-idp")
+    client_id = stack.provisioned.user_pool_clients["web"]
+    challenge = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": temporary},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    cognito.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": chosen},
+    )
+    return stack.headers(email, chosen)
+
+
+def _status(stack: Stack, email: str) -> str | None:
+    cognito = boto3.client("cognito-idp")
+    try:
+        return str(cognito.admin_get_user(UserPoolId=stack.pool_id, Username=email)["UserStatus"])
+    except cognito.exceptions.UserNotFoundException:
+        return None
+
+
+def test_an_invitation_creates_the_person_who_signs_in_accepts_and_the_role_holds(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="tradewind.accounts.invitees")
     admin = stack.headers(stack.admin.email, stack.admin.password)
     invitation = stack.api.post(
-        "/org/invitations", headers=admin, json={"email": "bob@team.test", "role": "viewer"}
+        "/org/invitations", headers=admin, json={"email": "Bob@Team.test", "role": "viewer"}
     )
     assert invitation.status_code == 201, invitation.text
-    stack.create_person("bob@team.test")
-    bob = stack.headers("bob@team.test", PASSWORD)
+    assert "password" not in invitation.text.lower()  # never in an API answer
+    assert _status(stack, "bob@team.test") == "FORCE_CHANGE_PASSWORD"
+    bob = _first_sign_in(stack, "bob@team.test", _temporary_password(caplog, "bob@team.test"), PASSWORD)
     assert stack.api.get("/jobs", headers=bob).status_code == 403  # not a member yet
     pending = stack.api.get("/me", headers=bob).json()["invitations"]
     assert [i["invitation_id"] for i in pending] == [invitation.json()["invitation_id"]]
@@ -153,6 +195,45 @@ def test_invite_sign_in_accept_and_the_role_holds(stack: Stack) -> None:
     refused = stack.api.post("/watchlists", headers=bob, json={"name": "w", "symbols": []})
     assert refused.status_code == 403
     assert "'researcher'" in refused.json()["detail"]
+
+
+def test_an_existing_person_is_not_recreated_and_keeps_their_account_when_withdrawn(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="tradewind.accounts.invitees")
+    stack.create_person("carol@team.test")
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+    invitation = stack.api.post(
+        "/org/invitations", headers=admin, json={"email": "carol@team.test", "role": "researcher"}
+    ).json()
+    assert "local invitee created: carol@team.test" not in caplog.text
+    carol = stack.headers("carol@team.test", PASSWORD)  # her own password still works
+    assert [i["role"] for i in stack.api.get("/me", headers=carol).json()["invitations"]] == ["researcher"]
+    withdrawn = stack.api.delete(f"/org/invitations/{invitation['invitation_id']}", headers=admin)
+    assert withdrawn.status_code == 204
+    assert _status(stack, "carol@team.test") == "CONFIRMED"
+
+
+def test_withdrawing_deletes_the_user_created_for_it_until_they_sign_in(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="tradewind.accounts.invitees")
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+
+    def invite(email: str) -> str:
+        answer = stack.api.post("/org/invitations", headers=admin, json={"email": email, "role": "viewer"})
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["invitation_id"])
+
+    never = invite("dan@team.test")
+    assert stack.api.delete(f"/org/invitations/{never}", headers=admin).status_code == 204
+    assert _status(stack, "dan@team.test") is None
+    assert stack.api.get("/org/invitations", headers=admin).json() == []
+
+    signed_in = invite("erin@team.test")
+    _first_sign_in(stack, "erin@team.test", _temporary_password(caplog, "erin@team.test"), PASSWORD)
+    assert stack.api.delete(f"/org/invitations/{signed_in}", headers=admin).status_code == 204
+    assert _status(stack, "erin@team.test") == "CONFIRMED"  # her account now: kept
 
 
 def test_the_last_admin_stays(stack: Stack) -> None:

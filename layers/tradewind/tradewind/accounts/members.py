@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
 
+from tradewind.accounts import invitees
 from tradewind.accounts.principal import Role
 from tradewind.accounts.records import InvitationRecord, MemberRecord, OrgRecord
 from tradewind.errors import Conflict, NotFound
@@ -235,12 +236,25 @@ def normalise_email(email: str) -> str:
 
 
 def invite(org_id: str, email: str, role: Role, invited_by: str) -> Invitation:
-    """Invite ``email`` to join with ``role`` for ``invitation_days``; 409 if already a member or invited."""
+    """Invite ``email`` to join with ``role`` for ``invitation_days``; 409 if already a member or invited.
+
+    An email the user pool lacks gets a user, whom Cognito emails a temporary password
+    (:mod:`tradewind.accounts.invitees`)."""
     email = normalise_email(email)
     if any(m.email == email for m in _all_members(org_id)):
         raise Conflict(f"{email} is already a member")
     if any(i.org_id == org_id for i in invitations_for(email)):
         raise Conflict(f"{email} already has a pending invitation: revoke it first to send another")
+    created_user = invitees.ensure_user(email)
+    try:
+        return _save_invitation(org_id, email, role, invited_by, created_user)
+    except Exception:
+        if created_user:  # nothing half-written: the user exists only for this invitation
+            invitees.delete_if_never_signed_in(email)
+        raise
+
+
+def _save_invitation(org_id: str, email: str, role: Role, invited_by: str, created_user: bool) -> Invitation:
     now = _now()
     invitation_id = secrets.token_hex(8)
     gsi1pk, gsi1sk = InvitationRecord.invitee_key(email, org_id, invitation_id)
@@ -252,6 +266,7 @@ def invite(org_id: str, email: str, role: Role, invited_by: str) -> Invitation:
         role=role.value,
         invited_by=invited_by,
         created_at=now,
+        created_user=created_user,
         expires_at=now + timedelta(days=get_settings().invitation_days),
         gsi1pk=gsi1pk,
         gsi1sk=gsi1sk,
@@ -274,19 +289,27 @@ def list_invitations(org_id: str) -> list[Invitation]:
 
 
 def revoke_invitation(org_id: str, invitation_id: str) -> None:
-    """Withdraw a pending invitation; another organisation's id is simply not found."""
+    """Withdraw a pending invitation; another organisation's id is simply not found.
+
+    The user created only for it goes too while they have never signed in and no other
+    organisation's invitation waits for them (they could not sign in to see it otherwise)."""
     from pynamodb.exceptions import DeleteError
 
     from tradewind.data.table import condition_failed
 
+    not_found = NotFound(f"invitation {invitation_id!r} not found")
     try:
-        InvitationRecord(*InvitationRecord.key(org_id, invitation_id)).delete(
-            condition=InvitationRecord.pk.exists()
-        )
+        record = InvitationRecord.get(*InvitationRecord.key(org_id, invitation_id), consistent_read=True)
+        record.delete(condition=InvitationRecord.pk.exists())
+    except InvitationRecord.DoesNotExist:
+        raise not_found from None
     except DeleteError as exc:
         if condition_failed(exc):
-            raise NotFound(f"invitation {invitation_id!r} not found") from None
+            raise not_found from None
         raise
+    others = [i for i in invitations_for(record.email) if i.invitation_id != invitation_id]  # index lags
+    if record.created_user and not others:
+        invitees.delete_if_never_signed_in(record.email)
 
 
 def invitations_for(email: str) -> list[Invitation]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from tradewind.data.table import Gsi1, MainTableModel, tenant_pk
 
@@ -50,6 +50,7 @@ class InvitationRecord(MainTableModel):
     role = UnicodeAttribute()
     invited_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    created_user = BooleanAttribute(default=False)  # the invitee's Cognito user was created for it
     gsi1: Gsi1[InvitationRecord] = Gsi1()
 
     @staticmethod
