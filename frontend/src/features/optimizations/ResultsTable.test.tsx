@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { fakeApi } from "../../test/api";
 import { renderWithApp } from "../../test/render";
-import { ResultsTable } from "./ResultsTable";
+import { ResultsTable, ROW_HEIGHT } from "./ResultsTable";
 import { BLOCK } from "./useOptimizations";
 
 const TOTAL = 20_000;
@@ -70,4 +70,15 @@ it("backtests the combination of a clicked row", async () => {
   const rows = await screen.findAllByTestId("results-row");
   fireEvent.click(within(rows[1]).getByRole("button", { name: "Backtest combination 19998" }));
   expect(onPick).toHaveBeenCalledWith(19998);
+});
+
+it("fetches the next block before the scroll reaches it", async () => {
+  const { requests } = setup();
+  await screen.findAllByTestId("results-row");
+  const scroller = screen.getByTestId("results-scroller");
+  scroller.scrollTop = (BLOCK - 100) * ROW_HEIGHT; // rows 400-415 in view: block 1 starts 85 rows below
+  fireEvent.scroll(scroller);
+  await vi.waitFor(() => expect(requests.map((r) => r.route)).toContain(`GET /optimizations/j1/table?offset=${BLOCK}&limit=${BLOCK}`));
+  const rows = screen.getAllByTestId("results-row");
+  expect(Number(rows[rows.length - 1].getAttribute("aria-rowindex")) - 1).toBeLessThan(BLOCK); // none of its rows shown yet
 });

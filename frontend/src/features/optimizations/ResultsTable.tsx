@@ -1,11 +1,11 @@
 import { Table, Text, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, memo, useCallback, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../app/Page";
 import { type Formatters, useFormat } from "../../i18n/format";
-import { BLOCK, type SortOrder, type TablePage, useTableBlock } from "./useOptimizations";
+import { BLOCK, type SortOrder, type TablePage, usePrefetchTableBlock, useTableBlock } from "./useOptimizations";
 
 const WF_WINDOW = "wf_window";
 
@@ -13,6 +13,8 @@ const WF_WINDOW = "wf_window";
 export const ROW_HEIGHT = 34;
 /** Rows rendered beyond each edge of the view: enough for a wheel step, few enough per frame. */
 const OVERSCAN = 6;
+/** The next block (either way) is fetched once the view is this many rows from its block's edge. */
+const LOOKAHEAD = 150;
 const VIEW_HEIGHT = 520;
 const COLUMN_WIDTH = 112;
 
@@ -50,6 +52,17 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     [firstBlock]: firstBlock ? a.data : head,
     [lastBlock]: lastBlock === firstBlock ? (firstBlock ? a.data : head) : b.data,
   };
+  // Fetch the neighbouring block before the scroll reaches it, so its rows never wait on the network.
+  const prefetch = usePrefetchTableBlock();
+  const lowest = items.length ? items[0].index : 0;
+  const highest = items.length ? items[items.length - 1].index : 0;
+  const ahead = highest + LOOKAHEAD < total && (highest + LOOKAHEAD) % BLOCK < highest % BLOCK ? lastBlock + 1 : null;
+  const behind = lowest >= LOOKAHEAD && lowest % BLOCK < LOOKAHEAD && firstBlock > 0 ? firstBlock - 1 : null;
+  useEffect(() => {
+    if (!head) return;
+    if (ahead !== null) prefetch(jobId, ahead, sort?.column, sort?.order);
+    if (behind !== null) prefetch(jobId, behind, sort?.column, sort?.order);
+  }, [head, ahead, behind, jobId, sort, prefetch]);
   const rowAt = (index: number): Row | undefined => blocks[Math.floor(index / BLOCK)]?.rows[index % BLOCK];
   // The same columns while the same block 0 is shown, so memoized rows skip re-rendering.
   const columns = useMemo(() => (head ? ["combination", ...(head.windowed ? [WF_WINDOW] : []), ...head.params, ...head.metrics] : []), [head]);

@@ -4,6 +4,7 @@
  * the realtime layer refetches it when the job finishes. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDebouncedValue } from "@mantine/hooks";
+import { useCallback } from "react";
 import { type Job, type OptimizationRequest, type Schemas, unwrap } from "../../api/client";
 import { queryKeys } from "../../api/queryKeys";
 import { useApi } from "../../app/ApiContext";
@@ -31,10 +32,8 @@ export function useOptimization(jobId: string) {
   });
 }
 
-/** One block of the table sorted by `sort`/`order` (undefined: the objective, its direction). */
-export function useTableBlock(jobId: string, block: number, sort: string | undefined, order: SortOrder | undefined, enabled = true) {
-  const api = useApi();
-  return useQuery({
+function tableBlockQuery(api: ReturnType<typeof useApi>, jobId: string, block: number, sort: string | undefined, order: SortOrder | undefined) {
+  return {
     queryKey: [...queryKeys.jobs.detail(jobId), "table", sort ?? null, order ?? null, block],
     queryFn: () =>
       unwrap(
@@ -42,9 +41,25 @@ export function useTableBlock(jobId: string, block: number, sort: string | undef
           params: { path: { job_id: jobId }, query: { offset: block * BLOCK, limit: BLOCK, ...(sort ? { sort } : {}), ...(order ? { order } : {}) } },
         }),
       ),
-    enabled,
     staleTime: Infinity,
-  });
+  };
+}
+
+/** One block of the table sorted by `sort`/`order` (undefined: the objective, its direction). */
+export function useTableBlock(jobId: string, block: number, sort: string | undefined, order: SortOrder | undefined, enabled = true) {
+  const api = useApi();
+  return useQuery({ ...tableBlockQuery(api, jobId, block, sort, order), enabled });
+}
+
+/** Fetches a block into the cache ahead of the scroll reaching it (nothing re-renders when it lands). */
+export function usePrefetchTableBlock() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useCallback(
+    (jobId: string, block: number, sort: string | undefined, order: SortOrder | undefined) =>
+      void queryClient.prefetchQuery(tableBlockQuery(api, jobId, block, sort, order)),
+    [api, queryClient],
+  );
 }
 
 export function useHeatmap(jobId: string, x: string | null, y: string | null, metric: string | null, agg: "max" | "mean" | "min") {
