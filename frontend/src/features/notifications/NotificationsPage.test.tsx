@@ -95,3 +95,22 @@ it("maps the API's links to the app's pages", () => {
   expect(appLink("/optimizations/o1")).toBe("/optimizations/o1");
   expect([appLink(null), appLink("https://elsewhere/x")]).toEqual([null, null]);
 });
+
+it("shows each notification in the reader's language, and an old one as the server wrote it", async () => {
+  const coded = note("c", false, {
+    message: { code: "job.cancelled", params: { job: { kind: "backtest", name: "sma", id: "c" } } },
+    title: "Backtest 'sma' cancelled",
+    body: "Cancelled before it finished.",
+    link: "/backtests/c",
+  });
+  const fake = server([coded, note("old")]);
+  renderWithApp(<NotificationsPage />, { fetch: fake.fetch, path: "/notifications", language: "fr" });
+  const list = await screen.findByRole("list", { name: "Liste des notifications" });
+  const link = await within(list).findByRole("link", { name: "Annulation : Backtest « sma »" });
+  expect(link.getAttribute("href")).toBe("/backtests/c");
+  expect(within(list).getByText("Annulée avant la fin.")).toBeTruthy();
+  expect(within(list).queryByText("Cancelled before it finished.")).toBeNull();
+  expect(within(list).getByRole("button", { name: "Marquer comme lue : Annulation : Backtest « sma »" })).toBeTruthy();
+  // no code: the server's English, marked as English
+  expect(within(list).getByRole("link", { name: "Optimization old succeeded" }).closest("[lang]")?.getAttribute("lang")).toBe("en");
+});

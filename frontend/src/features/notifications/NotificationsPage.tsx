@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import type { Notification } from "../../api/client";
 import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
+import { useNotificationText } from "./message";
 import { appLink, useMarkAllRead, useMarkRead, useNotificationPages, useUnreadCount } from "./useNotifications";
 
 const KIND_COLORS: Record<string, string> = {
@@ -13,6 +14,8 @@ const KIND_COLORS: Record<string, string> = {
   "job.stalled": "yellow",
   "dataset.ready": "teal",
   "dataset.failed": "red",
+  "schedule.failed": "red",
+  "channel.paused": "orange",
 };
 
 /** Every notification, newest first and paged; only the unread ones on demand (kept in the URL). */
@@ -83,6 +86,9 @@ function NotificationItem({ notification }: { notification: Notification }) {
   const markRead = useMarkRead();
   const unread = !notification.read_at;
   const to = appLink(notification.link);
+  const text = useNotificationText(notification);
+  // The server's English text (an unknown code, an old record) says so, for screen readers.
+  const lang = text.translated ? undefined : "en";
   return (
     <Paper
       component="li"
@@ -108,18 +114,17 @@ function NotificationItem({ notification }: { notification: Notification }) {
               </time>
             </Text>
           </Group>
-          {/* The server writes titles and bodies (in English): marked as content, not interface. */}
-          <Text fw={unread ? 600 : 400} size="sm" style={{ wordBreak: "break-word" }} translate="no">
+          <Text fw={unread ? 600 : 400} size="sm" style={{ wordBreak: "break-word" }} lang={lang}>
             {to ? (
               <Anchor component={Link} to={to} inherit>
-                {notification.title}
+                {text.title}
               </Anchor>
             ) : (
-              notification.title
+              text.title
             )}
           </Text>
-          <Text size="sm" c="dimmed" style={{ wordBreak: "break-word" }} translate="no">
-            {notification.body}
+          <Text size="sm" c="dimmed" style={{ wordBreak: "break-word" }} lang={lang}>
+            {text.body}
           </Text>
           {markRead.error && (
             <Text size="sm" c="var(--tw-error)" role="alert">
@@ -133,7 +138,7 @@ function NotificationItem({ notification }: { notification: Notification }) {
             variant="default"
             onClick={() => markRead.mutate(notification)}
             loading={markRead.isPending}
-            aria-label={t("markOneLabel", { title: notification.title })}
+            aria-label={t("markOneLabel", { title: text.title })}
           >
             {t("markOne")}
           </Button>
