@@ -221,6 +221,10 @@ def test_repeated_failures_pause_the_channel_and_notify_the_organisation(
         "Channel 'Ops' was paused",
         path.replace("/channels", "/integrations"),
     )
+    assert notice["message"] == {
+        "code": "channel.paused",
+        "params": {"name": "Ops", "failures": PAUSE_AFTER, "error": "HTTP 503: receiver is down"},
+    }
     assert len(receiver.posts) == PAUSE_AFTER * MAX_ATTEMPTS
 
     # paused: events are not queued for it any more

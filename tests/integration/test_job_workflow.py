@@ -337,6 +337,13 @@ def test_a_sharded_sweep_over_three_symbols_equals_the_engine(
     assert cached_job(job.spec) == job.job_id
     (note,) = [n for n in notifications("job.completed") if n.link == f"/optimizations/{job.job_id}"]
     assert note.title == "Optimization 'test optimization' finished"
+    assert note.message["code"] == "job.completed.optimization"
+    assert note.message["params"]["job"] == {
+        "kind": "optimization",
+        "name": "test optimization",
+        "id": job.job_id,
+    }
+    assert note.message["params"]["combinations"] == n_combos
 
 
 def test_a_seeded_random_sample_is_the_same_subset_every_time(
@@ -564,6 +571,7 @@ def test_a_worker_that_always_fails_fails_the_job_with_its_reason(
     (note,) = [n for n in notifications("job.failed") if n.link == f"/optimizations/{job.job_id}"]
     assert note.body == reason
     assert note.title == "Optimization 'test optimization' failed"
+    assert (note.message["code"], note.message["params"]["reason"]) == ("job.failed", reason)
 
 
 def test_bad_inputs_fail_in_plan_without_retries_and_say_why(cloud: LocalCloud, market: Market) -> None:
@@ -598,7 +606,8 @@ def test_a_job_cancelled_mid_run_stays_cancelled(
     assert len(markers(job.job_id)) == int(cancelled.shards_done)
     assert store.list_keys(artifacts.result_key(TENANT, job.job_id, "")) == []
     assert cached_job(job.spec) is None
-    assert [n for n in notifications("job.cancelled") if n.link == f"/optimizations/{job.job_id}"]
+    (note,) = [n for n in notifications("job.cancelled") if n.link == f"/optimizations/{job.job_id}"]
+    assert note.message["code"] == "job.cancelled"
 
 
 @pytest.fixture

@@ -59,4 +59,11 @@ def test_ready_and_failed_imports_notify_the_tenant(
     assert ready["title"] == "Dataset 'good bars' imported: 2 symbols"
     assert (failed["kind"], failed["link"]) == ("dataset.failed", f"/datasets/{bad_id}")
     assert failed["title"].startswith("Dataset 'bad bars' failed: row 7, column 'high': ")
+    rows = len(good.decode().splitlines()) - 1
+    assert ready["message"] == {
+        "code": "dataset.ready",
+        "params": {"name": "good bars", "symbols": 2, "rows": rows},
+    }
+    assert failed["message"]["code"] == "dataset.failed"
+    assert (failed["message"]["params"]["row"], failed["message"]["params"]["column"]) == (7, "high")
     assert api.get("/notifications/unread-count", headers=auth).json() == {"unread": 2}

@@ -28,6 +28,7 @@ from tradewind.pipeline.signals import scan
 from tradewind.pipeline.spec import BatchMessage, PipelineRunRequest
 from tradewind.pipeline.submit import submit_run
 from tradewind.pipeline.worker import handle
+from tradewind.services.notifications import list_notifications
 from tradewind.strategy.templates import TEMPLATES
 
 from infra.local.cloud import LocalCloud
@@ -123,6 +124,17 @@ def test_a_run_scans_every_batch_and_aggregates_once(
     )
     assert table["time"].tolist() == want["time"].tolist()
     assert done.aggregating_at is not None
+    (note,) = [
+        n for n in list_notifications(TENANT, 10, None)[0] if n.link == f"/pipeline/runs/{done.job_id}"
+    ]
+    assert note.message == {
+        "code": "pipeline.finished",
+        "params": {
+            "job": {"kind": "pipeline", "name": done.name or done.strategy_name, "id": done.job_id},
+            "signals": done.summary["signals"],
+            "symbols": done.summary["symbols"],
+        },
+    }
 
     history = results.breadth_series(TENANT, "sample", "1d", None, None, 50)
     assert len(history["time"]) == 50
@@ -165,6 +177,14 @@ def test_stop_mid_run_ends_stopped_with_what_it_finished(
     table = results.run_signals(done).frame
     assert set(table["symbol"]) <= set(done.symbols[:BATCH])
     assert len(table) == done.summary["signals"]
+    (note,) = [
+        n for n in list_notifications(TENANT, 10, None)[0] if n.link == f"/pipeline/runs/{done.job_id}"
+    ]
+    assert (note.message["code"], note.message["params"]["done"], note.message["params"]["total"]) == (
+        "pipeline.stopped",
+        1,
+        3,
+    )
     with pytest.raises(Exception, match="already stopped"):
         runs.stop_run(TENANT, record.job_id)
 

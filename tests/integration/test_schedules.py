@@ -141,6 +141,10 @@ def test_a_target_no_longer_valid_fails_its_fire_and_the_schedule_stays(
         n for n in api.get("/notifications", headers=h).json()["items"] if n["kind"] == "schedule.failed"
     ]
     assert "watchlist" in note["body"]
+    assert note["message"] == {
+        "code": "schedule.failed",
+        "params": {"name": out["name"], "reason": note["body"]},
+    }
     assert note["link"] == f"/schedules/{schedule_id}"
     api.delete(f"/schedules/{schedule_id}", headers=h)
 

@@ -94,6 +94,8 @@ def test_a_quiet_job_is_flagged_and_notified_once_cleared_by_progress_and_flagge
     [note] = _stall_notes(api, h)
     assert note["link"] == f"/jobs/{job_id}"
     assert "no progress for 1:41:00" in note["body"]
+    assert note["message"]["code"] == "job.stalled"
+    assert note["message"]["params"]["quiet_seconds"] == 101 * 60
     listed = api.get("/jobs?kind=command", headers=h).json()["items"]
     assert [j["stalled_since"] for j in listed] == [job["stalled_since"]]
 
