@@ -97,41 +97,58 @@ export function fieldOf(path: string): string | null {
   return FIELDS.includes(top) ? top : null;
 }
 
-export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubmitted: (job: Job) => void }) {
+export const INITIAL_FORM: FormState = {
+  strategy: null,
+  version: "",
+  datasetId: null,
+  universe: "symbols",
+  symbols: [],
+  watchlistId: null,
+  start: "",
+  end: "",
+  cash: 10000,
+  commissionPct: 0.1,
+  commissionFixed: 0,
+  slippageBps: 0,
+  params: {},
+  name: "",
+  force: false,
+};
+
+/** The form holding a request (a workflow step's, a schedule's target); an inline strategy document
+ * is kept by the request editor, the form shows its defaults for the strategy then. */
+export function fromRequest(request: Partial<BacktestRequest>): FormState {
+  const costs = request.costs ?? null;
+  return {
+    ...INITIAL_FORM,
+    strategy: request.strategy_id ? `s:${request.strategy_id}` : null,
+    version: request.strategy_version ? String(request.strategy_version) : "",
+    datasetId: request.dataset_id || null,
+    universe: request.watchlist_id ? "watchlist" : "symbols",
+    symbols: request.symbols ?? [],
+    watchlistId: request.watchlist_id ?? null,
+    start: request.start ?? "",
+    end: request.end ?? "",
+    cash: request.cash ?? INITIAL_FORM.cash,
+    commissionPct: costs ? Number(costs.commission ?? 0) * 100 : INITIAL_FORM.commissionPct,
+    commissionFixed: costs ? Number(costs.commission_fixed ?? 0) : 0,
+    slippageBps: costs ? Number(costs.slippage_bps ?? 0) : 0,
+    params: { ...(request.params ?? {}) },
+    name: request.name ?? "",
+    force: request.force ?? false,
+  };
+}
+
+/** What the form's fields and its request follow from: the strategy chosen (or its default), the
+ * dataset, the proposed name, the problems found before sending. */
+export function useBacktestForm(form: FormState, datasets: Dataset[]) {
   const { t } = useTranslation("backtests");
-  const format = useFormat();
   const watchlists = useWatchlists();
-  const submit = useSubmitBacktest();
   const ready = datasets.filter((d) => d.status === "ready");
-
-  const [form, setForm] = useState<FormState>({
-    strategy: null,
-    version: "",
-    datasetId: null,
-    universe: "symbols",
-    symbols: [],
-    watchlistId: null,
-    start: "",
-    end: "",
-    cash: 10000,
-    commissionPct: 0.1,
-    commissionFixed: 0,
-    slippageBps: 0,
-    params: {},
-    name: "",
-    force: false,
-  });
-  const { prompt, release } = useUnsavedChangesGuard(useChanged(form));
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
-
   // Defaults once the choices are known: the newest stored strategy, else the SMA-cross template; the sample dataset.
   const choice = useStrategyChoice(form.strategy, form.version, { preferStored: true });
-  const { strategy, template, document, documentQuery, parameters } = choice;
   const datasetId = defaultDatasetId(ready, form.datasetId);
-
-  const { located, at } = useLocatedProblems(submit.error, fieldOf, form.symbols);
-
-  const strategyName = documentQuery.data?.name ?? "";
+  const strategyName = choice.documentQuery.data?.name ?? "";
   const proposedName = defaultName(
     t,
     strategyName,
@@ -139,22 +156,207 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
     form.start || null,
     form.end || null,
   );
-
-  const [checked, setChecked] = useState(false);
   const localProblems = {
     symbols: form.universe === "symbols" && form.symbols.length === 0 ? t("form.needSymbols") : undefined,
     watchlist: form.universe === "watchlist" && !form.watchlistId ? t("form.needWatchlist") : undefined,
   };
-  const badParameter = parameters.some(([name, p]) => parameterProblem(p, form.params[name] ?? p.default) !== null);
+  const badParameter = choice.parameters.some(([name, p]) => parameterProblem(p, form.params[name] ?? p.default) !== null);
+  /** The request: the strategy's defaults for the parameters left alone, the proposed name unless `named` is false. */
+  const toRequest = (named = true): BacktestRequest => {
+    const params = { ...Object.fromEntries(choice.parameters.map(([name, p]) => [name, p.default])), ...form.params };
+    const body = buildRequest({ ...form, strategy: choice.strategy, datasetId, params, name: form.name || (named ? proposedName : "") }, strategyName, t);
+    if (!named && !form.name.trim()) delete body.name;
+    if (choice.template && choice.document) body.strategy = choice.document as unknown as BacktestRequest["strategy"];
+    return body;
+  };
+  return { choice, ready, datasetId, watchlists, proposedName, localProblems, badParameter, toRequest };
+}
+
+export type BacktestFormState = FormState;
+type Derived = ReturnType<typeof useBacktestForm>;
+
+/** The run form's fields, on the form's state: shared by the run form and the backtest request editor. */
+export function BacktestFields({
+  form,
+  setForm,
+  derived,
+  at,
+  checked,
+}: {
+  form: FormState;
+  setForm: (update: (current: FormState) => FormState) => void;
+  derived: Derived;
+  at: (field: string) => string | undefined;
+  checked: boolean;
+}) {
+  const { t } = useTranslation("backtests");
+  const format = useFormat();
+  const { choice, ready, datasetId, watchlists, proposedName, localProblems } = derived;
+  const { parameters } = choice;
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
+        <StrategyVersionSelects
+          ns="backtests"
+          choice={choice}
+          version={form.version}
+          onStrategy={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
+          onVersion={(value) => setForm((current) => ({ ...current, version: value, params: {} }))}
+          strategyError={at("strategy_id") ?? at("strategy")}
+          versionError={at("strategy_version")}
+          versionNotes
+        />
+        <DatasetSelect ns="backtests" ready={ready} value={datasetId} onChange={(value) => set("datasetId", value)} error={at("dataset_id")} />
+      </SimpleGrid>
+      <Stack gap={6}>
+        <SegmentedControl
+          aria-label={t("form.universe")}
+          value={form.universe}
+          onChange={(value) => set("universe", value as FormState["universe"])}
+          data={[
+            { value: "symbols", label: t("form.symbols") },
+            { value: "watchlist", label: t("form.watchlist") },
+          ]}
+          style={{ alignSelf: "flex-start" }}
+        />
+        {form.universe === "symbols" ? (
+          <SymbolsInput
+            ns="backtests"
+            datasetId={datasetId}
+            value={form.symbols}
+            onChange={(value) => set("symbols", value)}
+            error={at("symbols") ?? at("weights") ?? (checked ? localProblems.symbols : undefined)}
+            maxValues={200}
+          />
+        ) : (
+          <WatchlistSelect
+            ns="backtests"
+            watchlists={watchlists.data?.items}
+            optionLabel={(w) => t("form.watchlistOption", { name: w.name, count: w.symbols.length })}
+            value={form.watchlistId}
+            onChange={(value) => set("watchlistId", value)}
+            error={at("watchlist_id") ?? (checked ? localProblems.watchlist : undefined)}
+          />
+        )}
+      </Stack>
+      <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+        <TextInput
+          type="date"
+          label={t("form.start")}
+          value={form.start}
+          onChange={(e) => set("start", e.currentTarget.value)}
+          error={at("start")}
+          description={t("form.periodHint")}
+        />
+        <TextInput
+          type="date"
+          label={t("form.end")}
+          value={form.end}
+          onChange={(e) => set("end", e.currentTarget.value)}
+          error={at("end")}
+          description={t("form.periodHint")}
+        />
+        <NumberInput
+          label={t("form.cash")}
+          value={form.cash}
+          onChange={(value) => set("cash", value)}
+          min={0}
+          thousandSeparator={format.lang.startsWith("fr") ? " " : ","}
+          decimalSeparator={format.lang.startsWith("fr") ? "," : "."}
+          required
+          error={at("cash")}
+        />
+      </SimpleGrid>
+      <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        <Text component="legend" fw={600} size="sm" mb={4}>
+          {t("form.costs")}
+        </Text>
+        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+          <NumberInput
+            label={t("form.commission")}
+            value={form.commissionPct}
+            onChange={(value) => set("commissionPct", value)}
+            min={0}
+            max={99}
+            step={0.05}
+            decimalScale={4}
+            suffix=" %"
+            decimalSeparator={separators(format.lang).decimalSeparator}
+            error={at("costs")}
+          />
+          <NumberInput
+            label={t("form.commissionFixed")}
+            value={form.commissionFixed}
+            onChange={(value) => set("commissionFixed", value)}
+            decimalSeparator={separators(format.lang).decimalSeparator}
+            min={0}
+            decimalScale={4}
+          />
+          <NumberInput
+            label={t("form.slippage")}
+            value={form.slippageBps}
+            onChange={(value) => set("slippageBps", value)}
+            decimalSeparator={separators(format.lang).decimalSeparator}
+            min={0}
+            max={9999}
+            decimalScale={2}
+          />
+        </SimpleGrid>
+      </fieldset>
+      {parameters.length > 0 && (
+        <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <Text component="legend" fw={600} size="sm" mb={4}>
+            {t("form.parameters")}
+          </Text>
+          <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+            {parameters.map(([name, parameter]) => (
+              <ParameterInput
+                key={name}
+                name={name}
+                parameter={parameter}
+                value={form.params[name] ?? parameter.default}
+                onChange={(value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
+                error={at(`params.${name}`)}
+              />
+            ))}
+          </SimpleGrid>
+          {at("params") && (
+            <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
+              {at("params")}
+            </Text>
+          )}
+        </fieldset>
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <TextInput
+          label={t("form.name")}
+          value={form.name}
+          placeholder={proposedName}
+          onChange={(e) => set("name", e.currentTarget.value)}
+          error={at("name")}
+          description={t("form.nameHint")}
+        />
+        <Checkbox label={t("form.force")} checked={form.force} onChange={(e) => set("force", e.currentTarget.checked)} mt={{ base: 0, sm: 28 }} />
+      </SimpleGrid>
+    </>
+  );
+}
+
+export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubmitted: (job: Job) => void }) {
+  const { t } = useTranslation("backtests");
+  const submit = useSubmitBacktest();
+  const [form, setForm] = useState<FormState>(INITIAL_FORM);
+  const { prompt, release } = useUnsavedChangesGuard(useChanged(form));
+  const derived = useBacktestForm(form, datasets);
+  const { located, at } = useLocatedProblems(submit.error, fieldOf, form.symbols);
+  const [checked, setChecked] = useState(false);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setChecked(true);
-    if (localProblems.symbols || localProblems.watchlist || badParameter) return;
-    const params = { ...Object.fromEntries(parameters.map(([name, p]) => [name, p.default])), ...form.params };
-    const body = buildRequest({ ...form, strategy, datasetId, params, name: form.name || proposedName }, strategyName, t);
-    if (template && document) body.strategy = document as unknown as BacktestRequest["strategy"];
-    submit.mutate(body, { onSuccess: (made) => (release(), onSubmitted(made)) });
+    if (derived.localProblems.symbols || derived.localProblems.watchlist || derived.badParameter) return;
+    submit.mutate(derived.toRequest(), { onSuccess: (made) => (release(), onSubmitted(made)) });
   };
 
   return (
@@ -164,153 +366,11 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
         <Text size="sm" c="dimmed" id="run-form-hint">
           {t("form.hint")}
         </Text>
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
-          <StrategyVersionSelects
-            ns="backtests"
-            choice={choice}
-            version={form.version}
-            onStrategy={(value) => setForm((current) => ({ ...current, strategy: value, version: "", params: {} }))}
-            onVersion={(value) => setForm((current) => ({ ...current, version: value, params: {} }))}
-            strategyError={at("strategy_id") ?? at("strategy")}
-            versionError={at("strategy_version")}
-            versionNotes
-          />
-          <DatasetSelect ns="backtests" ready={ready} value={datasetId} onChange={(value) => set("datasetId", value)} error={at("dataset_id")} />
-        </SimpleGrid>
-        <Stack gap={6}>
-          <SegmentedControl
-            aria-label={t("form.universe")}
-            value={form.universe}
-            onChange={(value) => set("universe", value as FormState["universe"])}
-            data={[
-              { value: "symbols", label: t("form.symbols") },
-              { value: "watchlist", label: t("form.watchlist") },
-            ]}
-            style={{ alignSelf: "flex-start" }}
-          />
-          {form.universe === "symbols" ? (
-            <SymbolsInput
-              ns="backtests"
-              datasetId={datasetId}
-              value={form.symbols}
-              onChange={(value) => set("symbols", value)}
-              error={at("symbols") ?? at("weights") ?? (checked ? localProblems.symbols : undefined)}
-              maxValues={200}
-            />
-          ) : (
-            <WatchlistSelect
-              ns="backtests"
-              watchlists={watchlists.data?.items}
-              optionLabel={(w) => t("form.watchlistOption", { name: w.name, count: w.symbols.length })}
-              value={form.watchlistId}
-              onChange={(value) => set("watchlistId", value)}
-              error={at("watchlist_id") ?? (checked ? localProblems.watchlist : undefined)}
-            />
-          )}
-        </Stack>
-        <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
-          <TextInput
-            type="date"
-            label={t("form.start")}
-            value={form.start}
-            onChange={(e) => set("start", e.currentTarget.value)}
-            error={at("start")}
-            description={t("form.periodHint")}
-          />
-          <TextInput
-            type="date"
-            label={t("form.end")}
-            value={form.end}
-            onChange={(e) => set("end", e.currentTarget.value)}
-            error={at("end")}
-            description={t("form.periodHint")}
-          />
-          <NumberInput
-            label={t("form.cash")}
-            value={form.cash}
-            onChange={(value) => set("cash", value)}
-            min={0}
-            thousandSeparator={format.lang.startsWith("fr") ? " " : ","}
-            decimalSeparator={format.lang.startsWith("fr") ? "," : "."}
-            required
-            error={at("cash")}
-          />
-        </SimpleGrid>
-        <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-          <Text component="legend" fw={600} size="sm" mb={4}>
-            {t("form.costs")}
-          </Text>
-          <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
-            <NumberInput
-              label={t("form.commission")}
-              value={form.commissionPct}
-              onChange={(value) => set("commissionPct", value)}
-              min={0}
-              max={99}
-              step={0.05}
-              decimalScale={4}
-              suffix=" %"
-              decimalSeparator={separators(format.lang).decimalSeparator}
-              error={at("costs")}
-            />
-            <NumberInput
-              label={t("form.commissionFixed")}
-              value={form.commissionFixed}
-              onChange={(value) => set("commissionFixed", value)}
-              decimalSeparator={separators(format.lang).decimalSeparator}
-              min={0}
-              decimalScale={4}
-            />
-            <NumberInput
-              label={t("form.slippage")}
-              value={form.slippageBps}
-              onChange={(value) => set("slippageBps", value)}
-              decimalSeparator={separators(format.lang).decimalSeparator}
-              min={0}
-              max={9999}
-              decimalScale={2}
-            />
-          </SimpleGrid>
-        </fieldset>
-        {parameters.length > 0 && (
-          <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-            <Text component="legend" fw={600} size="sm" mb={4}>
-              {t("form.parameters")}
-            </Text>
-            <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
-              {parameters.map(([name, parameter]) => (
-                <ParameterInput
-                  key={name}
-                  name={name}
-                  parameter={parameter}
-                  value={form.params[name] ?? parameter.default}
-                  onChange={(value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
-                  error={at(`params.${name}`)}
-                />
-              ))}
-            </SimpleGrid>
-            {at("params") && (
-              <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
-                {at("params")}
-              </Text>
-            )}
-          </fieldset>
-        )}
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput
-            label={t("form.name")}
-            value={form.name}
-            placeholder={proposedName}
-            onChange={(e) => set("name", e.currentTarget.value)}
-            error={at("name")}
-            description={t("form.nameHint")}
-          />
-          <Checkbox label={t("form.force")} checked={form.force} onChange={(e) => set("force", e.currentTarget.checked)} mt={{ base: 0, sm: 28 }} />
-        </SimpleGrid>
+        <BacktestFields form={form} setForm={setForm} derived={derived} at={at} checked={checked} />
         <SubmitAlerts error={submit.error} located={located} ns="backtests" />
         <Group>
           <NeedsRole role="researcher">
-            <Button type="submit" loading={submit.isPending} disabled={!strategy || !datasetId}>
+            <Button type="submit" loading={submit.isPending} disabled={!derived.choice.strategy || !derived.datasetId}>
               {t("form.submit")}
             </Button>
           </NeedsRole>

@@ -106,6 +106,14 @@ export function entryOf(f: ParamField): number | number[] | { min: number; max: 
   return { min: parse(f.min) as number, max: parse(f.max) as number, step: parse(f.step) as number };
 }
 
+/** The field that gives a request's entry back (a saved step's, a schedule's space). */
+export function fieldOfEntry(entry: number | number[] | { min: number; max: number; step: number }): ParamField {
+  const blank = { min: "", max: "", step: "", list: "", value: "" };
+  if (typeof entry === "number") return { ...blank, mode: "fixed", value: String(entry) };
+  if (Array.isArray(entry)) return { ...blank, mode: "list", list: entry.join(", ") };
+  return { ...blank, mode: "range", min: String(entry.min), max: String(entry.max), step: String(entry.step) };
+}
+
 /** How many values a field without problems gives (⌊(max − min) / step⌋ + 1 for a range). */
 export function countOf(f: ParamField): number {
   if (f.mode === "fixed") return 1;

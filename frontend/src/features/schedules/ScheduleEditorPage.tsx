@@ -1,8 +1,8 @@
 /** `/schedules/new`: name, an expression built with the cron helper (or typed), its time zone and
- * next fire times (the server's preview), and the target: a command with its parameter form, or a
- * backtest, optimization or pipeline request as JSON. The server checks the target as if submitted
- * now and its messages are shown at their fields. */
-import { Button, Grid, Group, NumberInput, Paper, Select, SegmentedControl, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
+ * next fire times (the server's preview), and the target: a command with its parameter form, a
+ * workflow, or a backtest, optimization or pipeline request in the form of its own page (or as JSON).
+ * The server checks the target as if submitted now and its messages are shown at their fields. */
+import { Button, Grid, Group, NumberInput, Paper, Select, SegmentedControl, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -18,16 +18,15 @@ import { type ScheduleRequest, useCreateSchedule, usePreview } from "./api";
 import { DAYS, type Day, DEFAULT_HELPER, expressionOf, type HelperState, type Preset, PRESETS } from "./cron";
 import { NextFires } from "./NextFires";
 import { useWorkflows } from "../workflows/api";
+import { type RequestDraft, RequestEditor, type RequestKind, requestOf } from "../workflows/RequestEditor";
 import { NeedsRole } from "../accounts/NeedsRole";
 
 type TargetKind = "command" | "pipeline" | "backtest" | "optimization" | "workflow";
-type RequestKind = Exclude<TargetKind, "command" | "workflow">;
 const TARGET_KINDS: TargetKind[] = ["command", "pipeline", "backtest", "optimization", "workflow"];
-const EXAMPLES: Record<RequestKind, unknown> = {
-  pipeline: { template: "sma_cross", params: { fast: 10, slow: 40 }, mode: "demo" },
-  backtest: { strategy_id: "", dataset_id: "sample", symbols: [] },
-  optimization: { strategy_id: "", dataset_id: "sample", symbols: [], space: {} },
-};
+/** A request's message path (`target.request.space.fast`, or with the union's member as body
+ * validation names it: `target.optimization.request.space.fast`) → `space.fast`. */
+const REQUEST_PATH = /^target\.(?:(?:backtest|optimization|pipeline)\.)?request(?:\.(.*))?$/;
+const NEW_REQUEST: RequestDraft = { request: {}, json: null };
 
 function zones(): string[] {
   const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
@@ -57,8 +56,8 @@ export function ScheduleEditorPage() {
   const [workflowId, setWorkflowId] = useState<string | null>(null);
   const workflows = useWorkflows();
   const [values, setValues] = useState<Values>({});
-  const [requestText, setRequestText] = useState(JSON.stringify(EXAMPLES.pipeline, null, 2));
-  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [draft, setDraft] = useState<RequestDraft>(NEW_REQUEST);
+  const [badJson, setBadJson] = useState(false);
   const catalogue = useCatalogue();
   const commandText = useCommandText();
   const create = useCreateSchedule();
@@ -66,12 +65,17 @@ export function ScheduleEditorPage() {
   const [debounced] = useDebouncedValue(expression, 300);
   const preview = usePreview(debounced, timezone);
   const zoneList = useMemo(() => zones(), []);
-  const { prompt, release } = useUnsavedChangesGuard(useChanged({ name, helper, timezone, enabled, kind, command, workflowId, values, requestText }));
+  const { prompt, release } = useUnsavedChangesGuard(useChanged({ name, helper, timezone, enabled, kind, command, workflowId, values, draft }));
   const chosen = catalogue.data?.find((c) => c.name === command);
   const errors = messages(create.error);
   const previewError = preview.error instanceof ApiProblem ? preview.error.at("expression").concat(preview.error.at("timezone")).join(" ") : null;
+  const requestErrors: Record<string, string[]> = {};
+  for (const [path, text] of Object.entries(errors)) {
+    const found = REQUEST_PATH.exec(path);
+    if (found) (requestErrors[found[1] ?? ""] ??= []).push(text);
+  }
   const targetErrors = Object.entries(errors)
-    .filter(([path]) => path.startsWith("target") && !path.startsWith("target.params.") && path !== "target.workflow_id")
+    .filter(([path]) => path.startsWith("target") && !path.startsWith("target.params.") && path !== "target.workflow_id" && !REQUEST_PATH.test(path))
     .map(([path, text]) => `${path.replace(/^target\.?(request\.)?/, "") || t("target")}: ${text}`);
   const located = Object.keys(errors).length > 0;
 
@@ -84,13 +88,10 @@ export function ScheduleEditorPage() {
     } else if (kind === "workflow") {
       target = { kind: "workflow", workflow_id: workflowId ?? "" };
     } else {
-      try {
-        target = { kind, request: JSON.parse(requestText) } as ScheduleRequest["target"];
-        setJsonError(null);
-      } catch {
-        setJsonError(t("badJson"));
-        return;
-      }
+      const request = requestOf(draft);
+      setBadJson(request === null);
+      if (request === null) return;
+      target = { kind, request } as ScheduleRequest["target"];
     }
     create.mutate(
       { name, expression, timezone, enabled, target },
@@ -224,7 +225,7 @@ export function ScheduleEditorPage() {
                   onChange={(value) => {
                     if (!value) return;
                     setKind(value as TargetKind);
-                    if (value !== "command" && value !== "workflow") setRequestText(JSON.stringify(EXAMPLES[value as RequestKind], null, 2));
+                    setDraft(NEW_REQUEST);
                   }}
                   data-testid="schedule-kind"
                 />
@@ -262,15 +263,14 @@ export function ScheduleEditorPage() {
                     data-testid="schedule-workflow"
                   />
                 ) : (
-                  <Textarea
-                    label={t("request")}
-                    description={t("requestHelp")}
-                    autosize
-                    minRows={6}
-                    ff="monospace"
-                    value={requestText}
-                    onChange={(e) => setRequestText(e.currentTarget.value)}
-                    error={jsonError}
+                  <RequestEditor
+                    key={kind}
+                    kind={kind as RequestKind}
+                    draft={draft}
+                    onChange={setDraft}
+                    errors={requestErrors}
+                    badJson={badJson}
+                    testId="schedule-request"
                   />
                 )}
                 {targetErrors.length > 0 && (

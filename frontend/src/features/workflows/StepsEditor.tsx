@@ -1,8 +1,8 @@
 /** The steps editor: add, remove and reorder steps; each step a label, a kind and its job request (a
- * command's parameter form from the catalogue's schema, or the request of another kind as JSON, as
- * the schedule editor takes it). The server's messages are shown at the step and field they name
- * (`steps.1.target.params.days`). */
-import { ActionIcon, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+ * command's parameter form from the catalogue's schema; a backtest, optimization or pipeline run in
+ * the form of its own page, or as JSON). The server's messages are shown at the step and field they
+ * name (`steps.1.target.params.days`, `steps.1.target.request.params.fast`). */
+import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem } from "../../api/client";
@@ -10,7 +10,12 @@ import { useCatalogue } from "../commands/api";
 import { useCommandText } from "../commands/CommandsPage";
 import { SchemaForm } from "../commands/SchemaForm";
 import { initialValues, type JsonSchema } from "../commands/schema";
-import { EXAMPLES, MAX_STEPS, move, newStep, STEP_KINDS, type StepDraft, type StepKind } from "./drafts";
+import { MAX_STEPS, move, newStep, STEP_KINDS, type StepDraft, type StepKind } from "./drafts";
+import { RequestEditor } from "./RequestEditor";
+
+/** A request's message path: `target.request.params.fast` (or with the kind, as body validation
+ * names the union's member: `target.backtest.request.params.fast`) → `params.fast`. */
+const REQUEST_PATH = /^target\.(?:(?:backtest|optimization|pipeline)\.)?request(?:\.(.*))?$/;
 
 /** The server's messages by dotted body path (`name`, `steps.0.target.params.days`). */
 export function fieldMessages(error: unknown): Record<string, string[]> {
@@ -20,18 +25,21 @@ export function fieldMessages(error: unknown): Record<string, string[]> {
 function stepMessages(messages: Record<string, string[]>, index: number) {
   const prefix = `steps.${index}.`;
   const params: Record<string, string[]> = {};
+  const request: Record<string, string[]> = {};
   const other: string[] = [];
   let command: string | undefined;
   let name: string | undefined;
   for (const [path, list] of Object.entries(messages)) {
     if (!path.startsWith(prefix)) continue;
     const rest = path.slice(prefix.length);
-    if (rest.startsWith("target.params.")) (params[rest.slice("target.params.".length).split(".")[0]] ??= []).push(...list);
+    const inRequest = REQUEST_PATH.exec(rest);
+    if (inRequest) (request[inRequest[1] ?? ""] ??= []).push(...list);
+    else if (rest.startsWith("target.params.")) (params[rest.slice("target.params.".length).split(".")[0]] ??= []).push(...list);
     else if (rest === "target.command") command = list.join(" ");
     else if (rest === "name") name = list.join(" ");
     else other.push(`${rest.replace(/^target\.?(request\.)?/, "") || "request"}: ${list.join(" ")}`);
   }
-  return { params, other, command, name };
+  return { params, request, other, command, name };
 }
 
 export function StepsEditor({
@@ -101,7 +109,7 @@ export function StepsEditor({
                   onChange={(value) => {
                     if (!value) return;
                     const kind = value as StepKind;
-                    update(index, { kind, requestText: kind === "command" ? "" : JSON.stringify(EXAMPLES[kind], null, 2) });
+                    update(index, { kind, request: {}, json: null });
                   }}
                   data-testid="step-kind"
                 />
@@ -130,15 +138,14 @@ export function StepsEditor({
                   )}
                 </>
               ) : (
-                <Textarea
-                  label={t("request")}
-                  description={t("requestHelp")}
-                  rows={6}
-                  ff="monospace"
-                  value={step.requestText}
-                  onChange={(e) => update(index, { requestText: e.currentTarget.value })}
-                  error={badJson.includes(step.key) ? t("badJson") : undefined}
-                  data-testid="step-request"
+                <RequestEditor
+                  key={step.kind}
+                  kind={step.kind}
+                  draft={step}
+                  onChange={(draft) => update(index, draft)}
+                  errors={located.request}
+                  badJson={badJson.includes(step.key)}
+                  testId="step-request"
                 />
               )}
               {located.other.length > 0 && (

@@ -1,34 +1,27 @@
-/** A step as the editor holds it (a command's parameter values, or another kind's request as JSON
- * text), and the conversions to and from what the API takes. */
+/** A step as the editor holds it (a command's parameter values, or another kind's request with its
+ * JSON text while that view is open), and the conversions to and from what the API takes. */
 import type { Values } from "../commands/schema";
 import { toParams } from "../commands/schema";
 import type { StepTarget, Workflow, WorkflowRequest } from "./api";
+import { type RequestDraft, requestOf } from "./RequestEditor";
 
 export type StepKind = "command" | "pipeline" | "backtest" | "optimization";
 export const STEP_KINDS: StepKind[] = ["command", "pipeline", "backtest", "optimization"];
 export const MAX_STEPS = 20;
 
-export const EXAMPLES: Record<Exclude<StepKind, "command">, unknown> = {
-  pipeline: { template: "sma_cross", params: { fast: 10, slow: 40 }, mode: "demo" },
-  backtest: { template: "sma_cross", params: { fast: 10, slow: 40 }, dataset_id: "sample", symbols: [] },
-  optimization: { strategy_id: "", dataset_id: "sample", symbols: [], space: {} },
-};
-
-export interface StepDraft {
+export interface StepDraft extends RequestDraft {
   key: string;
   name: string;
   kind: StepKind;
   command: string | null;
   values: Values;
-  requestText: string;
 }
 
 let counter = 0;
 const nextKey = () => `step-${++counter}`;
 
 export function newStep(kind: StepKind = "command"): StepDraft {
-  const requestText = kind === "command" ? "" : JSON.stringify(EXAMPLES[kind], null, 2);
-  return { key: nextKey(), name: "", kind, command: null, values: {}, requestText };
+  return { key: nextKey(), name: "", kind, command: null, values: {}, request: {}, json: null };
 }
 
 export function fromWorkflow(workflow: Workflow): StepDraft[] {
@@ -40,12 +33,13 @@ export function fromWorkflow(workflow: Workflow): StepDraft[] {
       kind: target.kind,
       command: target.command ?? null,
       values: target.params ?? {},
-      requestText: target.kind === "command" ? "" : JSON.stringify(target.request ?? {}, null, 2),
+      request: target.kind === "command" ? {} : ((target.request ?? {}) as Record<string, unknown>),
+      json: null,
     };
   });
 }
 
-/** The steps as the API takes them, or the keys of the steps whose request is not JSON. */
+/** The steps as the API takes them, or the keys of the steps whose JSON view holds no JSON object. */
 export function toSteps(drafts: StepDraft[]): { steps: WorkflowRequest["steps"] } | { badJson: string[] } {
   const badJson: string[] = [];
   const steps = drafts.map((draft) => {
@@ -53,13 +47,9 @@ export function toSteps(drafts: StepDraft[]): { steps: WorkflowRequest["steps"] 
     if (draft.kind === "command") {
       target = { kind: "command", command: draft.command ?? "", params: toParams(draft.values) };
     } else {
-      let request: unknown = {};
-      try {
-        request = JSON.parse(draft.requestText);
-      } catch {
-        badJson.push(draft.key);
-      }
-      target = { kind: draft.kind, request } as StepTarget;
+      const request = requestOf(draft);
+      if (request === null) badJson.push(draft.key);
+      target = { kind: draft.kind, request: request ?? {} } as StepTarget;
     }
     return draft.name.trim() ? { name: draft.name.trim(), target } : { target };
   });

@@ -1,0 +1,70 @@
+/** An optimization request edited with the space editor's fields and its live estimate (a workflow
+ * step's, a schedule's target): `value` in, every change out through `onChange`, no submit of its
+ * own. The server's messages by the request's paths (`space.fast`, `symbols.2`) land at their fields. */
+import { Stack, Text } from "@mantine/core";
+import { useEffect, useState } from "react";
+import type { OptimizationRequest } from "../../api/client";
+import { useDatasets } from "../datasets/useDatasets";
+import type { RequestEditorProps } from "../jobs/requestEditor";
+import { EstimatePanel } from "./EstimatePanel";
+import { fromOptimizationRequest, OptimizationFields, type OptState, useOptimizationForm } from "./OptimizationForm";
+import { useEstimate } from "./useOptimizations";
+
+/** The paths the fields show (anything else is listed under them). */
+const SHOWN = /^(strategy|strategy_id|strategy_version|dataset_id|symbols|watchlist_id|start|end|space|objective|min_trades|walk_forward|name)(\.|$)/;
+
+export function OptimizationRequestEditor({ value, onChange, errors }: RequestEditorProps) {
+  const datasets = useDatasets();
+  const [state, setState] = useState<OptState>(() => fromOptimizationRequest(value as Partial<OptimizationRequest>));
+  const [initial] = useState(() => JSON.stringify(state));
+  const derived = useOptimizationForm(state, setState, datasets.data?.items ?? [], false);
+  const estimate = useEstimate(derived.request);
+
+  const at = (...field: (string | number)[]) => errors[field.join(".")] ?? [];
+  const symbolErrors = Object.entries(errors)
+    .filter(([path]) => path === "symbols" || path.startsWith("symbols."))
+    .flatMap(([path, list]) => {
+      const symbol = derived.listed[Number(path.split(".")[1])];
+      return list.map((m) => (symbol && !m.includes(symbol) ? `${symbol}: ${m}` : m));
+    });
+  const rest = Object.entries(errors)
+    .filter(([path]) => !SHOWN.test(path))
+    .map(([path, list]) => `${path || "request"}: ${list.join(" ")}`);
+
+  // Sent out once edited (a range, any choice), or while it lacks what the form fills in by default
+  // (a new step: the strategy and dataset); a saved request only shown stays as it was. An inline
+  // strategy document stays until another strategy is chosen.
+  const changed = JSON.stringify(state) !== initial;
+  const incomplete = (!value.strategy_id && !value.strategy) || !value.dataset_id;
+  const request = derived.request ? JSON.stringify(derived.request) : null;
+  useEffect(() => {
+    if (request !== null && (changed || incomplete) && request !== JSON.stringify(value)) onChange(JSON.parse(request) as Record<string, unknown>);
+  }, [request, changed, incomplete, value, onChange]);
+
+  return (
+    <Stack gap="sm">
+      <OptimizationFields
+        state={state}
+        setState={setState}
+        derived={derived}
+        at={at}
+        symbolErrors={symbolErrors}
+        spaceErrors={errors.space ?? []}
+        submitted={Object.keys(errors).length > 0}
+      />
+      <EstimatePanel
+        estimate={estimate.data ?? null}
+        pending={estimate.pending || estimate.isFetching}
+        error={estimate.error}
+        ready={derived.request !== null}
+      />
+      {rest.map((text) => (
+        <Text key={text} size="sm" c="red" role="alert">
+          {text}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+export default OptimizationRequestEditor;
