@@ -12,7 +12,7 @@ const WF_WINDOW = "wf_window";
 /** Fixed (the virtualizer never measures a row); `.tw-rows td` in styles.css has the same height. */
 export const ROW_HEIGHT = 34;
 /** Rows rendered beyond each edge of the view: enough for a wheel step, few enough per frame. */
-const OVERSCAN = 6;
+const OVERSCAN = 3;
 /** The next block (either way) is fetched once the view is this many rows from its block's edge. */
 const LOOKAHEAD = 150;
 const VIEW_HEIGHT = 520;
@@ -72,6 +72,19 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
   latest.current = { onPick, total };
   const pick = useCallback((combination: number) => latest.current.onPick(combination), []);
   const buttonLabel = useCallback((n: number) => t("table.backtest", { n }), [t]);
+  const label = useCallback(
+    (c: string) =>
+      isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" ? t("table.combination") : c === WF_WINDOW ? t("table.window") : c,
+    [isMetric, t],
+  );
+  const sorted = useRef({ head, objective });
+  sorted.current = { head, objective };
+  const onSort = useCallback((c: string) => {
+    const { head: shown, objective: goal } = sorted.current;
+    const defaultOrder: SortOrder = shown?.metrics.includes(c) && !(c === goal.metric && goal.direction === "minimize") ? "desc" : "asc";
+    setSort({ column: c, order: c === shown?.sort ? (shown.order === "asc" ? "desc" : "asc") : defaultOrder });
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, []);
   const onRowKey = useCallback(
     (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
       if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
@@ -92,13 +105,6 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     );
   const column = head.sort;
   const order = head.order as SortOrder;
-  const label = (c: string) =>
-    isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" ? t("table.combination") : c === WF_WINDOW ? t("table.window") : c;
-  const toggle = (c: string) => {
-    const defaultOrder: SortOrder = isMetric.has(c) && !(c === objective.metric && objective.direction === "minimize") ? "desc" : "asc";
-    setSort({ column: c, order: c === column ? (order === "asc" ? "desc" : "asc") : defaultOrder });
-    if (scroller.current) scroller.current.scrollTop = 0;
-  };
   const width = (columns.length + 1) * COLUMN_WIDTH;
   const padTop = items.length ? items[0].start : 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
@@ -128,36 +134,7 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
           style={{ tableLayout: "fixed", width, minWidth: "100%" }}
           verticalSpacing={0}
         >
-          <Table.Thead style={{ position: "sticky", top: 0, zIndex: 1, background: "var(--mantine-color-body)" }}>
-            <Table.Tr style={{ height: ROW_HEIGHT }} aria-rowindex={1}>
-              <Table.Th scope="col" className="tw-num" style={{ width: 64 }}>
-                {t("table.rank")}
-              </Table.Th>
-              {columns.map((c) => (
-                <Table.Th
-                  key={c}
-                  scope="col"
-                  className="tw-num"
-                  aria-sort={c === column ? (order === "asc" ? "ascending" : "descending") : "none"}
-                  style={{ width: COLUMN_WIDTH }}
-                >
-                  <UnstyledButton
-                    onClick={() => toggle(c)}
-                    aria-label={t("table.sortBy", { column: label(c) })}
-                    fz="xs"
-                    fw={700}
-                    style={{ display: "inline-flex", alignItems: "center", gap: 2, maxWidth: "100%" }}
-                    title={label(c)}
-                  >
-                    <span style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} translate={isMetric.has(c) ? undefined : "no"}>
-                      {label(c)}
-                    </span>
-                    {c === column && (order === "asc" ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />)}
-                  </UnstyledButton>
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
+          <Header columns={columns} isMetric={isMetric} column={column} order={order} label={label} onSort={onSort} />
           <tbody className="tw-rows">
             {padTop > 0 && (
               <tr aria-hidden style={{ height: padTop }}>
@@ -189,6 +166,53 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     </>
   );
 }
+
+interface HeaderProps {
+  columns: string[];
+  isMetric: Set<string>;
+  column: string;
+  order: SortOrder;
+  label: (column: string) => string;
+  onSort: (column: string) => void;
+}
+
+/** The sortable header (Mantine), re-rendered only when the columns, the sort or the language change:
+ * not on every scrolled frame. */
+const Header = memo(function Header({ columns, isMetric, column, order, label, onSort }: HeaderProps) {
+  const { t } = useTranslation("optimizations");
+  return (
+    <Table.Thead style={{ position: "sticky", top: 0, zIndex: 1, background: "var(--mantine-color-body)" }}>
+      <Table.Tr style={{ height: ROW_HEIGHT }} aria-rowindex={1}>
+        <Table.Th scope="col" className="tw-num" style={{ width: 64 }}>
+          {t("table.rank")}
+        </Table.Th>
+        {columns.map((c) => (
+          <Table.Th
+            key={c}
+            scope="col"
+            className="tw-num"
+            aria-sort={c === column ? (order === "asc" ? "ascending" : "descending") : "none"}
+            style={{ width: COLUMN_WIDTH }}
+          >
+            <UnstyledButton
+              onClick={() => onSort(c)}
+              aria-label={t("table.sortBy", { column: label(c) })}
+              fz="xs"
+              fw={700}
+              style={{ display: "inline-flex", alignItems: "center", gap: 2, maxWidth: "100%" }}
+              title={label(c)}
+            >
+              <span style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} translate={isMetric.has(c) ? undefined : "no"}>
+                {label(c)}
+              </span>
+              {c === column && (order === "asc" ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />)}
+            </UnstyledButton>
+          </Table.Th>
+        ))}
+      </Table.Tr>
+    </Table.Thead>
+  );
+});
 
 interface RowProps {
   index: number;
