@@ -263,6 +263,9 @@ def test_french_leaves_no_english_on_the_pages(stack: Any, app: Page) -> None:
             go(page, nav_fr)
             assert page.evaluate("() => location.pathname") == route
             settle(page)
+            if route == "/notifications":  # the sweeps' notifications are on screen, so checked below
+                notes = page.get_by_role("list", name="Liste des notifications").get_by_role("listitem")
+                expect(notes.first).to_contain_text("Optimisation « Shell sweep")
             shot = ARTIFACTS / f"{route.strip('/') or 'overview'}-{width}-fr.png"
             page.screenshot(path=str(shot), full_page=True)
             text = page.evaluate(VISIBLE_TEXT)
