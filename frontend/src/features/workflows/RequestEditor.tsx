@@ -80,8 +80,7 @@ export function RequestEditor({
           <Textarea
             label={t("request")}
             description={t("requestHelp")}
-            autosize
-            minRows={6}
+            rows={8}
             ff="monospace"
             value={draft.json}
             onChange={(e) => onChange({ ...draft, json: e.currentTarget.value })}
