@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Menu, Text } from "@mantine/core";
-import { IconBuilding, IconCheck, IconLogout, IconSelector, IconUserCircle } from "@tabler/icons-react";
+import { IconBuilding, IconCheck, IconLogout, IconSelector, IconShieldLock, IconUserCircle } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { useAccount } from "./account";
 
 /** Header: the organisation switcher (when the person belongs to several) and the user menu (who,
@@ -64,6 +65,11 @@ export default function AccountMenus() {
             {t("menu.roleIn", { role: role ? t(`roles.${role}`) : "—", org: orgId ?? "—" })}
           </Text>
           <Menu.Divider />
+          {account.userSession && (
+            <Menu.Item component={Link} to="/security" leftSection={<IconShieldLock size={16} aria-hidden />}>
+              {t("menu.security")}
+            </Menu.Item>
+          )}
           <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={account.signOut}>
             {t("menu.signOut")}
           </Menu.Item>

@@ -59,8 +59,8 @@ export function AccountProvider({
   const account: Account | null = useMemo(() => {
     if (!me.data) return null;
     const role = me.data.kind === "key" ? me.data.role : (me.data.orgs.find((org) => org.org_id === orgId)?.role ?? null);
-    return { me: me.data, orgId, role, switchOrg, signOut: auth.signOut };
-  }, [me.data, orgId, switchOrg, auth.signOut]);
+    return { me: me.data, orgId, role, switchOrg, signOut: auth.signOut, userSession: auth.kind === "user" ? auth.session : null };
+  }, [me.data, orgId, switchOrg, auth]);
 
   const loader = (
     <Center mih="100vh">

@@ -1,6 +1,7 @@
 import { Button } from "@mantine/core";
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { useEffect, useState } from "react";
+import { MemoryRouter } from "react-router";
 import { expect, it } from "vitest";
 import { unwrap } from "../../api/client";
 import { Providers } from "../../app/Providers";
@@ -106,10 +107,10 @@ function renderProvider(me: Me, extra: Parameters<typeof fakeApi>[0] = {}) {
     <Providers i18n={createI18n("en", resources)} queryClient={testQueryClient()}>
       <AccountProvider config={TEST_CONFIG} auth={USER_AUTH()} fetch={fake.fetch}>
         {(session) => (
-          <>
+          <MemoryRouter>
             <AccountMenu />
             <Probe api={session.api} />
-          </>
+          </MemoryRouter>
         )}
       </AccountProvider>
     </Providers>,
@@ -144,6 +145,7 @@ it("shows the user menu: who, role there, sign out", async () => {
   const menu = signOut.closest<HTMLElement>("[role=menu]")!;
   expect(within(menu).getByTestId("account-email").textContent).toBe("ann@example.com");
   expect(within(menu).getByTestId("account-role").textContent).toBe("Admin in acme");
+  expect(within(menu).getByText("Security").closest("a")?.getAttribute("href")).toBe("/security");
 });
 
 it("shows a person in no organisation their invitations; accepting one opens the app there", async () => {

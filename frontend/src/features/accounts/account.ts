@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { Schemas } from "../../api/client";
+import type { UserSession } from "./userSession";
 
 export type Role = Schemas["Role"];
 export type Me = Schemas["MeOut"];
@@ -29,6 +30,8 @@ export interface Account {
   role: Role | null;
   switchOrg: (orgId: string) => void;
   signOut: () => void;
+  /** A person's Cognito session (their own security settings); null with an API key. */
+  userSession?: UserSession | null;
 }
 
 export const AccountContext = createContext<Account | null>(null);

@@ -90,6 +90,26 @@ export class CognitoClient {
     return this.call("ConfirmForgotPassword", { ClientId: this.config.clientId, Username: email, ConfirmationCode: code, Password: password });
   }
 
+  /** The signed-in person's attributes and MFA methods (`UserMFASettingList` has `SOFTWARE_TOKEN_MFA` once TOTP is on). */
+  getUser(accessToken: string): Promise<{ UserMFASettingList?: string[]; PreferredMfaSetting?: string }> {
+    return this.call("GetUser", { AccessToken: accessToken });
+  }
+
+  /** Start TOTP setup: a new secret for the person's authenticator app. */
+  associateSoftwareToken(accessToken: string): Promise<{ SecretCode: string }> {
+    return this.call("AssociateSoftwareToken", { AccessToken: accessToken });
+  }
+
+  /** Prove the authenticator holds the secret with one of its codes (`CodeMismatchException` if not). */
+  verifySoftwareToken(accessToken: string, code: string, deviceName: string): Promise<{ Status: string }> {
+    return this.call("VerifySoftwareToken", { AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName });
+  }
+
+  /** Ask (or stop asking) for an authenticator code at each sign-in. */
+  setTotp(accessToken: string, enabled: boolean): Promise<unknown> {
+    return this.call("SetUserMFAPreference", { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled } });
+  }
+
   /** Sign out everywhere: the refresh tokens of this person stop working. */
   globalSignOut(accessToken: string): Promise<unknown> {
     return this.call("GlobalSignOut", { AccessToken: accessToken });

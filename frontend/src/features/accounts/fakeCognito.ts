@@ -10,7 +10,12 @@ interface FakeUser {
   sub: string;
   mustChangePassword?: boolean;
   mfaCode?: string;
+  /** TOTP setup: the secret handed out, and whether a code proved the app holds it. */
+  totp?: { secret: string; verified: boolean };
 }
+
+/** The one code the fake's authenticator "shows" for any secret. */
+export const FAKE_TOTP_CODE = "246810";
 
 const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
@@ -27,6 +32,9 @@ interface Body {
   Username: string;
   ConfirmationCode: string;
   Password: string;
+  AccessToken: string;
+  UserCode: string;
+  SoftwareTokenMfaSettings: { Enabled: boolean };
 }
 
 export function fakeCognito(users: Record<string, FakeUser>, now: () => number = () => Date.now()) {
@@ -99,6 +107,28 @@ export function fakeCognito(users: Record<string, FakeUser>, now: () => number =
     if (operation === "ConfirmForgotPassword") {
       if (codes.get(body.Username) !== body.ConfirmationCode) return fail("CodeMismatchException", "Invalid code provided, please request a code again.");
       users[body.Username].password = body.Password;
+      return ok({});
+    }
+    const byAccess = () => {
+      const sub = body.AccessToken ? String(JSON.parse(atob(body.AccessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub) : "";
+      return Object.values(users).find((user) => user.sub === sub);
+    };
+    if (["GetUser", "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference"].includes(operation)) {
+      const user = byAccess();
+      if (!user) return fail("NotAuthorizedException", "Invalid Access Token");
+      if (operation === "GetUser") return ok({ UserMFASettingList: user.mfaCode ? ["SOFTWARE_TOKEN_MFA"] : [] });
+      if (operation === "AssociateSoftwareToken") {
+        user.totp = { secret: `SECRET${++issued}ABCDEFGHIJ`, verified: false };
+        return ok({ SecretCode: user.totp.secret });
+      }
+      if (operation === "VerifySoftwareToken") {
+        if (!user.totp || body.UserCode !== FAKE_TOTP_CODE) return fail("CodeMismatchException", "Invalid code received for user");
+        user.totp.verified = true;
+        return ok({ Status: "SUCCESS" });
+      }
+      if (body.SoftwareTokenMfaSettings.Enabled && !user.totp?.verified) return fail("InvalidParameterException", "User has not verified software token mfa");
+      if (body.SoftwareTokenMfaSettings.Enabled) user.mfaCode = FAKE_TOTP_CODE;
+      else delete user.mfaCode;
       return ok({});
     }
     if (operation === "GlobalSignOut") {
