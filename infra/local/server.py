@@ -230,7 +230,14 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
     moto = EmbeddedMoto("127.0.0.1")
     moto.start()
-    os.environ.update({"AWS_ENDPOINT_URL": moto.url, "MOTO_PORT": str(moto.port)})
+    # moto checks authenticator (TOTP) codes only when asked to: as Cognito does (docs/accounts.md).
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": moto.url,
+            "MOTO_PORT": str(moto.port),
+            "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
+        }
+    )
     # For tests (LocalStack.moto_url): the admin side of the embedded AWS, e.g. Cognito's Admin* calls.
     (data_dir / "moto-url").write_text(moto.url + "\n")
     flush: FlushLoop | None = None

@@ -6,11 +6,14 @@ proxy; the CLI's login, silent refresh and logout."""
 
 from __future__ import annotations
 
+import base64
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -79,6 +82,7 @@ def stack(synthesized_stack: SynthesizedStack, tmp_path_factory: pytest.TempPath
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_REGION": "us-east-1",
+                "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",  # as make run: codes are checked
             }
         )
         moto_fixes.install()  # as bring_up does (moto bugs the template meets)
@@ -276,6 +280,81 @@ def test_the_browser_proxy_forwards_sign_in_but_no_admin_call(stack: Stack) -> N
     assert stack.api.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "admin"
     admin_call = {**headers, "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminCreateUser"}
     assert proxy.post("/cognito/", json={"UserPoolId": stack.pool_id}, headers=admin_call).status_code == 403
+
+
+def _totp(secret: str) -> str:
+    """The authenticator app's current code for ``secret`` (RFC 6238), away from a step's end."""
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    padded = secret + "=" * (-len(secret) % 8)
+    totp = TOTP(base64.b32decode(padded, casefold=True), 6, SHA1(), 30, enforce_key_length=False)
+    if time.time() % 30 > 28:  # moto checks the current step only: do not straddle two
+        time.sleep(30 - time.time() % 30)
+    return totp.generate(time.time()).decode()
+
+
+def test_a_person_turns_on_an_authenticator_through_the_proxy_and_then_signs_in_with_a_code(
+    stack: Stack,
+) -> None:
+    proxy = TestClient(CognitoProxy(stack.moto.url))
+    client_id = stack.provisioned.user_pool_clients["web"]
+
+    def call(operation: str, body: dict[str, Any]) -> Any:
+        headers = {
+            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
+            "Content-Type": "application/x-amz-json-1.1",
+        }
+        return proxy.post("/cognito/", json=body, headers=headers)
+
+    def sign_in() -> dict[str, Any]:
+        auth = {"USERNAME": "frank@team.test", "PASSWORD": PASSWORD}
+        answer = call(
+            "InitiateAuth", {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
+        )
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    stack.create_person("frank@team.test")
+    access = sign_in()["AuthenticationResult"]["AccessToken"]
+    secret = call("AssociateSoftwareToken", {"AccessToken": access}).json()["SecretCode"]
+    wrong = call("VerifySoftwareToken", {"AccessToken": access, "UserCode": "000000"})
+    assert wrong.status_code == 400
+    assert "CodeMismatch" in wrong.json()["__type"]
+    right = call("VerifySoftwareToken", {"AccessToken": access, "UserCode": _totp(secret)})
+    assert right.json()["Status"] == "SUCCESS", right.text
+    on = {"Enabled": True, "PreferredMfa": True}
+    assert (
+        call("SetUserMFAPreference", {"AccessToken": access, "SoftwareTokenMfaSettings": on}).status_code
+        == 200
+    )
+    assert call("GetUser", {"AccessToken": access}).json()["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+
+    challenge = sign_in()
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    answers = {"USERNAME": "frank@team.test", "SOFTWARE_TOKEN_MFA_CODE": "111111"}
+    respond = {"ClientId": client_id, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": challenge["Session"]}
+    assert call("RespondToAuthChallenge", {**respond, "ChallengeResponses": answers}).status_code == 400
+    answers["SOFTWARE_TOKEN_MFA_CODE"] = _totp(secret)
+    signed = call("RespondToAuthChallenge", {**respond, "ChallengeResponses": answers})
+    assert signed.status_code == 200, signed.text
+    token = signed.json()["AuthenticationResult"]["IdToken"]
+    assert (
+        stack.api.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["email"]
+        == "frank@team.test"
+    )
+
+    off = {"Enabled": False, "PreferredMfa": False}
+    access = signed.json()["AuthenticationResult"]["AccessToken"]
+    assert (
+        call("SetUserMFAPreference", {"AccessToken": access, "SoftwareTokenMfaSettings": off}).status_code
+        == 200
+    )
+    assert "AuthenticationResult" in sign_in()
+    admin_mfa = call(
+        "AdminSetUserMFAPreference", {"UserPoolId": stack.pool_id, "Username": "frank@team.test"}
+    )
+    assert admin_mfa.status_code == 403
 
 
 @pytest.fixture
