@@ -11,14 +11,29 @@ import { BacktestFields, type BacktestFormState, fieldOf, fromRequest, useBackte
 export function BacktestRequestEditor({ value, onChange, errors }: RequestEditorProps) {
   const datasets = useDatasets();
   const [form, setForm] = useState<BacktestFormState>(() => fromRequest(value as Partial<BacktestRequest>));
-  const [initial] = useState(() => JSON.stringify(form));
+  const [initial, setInitial] = useState(() => JSON.stringify(form));
   const derived = useBacktestForm(form, datasets.data?.items ?? []);
+  // A saved inline document (how the form sends a template) shows as the template of its name; one
+  // that matches none is kept as it is until another strategy is chosen.
+  const [inline] = useState(() => (value.strategy_id ? null : ((value.strategy as { name?: string } | undefined) ?? null)));
+  const named = inline && form.strategy === null ? derived.choice.templateItems.find((x) => x.name === inline.name) : undefined;
+  if (named) {
+    const shown = { ...form, strategy: `t:${named.template}` };
+    setForm(shown);
+    setInitial(JSON.stringify(shown));
+  }
   const { out, rest } = useMemo(() => locate(errors), [errors]);
   const at = (field: string) => (out[field]?.length ? out[field].join(" ") : undefined);
 
   // A request made in the form is sent out; one only shown (a saved step untouched) stays as it was,
   // unless it lacks what the form fills in by default (a new step: the strategy, the dataset).
-  const request = JSON.stringify(derived.toRequest(false));
+  const built = derived.toRequest(false);
+  if (inline && form.strategy === null) {
+    delete built.strategy_id;
+    delete built.strategy_version;
+    built.strategy = inline as BacktestRequest["strategy"];
+  }
+  const request = JSON.stringify(built);
   const changed = JSON.stringify(form) !== initial;
   const incomplete = (!value.strategy_id && !value.strategy) || !value.dataset_id;
   useEffect(() => {

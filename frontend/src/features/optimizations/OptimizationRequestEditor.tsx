@@ -8,7 +8,7 @@ import { useDatasets } from "../datasets/useDatasets";
 import type { RequestEditorProps } from "../jobs/requestEditor";
 import { EstimatePanel } from "./EstimatePanel";
 import { fromOptimizationRequest, OptimizationFields, type OptState, useOptimizationForm } from "./OptimizationForm";
-import { useEstimate } from "./useOptimizations";
+import { useEstimate, useTemplates } from "./useOptimizations";
 
 /** The paths the fields show (anything else is listed under them). */
 const SHOWN = /^(strategy|strategy_id|strategy_version|dataset_id|symbols|watchlist_id|start|end|space|objective|min_trades|walk_forward|name)(\.|$)/;
@@ -16,7 +16,18 @@ const SHOWN = /^(strategy|strategy_id|strategy_version|dataset_id|symbols|watchl
 export function OptimizationRequestEditor({ value, onChange, errors }: RequestEditorProps) {
   const datasets = useDatasets();
   const [state, setState] = useState<OptState>(() => fromOptimizationRequest(value as Partial<OptimizationRequest>));
-  const [initial] = useState(() => JSON.stringify(state));
+  const [initial, setInitial] = useState(() => JSON.stringify(state));
+  // A saved inline document (how the form sends a template) shows as the template of its name (its
+  // space kept); one that matches none is kept as it is until another strategy is chosen.
+  const templates = useTemplates();
+  const [inline] = useState(() => (value.strategy_id ? null : ((value.strategy as { name?: string } | undefined) ?? null)));
+  const [source] = useState(state.source);
+  const named = inline && state.source === source ? templates.data?.items.find((x) => x.name === inline.name) : undefined;
+  if (named && `template:${named.template}` !== state.source) {
+    const shown = { ...state, source: `template:${named.template}`, fieldsOf: `template:${named.template}@` };
+    setState(shown);
+    setInitial(JSON.stringify(shown));
+  }
   const derived = useOptimizationForm(state, setState, datasets.data?.items ?? [], false);
   const estimate = useEstimate(derived.request);
 
@@ -36,7 +47,8 @@ export function OptimizationRequestEditor({ value, onChange, errors }: RequestEd
   // strategy document stays until another strategy is chosen.
   const changed = JSON.stringify(state) !== initial;
   const incomplete = (!value.strategy_id && !value.strategy) || !value.dataset_id;
-  const request = derived.request ? JSON.stringify(derived.request) : null;
+  const keepInline = inline && !named && state.source === source;
+  const request = derived.request ? JSON.stringify(keepInline ? { ...derived.request, strategy: inline } : derived.request) : null;
   useEffect(() => {
     if (request !== null && (changed || incomplete) && request !== JSON.stringify(value)) onChange(JSON.parse(request) as Record<string, unknown>);
   }, [request, changed, incomplete, value, onChange]);

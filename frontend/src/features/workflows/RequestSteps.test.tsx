@@ -102,3 +102,41 @@ it("shows a saved backtest step in the form as it was saved, and leaves it untou
   fireEvent.click(within(step).getByText("JSON"));
   expect(JSON.parse((within(step).getByTestId("step-request") as HTMLTextAreaElement).value)).toEqual(request);
 }, 20_000);
+
+it("keeps a saved step's inline template (shown as that template) when another field is edited", async () => {
+  const request = { strategy: SMA_TEMPLATE.document, dataset_id: "sample", symbols: ["ZENX"], params: { fast: 12, slow: 30 } };
+  const workflow = {
+    workflow_id: "w1",
+    name: "Evening",
+    description: null,
+    steps: [{ target: { kind: "backtest", request } }],
+    version: 1,
+    runs: 0,
+    last_run_id: null,
+    created_at: "2030-01-01T00:00:00Z",
+    updated_at: "2030-01-01T00:00:00Z",
+  };
+  const stored = { strategy_id: "s9", name: "Newest stored", latest_version: 1, created_at: "", updated_at: "" };
+  const api = fakeApi({
+    ...routes(),
+    "GET /strategies?limit=200": { status: 200, body: { items: [stored], next_token: null } }, // the run form's default otherwise
+    "GET /workflows/w1": { status: 200, body: workflow },
+    "GET /workflows/w1/runs?limit=20": { status: 200, body: { items: [], next_token: null } },
+    "PUT /workflows/w1": { status: 200, body: workflow },
+  });
+  renderWithApp(
+    <Routes>
+      <Route path="/workflows/:workflowId" element={<WorkflowPage />} />
+    </Routes>,
+    { fetch: api.fetch, path: "/workflows/w1" },
+  );
+  const step = await screen.findByTestId("workflow-step");
+  expect(await within(step).findByDisplayValue("SMA cross")).toBeTruthy(); // not the run form's default (the newest stored)
+  fireEvent.change(within(step).getByLabelText("Start date"), { target: { value: "2022-01-03" } });
+  fireEvent.click(screen.getByTestId("workflow-save"));
+  await vi.waitFor(() => expect(api.requests.map((r) => r.route)).toContain("PUT /workflows/w1"));
+  const sent = api.requests.find((r) => r.route === "PUT /workflows/w1")?.body as { steps: { target: { request: Record<string, unknown> } }[] };
+  expect(sent.steps[0].target.request).toMatchObject({ dataset_id: "sample", symbols: ["ZENX"], start: "2022-01-03", params: { fast: 12, slow: 30 } });
+  expect((sent.steps[0].target.request.strategy as { name: string }).name).toBe("SMA cross");
+  expect(sent.steps[0].target.request.strategy_id).toBeUndefined();
+}, 20_000);
