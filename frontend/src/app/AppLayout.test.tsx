@@ -4,7 +4,7 @@ import { fakeApi } from "../test/api";
 import { FakeSocket } from "../test/fakeSocket";
 import { connected, push } from "../test/realtime";
 import { renderApp } from "../test/renderApp";
-import { activeEntry } from "./AppLayout";
+import { activeEntry, visibleEntries } from "./AppLayout";
 import { navEntries } from "./registry";
 
 const READY = { status: "ok", checks: { dynamodb: { ok: true, detail: "tradewind-main" } } };
@@ -99,3 +99,37 @@ it("switches to French (remembered, <html lang>) and to the dark theme", async (
   expect(document.documentElement.getAttribute("data-mantine-color-scheme")).toBe("dark");
   expect(window.localStorage.getItem("tradewind.colorScheme")).toBe("dark");
 });
+
+it("hides the admin-only entries from a viewer, and groups them under Administration for an admin", async () => {
+  const admin = (section: string) => navEntries().filter((e) => e.role === "admin" && e.section === section);
+  expect(admin("admin").map((e) => e.to)).toEqual(["/audit", "/integrations"]);
+  expect(navEntries().filter((e) => e.role === "admin" && e.section !== "admin")).toEqual([]);
+  expect(visibleEntries(navEntries(), { role: "researcher" }).map((e) => e.to)).not.toContain("/audit");
+  expect(visibleEntries(navEntries(), null)).toEqual(navEntries());
+
+  const viewer = renderApp("/health", { fetch: api().fetch, role: "viewer" });
+  await viewer.findByRole("heading", { level: 1, name: "System health" });
+  expect(screen.queryByRole("navigation", { name: "Administration" })).toBeNull();
+  expect(screen.queryByRole("link", { name: "Audit" })).toBeNull();
+  expect(screen.queryByRole("link", { name: "Integrations" })).toBeNull();
+  expect(screen.getByRole("link", { name: "Members" })).toBeTruthy();
+  viewer.unmount();
+
+  renderApp("/health", { fetch: api().fetch, role: "admin" });
+  const nav = await screen.findByRole("navigation", { name: "Administration" });
+  expect(
+    within(nav)
+      .getAllByRole("link")
+      .map((a) => a.textContent),
+  ).toEqual(["Audit", "Integrations"]);
+});
+
+it.each(["/audit", "/integrations", "/integrations/c1"])(
+  "tells a researcher visiting %s that it needs the Admin role, asking the API nothing of it",
+  async (path) => {
+    const fake = api();
+    renderApp(path, { fetch: fake.fetch, role: "researcher" });
+    expect(await screen.findByText("This page needs the Admin role")).toBeTruthy();
+    expect(fake.requests.filter((r) => /\/(audit|channels)/.test(r.route))).toEqual([]);
+  },
+);

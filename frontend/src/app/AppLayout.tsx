@@ -3,6 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
+import { type Role, roleAllows, useAccount } from "../features/accounts/account";
 import { RealtimeBadge } from "../features/realtime/RealtimeBadge";
 import { useTopics } from "../features/realtime/RealtimeProvider";
 import { LanguageToggle, ThemeToggle } from "./HeaderControls";
@@ -22,6 +23,12 @@ export function activeEntry(entries: NavEntry[], pathname: string): NavEntry | u
   return entries.filter((entry) => covers(entry, pathname)).sort((a, b) => b.to.length - a.to.length)[0];
 }
 
+/** The entries `role` may use: one with a role is hidden from lesser roles. Without an account (an
+ * API key's tests of other features) every entry shows: the API is the authority. */
+export function visibleEntries(entries: NavEntry[], account: { role: Role | null } | null): NavEntry[] {
+  return entries.filter((entry) => !entry.role || account === null || roleAllows(account.role, entry.role));
+}
+
 /** Header (brand, realtime badge, feature items such as the bell, language, theme), left navigation
  * (a burger under 768 px) and the page. */
 export function AppLayout({ features = registered }: { features?: Feature[] }) {
@@ -30,9 +37,9 @@ export function AppLayout({ features = registered }: { features?: Feature[] }) {
   const { pathname } = useLocation();
   useTopics(SHELL_TOPICS);
   useEffect(close, [pathname, close]);
-  const entries = navEntries(features);
+  const entries = visibleEntries(navEntries(features), useAccount());
   const current = activeEntry(entries, pathname);
-  const sections = (["research", "system"] as const).map((section) => ({ section, entries: entries.filter((e) => e.section === section) }));
+  const sections = (["research", "system", "admin"] as const).map((section) => ({ section, entries: entries.filter((e) => e.section === section) }));
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">

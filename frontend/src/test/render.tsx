@@ -6,6 +6,7 @@ import { createApi } from "../api/client";
 import { SessionProvider } from "../app/ApiContext";
 import { Providers } from "../app/Providers";
 import type { AppConfig } from "../config";
+import { type Account, AccountContext, type Role } from "../features/accounts/account";
 import type { RealtimeConnection } from "../features/realtime/connection";
 import { RealtimeInvalidation } from "../features/realtime/RealtimeInvalidation";
 import { ConnectionProvider } from "../features/realtime/RealtimeProvider";
@@ -18,12 +19,25 @@ export interface AppOptions {
   language?: Language;
   queryClient?: QueryClient;
   signOut?: () => void;
+  /** Signed in with this role (useCan, NeedsRole, the nav); without it, nothing is restricted. */
+  role?: Role;
 }
 
 export const TEST_CONFIG: AppConfig = { apiUrl: "http://api.test", wsUrl: "ws://api.test/ws", stage: "test" };
 
 export function testQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } });
+}
+
+/** A person of organisation "acme" with `role` there. */
+export function testAccount(role: Role): Account {
+  return {
+    me: { kind: "user", actor: "user:u1", user_id: "u1", email: "ann@example.com", org_id: "acme", role, scopes: [], orgs: [], invitations: [] },
+    orgId: "acme",
+    role,
+    switchOrg: () => undefined,
+    signOut: () => undefined,
+  };
 }
 
 /** Everything a page needs (theme, i18n, query client, session with a fake API, realtime). */
@@ -34,7 +48,7 @@ export function AppHarness({ options, children }: { options: AppOptions; childre
       <SessionProvider session={{ api, config: TEST_CONFIG, apiKey: "tw_test", signOut: options.signOut }}>
         <ConnectionProvider connection={options.connection ?? null}>
           <RealtimeInvalidation />
-          {children}
+          {options.role ? <AccountContext.Provider value={testAccount(options.role)}>{children}</AccountContext.Provider> : children}
         </ConnectionProvider>
       </SessionProvider>
     </Providers>

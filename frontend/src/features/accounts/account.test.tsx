@@ -172,3 +172,19 @@ it("shows a person in no organisation their invitations; accepting one opens the
   expect(await screen.findByText("role researcher in acme, 0 members")).toBeTruthy();
   expect(fake.requests.map((r) => r.route)).toContain("POST /me/invitations/inv1/accept");
 });
+
+it("keeps a disabled link from navigating", () => {
+  let clicked = false;
+  withRole(
+    "viewer",
+    <NeedsRole role="admin">
+      <Button component="a" href="/integrations" onClick={(event) => (clicked = !event.defaultPrevented)}>
+        Integrations
+      </Button>
+    </NeedsRole>,
+  );
+  const link = screen.getByText("Integrations").closest("a")!;
+  expect(link.closest("[data-needs-role]")!.getAttribute("data-needs-role")).toBe("admin");
+  fireEvent.click(link);
+  expect(clicked).toBe(false);
+});

@@ -3,6 +3,6 @@ import { defineFeature, lazyPage } from "../../app/feature";
 
 export const feature = defineFeature({
   id: "audit",
-  routes: [{ path: "/audit", Component: lazyPage(() => import("./AuditPage")) }],
-  nav: [{ to: "/audit", label: "audit:nav", icon: IconListSearch, section: "system", order: 95 }],
+  routes: [{ path: "/audit", Component: lazyPage(() => import("./AuditPage"), "admin") }],
+  nav: [{ to: "/audit", label: "audit:nav", icon: IconListSearch, section: "admin", order: 95, role: "admin" }],
 });

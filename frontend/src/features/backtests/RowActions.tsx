@@ -7,6 +7,7 @@ import { useErrorMessage } from "../../app/Page";
 import { isFinal } from "../jobs/jobState";
 import { useCancelJob } from "../jobs/useJobs";
 import { useDeleteBacktest } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** How many runs the comparison takes at most. */
 export const MAX_COMPARE = 4;
@@ -37,13 +38,17 @@ export function RowActions({ job, title, onDeleted }: { job: Job; title: string;
     <>
       <Group gap={4} wrap="nowrap" justify="flex-end">
         {!isFinal(job.status) && (
-          <Button size="compact-xs" variant="default" onClick={() => cancel.mutate(job)} loading={cancel.isPending} aria-label={t("cancelOne", { title })}>
-            {common("actions.cancel")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button size="compact-xs" variant="default" onClick={() => cancel.mutate(job)} loading={cancel.isPending} aria-label={t("cancelOne", { title })}>
+              {common("actions.cancel")}
+            </Button>
+          </NeedsRole>
         )}
-        <Button size="compact-xs" variant="subtle" color="red" onClick={() => setConfirming(true)} aria-label={t("deleteOne", { title })}>
-          {t("delete")}
-        </Button>
+        <NeedsRole role="researcher">
+          <Button size="compact-xs" variant="subtle" color="red" onClick={() => setConfirming(true)} aria-label={t("deleteOne", { title })}>
+            {t("delete")}
+          </Button>
+        </NeedsRole>
       </Group>
       {error && (
         <Text size="xs" c="var(--tw-error, var(--mantine-color-red-8))" role="alert">

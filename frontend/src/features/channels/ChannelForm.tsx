@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { ApiProblem } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
 import { type Channel, type ChannelIn, type ChannelKind, type ChannelUpdate, EVENTS, type EventName, KINDS } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 interface Draft {
   name: string;
@@ -187,9 +188,11 @@ export function ChannelForm({
           </Text>
         )}
         <Group>
-          <Button type="submit" loading={pending} disabled={!draft.name.trim()}>
-            {submitLabel}
-          </Button>
+          <NeedsRole role="admin">
+            <Button type="submit" loading={pending} disabled={!draft.name.trim()}>
+              {submitLabel}
+            </Button>
+          </NeedsRole>
         </Group>
       </Stack>
     </form>

@@ -11,6 +11,7 @@ import { type Delivery, useChannel, useDeleteChannel, useDeliveries, useResumeCh
 import { ChannelForm } from "./ChannelForm";
 import { StatusBadge } from "./ChannelsPage";
 import { SecretModal } from "./SecretModal";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 const DELIVERY_COLORS: Record<Delivery["status"], string> = {
   delivered: "teal",
@@ -48,12 +49,16 @@ export default function ChannelPage() {
         actions={
           <Group gap="sm">
             {data && <StatusBadge channel={data} />}
-            <Button variant="default" loading={sendTest.isPending} onClick={() => sendTest.mutate()}>
-              {t("sendTest")}
-            </Button>
-            <Button color="red" variant="light" onClick={() => setDeleting(true)}>
-              {t("delete")}
-            </Button>
+            <NeedsRole role="admin">
+              <Button variant="default" loading={sendTest.isPending} onClick={() => sendTest.mutate()}>
+                {t("sendTest")}
+              </Button>
+            </NeedsRole>
+            <NeedsRole role="admin">
+              <Button color="red" variant="light" onClick={() => setDeleting(true)}>
+                {t("delete")}
+              </Button>
+            </NeedsRole>
           </Group>
         }
       />
@@ -68,9 +73,11 @@ export default function ChannelPage() {
           <Alert color="orange" variant="light" title={t("paused.title")}>
             <Stack gap="xs" align="flex-start">
               <Text size="sm">{data.paused_reason}</Text>
-              <Button size="xs" loading={resume.isPending} onClick={() => resume.mutate()}>
-                {t("paused.resume")}
-              </Button>
+              <NeedsRole role="admin">
+                <Button size="xs" loading={resume.isPending} onClick={() => resume.mutate()}>
+                  {t("paused.resume")}
+                </Button>
+              </NeedsRole>
               {resume.error && (
                 <Text c="var(--tw-error)" size="sm" role="alert">
                   {errorMessage(resume.error)}

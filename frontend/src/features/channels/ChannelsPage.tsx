@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ErrorAlert, PageHeader } from "../../app/Page";
 import { type Channel, useChannels } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function StatusBadge({ channel }: { channel: Channel }) {
   const { t } = useTranslation("channels");
@@ -24,9 +25,11 @@ export default function ChannelsPage() {
         title={t("title")}
         description={t("description")}
         actions={
-          <Button component={Link} to="/integrations/new">
-            {t("new")}
-          </Button>
+          <NeedsRole role="admin">
+            <Button component={Link} to="/integrations/new">
+              {t("new")}
+            </Button>
+          </NeedsRole>
         }
       />
       {channels.error && <ErrorAlert error={channels.error} />}

@@ -1,6 +1,7 @@
 import { Button, Paper, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** The Settings page's way to the organisation's alert channels (they have their own page). */
 export function IntegrationsLink() {
@@ -13,9 +14,11 @@ export function IntegrationsLink() {
       <Text size="sm" c="dimmed" mb="sm">
         {t("link.description")}
       </Text>
-      <Button component={Link} to="/integrations" variant="default">
-        {t("link.open")}
-      </Button>
+      <NeedsRole role="admin">
+        <Button component={Link} to="/integrations" variant="default">
+          {t("link.open")}
+        </Button>
+      </NeedsRole>
     </Paper>
   );
 }

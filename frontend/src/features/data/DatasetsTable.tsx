@@ -8,6 +8,7 @@ import { DASH, useFormat } from "../../i18n/format";
 import { useTopics } from "../realtime/RealtimeProvider";
 import { StatusBadge } from "./DatasetStatus";
 import { SETTLED, useDeleteDataset } from "./useData";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** The tenant's datasets, dense: status live for those still importing. */
 export function DatasetsTable({ datasets }: { datasets: Dataset[] }) {
@@ -69,15 +70,17 @@ export function DatasetsTable({ datasets }: { datasets: Dataset[] }) {
                   {format.date(dataset.created_at)}
                 </Table.Td>
                 <Table.Td ta="right">
-                  <Button
-                    size="compact-xs"
-                    color="red"
-                    variant="subtle"
-                    onClick={() => setDeleting(dataset)}
-                    aria-label={t("delete.label", { name: dataset.name })}
-                  >
-                    {t("delete.action")}
-                  </Button>
+                  <NeedsRole role="researcher">
+                    <Button
+                      size="compact-xs"
+                      color="red"
+                      variant="subtle"
+                      onClick={() => setDeleting(dataset)}
+                      aria-label={t("delete.label", { name: dataset.name })}
+                    >
+                      {t("delete.action")}
+                    </Button>
+                  </NeedsRole>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -9,6 +9,7 @@ import { isFinal } from "./jobState";
 import { JobProgressBar } from "./JobProgressBar";
 import { LeaderboardTable } from "./LeaderboardTable";
 import { useCancelJob } from "./useJobs";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export const STATUS_COLORS: Record<string, string> = {
   queued: "gray",
@@ -76,9 +77,11 @@ export function JobRow({ job, synthetic, open, onToggle }: Props) {
           )}
         </Group>
         {!final && (
-          <Button size="compact-xs" variant="default" onClick={() => cancel.mutate(job)} loading={cancel.isPending} aria-label={t("cancelJob", { title })}>
-            {common("actions.cancel")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button size="compact-xs" variant="default" onClick={() => cancel.mutate(job)} loading={cancel.isPending} aria-label={t("cancelJob", { title })}>
+              {common("actions.cancel")}
+            </Button>
+          </NeedsRole>
         )}
       </Group>
       <Text size="xs" c="dimmed" mt={2}>

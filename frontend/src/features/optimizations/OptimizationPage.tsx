@@ -17,6 +17,8 @@ import { optimizationTitle, ranText } from "./jobText";
 import { ResultsTable } from "./ResultsTable";
 import { useCellCombination, useDeleteOptimization, useDownload, useDrillDown, useOptimization, useTableBlock, useWalkForward } from "./useOptimizations";
 import { WalkForwardTable } from "./WalkForwardTable";
+import { useCan } from "../accounts/account";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** One optimization: live progress while it runs, then its full leaderboard, a heatmap and the
  * walk-forward table; a row or a cell backtests that combination and opens the backtest's page. */
@@ -24,6 +26,7 @@ export function OptimizationPage() {
   const { jobId = "" } = useParams();
   const { t } = useTranslation("optimizations");
   const { t: common } = useTranslation();
+  const { t: accounts } = useTranslation("accounts");
   const format = useFormat();
   const navigate = useNavigate();
   const errorMessage = useErrorMessage();
@@ -35,6 +38,7 @@ export function OptimizationPage() {
   const download = useDownload(jobId);
   const drill = useDrillDown(jobId);
   const cell = useCellCombination(jobId);
+  const canRun = useCan("researcher");
   const [confirming, setConfirming] = useState(false);
   const succeeded = data?.status === "succeeded";
   const head = useTableBlock(jobId, 0, undefined, undefined, succeeded);
@@ -52,9 +56,10 @@ export function OptimizationPage() {
   const title = optimizationTitle(t, data);
   const summary = data.summary as OptimizationSummary | null;
   const objective = { metric: head.data?.sort ?? "sharpe", direction: (head.data?.order === "asc" ? "minimize" : "maximize") as "maximize" | "minimize" };
-  const backtest = (combination: number) => drill.mutate(combination, { onSuccess: (created) => navigate(`/backtests/${created.job_id}`) });
+  // A viewer may read the results but not start a backtest from them (POST …/backtest is researcher).
+  const backtest = (combination: number) => canRun && drill.mutate(combination, { onSuccess: (created) => navigate(`/backtests/${created.job_id}`) });
   const pickCell = (args: { where: string[]; metric: string; order: "asc" | "desc" }) =>
-    cell.mutate(args, { onSuccess: (combination) => (combination === null ? undefined : backtest(combination)) });
+    canRun && cell.mutate(args, { onSuccess: (combination) => (combination === null ? undefined : backtest(combination)) });
 
   return (
     <>
@@ -72,9 +77,11 @@ export function OptimizationPage() {
             </Badge>
             <PauseResumeButton job={data} />
             {!isFinal(data.status) && (
-              <Button size="xs" variant="default" onClick={() => cancel.mutate(data)} loading={cancel.isPending}>
-                {t("detail.cancel")}
-              </Button>
+              <NeedsRole role="researcher">
+                <Button size="xs" variant="default" onClick={() => cancel.mutate(data)} loading={cancel.isPending}>
+                  {t("detail.cancel")}
+                </Button>
+              </NeedsRole>
             )}
             {succeeded &&
               (["csv", "parquet"] as const).map((f) => (
@@ -102,9 +109,11 @@ export function OptimizationPage() {
                 {t("detail.confirmDelete")}
               </Button>
             ) : (
-              <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
-                {t("detail.delete")}
-              </Button>
+              <NeedsRole role="researcher">
+                <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
+                  {t("detail.delete")}
+                </Button>
+              </NeedsRole>
             )}
           </Group>
         }
@@ -137,6 +146,11 @@ export function OptimizationPage() {
         {(drill.isPending || cell.isPending) && (
           <Text size="sm" c="dimmed" aria-live="polite">
             {t("detail.drilling")}
+          </Text>
+        )}
+        {succeeded && !canRun && (
+          <Text size="sm" c="dimmed" data-needs-role="researcher">
+            {t("detail.pickNeedsRole", { role: accounts("roles.researcher") })}
           </Text>
         )}
         {succeeded && (

@@ -12,6 +12,7 @@ import { useCancelJob } from "../jobs/useJobs";
 import { JobProgressBar } from "../jobs/JobProgressBar";
 import { optimizationTitle, ranText } from "./jobText";
 import { useDeleteOptimization } from "./useOptimizations";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** One optimization in the list: its name (a link to its page), what it ran, its status, live
  * progress until it ends, its best result; cancel while it runs, delete (confirmed) any time. */
@@ -59,15 +60,17 @@ export function OptimizationRow({ job }: { job: Job }) {
             </Badge>
           )}
           {!final && (
-            <Button
-              size="compact-xs"
-              variant="default"
-              onClick={() => cancel.mutate(job)}
-              loading={cancel.isPending}
-              aria-label={jobsT("cancelJob", { title })}
-            >
-              {common("actions.cancel")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button
+                size="compact-xs"
+                variant="default"
+                onClick={() => cancel.mutate(job)}
+                loading={cancel.isPending}
+                aria-label={jobsT("cancelJob", { title })}
+              >
+                {common("actions.cancel")}
+              </Button>
+            </NeedsRole>
           )}
           {confirming ? (
             <Button
@@ -82,9 +85,11 @@ export function OptimizationRow({ job }: { job: Job }) {
               {common("actions.confirm")}
             </Button>
           ) : (
-            <Button size="compact-xs" variant="subtle" color="red" onClick={() => setConfirming(true)} aria-label={t("list.deleteJob", { title })}>
-              {t("list.delete")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button size="compact-xs" variant="subtle" color="red" onClick={() => setConfirming(true)} aria-label={t("list.deleteJob", { title })}>
+                {t("list.delete")}
+              </Button>
+            </NeedsRole>
           )}
         </Group>
       </Group>

@@ -8,6 +8,7 @@ import { STATUS_COLORS } from "../jobs/JobRow";
 import { isFinal } from "../jobs/jobState";
 import { useJobLive } from "../jobs/useJobs";
 import { type PipelineRun, useStopRun } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function runTitle(t: TFunction, run: PipelineRun): string {
   return run.name || t("run.untitled", { strategy: run.strategy_name ?? "", mode: t(`mode.${run.mode}`) });
@@ -70,17 +71,19 @@ export function StopButton({ run, title }: { run: PipelineRun; title: string }) 
   const stop = useStopRun();
   if (isFinal(run.status)) return null;
   return (
-    <Button
-      size="xs"
-      variant="default"
-      color="red"
-      leftSection={<IconPlayerStop size={14} aria-hidden />}
-      onClick={() => stop.mutate(run.job_id)}
-      loading={stop.isPending}
-      disabled={run.stop_requested}
-      aria-label={t("run.stopOne", { title })}
-    >
-      {t("run.stop")}
-    </Button>
+    <NeedsRole role="researcher">
+      <Button
+        size="xs"
+        variant="default"
+        color="red"
+        leftSection={<IconPlayerStop size={14} aria-hidden />}
+        onClick={() => stop.mutate(run.job_id)}
+        loading={stop.isPending}
+        disabled={run.stop_requested}
+        aria-label={t("run.stopOne", { title })}
+      >
+        {t("run.stop")}
+      </Button>
+    </NeedsRole>
   );
 }

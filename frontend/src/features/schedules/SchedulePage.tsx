@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ErrorAlert, PageHeader, useErrorMessage } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
+import { NeedsRole } from "../accounts/NeedsRole";
 import { STATUS_COLORS } from "../jobs/JobRow";
 import { useDeleteSchedule, useFires, useSchedule } from "./api";
 import { NextFires } from "./NextFires";
@@ -31,16 +32,18 @@ export function SchedulePage() {
           data && (
             <Group gap="sm">
               <PauseToggle schedule={data} />
-              <Button
-                color="red"
-                variant="subtle"
-                loading={remove.isPending}
-                onClick={() => {
-                  if (window.confirm(t("deleteConfirm"))) remove.mutate(data.schedule_id, { onSuccess: () => void navigate("/schedules") });
-                }}
-              >
-                {t("delete")}
-              </Button>
+              <NeedsRole role="researcher">
+                <Button
+                  color="red"
+                  variant="subtle"
+                  loading={remove.isPending}
+                  onClick={() => {
+                    if (window.confirm(t("deleteConfirm"))) remove.mutate(data.schedule_id, { onSuccess: () => void navigate("/schedules") });
+                  }}
+                >
+                  {t("delete")}
+                </Button>
+              </NeedsRole>
             </Group>
           )
         }

@@ -4,20 +4,23 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ErrorAlert, PageHeader } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
+import { NeedsRole } from "../accounts/NeedsRole";
 import { type Schedule, useSchedules, useSetEnabled } from "./api";
 
 export function PauseToggle({ schedule }: { schedule: Schedule }) {
   const { t } = useTranslation("schedules");
   const toggle = useSetEnabled();
   return (
-    <Switch
-      checked={schedule.enabled}
-      disabled={toggle.isPending}
-      onChange={(event) => toggle.mutate({ id: schedule.schedule_id, enabled: event.currentTarget.checked })}
-      label={schedule.enabled ? t("enabled") : t("paused")}
-      aria-label={t("toggle", { name: schedule.name })}
-      data-testid="schedule-toggle"
-    />
+    <NeedsRole role="researcher">
+      <Switch
+        checked={schedule.enabled}
+        disabled={toggle.isPending}
+        onChange={(event) => toggle.mutate({ id: schedule.schedule_id, enabled: event.currentTarget.checked })}
+        label={schedule.enabled ? t("enabled") : t("paused")}
+        aria-label={t("toggle", { name: schedule.name })}
+        data-testid="schedule-toggle"
+      />
+    </NeedsRole>
   );
 }
 
@@ -32,9 +35,11 @@ export function SchedulesPage() {
         title={t("title")}
         description={t("description")}
         actions={
-          <Button component={Link} to="/schedules/new">
-            {t("new")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button component={Link} to="/schedules/new">
+              {t("new")}
+            </Button>
+          </NeedsRole>
         }
       />
       {schedules.error ? <ErrorAlert error={schedules.error} /> : null}

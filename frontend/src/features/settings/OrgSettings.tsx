@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ApiProblem } from "../../api/client";
 import { ErrorAlert, useErrorMessage } from "../../app/Page";
 import { type OrgSettings as Settings, type OrgSettingsBody, useOrgSettings, useSaveOrgSettings } from "./useOrgSettings";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 const ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
 const DEFAULTS = ["cash", "commission", "commission_fixed", "slippage_bps"] as const;
@@ -133,9 +134,11 @@ function OrgSettingsForm({ settings, save }: { settings: Settings; save: ReturnT
           </Text>
         )}
         <Group gap="sm">
-          <Button type="submit" loading={save.isPending}>
-            {t("org.save")}
-          </Button>
+          <NeedsRole role="admin">
+            <Button type="submit" loading={save.isPending}>
+              {t("org.save")}
+            </Button>
+          </NeedsRole>
           {save.isSuccess && (
             <Text size="sm" c="dimmed" role="status">
               {t("org.saved", { version: settings.version })}

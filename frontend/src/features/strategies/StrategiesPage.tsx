@@ -30,9 +30,11 @@ export function StrategiesPage() {
         actions={
           <Group gap="xs">
             <ImportButton />
-            <Button size="sm" leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-              {t("create.button")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button size="sm" leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+                {t("create.button")}
+              </Button>
+            </NeedsRole>
           </Group>
         }
       />
@@ -125,9 +127,11 @@ function StrategyTable({ items, onDelete }: { items: StrategySummary[]; onDelete
               <Table.Td className="tw-num">{format.integer(s.latest_version)}</Table.Td>
               <Table.Td className="tw-num">{format.dateTime(s.updated_at)}</Table.Td>
               <Table.Td ta="right">
-                <Button size="compact-xs" color="red" variant="light" onClick={() => onDelete(s)} aria-label={t("delete.label", { name: s.name })}>
-                  {t("delete.button")}
-                </Button>
+                <NeedsRole role="researcher">
+                  <Button size="compact-xs" color="red" variant="light" onClick={() => onDelete(s)} aria-label={t("delete.label", { name: s.name })}>
+                    {t("delete.button")}
+                  </Button>
+                </NeedsRole>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -232,9 +236,11 @@ function ImportButton() {
     <>
       <FileButton onChange={(file) => void pick(file)} accept="application/json,.json">
         {(props) => (
-          <Button {...props} size="sm" variant="default" leftSection={<IconUpload size={16} />} loading={importer.isPending}>
-            {t("import.button")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button {...props} size="sm" variant="default" leftSection={<IconUpload size={16} />} loading={importer.isPending}>
+              {t("import.button")}
+            </Button>
+          </NeedsRole>
         )}
       </FileButton>
       <Modal opened={!!fileError || !!problem} onClose={() => (setFileError(null), importer.reset())} title={t("import.failed")}>

@@ -7,6 +7,7 @@ import { ConfirmModal } from "../../app/ConfirmModal";
 import { ErrorAlert, PageHeader, PageLoader, useErrorMessage } from "../../app/Page";
 import { SymbolSearch } from "../data/SymbolSearch";
 import { type Watchlist, useAddSymbol, useDeleteWatchlist, useRemoveSymbol, useRenameWatchlist, useWatchlist } from "./useWatchlists";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 /** One watchlist: rename, add symbols (suggested from the datasets), remove them, delete it. */
 export function WatchlistPage() {
@@ -27,9 +28,11 @@ export function WatchlistPage() {
           </Anchor>
         }
         actions={
-          <Button color="red" variant="light" size="xs" onClick={() => setDeleting(true)}>
-            {t("delete.action")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button color="red" variant="light" size="xs" onClick={() => setDeleting(true)}>
+              {t("delete.action")}
+            </Button>
+          </NeedsRole>
         }
       />
       <Stack gap="md">
@@ -74,9 +77,11 @@ function RenameForm({ watchlist }: { watchlist: Watchlist }) {
           maxLength={100}
           style={{ flex: "1 1 14rem", maxWidth: 420 }}
         />
-        <Button type="submit" mt={{ base: 0, xs: 25 }} loading={rename.isPending} disabled={!name.trim() || name.trim() === watchlist.name}>
-          {common("actions.save")}
-        </Button>
+        <NeedsRole role="researcher">
+          <Button type="submit" mt={{ base: 0, xs: 25 }} loading={rename.isPending} disabled={!name.trim() || name.trim() === watchlist.name}>
+            {common("actions.save")}
+          </Button>
+        </NeedsRole>
       </Group>
       {rename.error && !atName.length && (
         <Text c="var(--tw-error)" size="sm" role="alert" mt="xs">
@@ -96,14 +101,16 @@ function Symbols({ watchlist }: { watchlist: Watchlist }) {
   const atSymbol = problem?.at("symbol") ?? [];
   return (
     <Stack gap="sm">
-      <SymbolSearch
-        label={t("symbols.add")}
-        description={t("symbols.addHint")}
-        onPick={(symbol) => add.mutate(symbol)}
-        clearOnPick
-        error={atSymbol.length ? atSymbol.join("; ") : undefined}
-        style={{ maxWidth: 420 }}
-      />
+      <NeedsRole role="researcher">
+        <SymbolSearch
+          label={t("symbols.add")}
+          description={t("symbols.addHint")}
+          onPick={(symbol) => add.mutate(symbol)}
+          clearOnPick
+          error={atSymbol.length ? atSymbol.join("; ") : undefined}
+          style={{ maxWidth: 420 }}
+        />
+      </NeedsRole>
       {add.error && !atSymbol.length && (
         <Text c="var(--tw-error)" size="sm" role="alert">
           {errorMessage(add.error)}
@@ -139,7 +146,9 @@ function Symbols({ watchlist }: { watchlist: Watchlist }) {
                   </Table.Th>
                   <Table.Td ta="right">
                     <Group justify="flex-end">
-                      <CloseButton size="sm" aria-label={t("symbols.remove", { symbol })} onClick={() => remove.mutate(symbol)} disabled={remove.isPending} />
+                      <NeedsRole role="researcher">
+                        <CloseButton size="sm" aria-label={t("symbols.remove", { symbol })} onClick={() => remove.mutate(symbol)} disabled={remove.isPending} />
+                      </NeedsRole>
                     </Group>
                   </Table.Td>
                 </Table.Tr>

@@ -8,6 +8,7 @@ import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesG
 import type { WorkflowRequest } from "./api";
 import { type StepDraft, toSteps } from "./drafts";
 import { fieldMessages, StepsEditor } from "./StepsEditor";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function WorkflowForm({
   initial,
@@ -84,9 +85,11 @@ export function WorkflowForm({
           </Text>
         ) : null}
         <Group>
-          <Button type="submit" loading={saving} data-testid="workflow-save">
-            {saveLabel}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button type="submit" loading={saving} data-testid="workflow-save">
+              {saveLabel}
+            </Button>
+          </NeedsRole>
         </Group>
       </Stack>
     </form>

@@ -10,6 +10,7 @@ import { useDeleteWorkflow, useRunWorkflow, useUpdateWorkflow, useWorkflow } fro
 import { fromWorkflow } from "./drafts";
 import { RunsList } from "./RunsList";
 import { WorkflowForm } from "./WorkflowForm";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 export function WorkflowPage() {
   const { t } = useTranslation("workflows");
@@ -31,12 +32,16 @@ export function WorkflowPage() {
         description={current.description ?? t("versionN", { n: current.version })}
         actions={
           <Group gap="xs">
-            <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="workflow-run-button">
-              {t("run")}
-            </Button>
-            <Button variant="light" color="red" onClick={() => setConfirming(true)}>
-              {t("delete")}
-            </Button>
+            <NeedsRole role="researcher">
+              <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="workflow-run-button">
+                {t("run")}
+              </Button>
+            </NeedsRole>
+            <NeedsRole role="researcher">
+              <Button variant="light" color="red" onClick={() => setConfirming(true)}>
+                {t("delete")}
+              </Button>
+            </NeedsRole>
           </Group>
         }
       />

@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { ErrorAlert, PageHeader } from "../../app/Page";
 import { useFormat } from "../../i18n/format";
 import { useWorkflows, type Workflow } from "./api";
+import { NeedsRole } from "../accounts/NeedsRole";
 
 function stepsLine(workflow: Workflow, kind: (value: string) => string): string {
   return workflow.steps
@@ -26,9 +27,11 @@ export function WorkflowsPage() {
         title={t("title")}
         description={t("description")}
         actions={
-          <Button component={Link} to="/workflows/new">
-            {t("new")}
-          </Button>
+          <NeedsRole role="researcher">
+            <Button component={Link} to="/workflows/new">
+              {t("new")}
+            </Button>
+          </NeedsRole>
         }
       />
       {workflows.error ? <ErrorAlert error={workflows.error} /> : null}
