@@ -96,8 +96,13 @@ def jwks_url(pool_key: rsa.RSAPrivateKey) -> Iterator[str]:
 def pool(
     aws: None, jwks_url: str, pool_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Pool]:
-    """Sign-in configured against the loopback JWKS of ``pool_key``."""
-    monkeypatch.setenv("TW_COGNITO_USER_POOL_ID", POOL_ID)
+    """Sign-in configured against the loopback JWKS of ``pool_key``; invitations create users in a
+    moto pool (its id differs from ``POOL_ID``, so the issuer is set apart)."""
+    import boto3
+
+    created = boto3.client("cognito-idp", region_name="us-east-1").create_user_pool(PoolName="unit")
+    monkeypatch.setenv("TW_COGNITO_USER_POOL_ID", created["UserPool"]["Id"])
+    monkeypatch.setenv("TW_COGNITO_ISSUER", ISSUER)
     monkeypatch.setenv("TW_COGNITO_CLIENT_IDS", f"{CLIENT_ID},cliclient456")
     monkeypatch.setenv("TW_COGNITO_JWKS_URL", jwks_url)
     get_settings.cache_clear()
