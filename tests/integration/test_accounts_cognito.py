@@ -218,6 +218,15 @@ def test_an_existing_person_is_not_recreated_and_keeps_their_account_when_withdr
     assert _status(stack, "carol@team.test") == "CONFIRMED"
 
 
+def test_an_address_cognito_refuses_is_a_422_on_email_and_no_invitation(stack: Stack) -> None:
+    admin = stack.headers(stack.admin.email, stack.admin.password)
+    refused = stack.api.post("/org/invitations", headers=admin, json={"email": "x@team.c", "role": "viewer"})
+    assert refused.status_code == 422, refused.text
+    assert [e["loc"] for e in refused.json()["errors"]] == [["body", "email"]]
+    pending = stack.api.get("/org/invitations", headers=admin).json()
+    assert "x@team.c" not in [i["email"] for i in pending]
+
+
 def test_withdrawing_deletes_the_user_created_for_it_until_they_sign_in(
     stack: Stack, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -15,6 +15,7 @@ import logging
 import secrets
 
 from tradewind.aws import client
+from tradewind.errors import FieldProblem, InvalidInput
 from tradewind.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -48,13 +49,18 @@ def ensure_user(email: str) -> bool:
         return False
     local = get_settings().stage == "local"
     extra = {"TemporaryPassword": _temporary_password()} if local else {}
-    client("cognito-idp").admin_create_user(
-        UserPoolId=_pool(),
-        Username=email,
-        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
-        DesiredDeliveryMediums=["EMAIL"],
-        **extra,
-    )
+    cognito = client("cognito-idp")
+    try:
+        cognito.admin_create_user(
+            UserPoolId=_pool(),
+            Username=email,
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+            DesiredDeliveryMediums=["EMAIL"],
+            **extra,
+        )
+    except cognito.exceptions.InvalidParameterException as exc:  # an address Cognito will not take
+        message = exc.response["Error"]["Message"]
+        raise InvalidInput(message, [FieldProblem(["body", "email"], message)]) from None
     if local:
         logger.warning("local invitee created: %s temporary password: %s", email, extra["TemporaryPassword"])
     return True
