@@ -93,6 +93,8 @@ export default defineConfig(({ mode }) => {
       // Source maps for local debugging only (`make run` and CloudFront must not publish them).
       sourcemap: mode === "development" ? true : "hidden",
     },
-    test: { environment: "jsdom", restoreMocks: true, setupFiles: ["./src/test/setup.ts"], css: false },
+    // Rendering whole pages in jsdom takes seconds on a loaded 2-core machine: a generous per-test
+    // timeout keeps the tests about behaviour, never about the machine's speed.
+    test: { environment: "jsdom", restoreMocks: true, setupFiles: ["./src/test/setup.ts"], css: false, testTimeout: 30_000 },
   };
 });

@@ -17,4 +17,4 @@ it("the committed schema.d.ts is what openapi-typescript makes of openapi.json (
   execFileSync(join(ROOT, "node_modules", ".bin", "openapi-typescript"), args, { cwd: ROOT, stdio: "pipe" });
   const committed = readFileSync(join(ROOT, "src", "api", "schema.d.ts"), "utf-8");
   expect(committed === readFileSync(out, "utf-8"), "src/api/schema.d.ts is stale: run `make api-types` (or `npm run gen:api`)").toBe(true);
-}, 30_000);
+});

@@ -1,5 +1,9 @@
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, vi } from "vitest";
+
+// findBy*/waitFor wait for behaviour, not for a deadline: 1 s (the default) is short for a page's
+// lazy chunks on a loaded 2-core machine.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks what Mantine measures with (tests under `@vitest-environment node` have no window).
 const browser = typeof window !== "undefined";

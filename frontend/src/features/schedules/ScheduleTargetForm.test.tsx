@@ -75,4 +75,4 @@ it("schedules an optimization built with the space editor (live estimate), its r
   expect(within(screen.getByTestId("param-fast")).queryByText("values out of range")).toBeNull();
   expect(screen.getByText("ZENX: not in dataset sample")).toBeTruthy();
   expect(screen.getByLabelText("Symbols").getAttribute("aria-invalid")).toBe("true");
-}, 20_000);
+});

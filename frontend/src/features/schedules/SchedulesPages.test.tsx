@@ -121,7 +121,7 @@ it("builds the expression with the helper, previews its fire times and creates a
     target: { kind: "command", command: "prune-jobs", params: { days: 30 } },
   });
   expect(await screen.findByRole("heading", { level: 1, name: "Evening scan" })).toBeTruthy();
-}, 15_000); // the editor renders every time zone's option: seconds on a busy machine
+});
 
 it("schedules a workflow run, chosen from your workflows", async () => {
   const api = fakeApi({
