@@ -48,8 +48,11 @@ export function SchemaForm({
                 onChange={(next) => set(field.name, typeof next === "number" ? next : undefined)}
               />
             );
-          case "boolean":
-            return <Switch key={field.name} {...common} checked={value === true} onChange={(event) => set(field.name, event.currentTarget.checked)} />;
+          case "boolean": {
+            // A switch always holds a value, and Mantine's Switch has no asterisk (it would reach the DOM).
+            const { withAsterisk: _required, ...switchProps } = common;
+            return <Switch key={field.name} {...switchProps} checked={value === true} onChange={(event) => set(field.name, event.currentTarget.checked)} />;
+          }
           case "choice":
             return (
               <Select
