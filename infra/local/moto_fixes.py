@@ -5,6 +5,12 @@
   the state machine including the live worker of every earlier execution. The copy is only a
   snapshot of the definition, so sharing the worker objects instead of copying them is safe.
   Drop this when the pin moves to a release that contains the fix.
+- The same deep copy also copies the state machine's ``backend`` (every state machine) and its
+  ``executions`` (each holding its own copy made the same way), so every ``StartExecution`` copied
+  all history before it: memory and time grew exponentially with a machine's executions (the API
+  fuzz, which starts workflow runs again and again on one cloud, reached 17 GB). The snapshot now
+  copies only what an execution reads from it (definition, role, type, configurations) and shares
+  the backend, with no history.
 - moto 5.2.1's ASL grammar accepts only ``"ExecutionType": "STANDARD"`` in a Distributed Map's
   ``ItemProcessor.ProcessorConfig``, while AWS also takes ``"EXPRESS"`` (what the job workflow uses:
   its children are short and numerous). The parser is wrapped to read ``EXPRESS`` children as
@@ -49,11 +55,25 @@ def install() -> None:
         return self
 
     ExecutionWorker.__deepcopy__ = _share  # type: ignore[attr-defined]
+    _snapshot_state_machines_without_history()
     _read_express_children_as_standard()
     _fail_maps_beyond_tolerated_failures()
     _roll_back_transactions_item_by_item()
     _keep_task_failure_causes()
     _stop_ends_callback_waits()
+
+
+def _snapshot_state_machines_without_history() -> None:
+    from moto.stepfunctions.models import StateMachineInstance
+
+    def _snapshot(self: Any, memo: dict[int, Any]) -> Any:
+        clone = copy.copy(self)  # the backend, versions and aliases are shared, not copied
+        clone.executions = []
+        for name in ("encryptionConfiguration", "loggingConfiguration", "tracingConfiguration"):
+            setattr(clone, name, copy.deepcopy(getattr(self, name), memo))
+        return clone
+
+    StateMachineInstance.__deepcopy__ = _snapshot  # type: ignore[attr-defined]
 
 
 def _stop_ends_callback_waits() -> None:

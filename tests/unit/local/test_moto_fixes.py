@@ -103,3 +103,33 @@ def test_concurrent_writes_survive_cancelled_transactions(dynamodb: Any) -> None
     }
     assert {f"w{n}-{i}" for n in range(2) for i in range(300)} <= kept
     assert not any(pk.startswith("ghost") for pk in kept)
+
+
+def test_an_execution_snapshot_of_a_state_machine_copies_no_history(dynamodb: Any) -> None:
+    """``start_execution`` deep-copies its state machine: the copy keeps the definition but neither
+    the backend nor earlier executions (each run copied all history before it: exponential)."""
+    import copy
+
+    from moto.stepfunctions.models import stepfunctions_backends
+
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    definition = '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}'
+    arn = client.create_state_machine(
+        name="snap", definition=definition, roleArn="arn:aws:iam::123456789012:role/r"
+    )["stateMachineArn"]
+    backend = stepfunctions_backends["123456789012"]["us-east-1"]
+    machine = backend.describe_state_machine(arn)
+    machine.executions.append(object())  # stands for an earlier execution
+
+    snapshot = copy.deepcopy(machine)
+
+    assert snapshot.executions == []
+    assert len(machine.executions) == 1
+    assert snapshot.backend is machine.backend
+    assert (snapshot.definition, snapshot.roleArn, snapshot.sm_type) == (
+        definition,
+        machine.roleArn,
+        "STANDARD",
+    )
+    assert snapshot.loggingConfiguration == machine.loggingConfiguration
+    assert snapshot.loggingConfiguration is not machine.loggingConfiguration
