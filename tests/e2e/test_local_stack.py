@@ -37,7 +37,15 @@ async def _next(ws: Any, kind: str) -> dict[str, Any]:
 
 def test_config_json_tells_the_frontend_where_everything_is(stack: Stack) -> None:
     config = httpx.get(f"{stack.url}/config.json").json()
+    cognito = config.pop("cognito")
     assert config == {"apiUrl": stack.url, "wsUrl": stack.ws_url, "stage": "local", "apiKey": stack.api_key}
+    # People sign in through the local server's Cognito proxy (docs/accounts.md).
+    assert cognito["endpoint"] == f"{stack.url}/cognito/"
+    assert cognito["region"] == "us-east-1"
+    assert cognito["userPoolId"].startswith("us-east-1_")
+    assert cognito["clientId"]
+    assert cognito["cliClientId"]
+    assert cognito["clientId"] != cognito["cliClientId"]
 
 
 def test_browser_navigation_gets_the_frontend_and_api_misses_stay_api_errors(stack: Stack) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from fastapi.testclient import TestClient
 
 from infra.local import moto_fixes
@@ -97,9 +98,17 @@ def stack(synthesized_stack: SynthesizedStack, tmp_path_factory: pytest.TempPath
         with TestClient(create_app(), raise_server_exceptions=False) as api:
             yield Stack(moto, provisioned, pool_id, admin, api)
     finally:
+        # The embedded server turned on real Step Functions executions for the whole process (moto's
+        # config is global): later tests expect moto's default, and clients bound to this server go.
+        requests.post(
+            f"{moto.url}/moto-api/config",
+            json={"stepfunctions": {"execute_state_machine": False}},
+            timeout=10,
+        ).raise_for_status()
         os.environ.clear()
         os.environ.update(saved)
         get_settings.cache_clear()
+        reset_clients()
         reset_clients()
         tokens._jwks_client.cache_clear()
 

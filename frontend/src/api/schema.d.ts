@@ -4038,7 +4038,7 @@ export interface components {
          * Scope
          * @enum {string}
          */
-        Scope: "me" | "org" | "api-keys" | "watchlists" | "datasets" | "symbols" | "notifications" | "strategies" | "backtests" | "optimizations" | "pipeline" | "jobs" | "commands" | "schedules" | "channels" | "workflows" | "realtime" | "audit" | "settings";
+        Scope: "me" | "org" | "api-keys" | "watchlists" | "datasets" | "symbols" | "notifications" | "strategies" | "backtests" | "optimizations" | "pipeline" | "jobs" | "commands" | "schedules" | "workflows" | "channels" | "realtime" | "audit" | "settings";
         /**
          * Signal
          * @description A decision the strategy takes on a bar: exactly what a backtest would decide there.
