@@ -19,8 +19,9 @@ Figures, each beside its budget:
 (b) Overview usable: from the start of a navigation until the recent-jobs list and every card show
     data (a full page load, and a click on the navigation from another page); median of runs;
 (c) the equity chart's ``data-draw-ms`` (LineChart: from receiving the curve to its first frame);
-(d) the leaderboard scrolled through all its rows, a viewport per frame: frames, dropped frames
-    (a requestAnimationFrame interval above 1.5x the median) and the p95 frame time.
+(d) the leaderboard scrolled through all its rows, a viewport per frame, three times (the first pass
+    fetches its blocks, the others read the cache): frames, dropped frames (a requestAnimationFrame
+    interval above 1.5x the median) and the p95 frame time.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ BUDGET_DRAW_MS = 200.0
 CHART_BARS = 10_000
 LEADERBOARD_ROWS = 20_000
 RUNS = 5
+SCROLL_PASSES = 3
 JOB_TIMEOUT_S = 1800.0
 
 # Installed before the app's first script: records when the Overview has data on screen (the recent
@@ -88,9 +90,11 @@ USABLE_PROBE = """
 })();
 """
 
-# Scroll the leaderboard a viewport per frame to the end, recording every frame's time.
+# Scroll the leaderboard from its top a viewport per frame to the end, recording every frame's time.
 SCROLL = """async () => {
   const box = document.querySelector('[data-testid="results-scroller"]');
+  box.scrollTop = 0;
+  await new Promise((settled) => setTimeout(settled, 500));
   const times = [];
   await new Promise((done) => {
     const step = (t) => {
@@ -298,17 +302,21 @@ def scroll_figure(page: Any, url: str) -> None:
     page.goto(url)
     page.get_by_test_id("results-row").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
-    scrolled = page.evaluate(SCROLL)
-    intervals = np.diff(np.asarray(scrolled["times"], dtype=np.float64))
-    median = float(np.median(intervals))
-    dropped = int((intervals > 1.5 * median).sum())
-    p95 = float(np.percentile(intervals, 95))
+    passes = [page.evaluate(SCROLL) for _ in range(SCROLL_PASSES)]
+    intervals = [np.diff(np.asarray(scrolled["times"], dtype=np.float64)) for scrolled in passes]
+    every = np.concatenate(intervals)
+    median = float(np.median(every))
+    dropped = [int((frames > 1.5 * median).sum()) for frames in intervals]
+    p95 = float(np.percentile(every, 95))
+    last = passes[-1]
+    per_pass = ", ".join(map(str, dropped))
     text = (
-        f"(d) leaderboard of {scrolled['rows']:,} rows scrolled to row {scrolled['lastRow']:,},"
-        f" a viewport per frame: {len(intervals):,} frames (median {median:.1f} ms),"
-        f" {dropped} dropped (>1.5x median), p95 frame {p95:.1f} ms"
+        f"(d) leaderboard of {last['rows']:,} rows scrolled to row {last['lastRow']:,}, a viewport per frame,"
+        f" {SCROLL_PASSES} passes (the first fetching its blocks): {len(every):,} frames"
+        f" (median {median:.1f} ms), {sum(dropped)} dropped (>1.5x median; per pass {per_pass}),"
+        f" p95 frame {p95:.1f} ms"
     )
-    figure(text, dropped, 0, "dropped frames")
+    figure(text, sum(dropped), 0, "dropped frames")
 
 
 def measure(stack: LocalStack, backtest_id: str, optimization_id: str) -> None:

@@ -203,6 +203,28 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(400)  # transitions (burger, badges) end before a screenshot or a check
 
 
+def fits_and_passes_axe(page: Page, name: str) -> list[str]:
+    """The open page, light then dark, at each width: screenshots as artifacts, what overflows on
+    the phone and axe-core's serious or critical violations (left light, at desktop width)."""
+    problems: list[str] = []
+    for scheme in ("light", "dark"):
+        if scheme == "dark":
+            page.get_by_role("button", name="Switch to dark theme").click()
+            expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            settle(page)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+            if width_name == "phone":
+                wide, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+                if wide > inner:
+                    problems.append(f"{name} at {width} px ({scheme}) is {wide} px wide")
+            problems += [f"{name} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Switch to light theme").click()
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    return problems
+
+
 def test_every_page_fits_and_passes_axe_at_desktop_and_phone_widths(stack: Any, app: Page) -> None:
     page = app
     expect(page.get_by_test_id("realtime-badge")).to_have_attribute("data-state", "connected", timeout=20_000)

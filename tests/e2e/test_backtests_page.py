@@ -23,8 +23,8 @@ from tests.e2e.test_app_shell import (
     VISIBLE_TEXT,
     WIDTHS,
     _get,
-    axe_violations,
     english_patterns,
+    fits_and_passes_axe,
     go,
     sample_symbols,
     settle,
@@ -76,26 +76,6 @@ def _api_backtest(stack: Any, symbols: list[str]) -> str:
             return job_id
         assert time.monotonic() < deadline, f"backtest {job_id} did not finish"
         time.sleep(0.5)
-
-
-def _fits_and_passes_axe(page: Page, name: str) -> list[str]:
-    problems: list[str] = []
-    for scheme in ("light", "dark"):
-        if scheme == "dark":
-            page.get_by_role("button", name="Switch to dark theme").click()
-            expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            settle(page)
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
-            if width_name == "phone":
-                wide, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                if wide > inner:
-                    problems.append(f"{name} at {width} px ({scheme}) is {wide} px wide")
-            problems += [f"{name} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
-    page.get_by_role("button", name="Switch to light theme").click()
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
-    return problems
 
 
 def test_run_a_backtest_from_the_form_see_its_results_and_compare_two(stack: Any, app: Page) -> None:
@@ -157,7 +137,7 @@ def test_run_a_backtest_from_the_form_see_its_results_and_compare_two(stack: Any
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "backtest-result-symbol.png"), full_page=True)
     page.get_by_role("tab", name="Portfolio").click()
-    problems = _fits_and_passes_axe(page, "backtest-result")
+    problems = fits_and_passes_axe(page, "backtest-result")
 
     # a second run from the API; both chosen in the list and compared
     other = _api_backtest(stack, symbols[:1])
@@ -176,7 +156,7 @@ def test_run_a_backtest_from_the_form_see_its_results_and_compare_two(stack: Any
     chart = page.get_by_test_id("compare-chart")
     expect(chart.locator("canvas").first).to_be_attached()
     expect(chart).to_have_attribute("data-draw-ms", re.compile(r"^\d"), timeout=10_000)
-    problems += _fits_and_passes_axe(page, "backtests-compare")
+    problems += fits_and_passes_axe(page, "backtests-compare")
 
     # in French, no English string of our translations is left on the comparison, the result page
     # (a symbol's tab too) and the list with its form

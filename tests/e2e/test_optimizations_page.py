@@ -1,7 +1,7 @@
 """The Optimizations pages in a real browser against ``make run``'s stack: the space editor refuses a
 step of 0 at its field before anything is sent, shows the estimate of a small sweep as it is typed,
-runs it; the job's page follows it to ``succeeded``, its leaderboard lists the combinations, the
-heatmap opens, and clicking a cell backtests that combination and lands on ``/backtests/<id>``."""
+runs it; the job's page follows it to ``succeeded``, its leaderboard lists the combinations (the
+page fits a phone and passes axe-core, light and dark), the heatmap opens, and clicking a cell backtests that combination and lands on ``/backtests/<id>``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_app_shell import go, sample_symbols
+from tests.e2e.test_app_shell import fits_and_passes_axe, go, sample_symbols
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,8 @@ def test_run_an_optimization_from_the_editor_then_drill_into_a_heatmap_cell(stac
     expect(table.get_by_test_id("results-row").first).to_be_visible(timeout=15_000)
     expect(table.get_by_test_id("results-row")).to_have_count(9)
     page.screenshot(path=str(ARTIFACTS / "optimization-leaderboard.png"), full_page=True)
+    problems = fits_and_passes_axe(page, "optimization-result")
+    assert problems == [], "\n".join(problems)
 
     page.get_by_role("tab", name="Heatmap").click()
     heatmap = page.get_by_test_id("heatmap")

@@ -1,4 +1,5 @@
 import { Alert, Group, Paper, SimpleGrid, Text } from "@mantine/core";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiProblem } from "../../api/client";
 import { useErrorMessage } from "../../app/Page";
@@ -8,6 +9,7 @@ import type { Estimate } from "./useOptimizations";
 /** Runs, shards, projected duration and cost of the space being edited (POST /optimizations/estimate). */
 export function EstimatePanel({ estimate, pending, error, ready }: { estimate: Estimate | null; pending: boolean; error: unknown; ready: boolean }) {
   const { t } = useTranslation("optimizations");
+  const titleId = useId(); // a workflow may show several estimates
   const format = useFormat();
   const errorMessage = useErrorMessage();
   const located = error instanceof ApiProblem && error.errors.some((e) => e.loc[0] === "body");
@@ -28,9 +30,9 @@ export function EstimatePanel({ estimate, pending, error, ready }: { estimate: E
       ]
     : [];
   return (
-    <Paper withBorder p="sm" component="section" aria-labelledby="opt-estimate-title" aria-live="polite" aria-busy={pending} data-testid="estimate">
+    <Paper withBorder p="sm" component="section" aria-labelledby={titleId} aria-live="polite" aria-busy={pending} data-testid="estimate">
       <Group justify="space-between" gap="xs">
-        <Text fw={600} size="sm" id="opt-estimate-title">
+        <Text fw={600} size="sm" id={titleId}>
           {t("estimate.title")}
         </Text>
         {pending && ready && (

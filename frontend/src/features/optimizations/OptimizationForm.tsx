@@ -1,5 +1,5 @@
 import { Alert, Button, Checkbox, Group, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { type FormEvent, useMemo, useState } from "react";
+import { type FormEvent, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ApiProblem, type Dataset, type OptimizationRequest } from "../../api/client";
@@ -233,6 +233,8 @@ export function OptimizationFields({
   submitted: boolean;
 }) {
   const { t } = useTranslation("optimizations");
+  // Ids unique per instance: a workflow holds several of these forms, one per step.
+  const uid = useId();
   const { source, version, universe, symbols, watchlistId, start, end, fields, direction, level, minTrades, walk, train, test, stepBars, name } = state;
   const {
     kind,
@@ -283,7 +285,7 @@ export function OptimizationFields({
     <>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" verticalSpacing="xs">
         <NativeSelect
-          id="opt-strategy"
+          id={`${uid}-strategy`}
           label={t("form.strategy")}
           value={source}
           onChange={(e) => {
@@ -295,7 +297,7 @@ export function OptimizationFields({
         />
         {kind === "stored" && (
           <NativeSelect
-            id="opt-version"
+            id={`${uid}-version`}
             label={t("form.version")}
             value={version}
             onChange={(e) => setVersion(e.currentTarget.value)}
@@ -307,7 +309,7 @@ export function OptimizationFields({
           />
         )}
         <NativeSelect
-          id="opt-dataset"
+          id={`${uid}-dataset`}
           label={t("form.dataset")}
           description={datasets.length ? undefined : t("form.noDatasets")}
           value={dataset?.dataset_id ?? ""}
@@ -317,11 +319,11 @@ export function OptimizationFields({
         />
       </SimpleGrid>
       <Stack gap={4}>
-        <Text size="sm" fw={500} id="opt-universe-label">
+        <Text size="sm" fw={500} id={`${uid}-universe-label`}>
           {t("form.universe")}
         </Text>
         <SegmentedControl
-          aria-labelledby="opt-universe-label"
+          aria-labelledby={`${uid}-universe-label`}
           value={universe}
           onChange={(value) => setUniverse(value as "symbols" | "watchlist")}
           data={[
@@ -334,7 +336,7 @@ export function OptimizationFields({
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm" verticalSpacing="xs">
         {universe === "symbols" ? (
           <TextInput
-            id="opt-symbols"
+            id={`${uid}-symbols`}
             label={t("form.symbols")}
             description={t("form.symbolsHint")}
             value={symbols}
@@ -343,7 +345,7 @@ export function OptimizationFields({
           />
         ) : (
           <NativeSelect
-            id="opt-watchlist"
+            id={`${uid}-watchlist`}
             label={t("form.watchlist")}
             description={watchlists.data?.items.length ? undefined : t("form.noWatchlists")}
             value={watchlistId}
@@ -353,7 +355,7 @@ export function OptimizationFields({
           />
         )}
         <TextInput
-          id="opt-start"
+          id={`${uid}-start`}
           type="date"
           label={t("form.start")}
           description={t("form.periodHint")}
@@ -362,7 +364,7 @@ export function OptimizationFields({
           error={joined(at("start"))}
         />
         <TextInput
-          id="opt-end"
+          id={`${uid}-end`}
           type="date"
           label={t("form.end")}
           description={t("form.periodHint")}
@@ -372,8 +374,8 @@ export function OptimizationFields({
         />
       </SimpleGrid>
 
-      <Stack gap="xs" component="section" aria-labelledby="opt-space-title">
-        <Title order={3} fz="h5" id="opt-space-title">
+      <Stack gap="xs" component="section" aria-labelledby={`${uid}-space-title`}>
+        <Title order={3} fz="h5" id={`${uid}-space-title`}>
           {t("form.parameters")}
         </Title>
         <Text size="sm" c="dimmed">
@@ -400,7 +402,7 @@ export function OptimizationFields({
           )}
         </SimpleGrid>
         {spaceErrors.length > 0 && (
-          <Text id="opt-space-error" c="var(--tw-error)" size="sm" role="alert">
+          <Text id={`${uid}-space-error`} c="var(--tw-error)" size="sm" role="alert">
             {spaceErrors.join("; ")}
           </Text>
         )}
@@ -408,7 +410,7 @@ export function OptimizationFields({
 
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
         <NativeSelect
-          id="opt-metric"
+          id={`${uid}-metric`}
           label={t("form.objective")}
           value={objective}
           onChange={(e) => setMetric(e.currentTarget.value)}
@@ -416,21 +418,21 @@ export function OptimizationFields({
           error={joined(at("objective"))}
         />
         <NativeSelect
-          id="opt-direction"
+          id={`${uid}-direction`}
           label={t("form.direction")}
           value={direction}
           onChange={(e) => setDirection(e.currentTarget.value as Direction)}
           data={(["maximize", "minimize"] as const).map((d) => ({ value: d, label: t(`form.directions.${d}`) }))}
         />
         <NativeSelect
-          id="opt-level"
+          id={`${uid}-level`}
           label={t("form.metricsLevel")}
           value={level}
           onChange={(e) => setLevel(e.currentTarget.value as Level)}
           data={(["full", "screening"] as const).map((l) => ({ value: l, label: t(`form.levels.${l}`) }))}
         />
         <TextInput
-          id="opt-min-trades"
+          id={`${uid}-min-trades`}
           label={t("form.minTrades")}
           inputMode="numeric"
           value={minTrades}
@@ -439,7 +441,7 @@ export function OptimizationFields({
         />
       </SimpleGrid>
       <Checkbox
-        id="opt-walk"
+        id={`${uid}-walk`}
         label={t("form.walkForward")}
         description={t("form.walkForwardHint")}
         checked={walk}
@@ -448,7 +450,7 @@ export function OptimizationFields({
       {walk && (
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm" verticalSpacing="xs">
           <TextInput
-            id="opt-train"
+            id={`${uid}-train`}
             label={t("form.trainBars")}
             inputMode="numeric"
             value={train}
@@ -456,7 +458,7 @@ export function OptimizationFields({
             error={joined(at("walk_forward", "train_bars"))}
           />
           <TextInput
-            id="opt-test"
+            id={`${uid}-test`}
             label={t("form.testBars")}
             inputMode="numeric"
             value={test}
@@ -464,7 +466,7 @@ export function OptimizationFields({
             error={joined(at("walk_forward", "test_bars"))}
           />
           <TextInput
-            id="opt-step-bars"
+            id={`${uid}-step-bars`}
             label={t("form.stepBars")}
             description={t("form.stepBarsHint")}
             inputMode="numeric"
@@ -475,7 +477,7 @@ export function OptimizationFields({
         </SimpleGrid>
       )}
       <TextInput
-        id="opt-name"
+        id={`${uid}-name`}
         label={t("form.name")}
         description={t("form.nameHint", { name: defaultName })}
         value={name}

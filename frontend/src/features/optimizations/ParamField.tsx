@@ -1,4 +1,5 @@
 import { Fieldset, Group, SegmentedControl, Text, TextInput } from "@mantine/core";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../i18n/format";
 import { countOf, type Mode, type ParamField as Field, type ParamSpec, type Part, type SpaceProblem } from "./space";
@@ -18,7 +19,9 @@ interface Props {
 export function ParamFieldEditor({ name, spec, field, problems, serverErrors, onChange }: Props) {
   const { t } = useTranslation("optimizations");
   const format = useFormat();
-  const id = `param-${name}`;
+  const testId = `param-${name}`;
+  // Unique per instance: a workflow's steps may hold two forms with the same parameter.
+  const id = `${useId()}-${testId}`;
   const integer = (spec.type ?? "int") === "int";
   const allowed =
     spec.min !== null && spec.min !== undefined && spec.max !== null && spec.max !== undefined
@@ -54,7 +57,7 @@ export function ParamFieldEditor({ name, spec, field, problems, serverErrors, on
         </Text>
       }
       p="xs"
-      data-testid={id}
+      data-testid={testId}
       aria-describedby={[`${id}-allowed`, ...(serverErrors.length ? [`${id}-server`] : [])].join(" ")}
     >
       {/* under the legend, not in it: a long line (French) would wrap across the frame's border */}
@@ -70,7 +73,7 @@ export function ParamFieldEditor({ name, spec, field, problems, serverErrors, on
           data={(["range", "list", "fixed"] as const).map((mode) => ({ value: mode, label: t(`form.modes.${mode}`) }))}
         />
         {count !== null && (
-          <Text size="xs" c="dimmed" className="tw-num" mt={4} data-testid={`${id}-count`}>
+          <Text size="xs" c="dimmed" className="tw-num" mt={4} data-testid={`${testId}-count`}>
             {t("form.valuesCount", { count, formatted: format.integer(count) })}
           </Text>
         )}

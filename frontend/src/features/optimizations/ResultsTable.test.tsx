@@ -68,7 +68,7 @@ it("sorts on the server by a clicked column, then flips the order", async () => 
 it("backtests the combination of a clicked row", async () => {
   const { onPick } = setup();
   const rows = await screen.findAllByTestId("results-row");
-  fireEvent.click(within(rows[1]).getByRole("button", { name: "Backtest combination 19998" }));
+  fireEvent.click(within(rows[1]).getByRole("button", { name: "2: backtest combination 19998" }));
   expect(onPick).toHaveBeenCalledWith(19998);
 });
 
@@ -81,4 +81,20 @@ it("fetches the next block before the scroll reaches it", async () => {
   await vi.waitFor(() => expect(requests.map((r) => r.route)).toContain(`GET /optimizations/j1/table?offset=${BLOCK}&limit=${BLOCK}`));
   const rows = screen.getAllByTestId("results-row");
   expect(Number(rows[rows.length - 1].getAttribute("aria-rowindex")) - 1).toBeLessThan(BLOCK); // none of its rows shown yet
+});
+
+it("keeps focus on the focused combination as its recycled row scrolls, then on the scroller", async () => {
+  setup();
+  const rows = await screen.findAllByTestId("results-row");
+  const button = within(rows[1]).getByRole("button", { name: "2: backtest combination 19998" });
+  button.focus();
+  const scroller = screen.getByTestId("results-scroller");
+  scroller.scrollTop = 4 * ROW_HEIGHT; // the view starts at row 4, overscan from row 1: row 1 moves to the first slot
+  fireEvent.scroll(scroller);
+  await vi.waitFor(() => expect(screen.getAllByTestId("results-row")[0].getAttribute("aria-rowindex")).toBe("3"));
+  expect(document.activeElement?.getAttribute("aria-label")).toBe("2: backtest combination 19998");
+  scroller.scrollTop = 40 * ROW_HEIGHT; // row 1 out of view
+  fireEvent.scroll(scroller);
+  await vi.waitFor(() => expect(screen.getAllByTestId("results-row")[0].getAttribute("aria-rowindex")).toBe("39"));
+  expect(document.activeElement).toBe(scroller);
 });

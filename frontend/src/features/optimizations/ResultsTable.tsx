@@ -1,7 +1,7 @@
 import { Table, Text, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../app/Page";
 import { type Formatters, useFormat } from "../../i18n/format";
@@ -16,6 +16,8 @@ const OVERSCAN = 3;
 /** The next block (either way) is fetched once the view is this many rows from its block's edge. */
 const LOOKAHEAD = 150;
 const VIEW_HEIGHT = 520;
+/** The same widths as `.tw-rows td` in styles.css (the header's cells and the rows' line up). */
+const RANK_WIDTH = 64;
 const COLUMN_WIDTH = 112;
 
 type Row = TablePage["rows"][number];
@@ -71,7 +73,7 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
   const latest = useRef({ onPick, total });
   latest.current = { onPick, total };
   const pick = useCallback((combination: number) => latest.current.onPick(combination), []);
-  const buttonLabel = useCallback((n: number) => t("table.backtest", { n }), [t]);
+  const buttonLabel = useCallback((rank: string, n: number) => t("table.backtest", { rank, n }), [t]);
   const label = useCallback(
     (c: string) =>
       isMetric.has(c) ? t(`metrics.${c}`, { defaultValue: c }) : c === "combination" ? t("table.combination") : c === WF_WINDOW ? t("table.window") : c,
@@ -95,6 +97,20 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     },
     [virtualizer],
   );
+  // Rows are keyed by their slot in the view, so a scrolled frame rewrites their text in place
+  // instead of creating and discarding every cell (that garbage dropped frames). Focus belongs to a
+  // combination, not to a slot: it follows its row while in view, else goes to the scroller.
+  const focusedRow = useRef<number | null>(null);
+  const onRowFocus = useCallback((index: number | null) => {
+    focusedRow.current = index;
+  }, []);
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    const active = document.activeElement;
+    const wanted = focusedRow.current;
+    if (!box || wanted === null || !(active instanceof HTMLElement) || !box.contains(active) || active.dataset.row === String(wanted)) return;
+    (box.querySelector<HTMLButtonElement>(`[data-row="${wanted}"]`) ?? box).focus({ preventScroll: true });
+  });
 
   if (first.error) return <ErrorAlert error={first.error} />;
   if (!head)
@@ -105,12 +121,10 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
     );
   const column = head.sort;
   const order = head.order as SortOrder;
-  const width = (columns.length + 1) * COLUMN_WIDTH;
-  const padTop = items.length ? items[0].start : 0;
-  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const width = RANK_WIDTH + columns.length * COLUMN_WIDTH;
   return (
     <>
-      <Text size="sm" c="dimmed" mb={4} className="tw-num" id={`table-caption-${jobId}`}>
+      <Text size="sm" c="dimmed" mb={4} style={{ fontVariantNumeric: "tabular-nums" }} id={`table-caption-${jobId}`}>
         {t("table.caption", { count: total, formatted: format.integer(total), column: label(column), order: t(`table.orders.${order}`) }).replace(
           String(total),
           format.integer(total),
@@ -121,29 +135,26 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
         style={{
           height: Math.min(VIEW_HEIGHT, (total + 1) * ROW_HEIGHT + 4),
           overflow: "auto",
+          overflowAnchor: "none",
           contain: "strict",
           border: "1px solid var(--mantine-color-default-border)",
           borderRadius: 4,
         }}
         data-testid="results-scroller"
+        tabIndex={-1}
       >
         <Table
           aria-label={t("table.label", { title })}
           aria-describedby={`table-caption-${jobId}`}
           aria-rowcount={total + 1}
-          style={{ tableLayout: "fixed", width, minWidth: "100%" }}
+          style={{ display: "grid", width, minWidth: "100%" }}
           verticalSpacing={0}
         >
           <Header columns={columns} isMetric={isMetric} column={column} order={order} label={label} onSort={onSort} />
-          <tbody className="tw-rows">
-            {padTop > 0 && (
-              <tr aria-hidden style={{ height: padTop }}>
-                <td colSpan={columns.length + 1} />
-              </tr>
-            )}
-            {items.map((item) => (
+          <tbody className="tw-rows" style={{ height: virtualizer.getTotalSize(), paddingTop: items.length ? items[0].start : 0 }}>
+            {items.map((item, slot) => (
               <ResultRow
-                key={item.key}
+                key={slot}
                 index={item.index}
                 row={rowAt(item.index)}
                 columns={columns}
@@ -151,15 +162,11 @@ export function ResultsTable({ jobId, title, objective, onPick }: Props) {
                 format={format}
                 pick={pick}
                 onKey={onRowKey}
+                onFocus={onRowFocus}
                 loading={t("table.loadingRow")}
                 buttonLabel={buttonLabel}
               />
             ))}
-            {padBottom > 0 && (
-              <tr aria-hidden style={{ height: padBottom }}>
-                <td colSpan={columns.length + 1} />
-              </tr>
-            )}
           </tbody>
         </Table>
       </div>
@@ -181,19 +188,13 @@ interface HeaderProps {
 const Header = memo(function Header({ columns, isMetric, column, order, label, onSort }: HeaderProps) {
   const { t } = useTranslation("optimizations");
   return (
-    <Table.Thead style={{ position: "sticky", top: 0, zIndex: 1, background: "var(--mantine-color-body)" }}>
-      <Table.Tr style={{ height: ROW_HEIGHT }} aria-rowindex={1}>
-        <Table.Th scope="col" className="tw-num" style={{ width: 64 }}>
+    <Table.Thead style={{ display: "grid", position: "sticky", top: 0, zIndex: 1, background: "var(--mantine-color-body)" }}>
+      <Table.Tr style={{ display: "flex", height: ROW_HEIGHT }} aria-rowindex={1}>
+        <Table.Th scope="col" className="tw-num tw-head">
           {t("table.rank")}
         </Table.Th>
         {columns.map((c) => (
-          <Table.Th
-            key={c}
-            scope="col"
-            className="tw-num"
-            aria-sort={c === column ? (order === "asc" ? "ascending" : "descending") : "none"}
-            style={{ width: COLUMN_WIDTH }}
-          >
+          <Table.Th key={c} scope="col" className="tw-num tw-head" aria-sort={c === column ? (order === "asc" ? "ascending" : "descending") : "none"}>
             <UnstyledButton
               onClick={() => onSort(c)}
               aria-label={t("table.sortBy", { column: label(c) })}
@@ -222,13 +223,16 @@ interface RowProps {
   format: Formatters;
   pick: (combination: number) => void;
   onKey: (event: KeyboardEvent<HTMLButtonElement>, index: number) => void;
+  onFocus: (index: number | null) => void;
   loading: string;
-  buttonLabel: (combination: number) => string;
+  /** Starts with the rank the button shows, so its accessible name contains its visible text. */
+  buttonLabel: (rank: string, combination: number) => string;
 }
 
 /** One leaderboard row: plain cells, re-rendered only when its data, columns or language change. */
-const ResultRow = memo(function ResultRow({ index, row, columns, isMetric, format, pick, onKey, loading, buttonLabel }: RowProps) {
+const ResultRow = memo(function ResultRow({ index, row, columns, isMetric, format, pick, onKey, onFocus, loading, buttonLabel }: RowProps) {
   const onClick = row ? () => pick(row.combination) : undefined;
+  const rank = format.integer(index + 1);
   return (
     <tr aria-rowindex={index + 2} data-testid="results-row" data-striped={index % 2 === 0 || undefined}>
       <td className="tw-num">
@@ -239,9 +243,11 @@ const ResultRow = memo(function ResultRow({ index, row, columns, isMetric, forma
             data-row={index}
             onClick={onClick}
             onKeyDown={(e) => onKey(e, index)}
-            aria-label={buttonLabel(row.combination)}
+            onFocus={() => onFocus(index)}
+            onBlur={() => onFocus(null)}
+            aria-label={buttonLabel(rank, row.combination)}
           >
-            {format.integer(index + 1)}
+            {rank}
           </button>
         ) : (
           loading

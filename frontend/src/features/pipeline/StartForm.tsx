@@ -1,5 +1,5 @@
 import { Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Dataset } from "../../api/client";
 import { useChanged, useUnsavedChangesGuard } from "../../app/useUnsavedChangesGuard";
@@ -126,6 +126,8 @@ export function StartFields({
   checked: boolean;
 }) {
   const { t } = useTranslation("pipeline");
+  // Ids unique per instance: a workflow holds several of these forms, one per step.
+  const uid = useId();
   const format = useFormat();
   const { choice, ready, datasetId, watchlists, local } = derived;
   const { parameters } = choice;
@@ -134,11 +136,11 @@ export function StartFields({
     <>
       <Group gap="lg" align="flex-start" wrap="wrap">
         <div>
-          <Text size="sm" fw={500} id="mode-label" mb={4}>
+          <Text size="sm" fw={500} id={`${uid}-mode-label`} mb={4}>
             {t("form.mode")}
           </Text>
           <SegmentedControl
-            aria-labelledby="mode-label"
+            aria-labelledby={`${uid}-mode-label`}
             value={form.mode}
             onChange={(value) => set("mode", value as Mode)}
             data={MODES.map((mode) => ({ value: mode, label: t(`mode.${mode}`) }))}
@@ -150,11 +152,11 @@ export function StartFields({
           )}
         </div>
         <div style={{ minWidth: 0, maxWidth: "100%" }}>
-          <Text size="sm" fw={500} id="universe-label" mb={4}>
+          <Text size="sm" fw={500} id={`${uid}-universe-label`} mb={4}>
             {t("form.universe")}
           </Text>
           <SegmentedControl
-            aria-labelledby="universe-label"
+            aria-labelledby={`${uid}-universe-label`}
             value={form.universe}
             onChange={(value) => set("universe", value as UniverseKind)}
             data={UNIVERSES.map((kind) => ({ value: kind, label: t(`universe.${kind}`) }))}

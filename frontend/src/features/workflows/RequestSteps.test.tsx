@@ -140,3 +140,29 @@ it("keeps a saved step's inline template (shown as that template) when another f
   expect((sent.steps[0].target.request.strategy as { name: string }).name).toBe("SMA cross");
   expect(sent.steps[0].target.request.strategy_id).toBeUndefined();
 }, 20_000);
+
+it("repeats no element id when two steps use the same run form", async () => {
+  const api = fakeApi(routes());
+  renderWithApp(
+    <Routes>
+      <Route path="/workflows/new" element={<NewWorkflowPage />} />
+    </Routes>,
+    { fetch: api.fetch, path: "/workflows/new" },
+  );
+  await screen.findByTestId("workflow-name");
+  for (const [index, kind] of ["Optimization", "Optimization", "Pipeline run", "Pipeline run"].entries()) {
+    if (index > 0) fireEvent.click(screen.getByTestId("add-step"));
+    const select = screen.getAllByTestId("step-kind")[index];
+    fireEvent.click(select);
+    const options = await vi.waitFor(() => document.getElementById(select.getAttribute("aria-controls") ?? "")!);
+    fireEvent.click(within(options).getByRole("option", { name: kind, hidden: true }));
+  }
+  await vi.waitFor(() => expect(screen.getAllByTestId("param-fast")).toHaveLength(2));
+  await vi.waitFor(() => expect(screen.getAllByRole("radiogroup", { name: "Mode" })).toHaveLength(2));
+  const ids = [...document.querySelectorAll("[id]")].map((element) => element.id);
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  // and every label reference still finds its element
+  for (const element of document.querySelectorAll("[aria-labelledby]")) {
+    for (const id of element.getAttribute("aria-labelledby")!.split(" ")) expect(document.getElementById(id)).not.toBeNull();
+  }
+}, 20_000);
