@@ -1,7 +1,8 @@
 """The Optimizations pages in a real browser against ``make run``'s stack: the space editor refuses a
 step of 0 at its field before anything is sent, shows the estimate of a small sweep as it is typed,
 runs it; the job's page follows it to ``succeeded``, its leaderboard lists the combinations (the
-page fits a phone and passes axe-core, light and dark), the heatmap opens, and clicking a cell backtests that combination and lands on ``/backtests/<id>``."""
+page fits a phone and passes axe-core, light and dark), the heatmap opens, and clicking a cell
+backtests that combination and lands on ``/backtests/<id>``."""
 
 from __future__ import annotations
 
