@@ -25,6 +25,7 @@ from cachetools import TTLCache
 from tradewind.accounts import invitees
 from tradewind.accounts.principal import Role
 from tradewind.accounts.records import InvitationRecord, MemberRecord, OrgRecord
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, NotFound
 from tradewind.jobs.records import failed_conditions, transact
 from tradewind.settings import get_settings
@@ -130,10 +131,14 @@ def list_members(
 ) -> tuple[list[Member], dict[str, Any] | None]:
     """One page of the organisation's members, by user id; and where to continue."""
     pk, prefix = MemberRecord.key(org_id)
-    rows = MemberRecord.query(
-        pk, MemberRecord.sk.startswith(prefix), limit=limit, page_size=limit, last_evaluated_key=start
+    rows, next_key = query_page(
+        MemberRecord.query,
+        pk,
+        MemberRecord.sk.startswith(prefix),
+        limit=limit,
+        start=start,
     )
-    return [_member(r) for r in rows], rows.last_evaluated_key
+    return [_member(r) for r in rows], next_key
 
 
 def get_member(org_id: str, user_id: str) -> Member:

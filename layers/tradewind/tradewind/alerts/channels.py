@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tradewind.alerts import publish
 from tradewind.alerts.events import AlertEvent, EventKind, Subscription
 from tradewind.alerts.targets import redact_secret, redact_url, target_problems
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound, TradewindError
 from tradewind.settings import get_settings
 
@@ -328,15 +329,10 @@ def list_deliveries(
     _load(tenant_id, channel_id)
     deliveries = _deliveries()
     pk, prefix = deliveries.key(tenant_id, channel_id)
-    rows = deliveries.query(
-        pk,
-        deliveries.sk.startswith(prefix),
-        scan_index_forward=False,
-        limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+    rows, next_key = query_page(
+        deliveries.query, pk, deliveries.sk.startswith(prefix), limit=limit, start=start, newest_first=True
     )
-    return [delivery_view(r) for r in rows], rows.last_evaluated_key
+    return [delivery_view(r) for r in rows], next_key
 
 
 def send_test(tenant_id: str, channel_id: str, actor: str) -> str:

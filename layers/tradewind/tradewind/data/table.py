@@ -32,7 +32,8 @@ changes with the environment like the rest of the binding.
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -40,6 +41,10 @@ from pynamodb.models import Model
 
 from tradewind.data.keys import tenant_pk as tenant_pk  # re-exported: models build keys with it
 from tradewind.settings import get_settings
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+    from pynamodb.pagination import ResultIterator
 
 Binding = tuple[str, str, str | None]
 
@@ -119,3 +124,41 @@ def condition_failed(exc: Exception) -> bool:
     from pynamodb.exceptions import PynamoDBException
 
     return isinstance(exc, PynamoDBException) and exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+_T = TypeVar("_T")
+
+Page = tuple[list[_T], dict[str, Any] | None]
+"""One page of records and the key the next page starts from (``None``: no more)."""
+
+
+def query_page(
+    query: Callable[..., ResultIterator[_T]],
+    hash_key: str,
+    key_condition: Condition,
+    *,
+    limit: int,
+    start: dict[str, Any] | None,
+    newest_first: bool = False,
+    filter_condition: Condition | None = None,
+    consistent_read: bool = False,
+    page_size: int | None = None,
+) -> Page[_T]:
+    """One page of a key query (``Model.query`` or ``Model.gsi1.query``) and where the next begins.
+
+    Why one helper: every list route pages the same way. pynamodb reads until it holds ``limit`` items
+    (past the ones a filter drops), and the continuation key is only known once the page has been
+    read. ``page_size`` is DynamoDB's read size (pynamodb's default: ``limit``): larger for a sparse
+    filter, so a page takes fewer round trips.
+    """
+    rows = query(
+        hash_key,
+        key_condition,
+        filter_condition=filter_condition,
+        consistent_read=consistent_read,
+        scan_index_forward=not newest_first,
+        limit=limit,
+        page_size=page_size,
+        last_evaluated_key=start,
+    )
+    return list(rows), rows.last_evaluated_key

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
-from tradewind.data.table import condition_failed
+from tradewind.data.table import condition_failed, query_page
 from tradewind.errors import Conflict, FieldProblem, NotFound
 from tradewind.jobs import store
 from tradewind.jobs.spec import FINAL_STATUSES
@@ -85,8 +85,8 @@ def list_jobs(
 ) -> tuple[list[JobRecord], dict[str, Any] | None]:
     """One page of the tenant's jobs of ``kind``, newest first, optionally filtered.
 
-    Filters apply after the index range is read, so a page may be shorter than ``limit`` while more
-    matches follow (continue with the returned key).
+    Filters apply after the index range is read; the read goes on until the page holds ``limit``
+    matches or the range ends (``query_page``).
     """
     records = _records()
     condition = None
@@ -96,17 +96,15 @@ def list_jobs(
         same = records.strategy_id == strategy_id
         condition = same if condition is None else condition & same
     hash_key, prefix = records.kind_index_key(tenant_id, kind)
-    rows = records.gsi1.query(
+    return query_page(
+        records.gsi1.query,
         hash_key,
         records.gsi1sk.startswith(prefix),
-        filter_condition=condition,
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
+        filter_condition=condition,
     )
-    items = list(rows)
-    return items, rows.last_evaluated_key
 
 
 SCAN_BUDGET = 1000

@@ -74,6 +74,7 @@ def read(
     """A page of lines, oldest first, and the key to continue from; ``tail``: the last ``tail`` lines
     (then the key continues after them, for a follower)."""
     from tradewind.data.jobs import JobLogLine
+    from tradewind.data.table import query_page
 
     pk, prefix = JobLogLine.key(tenant_id, job_id)
     if tail is not None:
@@ -83,15 +84,14 @@ def read(
         rows.reverse()
         last = {"pk": {"S": rows[-1].pk}, "sk": {"S": rows[-1].sk}} if rows else None
         return [line_view(r) for r in rows], last
-    result = JobLogLine.query(
+    lines, next_key = query_page(
+        JobLogLine.query,
         pk,
         JobLogLine.sk.startswith(prefix),
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
     )
-    items = [line_view(r) for r in result]
-    return items, result.last_evaluated_key
+    return [line_view(r) for r in lines], next_key
 
 
 def prefix(tenant_id: str, job_id: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, FieldProblem
 from tradewind.jobs.events import announce
 from tradewind.jobs.lifecycle import get_job
@@ -65,16 +66,15 @@ def list_runs(
         if value is not None:
             part = attribute == value
             condition = part if condition is None else condition & part
-    rows = JobRecord.gsi1.query(
+    return query_page(
+        JobRecord.gsi1.query,
         hash_key,
         key_condition,
-        filter_condition=condition,
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
+        filter_condition=condition,
     )
-    return list(rows), rows.last_evaluated_key
 
 
 def get_run(tenant_id: str, job_id: str) -> JobRecord:

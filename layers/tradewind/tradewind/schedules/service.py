@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tradewind import aws
+from tradewind.data.table import query_page
 from tradewind.errors import FieldProblem, InvalidInput, NotFound
 from tradewind.schedules import expressions, targets
 from tradewind.schedules.config import schedule_config, scheduler_name
@@ -219,15 +220,14 @@ def list_schedules(
 ) -> tuple[list[ScheduleRecord], dict[str, Any] | None]:
     records = _records()
     pk, prefix = records.key(tenant_id)
-    rows = records.query(
+    return query_page(
+        records.query,
         pk,
         records.sk.startswith(prefix),
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
     )
-    return list(rows), rows.last_evaluated_key
 
 
 def fire_history(
@@ -239,15 +239,9 @@ def fire_history(
 
     get_schedule(tenant_id, schedule_id)
     pk, prefix = FireRecord.key(tenant_id, schedule_id)
-    rows = FireRecord.query(
-        pk,
-        FireRecord.sk.startswith(prefix),
-        scan_index_forward=False,
-        limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+    fires, next_key = query_page(
+        FireRecord.query, pk, FireRecord.sk.startswith(prefix), limit=limit, start=start, newest_first=True
     )
-    fires = list(rows)
     keys = [JobRecord.key(tenant_id, f.job_id) for f in fires if f.job_id]
     jobs = {j.job_id: j for j in JobRecord.batch_get(keys)} if keys else {}
     items = []
@@ -264,7 +258,7 @@ def fire_history(
                 "job_status": job.status if job else None,
             }
         )
-    return items, rows.last_evaluated_key
+    return items, next_key
 
 
 def history_prefix(tenant_id: str, schedule_id: str) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 from cachetools import TLRUCache
 
 from tradewind.accounts.principal import Role
+from tradewind.data.table import query_page
 from tradewind.errors import FieldProblem, InvalidInput, NotFound, Unauthorized
 from tradewind.settings import get_settings
 from tradewind.text import NAME_PATTERN
@@ -209,15 +210,19 @@ def list_api_keys(
     """One page of a tenant's keys, revoked ones included, ordered by key id; and where to continue."""
     records = _records()
     gsi1pk, prefix = records.tenant_index_key(tenant_id)
-    rows = records.gsi1.query(
-        gsi1pk, records.gsi1sk.startswith(prefix), limit=limit, page_size=limit, last_evaluated_key=start
+    rows, next_key = query_page(
+        records.gsi1.query,
+        gsi1pk,
+        records.gsi1sk.startswith(prefix),
+        limit=limit,
+        start=start,
     )
     items = [
         ApiKeyInfo(r.key_id, r.name, r.prefix, r.created_at, r.revoked_at, g.role, g.scopes, g.valid_until)
         for r in rows
         for g in [_grant(r)]
     ]
-    return items, rows.last_evaluated_key
+    return items, next_key
 
 
 def revoke(tenant_id: str, key_id: str) -> None:

@@ -26,6 +26,7 @@ from tradewind.data.marketdata import (
     dataset_prefix,
     upload_key,
 )
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tradewind.marketdata.universe import SYMBOL_PATTERN
 from tradewind.services import symbols as symbol_search
@@ -178,16 +179,14 @@ def list_datasets(
 ) -> tuple[list[DatasetRecord], dict[str, Any] | None]:
     """One page of the tenant's datasets, newest first, and the key to continue from."""
     pk, prefix = DatasetRecord.key(tenant_id)
-    rows = DatasetRecord.query(
+    return query_page(
+        DatasetRecord.query,
         pk,
         DatasetRecord.sk.startswith(prefix),
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start_key,
+        start=start_key,
+        newest_first=True,
     )
-    items = list(rows)
-    return items, rows.last_evaluated_key
 
 
 def delete_dataset(tenant_id: str, dataset_id: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tradewind.data.table import condition_failed
+from tradewind.data.table import condition_failed, query_page
 from tradewind.errors import NotFound
 
 if TYPE_CHECKING:
@@ -165,26 +165,20 @@ def list_notifications(
     records = _records()
     if unread_only:
         hash_key, prefix = records.unread_key(tenant_id)
-        rows = records.gsi1.query(
+        rows, next_key = query_page(
+            records.gsi1.query,
             hash_key,
             records.gsi1sk.startswith(prefix),
-            scan_index_forward=False,
             limit=limit,
-            page_size=limit,
-            last_evaluated_key=start,
+            start=start,
+            newest_first=True,
         )
     else:
         pk, prefix = records.key(tenant_id)
-        rows = records.query(
-            pk,
-            records.sk.startswith(prefix),
-            scan_index_forward=False,
-            limit=limit,
-            page_size=limit,
-            last_evaluated_key=start,
+        rows, next_key = query_page(
+            records.query, pk, records.sk.startswith(prefix), limit=limit, start=start, newest_first=True
         )
-    items = [_view(r) for r in rows]
-    return items, rows.last_evaluated_key
+    return [_view(r) for r in rows], next_key
 
 
 def unread_count(tenant_id: str) -> int:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from tradewind.indicators.registry import SPECS, IndicatorSpec
 from tradewind.strategy import TEMPLATES, Strategy, parse_strategy, templates, to_json
@@ -303,8 +304,8 @@ def list_strategies(
     """One page of the tenant's strategies, newest first, and the key to continue from.
 
     ``q`` matches the name case-insensitively (anywhere, or at its start with ``match="prefix"``);
-    ``tag`` keeps strategies carrying that tag. Filters apply after the key range is read, so a page
-    may be shorter than ``limit`` while more matches follow.
+    ``tag`` keeps strategies carrying that tag. Filters apply after the key range is read; the read
+    goes on until the page holds ``limit`` matches or the range ends (``query_page``).
     """
     heads, _ = _models()
     condition: Condition | None = None
@@ -317,17 +318,16 @@ def list_strategies(
         has_tag = heads.tags.contains(tag.strip().casefold())
         condition = has_tag if condition is None else condition & has_tag
     pk, prefix = heads.key(tenant_id)
-    rows = heads.query(
+    rows, next_key = query_page(
+        heads.query,
         pk,
         heads.sk.startswith(prefix),
-        filter_condition=condition,
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
+        filter_condition=condition,
     )
-    items = [_head_view(r) for r in rows]
-    return items, rows.last_evaluated_key
+    return [_head_view(r) for r in rows], next_key
 
 
 def list_versions(
@@ -338,17 +338,16 @@ def list_versions(
         raise _not_found(strategy_id, ("path", "strategy_id"))
     _, versions = _models()
     pk, prefix = versions.key(tenant_id, strategy_id)
-    rows = versions.query(
+    rows, next_key = query_page(
+        versions.query,
         pk,
         versions.sk.startswith(prefix),
-        scan_index_forward=False,
-        consistent_read=True,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
+        consistent_read=True,
     )
-    items = [_version_view(r) for r in rows]
-    return items, rows.last_evaluated_key
+    return [_version_view(r) for r in rows], next_key
 
 
 # -- writes -----------------------------------------------------------------------------------------

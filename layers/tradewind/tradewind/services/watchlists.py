@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tradewind.data.keys import tenant_pk
-from tradewind.data.table import condition_failed
+from tradewind.data.table import condition_failed, query_page
 from tradewind.errors import Conflict, FieldProblem, InvalidInput, NotFound
 
 MAX_WATCHLISTS = 100
@@ -94,15 +94,14 @@ def list_watchlists(
 ) -> tuple[list[Watchlist], dict[str, Any] | None]:
     """One page of the tenant's watchlists (ordered by id) and the key to continue from."""
     records = _records()
-    rows = records.query(
+    rows, next_key = query_page(
+        records.query,
         tenant_pk(tenant_id),
         records.sk.startswith(records.sort_key()),
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
     )
-    items = [_view(r) for r in rows]
-    return items, rows.last_evaluated_key
+    return [_view(r) for r in rows], next_key
 
 
 def get_watchlist(tenant_id: str, watchlist_id: str) -> Watchlist:

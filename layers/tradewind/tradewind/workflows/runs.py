@@ -167,18 +167,19 @@ def list_runs(
 ) -> tuple[list[JobRecord], dict[str, Any] | None]:
     """The workflow's runs, newest first (the ``workflow`` kind's index range, filtered)."""
     from tradewind.data.jobs import JobRecord
+    from tradewind.data.table import query_page
 
     hash_key, prefix = JobRecord.kind_index_key(tenant_id, KIND)
-    rows = JobRecord.gsi1.query(
+    return query_page(
+        JobRecord.gsi1.query,
         hash_key,
         JobRecord.gsi1sk.startswith(prefix),
-        filter_condition=JobRecord.workflow_id == workflow_id,
-        scan_index_forward=False,
         limit=limit,
+        start=start,
+        newest_first=True,
+        filter_condition=JobRecord.workflow_id == workflow_id,
         page_size=max(limit, 50),
-        last_evaluated_key=start,
     )
-    return list(rows), rows.last_evaluated_key
 
 
 def step_views(record: JobRecord) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tradewind.data.table import query_page
 from tradewind.errors import Conflict, FieldProblem, NotFound, TradewindError
 from tradewind.workflows.models import WorkflowRequest, WorkflowUpdate
 
@@ -138,15 +139,14 @@ def list_workflows(
 ) -> tuple[list[WorkflowRecord], dict[str, Any] | None]:
     records = _records()
     pk, prefix = records.key(tenant_id)
-    rows = records.query(
+    return query_page(
+        records.query,
         pk,
         records.sk.startswith(prefix),
-        scan_index_forward=False,
         limit=limit,
-        page_size=limit,
-        last_evaluated_key=start,
+        start=start,
+        newest_first=True,
     )
-    return list(rows), rows.last_evaluated_key
 
 
 def view(record: WorkflowRecord) -> dict[str, Any]:
