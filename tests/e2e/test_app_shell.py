@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,23 +204,33 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(400)  # transitions (burger, badges) end before a screenshot or a check
 
 
-def fits_and_passes_axe(page: Page, name: str) -> list[str]:
-    """The open page, light then dark, at each width: screenshots as artifacts, what overflows on
-    the phone and axe-core's serious or critical violations (left light, at desktop width)."""
-    problems: list[str] = []
+def overflow(page: Page) -> int | None:
+    """How wide the document is when it is wider than the window, else None."""
+    wide, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    return int(wide) if wide > inner else None
+
+
+def looks(page: Page) -> Iterator[tuple[str, str, int]]:
+    """Sets the page light, then dark, each at every width of WIDTHS: (scheme, width name, width)."""
     for scheme in ("light", "dark"):
         if scheme == "dark":
             page.get_by_role("button", name="Switch to dark theme").click()
             expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
-            settle(page)
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
-            if width_name == "phone":
-                wide, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                if wide > inner:
-                    problems.append(f"{name} at {width} px ({scheme}) is {wide} px wide")
-            problems += [f"{name} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
+            yield scheme, width_name, width
+
+
+def fits_and_passes_axe(page: Page, name: str) -> list[str]:
+    """The open page, light then dark, at each width: screenshots as artifacts, what overflows on
+    the phone and axe-core's serious or critical violations (left light, at desktop width)."""
+    problems: list[str] = []
+    for scheme, width_name, width in looks(page):
+        settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+        if width_name == "phone" and (wide := overflow(page)):
+            problems.append(f"{name} at {width} px ({scheme}) is {wide} px wide")
+        problems += [f"{name} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
     page.get_by_role("button", name="Switch to light theme").click()
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
     return problems
@@ -229,23 +240,16 @@ def test_every_page_fits_and_passes_axe_at_desktop_and_phone_widths(stack: Any, 
     page = app
     expect(page.get_by_test_id("realtime-badge")).to_have_attribute("data-state", "connected", timeout=20_000)
     problems: list[str] = []
-    for scheme in ("light", "dark"):
-        if scheme == "dark":
-            page.get_by_role("button", name="Switch to dark theme").click()
-            expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            for route, nav, _fr, heading in PAGES:
-                go(page, nav, heading)
-                assert page.evaluate("() => location.pathname") == route
-                settle(page)
-                shot = ARTIFACTS / f"{route.strip('/') or 'overview'}-{width}-{scheme}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                if width_name == "phone":
-                    fits = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                    if fits[0] > fits[1]:
-                        problems.append(f"{route} at {width} px ({scheme}) is {fits[0]} px wide")
-                problems += [f"{route} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
+    for scheme, width_name, width in looks(page):
+        for route, nav, _fr, heading in PAGES:
+            go(page, nav, heading)
+            assert page.evaluate("() => location.pathname") == route
+            settle(page)
+            shot = ARTIFACTS / f"{route.strip('/') or 'overview'}-{width}-{scheme}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if width_name == "phone" and (wide := overflow(page)):
+                problems.append(f"{route} at {width} px ({scheme}) is {wide} px wide")
+            problems += [f"{route} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
     # the theme is remembered
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")

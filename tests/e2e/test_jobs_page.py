@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_app_shell import ARTIFACTS, WIDTHS, _get, axe_violations, sample_symbols, settle
+from tests.e2e.test_app_shell import ARTIFACTS, WIDTHS, _get, axe_violations, overflow, sample_symbols, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -104,8 +104,7 @@ def test_the_list_shows_jobs_of_several_kinds_and_a_job_page_its_timeline_and_lo
             expect(page.get_by_test_id("timeline-entry")).to_have_count(3, timeout=20_000)
             settle(page)
             page.screenshot(path=str(ARTIFACTS / f"job-{name}-{scheme}.png"), full_page=True)
-            fits = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-            if fits[0] > fits[1]:
-                problems.append(f"job page at {width} px ({scheme}) is {fits[0]} px wide")
+            if wide := overflow(page):
+                problems.append(f"job page at {width} px ({scheme}) is {wide} px wide")
             problems += [f"job page at {width} px ({scheme}): {v}" for v in axe_violations(page)]
     assert problems == [], "\n".join(problems)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_app_shell import ARTIFACTS, WIDTHS, axe_violations, go, settle
+from tests.e2e.test_app_shell import ARTIFACTS, WIDTHS, axe_violations, go, looks, overflow, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,11 +49,6 @@ def status(page: Page) -> Any:
 def field(page: Page, path: str) -> Any:
     """The builder's input for a document path (`rules.0.when.left` → `#sf-rules-0-when-left`)."""
     return page.locator(f"#sf-{path.replace('.', '-')}")
-
-
-def fits(page: Page) -> bool:
-    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    return bool(width <= inner)
 
 
 def test_build_break_fix_save_diff_export_and_import(app: Page, tmp_path: Path) -> None:
@@ -209,18 +204,13 @@ def test_the_editor_fits_a_phone_and_passes_axe_in_both_themes(stack: Any, app: 
     field(page, "rules.0.when.left").press("Escape")
     expect(field(page, "rules.0.when.left")).to_have_attribute("aria-invalid", "true", timeout=CHECK)
     problems: list[str] = []
-    for scheme in ("light", "dark"):
-        if scheme == "dark":
-            page.get_by_role("button", name="Switch to dark theme").click()
-            expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            for tab in ("Rule builder", "JSON", "History"):
-                page.get_by_role("tab", name=tab).click()
-                settle(page)
-                slug = tab.split()[-1].lower()
-                page.screenshot(path=str(ARTIFACTS / f"strategy-{slug}-{width}-{scheme}.png"), full_page=True)
-                if width_name == "phone" and not fits(page):
-                    problems.append(f"the {tab} tab overflows at {width} px ({scheme})")
-                problems += [f"{tab} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
+    for scheme, width_name, width in looks(page):
+        for tab in ("Rule builder", "JSON", "History"):
+            page.get_by_role("tab", name=tab).click()
+            settle(page)
+            slug = tab.split()[-1].lower()
+            page.screenshot(path=str(ARTIFACTS / f"strategy-{slug}-{width}-{scheme}.png"), full_page=True)
+            if width_name == "phone" and overflow(page):
+                problems.append(f"the {tab} tab overflows at {width} px ({scheme})")
+            problems += [f"{tab} at {width} px ({scheme}): {v}" for v in axe_violations(page)]
     assert problems == [], "\n".join(problems)

@@ -24,14 +24,20 @@ function routes() {
   };
 }
 
-it("builds a backtest step with the run form, keeps its JSON view in sync, and shows the server's message at the step's field", async () => {
-  const api = fakeApi(routes());
+/** The new-workflow page or a saved workflow's page, on the fake API. */
+function openPage(api: ReturnType<typeof fakeApi>, path: "/workflows/new" | "/workflows/w1") {
   renderWithApp(
     <Routes>
       <Route path="/workflows/new" element={<NewWorkflowPage />} />
+      <Route path="/workflows/:workflowId" element={<WorkflowPage />} />
     </Routes>,
-    { fetch: api.fetch, path: "/workflows/new" },
+    { fetch: api.fetch, path },
   );
+}
+
+it("builds a backtest step with the run form, keeps its JSON view in sync, and shows the server's message at the step's field", async () => {
+  const api = fakeApi(routes());
+  openPage(api, "/workflows/new");
   fireEvent.change(await screen.findByTestId("workflow-name"), { target: { value: "Nightly" } });
   fireEvent.click(screen.getByTestId("step-kind"));
   fireEvent.click(await screen.findByRole("option", { name: "Backtest", hidden: true }));
@@ -91,12 +97,7 @@ it("shows a saved backtest step in the form as it was saved, and leaves it untou
     "GET /workflows/w1/runs?limit=20": { status: 200, body: { items: [], next_token: null } },
     "PUT /workflows/w1": { status: 200, body: workflow },
   });
-  renderWithApp(
-    <Routes>
-      <Route path="/workflows/:workflowId" element={<WorkflowPage />} />
-    </Routes>,
-    { fetch: api.fetch, path: "/workflows/w1" },
-  );
+  openPage(api, "/workflows/w1");
   const step = await screen.findByTestId("workflow-step");
   expect(((await within(step).findByLabelText("fast")) as HTMLInputElement).value).toBe("12");
   fireEvent.click(within(step).getByText("JSON"));
@@ -124,12 +125,7 @@ it("keeps a saved step's inline template (shown as that template) when another f
     "GET /workflows/w1/runs?limit=20": { status: 200, body: { items: [], next_token: null } },
     "PUT /workflows/w1": { status: 200, body: workflow },
   });
-  renderWithApp(
-    <Routes>
-      <Route path="/workflows/:workflowId" element={<WorkflowPage />} />
-    </Routes>,
-    { fetch: api.fetch, path: "/workflows/w1" },
-  );
+  openPage(api, "/workflows/w1");
   const step = await screen.findByTestId("workflow-step");
   expect(await within(step).findByDisplayValue("SMA cross")).toBeTruthy(); // not the run form's default (the newest stored)
   fireEvent.change(within(step).getByLabelText("Start date"), { target: { value: "2022-01-03" } });
@@ -143,12 +139,7 @@ it("keeps a saved step's inline template (shown as that template) when another f
 
 it("repeats no element id when two steps use the same run form", async () => {
   const api = fakeApi(routes());
-  renderWithApp(
-    <Routes>
-      <Route path="/workflows/new" element={<NewWorkflowPage />} />
-    </Routes>,
-    { fetch: api.fetch, path: "/workflows/new" },
-  );
+  openPage(api, "/workflows/new");
   await screen.findByTestId("workflow-name");
   for (const [index, kind] of ["Optimization", "Optimization", "Pipeline run", "Pipeline run"].entries()) {
     if (index > 0) fireEvent.click(screen.getByTestId("add-step"));
