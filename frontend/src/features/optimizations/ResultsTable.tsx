@@ -229,7 +229,8 @@ interface RowProps {
   buttonLabel: (rank: string, combination: number) => string;
 }
 
-/** One leaderboard row: plain cells, re-rendered only when its data, columns or language change. */
+/** One slot of the view: plain cells, re-rendered when the slot shows another row, or when its
+ * data, columns or language change. */
 const ResultRow = memo(function ResultRow({ index, row, columns, isMetric, format, pick, onKey, onFocus, loading, buttonLabel }: RowProps) {
   const onClick = row ? () => pick(row.combination) : undefined;
   const rank = format.integer(index + 1);
