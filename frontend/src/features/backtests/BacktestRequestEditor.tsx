@@ -1,14 +1,15 @@
 /** A backtest request edited with the run form's fields (a workflow step's, a schedule's target):
  * `value` in, every change out through `onChange`, no submit of its own. The server's messages
  * come in by the request's own paths (`params.fast`, `dataset_id`) and land at their fields. */
-import { Stack, Text } from "@mantine/core";
-import { useEffect, useMemo, useState } from "react";
+import { Stack } from "@mantine/core";
+import { useState } from "react";
 import { useDatasets } from "../datasets/useDatasets";
-import type { RequestEditorProps } from "../jobs/requestEditor";
+import { type RequestEditorProps, UnplacedErrors, useLocatedErrors, useSendWhenEdited } from "../jobs/requestEditor";
 import type { BacktestRequest } from "./api";
 import { BacktestFields, type BacktestFormState, fieldOf, fromRequest, useBacktestForm } from "./RunForm";
 
-export function BacktestRequestEditor({ value, onChange, errors }: RequestEditorProps) {
+export function BacktestRequestEditor(props: RequestEditorProps) {
+  const { value, errors } = props;
   const datasets = useDatasets();
   const [form, setForm] = useState<BacktestFormState>(() => fromRequest(value as Partial<BacktestRequest>));
   const [initial, setInitial] = useState(() => JSON.stringify(form));
@@ -22,8 +23,7 @@ export function BacktestRequestEditor({ value, onChange, errors }: RequestEditor
     setForm(shown);
     setInitial(JSON.stringify(shown));
   }
-  const { out, rest } = useMemo(() => locate(errors), [errors]);
-  const at = (field: string) => (out[field]?.length ? out[field].join(" ") : undefined);
+  const { at, rest } = useLocatedErrors(errors, fieldOf);
 
   // A request made in the form is sent out; one only shown (a saved step untouched) stays as it was,
   // unless it lacks what the form fills in by default (a new step: the strategy, the dataset).
@@ -36,31 +36,14 @@ export function BacktestRequestEditor({ value, onChange, errors }: RequestEditor
   const request = JSON.stringify(built);
   const changed = JSON.stringify(form) !== initial;
   const incomplete = (!value.strategy_id && !value.strategy) || !value.dataset_id;
-  useEffect(() => {
-    if ((changed || incomplete) && request !== JSON.stringify(value)) onChange(JSON.parse(request) as Record<string, unknown>);
-  }, [request, changed, incomplete, value, onChange]);
+  useSendWhenEdited(props, request, changed, incomplete);
 
   return (
     <Stack gap="md">
       <BacktestFields form={form} setForm={setForm} derived={derived} at={at} checked={false} />
-      {rest.map((text) => (
-        <Text key={text} size="sm" c="red" role="alert">
-          {text}
-        </Text>
-      ))}
+      <UnplacedErrors messages={rest} />
     </Stack>
   );
-}
-
-function locate(errors: Record<string, string[]>) {
-  const out: Record<string, string[]> = {};
-  const rest: string[] = [];
-  for (const [path, list] of Object.entries(errors)) {
-    const field = fieldOf(path);
-    if (field) (out[field] ??= []).push(...list);
-    else rest.push(`${path || "request"}: ${list.join(" ")}`);
-  }
-  return { out, rest };
 }
 
 export default BacktestRequestEditor;

@@ -1,11 +1,11 @@
 /** An optimization request edited with the space editor's fields and its live estimate (a workflow
  * step's, a schedule's target): `value` in, every change out through `onChange`, no submit of its
  * own. The server's messages by the request's paths (`space.fast`, `symbols.2`) land at their fields. */
-import { Stack, Text } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { Stack } from "@mantine/core";
+import { useState } from "react";
 import type { OptimizationRequest } from "../../api/client";
 import { useDatasets } from "../datasets/useDatasets";
-import type { RequestEditorProps } from "../jobs/requestEditor";
+import { type RequestEditorProps, unplaced, UnplacedErrors, useSendWhenEdited } from "../jobs/requestEditor";
 import { EstimatePanel } from "./EstimatePanel";
 import { fromOptimizationRequest, OptimizationFields, type OptState, useOptimizationForm } from "./OptimizationForm";
 import { useEstimate, useTemplates } from "./useOptimizations";
@@ -13,7 +13,8 @@ import { useEstimate, useTemplates } from "./useOptimizations";
 /** The paths the fields show (anything else is listed under them). */
 const SHOWN = /^(strategy|strategy_id|strategy_version|dataset_id|symbols|watchlist_id|start|end|space|objective|min_trades|walk_forward|name)(\.|$)/;
 
-export function OptimizationRequestEditor({ value, onChange, errors }: RequestEditorProps) {
+export function OptimizationRequestEditor(props: RequestEditorProps) {
+  const { value, errors } = props;
   const datasets = useDatasets();
   const [state, setState] = useState<OptState>(() => fromOptimizationRequest(value as Partial<OptimizationRequest>));
   const [initial, setInitial] = useState(() => JSON.stringify(state));
@@ -40,7 +41,7 @@ export function OptimizationRequestEditor({ value, onChange, errors }: RequestEd
     });
   const rest = Object.entries(errors)
     .filter(([path]) => !SHOWN.test(path))
-    .map(([path, list]) => `${path || "request"}: ${list.join(" ")}`);
+    .map(([path, list]) => unplaced(path, list));
 
   // Sent out once edited (a range, any choice), or while it lacks what the form fills in by default
   // (a new step: the strategy and dataset); a saved request only shown stays as it was. An inline
@@ -49,9 +50,7 @@ export function OptimizationRequestEditor({ value, onChange, errors }: RequestEd
   const incomplete = (!value.strategy_id && !value.strategy) || !value.dataset_id;
   const keepInline = inline && !named && state.source === source;
   const request = derived.request ? JSON.stringify(keepInline ? { ...derived.request, strategy: inline } : derived.request) : null;
-  useEffect(() => {
-    if (request !== null && (changed || incomplete) && request !== JSON.stringify(value)) onChange(JSON.parse(request) as Record<string, unknown>);
-  }, [request, changed, incomplete, value, onChange]);
+  useSendWhenEdited(props, request, changed, incomplete);
 
   return (
     <Stack gap="sm">
@@ -70,11 +69,7 @@ export function OptimizationRequestEditor({ value, onChange, errors }: RequestEd
         error={estimate.error}
         ready={derived.request !== null}
       />
-      {rest.map((text) => (
-        <Text key={text} size="sm" c="red" role="alert">
-          {text}
-        </Text>
-      ))}
+      <UnplacedErrors messages={rest} />
     </Stack>
   );
 }
