@@ -24,6 +24,21 @@ function routes() {
   };
 }
 
+/** Workflow w1 as saved, one backtest step with `request`. */
+function savedWorkflow(request: Record<string, unknown>) {
+  return {
+    workflow_id: "w1",
+    name: "Evening",
+    description: null,
+    steps: [{ target: { kind: "backtest", request } }],
+    version: 1,
+    runs: 0,
+    last_run_id: null,
+    created_at: "2030-01-01T00:00:00Z",
+    updated_at: "2030-01-01T00:00:00Z",
+  };
+}
+
 /** The new-workflow page or a saved workflow's page, on the fake API. */
 function openPage(api: ReturnType<typeof fakeApi>, path: "/workflows/new" | "/workflows/w1") {
   renderWithApp(
@@ -79,17 +94,7 @@ it("builds a backtest step with the run form, keeps its JSON view in sync, and s
 
 it("shows a saved backtest step in the form as it was saved, and leaves it untouched", async () => {
   const request = { strategy_id: "s1", dataset_id: "sample", symbols: ["ZENX"], params: { fast: 12 } };
-  const workflow = {
-    workflow_id: "w1",
-    name: "Evening",
-    description: null,
-    steps: [{ target: { kind: "backtest", request } }],
-    version: 1,
-    runs: 0,
-    last_run_id: null,
-    created_at: "2030-01-01T00:00:00Z",
-    updated_at: "2030-01-01T00:00:00Z",
-  };
+  const workflow = savedWorkflow(request);
   const api = fakeApi({
     ...routes(),
     "GET /workflows/w1": { status: 200, body: workflow },
@@ -106,17 +111,7 @@ it("shows a saved backtest step in the form as it was saved, and leaves it untou
 
 it("keeps a saved step's inline template (shown as that template) when another field is edited", async () => {
   const request = { strategy: SMA_TEMPLATE.document, dataset_id: "sample", symbols: ["ZENX"], params: { fast: 12, slow: 30 } };
-  const workflow = {
-    workflow_id: "w1",
-    name: "Evening",
-    description: null,
-    steps: [{ target: { kind: "backtest", request } }],
-    version: 1,
-    runs: 0,
-    last_run_id: null,
-    created_at: "2030-01-01T00:00:00Z",
-    updated_at: "2030-01-01T00:00:00Z",
-  };
+  const workflow = savedWorkflow(request);
   const stored = { strategy_id: "s9", name: "Newest stored", latest_version: 1, created_at: "", updated_at: "" };
   const api = fakeApi({
     ...routes(),
