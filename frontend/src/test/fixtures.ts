@@ -39,3 +39,21 @@ export function jobFormRoutes(datasets: unknown[] = [SAMPLE_DATASET]): Record<st
     "GET /strategies/templates/sma_cross": { status: 200, body: SMA_TEMPLATE },
   };
 }
+
+/** An answer of POST /optimizations/estimate: 12 runs on one shard. */
+export const ESTIMATE = {
+  combinations: 12,
+  grid_combinations: 12,
+  symbols: 1,
+  windows: 1,
+  runs: 12,
+  shards: 1,
+  max_runs: 2000000,
+  within_limit: true,
+  concurrency: 10,
+  metrics: "full",
+  duration: { per_shard_seconds: 1, worker_seconds: 1, projected_seconds: 4 },
+  usage: {},
+  cost_usd: { total: 0.0001234 },
+  assumptions: {},
+};

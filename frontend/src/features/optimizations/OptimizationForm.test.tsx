@@ -2,6 +2,7 @@ import { fireEvent, screen, within } from "@testing-library/react";
 import { expect, it, vi } from "vitest";
 import type { Dataset } from "../../api/client";
 import { fakeApi, type Route } from "../../test/api";
+import { ESTIMATE } from "../../test/fixtures";
 import { renderWithApp } from "../../test/render";
 import { OptimizationForm } from "./OptimizationForm";
 
@@ -9,22 +10,6 @@ const SAMPLE = { dataset_id: "sample", name: "Sample universe", source: "sample"
 const DOCUMENT = {
   name: "SMA cross",
   parameters: { fast: { type: "int", default: 10, min: 2, max: 200, step: 1 }, slow: { type: "int", default: 50, min: 5, max: 400, step: 5 } },
-};
-const ESTIMATE = {
-  combinations: 12,
-  grid_combinations: 12,
-  symbols: 1,
-  windows: 1,
-  runs: 12,
-  shards: 1,
-  max_runs: 2000000,
-  within_limit: true,
-  concurrency: 10,
-  metrics: "full",
-  duration: { per_shard_seconds: 1, worker_seconds: 1, projected_seconds: 4 },
-  usage: {},
-  cost_usd: { total: 0.0001234 },
-  assumptions: {},
 };
 
 function setup(extra: Record<string, Route> = {}) {

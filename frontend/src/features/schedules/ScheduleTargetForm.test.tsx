@@ -2,26 +2,10 @@ import { fireEvent, screen, within } from "@testing-library/react";
 import { Route, Routes } from "react-router";
 import { expect, it, vi } from "vitest";
 import { fakeApi } from "../../test/api";
-import { jobFormRoutes, SMA_TEMPLATE } from "../../test/fixtures";
+import { ESTIMATE, jobFormRoutes, SMA_TEMPLATE } from "../../test/fixtures";
 import { renderWithApp } from "../../test/render";
 import ScheduleEditorPage from "./ScheduleEditorPage";
 
-const ESTIMATE = {
-  combinations: 12,
-  grid_combinations: 12,
-  symbols: 1,
-  windows: 1,
-  runs: 12,
-  shards: 1,
-  max_runs: 2000000,
-  within_limit: true,
-  concurrency: 10,
-  metrics: "full",
-  duration: { per_shard_seconds: 1, worker_seconds: 1, projected_seconds: 4 },
-  usage: {},
-  cost_usd: { total: 0.0001 },
-  assumptions: {},
-};
 const REFUSED = {
   type: "about:blank",
   title: "Invalid input",
