@@ -304,30 +304,12 @@ export function BacktestFields({
           />
         </SimpleGrid>
       </fieldset>
-      {parameters.length > 0 && (
-        <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-          <Text component="legend" fw={600} size="sm" mb={4}>
-            {t("form.parameters")}
-          </Text>
-          <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
-            {parameters.map(([name, parameter]) => (
-              <ParameterInput
-                key={name}
-                name={name}
-                parameter={parameter}
-                value={form.params[name] ?? parameter.default}
-                onChange={(value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
-                error={at(`params.${name}`)}
-              />
-            ))}
-          </SimpleGrid>
-          {at("params") && (
-            <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
-              {at("params")}
-            </Text>
-          )}
-        </fieldset>
-      )}
+      <StrategyParameters
+        parameters={parameters}
+        values={form.params}
+        onChange={(name, value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
+        at={at}
+      />
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         <TextInput
           label={t("form.name")}
@@ -381,6 +363,47 @@ export function RunForm({ datasets, onSubmitted }: { datasets: Dataset[]; onSubm
 }
 
 /** One parameter of the strategy: its choices, or a number within its range (whole for an int). */
+/** A strategy's parameters, each with its range and default or its choices, and the server's
+ * messages at them (`params.fast`, `params`): the backtest form's, and the pipeline start form's. */
+export function StrategyParameters({
+  parameters,
+  values,
+  onChange,
+  at,
+}: {
+  parameters: [string, StrategyParameter][];
+  values: Record<string, number | string>;
+  onChange: (name: string, value: number | string) => void;
+  at: (field: string) => string | undefined;
+}) {
+  const { t } = useTranslation("backtests");
+  if (parameters.length === 0) return null;
+  return (
+    <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+      <Text component="legend" fw={600} size="sm" mb={4}>
+        {t("form.parameters")}
+      </Text>
+      <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
+        {parameters.map(([name, parameter]) => (
+          <ParameterInput
+            key={name}
+            name={name}
+            parameter={parameter}
+            value={values[name] ?? parameter.default}
+            onChange={(value) => onChange(name, value)}
+            error={at(`params.${name}`)}
+          />
+        ))}
+      </SimpleGrid>
+      {at("params") && (
+        <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
+          {at("params")}
+        </Text>
+      )}
+    </fieldset>
+  );
+}
+
 function ParameterInput({
   name,
   parameter,

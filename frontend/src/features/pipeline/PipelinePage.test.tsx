@@ -148,7 +148,7 @@ it("starts a demo run on the sample universe, showing the server's messages at t
   );
   renderPage(api, "/pipeline?new=1");
   await screen.findByRole("heading", { name: "Start a run" });
-  expect(await screen.findByText("From 2 to 50")).toBeTruthy();
+  expect(await screen.findByText(/^Range 2 to 50, default \d+$/)).toBeTruthy(); // the backtest form's parameter fields
   fireEvent.click(screen.getByRole("button", { name: "Start the run" }));
   expect(await screen.findByText("fast must be below slow")).toBeTruthy();
   expect(screen.getByText("end is before start")).toBeTruthy();

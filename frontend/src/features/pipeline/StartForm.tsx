@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Dataset } from "../../api/client";
@@ -7,7 +7,7 @@ import { useFormat } from "../../i18n/format";
 import { useWatchlists } from "../backtests/api";
 import { SubmitAlerts, useLocatedProblems } from "../backtests/SubmitProblems";
 import { DatasetSelect, StrategyVersionSelects, SymbolsInput, WatchlistSelect, defaultDatasetId, useStrategyChoice } from "../backtests/JobFormFields";
-import { parameterProblem } from "../backtests/RunForm";
+import { parameterProblem, StrategyParameters } from "../backtests/RunForm";
 import { MODES, type Mode, type PipelineRun, type PipelineRunRequest, TIMEFRAMES, type Timeframe, useStartRun } from "./api";
 import { NeedsRole } from "../accounts/NeedsRole";
 
@@ -216,42 +216,12 @@ export function StartFields({
           error={at("timeframe")}
         />
       </SimpleGrid>
-      {parameters.length > 0 && (
-        <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-          <Text component="legend" fw={600} size="sm" mb={4}>
-            {t("form.parameters")}
-          </Text>
-          <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="sm">
-            {parameters.map(([name, parameter]) => {
-              const value = form.params[name] ?? parameter.default;
-              const local = parameterProblem(parameter, value);
-              return (
-                <NumberInput
-                  key={name}
-                  label={name}
-                  description={
-                    parameter.min !== null && parameter.min !== undefined && parameter.max !== null && parameter.max !== undefined
-                      ? t("form.range", { min: format.number(parameter.min, 6), max: format.number(parameter.max, 6) })
-                      : undefined
-                  }
-                  value={value}
-                  onChange={(next) => setForm((current) => ({ ...current, params: { ...current.params, [name]: next } }))}
-                  min={parameter.min ?? undefined}
-                  max={parameter.max ?? undefined}
-                  allowDecimal={parameter.type === "float"}
-                  clampBehavior="none"
-                  error={at(`params.${name}`) ?? (local ? t(`form.parameterProblem.${local}`) : undefined)}
-                />
-              );
-            })}
-          </SimpleGrid>
-          {at("params") && (
-            <Text size="sm" c="var(--tw-error, var(--mantine-color-red-8))" mt={4} role="alert">
-              {at("params")}
-            </Text>
-          )}
-        </fieldset>
-      )}
+      <StrategyParameters
+        parameters={parameters}
+        values={form.params}
+        onChange={(name, value) => setForm((current) => ({ ...current, params: { ...current.params, [name]: value } }))}
+        at={at}
+      />
       <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="sm">
         <TextInput type="date" label={t("form.start")} value={form.start} onChange={(e) => set("start", e.currentTarget.value)} error={at("start")} />
         <TextInput type="date" label={t("form.end")} value={form.end} onChange={(e) => set("end", e.currentTarget.value)} error={at("end")} />
